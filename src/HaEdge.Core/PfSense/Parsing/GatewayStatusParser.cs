@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using HaEdge.Core.Model.PfSense;
+
+namespace HaEdge.Core.PfSense.Parsing
+{
+    /// <summary>
+    /// Reads pfSense gateway status: the JSON of <c>return_gateways_status(true)</c> (keyed by gateway name; pfSense 2.3/2.4
+    /// without <c>substatus</c>, 2.5+ with it) or the <c>pfSsh.php playback gatewaystatus [brief]</c> table.
+    /// </summary>
+    public static class GatewayStatusParser
+    {
+        private const string Kind = "gateway status";
+
+        /// <summary>JSON or table, told apart by the first character.</summary>
+        public static IReadOnlyList<GatewayStatus> Parse(string text)
+        {
+            ParseText.RequireText(text, Kind);
+            return JsonText.LooksLikeJson(text) ? ParseJson(text) : ParseTable(text);
+        }
+
+        public static IReadOnlyList<GatewayStatus> ParseJson(string text)
+        {
+            ParseText.RequireText(text, Kind);
+            using var document = JsonText.Parse(text, Kind);
+            var root = document.RootElement;
+            // An empty PHP array encodes as [], a keyed one as {}.
+            if (root.ValueKind != JsonValueKind.Object && root.ValueKind != JsonValueKind.Array)
+                throw ParseText.Unparsable(Kind, "the JSON is not an object keyed by gateway name");
+            return JsonText.Entries(root).Select(e => ReadJsonGateway(e.Key, e.Value)).ToList();
+        }
+
+        private static GatewayStatus ReadJsonGateway(string key, JsonElement gateway)
+        {
+            if (gateway.ValueKind != JsonValueKind.Object) throw ParseText.Unparsable(Kind, $"gateway '{key}' is not a JSON object");
+            var status = JsonText.Text(gateway, "status", Kind) ?? throw ParseText.Unparsable(Kind, $"gateway '{key}' has no status");
+            var substatus = JsonText.Text(gateway, "substatus", Kind);
+            return new GatewayStatus
+            {
+                Name = JsonText.Text(gateway, "name", Kind) ?? key,
+                MonitorIp = JsonText.Text(gateway, "monitorip", Kind),
+                SourceIp = JsonText.Text(gateway, "srcip", Kind),
+                DelayMs = Measure(JsonText.Text(gateway, "delay", Kind), "ms", "delay"),
+                StdDevMs = Measure(JsonText.Text(gateway, "stddev", Kind), "ms", "stddev"),
+                LossPercent = Measure(JsonText.Text(gateway, "loss", Kind), "%", "loss"),
+                Status = status,
+                Substatus = substatus,
+                Health = HealthOf(status, substatus),
+                MonitorDisabled = JsonText.Text(gateway, "monitor_disable", Kind) is string disabled && disabled != "false" && disabled != "0" && disabled.Length > 0,
+            };
+        }
+
+        /// <summary>
+        /// The table pads columns to their widest value, but pasted tables (and the real sample) lose that alignment, so
+        /// rows are read by word shape instead: name first, status (and substatus) last, addresses, then values ending in
+        /// <c>ms</c>, then the one ending in <c>%</c>. Unmonitored gateways leave the value columns empty.
+        /// </summary>
+        public static IReadOnlyList<GatewayStatus> ParseTable(string text)
+        {
+            ParseText.RequireText(text, Kind);
+            var lines = ParseText.Lines(text).Where(l => l.Trim().Length > 0).ToList();
+            var header = ParseText.Words(lines[0]);
+            var known = new[] { "Name", "Monitor", "Source", "Delay", "StdDev", "Loss", "Status", "Substatus" };
+            if (header.Length < 2 || header[0] != "Name" || !header.Contains("Status") || header.Any(h => !known.Contains(h)))
+                throw ParseText.Unparsable(Kind, $"the first line '{lines[0].Trim()}' is not the 'Name ... Status' table header");
+            var hasSubstatus = header.Contains("Substatus");
+            var brief = header.Length == 2;
+            return lines.Skip(1).Select((line, i) => ReadRow(ParseText.Words(line), hasSubstatus, brief, i + 2)).ToList();
+        }
+
+        private static GatewayStatus ReadRow(string[] words, bool hasSubstatus, bool brief, int lineNumber)
+        {
+            var trailing = hasSubstatus ? 2 : 1;
+            if (words.Length < 1 + trailing || (brief && words.Length != 2))
+                throw ParseText.Unparsable(Kind, $"line {lineNumber} has too few columns");
+            var status = words[words.Length - trailing];
+            var substatus = hasSubstatus ? words[words.Length - 1] : null;
+            if (!IsWord(status) || (substatus != null && !IsWord(substatus)))
+                throw ParseText.Unparsable(Kind, $"line {lineNumber}: '{status} {substatus}' is not a status (truncated row?)");
+
+            var addresses = new List<string>();
+            var times = new List<double>();
+            double? loss = null;
+            foreach (var word in words.Skip(1).Take(words.Length - 1 - trailing))
+            {
+                if (word.EndsWith("ms", StringComparison.Ordinal) && ParseText.TryDecimal(word.Substring(0, word.Length - 2), out var ms)
+                    && loss == null && times.Count < 2)
+                    times.Add(ms);
+                else if (word.EndsWith("%", StringComparison.Ordinal) && loss == null)
+                    loss = Measure(word, "%", "loss");
+                else if (times.Count == 0 && loss == null && addresses.Count < 2)
+                    addresses.Add(word);
+                else
+                    throw ParseText.Unparsable(Kind, $"line {lineNumber}: '{word}' does not fit the Monitor Source Delay StdDev Loss columns");
+            }
+
+            return new GatewayStatus
+            {
+                Name = words[0],
+                MonitorIp = addresses.Count > 0 ? addresses[0] : null,
+                SourceIp = addresses.Count > 1 ? addresses[1] : null,
+                DelayMs = times.Count > 0 ? times[0] : (double?)null,
+                StdDevMs = times.Count > 1 ? times[1] : (double?)null,
+                LossPercent = loss,
+                Status = status,
+                Substatus = substatus,
+                Health = HealthOf(status, substatus),
+                // A monitored gateway always shows a delay (at least "0ms"); only unmonitored ones print none.
+                MonitorDisabled = !brief && times.Count == 0,
+            };
+        }
+
+        private static bool IsWord(string text) => text.All(c => (c >= 'a' && c <= 'z') || c == '_');
+
+        /// <summary>"13.707ms" or "0.0%" as a number; null for the empty string of an unmonitored gateway.</summary>
+        private static double? Measure(string? text, string unit, string field)
+        {
+            if (string.IsNullOrEmpty(text)) return null;
+            var number = text!.EndsWith(unit, StringComparison.Ordinal) ? text.Substring(0, text.Length - unit.Length) : text;
+            if (!ParseText.TryDecimal(number, out var value)) throw ParseText.Unparsable(Kind, $"{field} '{text}' is not a number");
+            return value;
+        }
+
+        /// <summary>pfSense 2.5+ splits status (online/down) and substatus; 2.3/2.4 put the alarm kind in status itself.</summary>
+        private static GatewayHealth HealthOf(string status, string? substatus)
+        {
+            switch (status)
+            {
+                case "down":
+                case "force_down":
+                case "highdelay":
+                case "highloss":
+                    return GatewayHealth.Down;
+                case "delay":
+                case "loss":
+                    return GatewayHealth.Warning;
+                case "none":
+                    return GatewayHealth.Online;
+                case "online":
+                    return substatus == null || substatus == "none" || substatus.Length == 0 ? GatewayHealth.Online : GatewayHealth.Warning;
+                default:
+                    return GatewayHealth.Unknown;
+            }
+        }
+    }
+}
