@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace HaEdge.Lab.Pve;
+
+/// <summary>
+/// An <see cref="ILabVmControl"/> with no network behind it (<c>--fake-vms</c>), for the simulators' own tests.
+/// Power and link state live in <c>&lt;state-dir&gt;/pve/fake-vms.json</c> so that the pve1 and pve2 processes
+/// see the same VMs. The VMs mirror contract.md: fw1 = 101 on pve1, fw2 = 102 on pve2, net0..net4 per segment.
+/// </summary>
+internal sealed class FakeLabVmControl : ILabVmControl
+{
+    private sealed class FakeState
+    {
+        public Dictionary<int, bool> Running { get; set; } = new();
+        public Dictionary<string, bool> LinkUp { get; set; } = new();
+    }
+
+    private readonly string _path;
+
+    public FakeLabVmControl(string pveDirectory)
+    {
+        _path = Path.Combine(pveDirectory, "fake-vms.json");
+        Vms = new[] { MakeVm(101, "fw1", "pve1", 0x11), MakeVm(102, "fw2", "pve2", 0x12) };
+    }
+
+    public IReadOnlyList<LabVm> Vms { get; }
+
+    public bool IsRunning(int vmId) => Load().Running.GetValueOrDefault(vmId, true);
+
+    public Task StopAsync(int vmId, CancellationToken cancellationToken) => Change(s => s.Running[vmId] = false);
+
+    public Task StartAsync(int vmId, CancellationToken cancellationToken) => Change(s => s.Running[vmId] = true);
+
+    public Task SetLinkAsync(int vmId, int netIndex, bool up, CancellationToken cancellationToken) =>
+        Change(s => s.LinkUp[$"{vmId}/{netIndex}"] = up);
+
+    private static LabVm MakeVm(int vmId, string name, string node, int macByte)
+    {
+        (string Bridge, int? Tag)[] segments = { ("vmbr0", null), ("vmbr1", null), ("vmbr1", 20), ("vmbr2", null), ("vmbr9", null) };
+        return new LabVm(vmId, name, node, segments
+            .Select((s, i) => new LabNic(i, s.Bridge, $"BC:24:11:{macByte:X2}:00:{i:X2}", s.Tag, Firewall: true))
+            .ToList());
+    }
+
+    private FakeState Load()
+    {
+        using (StateFile.Lock(_path))
+        {
+            string? text = StateFile.ReadOrNull(_path);
+            return text is null ? new FakeState() : JsonSerializer.Deserialize<FakeState>(text) ?? new FakeState();
+        }
+    }
+
+    private Task Change(System.Action<FakeState> change)
+    {
+        using (StateFile.Lock(_path))
+        {
+            string? text = StateFile.ReadOrNull(_path);
+            FakeState state = text is null ? new FakeState() : JsonSerializer.Deserialize<FakeState>(text) ?? new FakeState();
+            change(state);
+            StateFile.WriteAtomic(_path, JsonSerializer.Serialize(state));
+        }
+        return Task.CompletedTask;
+    }
+}
