@@ -17,18 +17,19 @@ namespace HaEdge.Core.PfSense.Parsing
         public static IReadOnlyList<GatewayGroup> Parse(string text)
         {
             ParseText.RequireText(text, Kind);
-            using var document = JsonText.Parse(text, Kind);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("name", out _)) return new[] { ReadGroup("0", root) };
-            if (root.ValueKind != JsonValueKind.Object && root.ValueKind != JsonValueKind.Array)
-                throw ParseText.Unparsable(Kind, "the JSON is not a list of gateway groups");
-            return JsonText.Entries(root).Select(e => ReadGroup(e.Key, e.Value)).ToList();
+            return JsonText.Read<IReadOnlyList<GatewayGroup>>(text, Kind, root =>
+            {
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("name", out _)) return new[] { ReadGroup("0", root) };
+                if (root.ValueKind != JsonValueKind.Object && root.ValueKind != JsonValueKind.Array)
+                    throw ParseText.Unparsable(Kind, "the JSON is not a list of gateway groups");
+                return JsonText.Entries(root).Select(e => ReadGroup(e.Key, e.Value)).ToList();
+            });
         }
 
         private static GatewayGroup ReadGroup(string key, JsonElement group)
         {
             if (group.ValueKind != JsonValueKind.Object) throw ParseText.Unparsable(Kind, $"group {key} is not a JSON object");
-            var name = JsonText.Text(group, "name", Kind);
+            var name = JsonText.Text(group, "name");
             if (string.IsNullOrEmpty(name)) throw ParseText.Unparsable(Kind, $"group {key} has no name");
             var items = !group.TryGetProperty("item", out var item) ? Enumerable.Empty<JsonElement>()
                 : item.ValueKind == JsonValueKind.Array ? item.EnumerateArray()
@@ -36,8 +37,8 @@ namespace HaEdge.Core.PfSense.Parsing
             return new GatewayGroup
             {
                 Name = name!,
-                Trigger = JsonText.Text(group, "trigger", Kind),
-                Description = JsonText.Text(group, "descr", Kind),
+                Trigger = JsonText.Text(group, "trigger"),
+                Description = JsonText.Text(group, "descr"),
                 Members = items.Select(i => ReadMember(name!, i)).ToList(),
             };
         }

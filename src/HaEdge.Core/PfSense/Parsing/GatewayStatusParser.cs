@@ -24,31 +24,32 @@ namespace HaEdge.Core.PfSense.Parsing
         public static IReadOnlyList<GatewayStatus> ParseJson(string text)
         {
             ParseText.RequireText(text, Kind);
-            using var document = JsonText.Parse(text, Kind);
-            var root = document.RootElement;
-            // An empty PHP array encodes as [], a keyed one as {}.
-            if (root.ValueKind != JsonValueKind.Object && root.ValueKind != JsonValueKind.Array)
-                throw ParseText.Unparsable(Kind, "the JSON is not an object keyed by gateway name");
-            return JsonText.Entries(root).Select(e => ReadJsonGateway(e.Key, e.Value)).ToList();
+            return JsonText.Read(text, Kind, root =>
+            {
+                // An empty PHP array encodes as [], a keyed one as {}.
+                if (root.ValueKind != JsonValueKind.Object && root.ValueKind != JsonValueKind.Array)
+                    throw ParseText.Unparsable(Kind, "the JSON is not an object keyed by gateway name");
+                return JsonText.Entries(root).Select(e => ReadJsonGateway(e.Key, e.Value)).ToList();
+            });
         }
 
         private static GatewayStatus ReadJsonGateway(string key, JsonElement gateway)
         {
             if (gateway.ValueKind != JsonValueKind.Object) throw ParseText.Unparsable(Kind, $"gateway '{key}' is not a JSON object");
-            var status = JsonText.Text(gateway, "status", Kind) ?? throw ParseText.Unparsable(Kind, $"gateway '{key}' has no status");
-            var substatus = JsonText.Text(gateway, "substatus", Kind);
+            var status = JsonText.Text(gateway, "status") ?? throw ParseText.Unparsable(Kind, $"gateway '{key}' has no status");
+            var substatus = JsonText.Text(gateway, "substatus");
             return new GatewayStatus
             {
-                Name = JsonText.Text(gateway, "name", Kind) ?? key,
-                MonitorIp = JsonText.Text(gateway, "monitorip", Kind),
-                SourceIp = JsonText.Text(gateway, "srcip", Kind),
-                DelayMs = Measure(JsonText.Text(gateway, "delay", Kind), "ms", "delay"),
-                StdDevMs = Measure(JsonText.Text(gateway, "stddev", Kind), "ms", "stddev"),
-                LossPercent = Measure(JsonText.Text(gateway, "loss", Kind), "%", "loss"),
+                Name = JsonText.Text(gateway, "name") ?? key,
+                MonitorIp = JsonText.Text(gateway, "monitorip"),
+                SourceIp = JsonText.Text(gateway, "srcip"),
+                DelayMs = Measure(JsonText.Text(gateway, "delay"), "ms", "delay"),
+                StdDevMs = Measure(JsonText.Text(gateway, "stddev"), "ms", "stddev"),
+                LossPercent = Measure(JsonText.Text(gateway, "loss"), "%", "loss"),
                 Status = status,
                 Substatus = substatus,
                 Health = HealthOf(status, substatus),
-                MonitorDisabled = JsonText.Text(gateway, "monitor_disable", Kind) is string disabled && disabled != "false" && disabled != "0" && disabled.Length > 0,
+                MonitorDisabled = JsonText.Text(gateway, "monitor_disable") is string disabled && disabled != "false" && disabled != "0" && disabled.Length > 0,
             };
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
@@ -10,23 +11,31 @@ namespace HaEdge.Core.PfSense.Parsing
         internal static bool LooksLikeJson(string text)
         {
             var trimmed = text.TrimStart();
-            return trimmed.StartsWith("{", System.StringComparison.Ordinal) || trimmed.StartsWith("[", System.StringComparison.Ordinal);
+            return trimmed.StartsWith("{", StringComparison.Ordinal) || trimmed.StartsWith("[", StringComparison.Ordinal);
         }
 
-        internal static JsonDocument Parse(string text, string kind)
+        /// <summary>Parses <paramref name="text"/> and hands its root to <paramref name="read"/>; every JSON failure
+        /// becomes the kind's unparsable error.</summary>
+        internal static T Read<T>(string text, string kind, Func<JsonElement, T> read)
         {
             try
             {
-                return JsonDocument.Parse(text);
+                using var document = JsonDocument.Parse(text);
+                return read(document.RootElement);
             }
             catch (JsonException e)
             {
                 throw ParseText.Unparsable(kind, $"not valid JSON ({e.Message})");
             }
-            catch (System.ArgumentException e)
+            catch (ArgumentException e)
             {
                 // Text that cannot be transcoded to UTF-8 (a lone surrogate).
                 throw ParseText.Unparsable(kind, $"not valid JSON ({e.Message})");
+            }
+            catch (InvalidOperationException e)
+            {
+                // A name or string with an escaped lone surrogate ("\ud800") is valid JSON syntax but no .NET string.
+                throw ParseText.Unparsable(kind, $"a JSON string cannot be read ({e.Message})");
             }
         }
 
@@ -37,29 +46,16 @@ namespace HaEdge.Core.PfSense.Parsing
                 : element.EnumerateObject().Select(p => new KeyValuePair<string, JsonElement>(p.Name, p.Value));
 
         /// <summary>A scalar as text (PHP may encode a number or bool where config.xml held a string); null when absent.</summary>
-        internal static string? Text(JsonElement obj, string name, string kind)
+        internal static string? Text(JsonElement obj, string name)
         {
             if (!obj.TryGetProperty(name, out var value)) return null;
             switch (value.ValueKind)
             {
-                case JsonValueKind.String: return StringOf(value, name, kind);
+                case JsonValueKind.String: return value.GetString();
                 case JsonValueKind.Number: return value.GetRawText();
                 case JsonValueKind.True: return "true";
                 case JsonValueKind.False: return "false";
                 default: return null;
-            }
-        }
-
-        private static string? StringOf(JsonElement value, string name, string kind)
-        {
-            try
-            {
-                return value.GetString();
-            }
-            catch (System.InvalidOperationException)
-            {
-                // An escaped lone surrogate such as "\ud800" is valid JSON syntax but no string.
-                throw ParseText.Unparsable(kind, $"{name} is not a valid string");
             }
         }
     }
