@@ -19,6 +19,16 @@ namespace HaEdge.Core.PfSense.Config
 
         /// <summary>Keys skipped at any depth: revision and the created/updated stamps pfSense writes into rules.</summary>
         public ISet<string> VolatileKeys { get; } = new HashSet<string>(StringComparer.Ordinal) { "revision", "created", "updated" };
+
+        /// <summary>
+        /// Keys whose values are compared but never shown (passwords, hashes, private and pre-shared keys); a
+        /// difference there reads "(secret)".
+        /// </summary>
+        public ISet<string> SecretKeys { get; } = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "password", "bcrypt-hash", "sha512-hash", "prv", "auth_pass", "encryption_password", "pre-shared-key",
+            "shared_key", "tls", "ldap_bindpw", "radius_secret", "radius_secret2",
+        };
     }
 
     /// <summary>Compares one config section of the primary with the secondary's, both as neutral trees.</summary>
@@ -34,6 +44,8 @@ namespace HaEdge.Core.PfSense.Config
         };
 
         private const int MaxAdvertisement = 254;
+
+        private const string Secret = "(secret)";
 
         /// <summary>
         /// Differences between <paramref name="primary"/> and <paramref name="secondary"/> (the value of
@@ -67,7 +79,7 @@ namespace HaEdge.Core.PfSense.Config
                 if (primary == null && secondary == null) return;
                 if (primary == null || secondary == null)
                 {
-                    Add(path, Render(primary, _options.VolatileKeys), Render(secondary, _options.VolatileKeys));
+                    Add(path, Render(primary, shape), Render(secondary, shape));
                     return;
                 }
                 // "" from config.xml, an empty array or struct from XML-RPC: the same empty element.
@@ -97,11 +109,17 @@ namespace HaEdge.Core.PfSense.Config
                 var st = ConfigTree.Text(secondary);
                 if (pt == null || st == null)
                 {
-                    Add(path, Render(primary, _options.VolatileKeys), Render(secondary, _options.VolatileKeys));
+                    Add(path, Render(primary, shape), Render(secondary, shape));
                     return;
                 }
-                if (!string.Equals(pt, st, StringComparison.Ordinal) && !(_options.IgnoreSyncRewrites && IsRewrite(shape, pt, st)))
-                    Add(path, pt, st);
+                var expected = pt;
+                if (_options.IgnoreSyncRewrites && TryRewrite(shape, pt, out var rewritten))
+                {
+                    if (rewritten == null) return; // any value is what sync leaves there
+                    expected = rewritten;
+                }
+                if (!string.Equals(expected, st, StringComparison.Ordinal))
+                    Add(path, Shown(shape, pt), Shown(shape, st));
             }
 
             private void List(string path, string shape, List<object?> primary, List<object?> secondary)
@@ -115,7 +133,7 @@ namespace HaEdge.Core.PfSense.Config
 
                 if (primary.Concat(secondary).All(e => ConfigTree.Text(e) != null))
                 {
-                    ScalarList(path, primary, secondary);
+                    ScalarList(path, shape, primary, secondary);
                     return;
                 }
 
@@ -149,12 +167,12 @@ namespace HaEdge.Core.PfSense.Config
             }
 
             // Lists of plain values (gateway group items, privileges, members) are compared as sets.
-            private void ScalarList(string path, List<object?> primary, List<object?> secondary)
+            private void ScalarList(string path, string shape, List<object?> primary, List<object?> secondary)
             {
                 var p = primary.Select(e => ConfigTree.Text(e)!).ToList();
                 var s = secondary.Select(e => ConfigTree.Text(e)!).ToList();
-                foreach (var only in p.Except(s, StringComparer.Ordinal)) Add(path, only, null);
-                foreach (var only in s.Except(p, StringComparer.Ordinal)) Add(path, null, only);
+                foreach (var only in p.Except(s, StringComparer.Ordinal)) Add(path, Shown(shape, only), null);
+                foreach (var only in s.Except(p, StringComparer.Ordinal)) Add(path, null, Shown(shape, only));
             }
 
             private bool IsLocalOnly(string shape, object? entry)
@@ -169,19 +187,71 @@ namespace HaEdge.Core.PfSense.Config
                     && iface.IndexOf("lo0", StringComparison.Ordinal) < 0;
             }
 
+            private string? Shown(string shape, string? text) =>
+                !string.IsNullOrEmpty(text) && _options.SecretKeys.Contains(LastKey(shape)) ? Secret : text;
+
+            // A compact, ordered one-line form of a subtree, for entries present on one side only.
+            private string? Render(object? value, string shape)
+            {
+                if (value == null) return null;
+                var text = ConfigTree.Text(value);
+                if (text != null) return Shown(shape, text);
+                var builder = new StringBuilder();
+                Append(builder, value);
+                return builder.ToString();
+            }
+
+            private void Append(StringBuilder builder, object? value)
+            {
+                switch (value)
+                {
+                    case IReadOnlyDictionary<string, object?> members:
+                        builder.Append('{');
+                        var first = true;
+                        foreach (var member in members.Where(m => !_options.VolatileKeys.Contains(m.Key)).OrderBy(m => m.Key, StringComparer.Ordinal))
+                        {
+                            if (!first) builder.Append(", ");
+                            first = false;
+                            builder.Append(member.Key).Append(": ");
+                            if (_options.SecretKeys.Contains(member.Key)) builder.Append(Secret);
+                            else Append(builder, member.Value);
+                        }
+                        builder.Append('}');
+                        break;
+                    case IReadOnlyList<object?> items:
+                        builder.Append('[');
+                        for (var i = 0; i < items.Count; i++)
+                        {
+                            if (i > 0) builder.Append(", ");
+                            Append(builder, items[i]);
+                        }
+                        builder.Append(']');
+                        break;
+                    default:
+                        builder.Append(ConfigTree.Text(value) ?? "");
+                        break;
+                }
+            }
+
             private void Add(string path, string? primary, string? secondary) =>
                 Differences.Add(new ConfigDifference(_section, path, primary, secondary));
         }
 
-        private static bool IsRewrite(string shape, string primary, string secondary)
+        // What the secondary holds after a sync for a value pfSense rewrites on the way; null means any value.
+        private static bool TryRewrite(string shape, string primary, out string? secondary)
         {
-            if (shape == "virtualip/vip/advskew" && TryInt(primary, out var skew) && TryInt(secondary, out var sentSkew))
-                return sentSkew == Math.Min(skew + 100, MaxAdvertisement);
-            if (shape == "virtualip/vip/advbase" && TryInt(primary, out var advbase) && TryInt(secondary, out var sentBase))
-                return sentBase == Math.Min(advbase, MaxAdvertisement);
-            // The primary sends its own address on that interface as the secondary's failover peer.
-            var parts = shape.Split('/');
-            return parts.Length == 3 && parts[0] == "dhcpd" && parts[2] == "failover_peerip";
+            secondary = null;
+            if (shape == "virtualip/vip/advskew" && TryInt(primary, out var skew))
+                secondary = Math.Min(skew + 100, MaxAdvertisement).ToString(CultureInfo.InvariantCulture);
+            else if (shape == "virtualip/vip/advbase" && TryInt(primary, out var advbase))
+                secondary = Math.Min(advbase, MaxAdvertisement).ToString(CultureInfo.InvariantCulture);
+            else
+            {
+                // The primary sends its own address on that interface as the secondary's failover peer.
+                var parts = shape.Split('/');
+                return parts.Length == 3 && parts[0] == "dhcpd" && parts[2] == "failover_peerip";
+            }
+            return true;
         }
 
         private static string? IdentityKey(List<object?> primary, List<object?> secondary)
@@ -217,46 +287,6 @@ namespace HaEdge.Core.PfSense.Config
         private static bool TryInt(string text, out int value) =>
             int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
-        // A compact, ordered one-line form of a subtree, for entries present on one side only.
-        private static string? Render(object? value, ISet<string> skipped)
-        {
-            if (value == null) return null;
-            var text = ConfigTree.Text(value);
-            if (text != null) return text;
-            var builder = new StringBuilder();
-            Append(builder, value, skipped);
-            return builder.ToString();
-        }
-
-        private static void Append(StringBuilder builder, object? value, ISet<string> skipped)
-        {
-            switch (value)
-            {
-                case IReadOnlyDictionary<string, object?> members:
-                    builder.Append('{');
-                    var first = true;
-                    foreach (var member in members.Where(m => !skipped.Contains(m.Key)).OrderBy(m => m.Key, StringComparer.Ordinal))
-                    {
-                        if (!first) builder.Append(", ");
-                        first = false;
-                        builder.Append(member.Key).Append(": ");
-                        Append(builder, member.Value, skipped);
-                    }
-                    builder.Append('}');
-                    break;
-                case IReadOnlyList<object?> items:
-                    builder.Append('[');
-                    for (var i = 0; i < items.Count; i++)
-                    {
-                        if (i > 0) builder.Append(", ");
-                        Append(builder, items[i], skipped);
-                    }
-                    builder.Append(']');
-                    break;
-                default:
-                    builder.Append(ConfigTree.Text(value) ?? "");
-                    break;
-            }
-        }
+        private static string LastKey(string shape) => shape.Substring(shape.LastIndexOf('/') + 1);
     }
 }
