@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace HaEdge.Core.Tests.Proxmox;
+
+/// <summary>
+/// A one-purpose HTTPS server on 127.0.0.1 with a fresh self-signed certificate: every connection gets one
+/// HTTP/1.1 JSON answer and is closed. Enough to exercise the real TLS handshake of ProxmoxClient.
+/// </summary>
+internal sealed class LoopbackHttpsServer : IDisposable
+{
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly string body;
+    private int answered;
+
+    public LoopbackHttpsServer(string body)
+    {
+        this.body = body;
+        Certificate = CreateSelfSigned();
+        listener.Start();
+        _ = AcceptLoopAsync();
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    public Uri Endpoint => new($"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+
+    /// <summary>Requests answered after a completed handshake.</summary>
+    public int Answered => Volatile.Read(ref answered);
+
+    public string Sha256 => Convert.ToHexString(SHA256.HashData(Certificate.RawData));
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        listener.Stop();
+        Certificate.Dispose();
+        stop.Dispose();
+    }
+
+    private static X509Certificate2 CreateSelfSigned()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=pve-loopback", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        // A PFX round trip gives a key SslStream can use as a server on every platform.
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient connection;
+            try
+            {
+                connection = await listener.AcceptTcpClientAsync(stop.Token);
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            _ = ServeAsync(connection);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient connection)
+    {
+        using (connection)
+        using (var tls = new SslStream(connection.GetStream()))
+        {
+            try
+            {
+                await tls.AuthenticateAsServerAsync(Certificate);
+                await ReadHeadersAsync(tls);
+                var payload = Encoding.UTF8.GetBytes(body);
+                var head = Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
+                await tls.WriteAsync(head);
+                await tls.WriteAsync(payload);
+                await tls.FlushAsync();
+                Interlocked.Increment(ref answered);
+            }
+            catch (Exception)
+            {
+                // The client refused our certificate: that is what the refusal tests expect.
+            }
+        }
+    }
+
+    private static async Task ReadHeadersAsync(Stream stream)
+    {
+        var seen = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!seen.ToString().Contains("\r\n\r\n"))
+        {
+            var read = await stream.ReadAsync(buffer);
+            if (read == 0) return;
+            seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+    }
+}
