@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HaEdge.Lab.Network;
+
+/// <summary>
+/// Writes the ready edge definition (docs/design/contract.md section 1) for the running lab, and the env file
+/// beside it with the secrets the definition only names.
+/// </summary>
+internal static class EdgeDefinitionWriter
+{
+    public const string TokenVariable = "HAEDGE_PVE_TOKEN";
+    public const string XmlRpcPasswordVariable = "HAEDGE_XMLRPC_PASSWORD";
+
+    /// <param name="pve">Token id, secret and certificate fingerprint of the PVE simulator, when it runs.</param>
+    /// <param name="xmlRpc">XMLRPC user, password and certificate fingerprint, when the XMLRPC servers run.</param>
+    public static void Write(LabPaths paths, (string TokenId, string Secret, string Fingerprint)? pve, (string User, string Password, string Fingerprint)? xmlRpc)
+    {
+        var firewalls = new JsonArray();
+        foreach (LabFirewall fw in LabLayout.Firewalls)
+        {
+            string lanAddress = fw.Address(LabLayout.Lan);
+            var entry = new JsonObject
+            {
+                ["name"] = fw.Name,
+                ["role"] = fw.Role,
+                ["vmId"] = fw.VmId,
+                ["node"] = fw.Node,
+                ["ssh"] = new JsonObject
+                {
+                    ["host"] = lanAddress,
+                    ["port"] = 22,
+                    ["user"] = "root",
+                    ["hostKeySha256"] = HostKeyFingerprint(paths.HostKey(fw) + ".pub"),
+                    ["keyFile"] = Path.GetRelativePath(paths.StateDir, paths.ClientKey),
+                },
+                ["syncAddress"] = fw.Address(LabLayout.Sync),
+            };
+            if (xmlRpc is { } x)
+            {
+                entry["xmlrpc"] = new JsonObject
+                {
+                    ["url"] = $"https://{lanAddress}/xmlrpc.php",
+                    ["user"] = x.User,
+                    ["passwordVariable"] = XmlRpcPasswordVariable,
+                    ["certificateSha256"] = x.Fingerprint,
+                };
+            }
+            firewalls.Add(entry);
+        }
+        var segments = new JsonArray();
+        foreach (LabSegment s in LabLayout.Segments)
+        {
+            var segment = new JsonObject { ["name"] = s.Name, ["kind"] = s.Kind, ["net"] = s.Net, ["bridge"] = s.Bridge };
+            if (s.Vlan is int vlan)
+            {
+                segment["vlan"] = vlan;
+            }
+            if (s.Kind != "sync")
+            {
+                segment["carp"] = s.Vhid is not null;
+            }
+            if (s.Kind == "wan")
+            {
+                segment["addressing"] = s == LabLayout.WanStarlink ? "dhcp" : "static";
+            }
+            segments.Add(segment);
+        }
+        var proxmox = new JsonObject
+        {
+            ["endpoints"] = new JsonArray(LabLayout.Nodes.Select(n => (JsonNode)JsonValue.Create($"https://{n.ManagementAddress}:8006")).ToArray()),
+            ["tokenId"] = pve?.TokenId ?? "haedge@pve!edge",
+            ["tokenSecretVariable"] = TokenVariable,
+            ["timeoutSeconds"] = 10,
+        };
+        if (pve is { } p)
+        {
+            proxmox["certificateSha256"] = p.Fingerprint;
+        }
+        var definition = new JsonObject
+        {
+            ["name"] = "rehearsal lab",
+            ["proxmox"] = proxmox,
+            ["firewalls"] = firewalls,
+            ["segments"] = segments,
+            ["probes"] = new JsonObject
+            {
+                ["ping"] = LabLayout.InternetTarget,
+                ["tcpEcho"] = $"{LabLayout.InternetTarget}:{LabLayout.TcpEchoPort}",
+                ["download"] = $"http://{LabLayout.InternetTarget}:{LabLayout.DownloadPort}/download",
+                ["intervalMs"] = 200,
+            },
+        };
+        Shell.WriteFile(paths.EdgeDefinition, definition.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+        var env = new List<string>();
+        if (pve is { } secret)
+        {
+            env.Add($"{TokenVariable}={secret.Secret}");
+        }
+        if (xmlRpc is { } password)
+        {
+            env.Add($"{XmlRpcPasswordVariable}={password.Password}");
+        }
+        Shell.WriteFile(paths.EnvFile, string.Concat(env.Select(l => l + "\n")), Shell.Private);
+    }
+
+    /// <summary>"SHA256:" + unpadded base64 of the SHA-256 of the key blob, exactly as `ssh-keygen -lf` prints it.</summary>
+    public static string HostKeyFingerprint(string publicKeyFile)
+    {
+        string[] fields = File.ReadAllText(publicKeyFile).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        byte[] blob = Convert.FromBase64String(fields[1]);
+        return "SHA256:" + Convert.ToBase64String(SHA256.HashData(blob)).TrimEnd('=');
+    }
+}

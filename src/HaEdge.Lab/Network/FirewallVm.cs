@@ -1,0 +1,347 @@
+using System.Globalization;
+using System.Text;
+
+namespace HaEdge.Lab.Network;
+
+/// <summary>
+/// One firewall "VM": its configuration files (written from the layout and its persistent settings) and its
+/// processes inside its namespace. Stop is a hard power-off; start boots from the persisted config, so
+/// maintenance mode survives a restart as pfSense's does.
+/// </summary>
+internal sealed class FirewallVm
+{
+    private readonly LabFirewall _fw;
+    private readonly LabPaths _paths;
+    private readonly LabFirewall _peer;
+    private readonly IReadOnlyList<string> _launcher;
+
+    public FirewallVm(LabFirewall firewall, LabPaths paths, IReadOnlyList<string> launcher)
+    {
+        _fw = firewall;
+        _paths = paths;
+        _peer = LabLayout.Peer(firewall);
+        _launcher = launcher;
+    }
+
+    private string Dir => _paths.FirewallDir(_fw);
+    private string File(string name) => _paths.FirewallFile(_fw, name);
+    private LabNode Node => LabLayout.Node(_fw.Node);
+
+    public bool InMaintenance => System.IO.File.Exists(_paths.MaintenanceFlag(_fw));
+
+    /// <summary>The advskew every VIP is configured with: 254 in persistent maintenance mode, as pfSense sets it.</summary>
+    public int ConfiguredAdvSkew => InMaintenance ? 254 : _fw.AdvSkew;
+
+    public bool IsRunning => System.IO.File.Exists(File("running")) && Shell.NamespacePids(_fw.Namespace).Count > 0;
+
+    /// <summary>First boot: NICs on the node bridges, addresses, kernel settings, host key. Done once at `up`.</summary>
+    public void Provision()
+    {
+        string ns = _fw.Namespace;
+        foreach (LabSegment segment in LabLayout.Segments)
+        {
+            string tap = _fw.Tap(segment.Net);
+            Shell.Ip(Node.Namespace, "link", "add", tap, "type", "veth", "peer", "name", segment.Interface, "netns", ns);
+            Shell.Ip(ns, "link", "set", segment.Interface, "address", _fw.Mac(segment.Net));
+            Shell.Ip(Node.Namespace, "link", "set", tap, "master", LabLayout.NodeBridge(segment));
+            Shell.Ip(ns, "addr", "add", $"{_fw.Address(segment)}/{segment.PrefixLength}", "dev", segment.Interface);
+        }
+        Shell.Ip(ns, "link", "set", "lo", "up");
+        Shell.CheckInNamespace(ns, "sysctl", "-q", "-w",
+            "net.ipv4.ip_forward=1",
+            // pf creates state only on a SYN: without this Linux adopts a mid-stream session and it would
+            // "survive" a failover even without state sync.
+            "net.netfilter.nf_conntrack_tcp_loose=0",
+            // The VIP lives on the VRRP macvlan: only that interface may answer ARP for it, with the virtual MAC.
+            "net.ipv4.conf.all.arp_ignore=1",
+            "net.ipv4.conf.all.arp_announce=2",
+            "net.ipv4.conf.all.rp_filter=0",
+            "net.ipv4.conf.default.rp_filter=0",
+            "net.ipv6.conf.all.disable_ipv6=1",
+            "net.ipv6.conf.default.disable_ipv6=1");
+        Shell.CheckInNamespace(ns, "iptables-restore", File("iptables.rules"));
+        Directory.CreateDirectory(Path.GetDirectoryName(_paths.HostKey(_fw))!);
+        if (!System.IO.File.Exists(_paths.HostKey(_fw)))
+        {
+            Shell.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", $"root@{_fw.Name}.lab", "-f", _paths.HostKey(_fw));
+        }
+        System.IO.File.WriteAllText(File("booted"), DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Writes every config file of the firewall from the layout and its persisted settings.</summary>
+    public void WriteConfig()
+    {
+        Directory.CreateDirectory(_paths.PersistDir(_fw));
+        Directory.CreateDirectory(File("vrrp"));
+        Directory.CreateDirectory(File("gw"));
+        Shell.WriteFile(File("fw.env"), FirewallEnvironment());
+        Shell.WriteFile(File("carp.conf"), CarpTable());
+        Shell.WriteFile(File("keepalived.conf"), KeepalivedConfig());
+        Shell.WriteFile(File("conntrackd.conf"), ConntrackdConfig());
+        Shell.WriteFile(File("iptables.rules"), IptablesRules());
+        Shell.WriteFile(File("sshd_config"), SshdConfig());
+        Shell.WriteFile(File("login-shell"), LoginShell(), Shell.Executable);
+    }
+
+    /// <summary>Boot: links up, routes back, then the daemons from the persisted config.</summary>
+    public void Start()
+    {
+        WriteConfig();
+        foreach (LabSegment segment in LabLayout.Segments)
+        {
+            Shell.Ip(_fw.Namespace, "link", "set", segment.Interface, "up");
+            Shell.Ip(Node.Namespace, "link", "set", _fw.Tap(segment.Net), "up");
+        }
+        // Boot-time routes: fibre first (tier 1); the gateway monitor moves it when the fibre dies. The
+        // monitor targets get host routes through their own gateway, as pfSense adds for dpinger.
+        Shell.Ip(_fw.Namespace, "route", "replace", "default", "via", LabLayout.WanFibre.Gateway!, "dev", LabLayout.WanFibre.Interface);
+        Shell.Ip(_fw.Namespace, "route", "replace", LabLayout.FibreMonitorTarget, "via", LabLayout.WanFibre.Gateway!, "dev", LabLayout.WanFibre.Interface);
+        Shell.Ip(_fw.Namespace, "route", "replace", LabLayout.StarlinkMonitorTarget, "via", LabLayout.WanStarlink.Gateway!, "dev", LabLayout.WanStarlink.Interface);
+        foreach (string stale in Directory.GetFiles(File("vrrp")).Concat(Directory.GetFiles(File("gw"))))
+        {
+            System.IO.File.Delete(stale);
+        }
+        System.IO.File.WriteAllText(File("booted"), DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(_paths.Logs);
+        // A killed conntrackd leaves its lock file and socket behind and would refuse to start again.
+        System.IO.File.Delete(File("conntrackd.lock"));
+        System.IO.File.Delete(File("conntrackd.ctl"));
+        string ns = _fw.Namespace;
+        Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-conntrackd"), "conntrackd", "-C", File("conntrackd.conf"));
+        Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-keepalived"), "keepalived", "--vrrp", "--dont-fork", "--log-console", "--log-detail",
+            "--use-file", File("keepalived.conf"), "--pid", File("keepalived.pid"), "--vrrp_pid", File("keepalived-vrrp.pid"));
+        Directory.CreateDirectory("/run/sshd"); // sshd's privilege separation directory
+        Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-sshd"), "/usr/sbin/sshd", "-D", "-e", "-f", File("sshd_config"));
+        Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-gwmon"), Path.Combine(_paths.ShimLab, "gwmon"), Dir);
+        if (LabSimulators.XmlRpcAvailable)
+        {
+            Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-xmlrpc"), _launcher.Concat(new[]
+            {
+                "serve-xmlrpc", "--firewall", _fw.Name, "--listen", "0.0.0.0:443", "--state-dir", _paths.StateDir,
+            }).ToArray());
+        }
+        System.IO.File.WriteAllText(File("running"), "");
+    }
+
+    /// <summary>Hard power-off: every process dies at once, every link goes down, the kernel's volatile state is lost.</summary>
+    public void Stop()
+    {
+        System.IO.File.Delete(File("running"));
+        Shell.Kill(Shell.NamespacePids(_fw.Namespace));
+        Shell.WaitUntil(() => Shell.NamespacePids(_fw.Namespace).Count == 0, TimeSpan.FromSeconds(3), 20);
+        foreach (LabSegment segment in LabLayout.Segments)
+        {
+            Shell.Ip(Node.Namespace, "link", "set", _fw.Tap(segment.Net), "down");
+            Shell.Ip(_fw.Namespace, "link", "set", segment.Interface, "down");
+        }
+        // A killed keepalived leaves its macvlans and VIPs behind; a powered-off VM keeps nothing.
+        foreach (LabSegment segment in LabLayout.CarpSegments)
+        {
+            Shell.Run("ip", "-n", _fw.Namespace, "link", "del", segment.VipInterface!);
+        }
+        Shell.InNamespace(_fw.Namespace, "conntrack", "-F");
+        Shell.Run("ip", "-n", _fw.Namespace, "neigh", "flush", "all");
+        foreach (string stale in Directory.GetFiles(File("vrrp")))
+        {
+            System.IO.File.Delete(stale);
+        }
+    }
+
+    /// <summary>Proxmox link_down on netN: the tap's carrier goes, so the guest sees its NIC lose link.</summary>
+    public void SetLink(int net, bool up)
+    {
+        LabSegment segment = LabLayout.SegmentByNet(net);
+        Shell.Ip(Node.Namespace, "link", "set", _fw.Tap(segment.Net), up ? "up" : "down");
+    }
+
+    /// <summary>Lines "vhid interface vip prefix" the shims read.</summary>
+    private static string CarpTable() =>
+        string.Concat(LabLayout.CarpSegments.Select(s => $"{s.Vhid} {s.Interface} {s.Vip} {s.PrefixLength} {s.VipInterface}\n"));
+
+    private string FirewallEnvironment()
+    {
+        var env = new StringBuilder();
+        void Set(string name, string value) => env.Append(name).Append('=').Append(Shell.Quote(value)).Append('\n');
+        Set("FW", _fw.Name);
+        Set("FWDIR", Dir);
+        Set("LAB_STATE", _paths.StateDir);
+        Set("LAB_CMD", string.Join(" ", _launcher.Select(Shell.Quote)));
+        Set("BASE_ADVSKEW", _fw.AdvSkew.ToString(CultureInfo.InvariantCulture));
+        Set("HOSTID", _fw.HostId);
+        Set("PEER_HOSTID", _peer.HostId);
+        Set("SYNC_IF", LabLayout.Sync.Interface);
+        Set("SYNC_PEER", _peer.Address(LabLayout.Sync));
+        Set("FIBRE_IF", LabLayout.WanFibre.Interface);
+        Set("FIBRE_GW", LabLayout.WanFibre.Gateway!);
+        Set("FIBRE_SRC", _fw.Address(LabLayout.WanFibre));
+        Set("FIBRE_MONITOR", LabLayout.FibreMonitorTarget);
+        Set("FIBRE_NAME", LabLayout.FibreGatewayName);
+        Set("STARLINK_IF", LabLayout.WanStarlink.Interface);
+        Set("STARLINK_GW", LabLayout.WanStarlink.Gateway!);
+        Set("STARLINK_SRC", _fw.Address(LabLayout.WanStarlink));
+        Set("STARLINK_MONITOR", LabLayout.StarlinkMonitorTarget);
+        Set("STARLINK_NAME", LabLayout.StarlinkGatewayName);
+        Set("GATEWAY_GROUP", LabLayout.GatewayGroupName);
+        Set("WAN_VIP_UNIQID", "_vip" + LabLayout.WanFibre.Vhid!.Value.ToString("x", CultureInfo.InvariantCulture).PadLeft(13, '0'));
+        Set("CONNTRACKD_CONF", File("conntrackd.conf"));
+        Set("INTERFACE_DESCRIPTIONS", string.Join(" ", LabLayout.Segments.Select(s => $"{s.Interface}={s.Description}")));
+        return env.ToString();
+    }
+
+    private string KeepalivedConfig()
+    {
+        int priority = LabLayout.VrrpPriority(ConfiguredAdvSkew);
+        // The primary boots straight into MASTER unless in maintenance; preemption settles any tie anyway.
+        string initialState = _fw.Role == "primary" && !InMaintenance ? "MASTER" : "BACKUP";
+        var conf = new StringBuilder();
+        conf.Append($$"""
+            # {{_fw.Name}}: one VRRP instance per CARP VIP, advbase 1, priority = 250 - min(advskew, 240).
+            global_defs {
+                router_id {{_fw.Name}}
+                script_user root
+                enable_script_security
+                vrrp_garp_master_delay 1
+                vrrp_garp_master_repeat 3
+            }
+
+            """);
+        foreach (LabSegment segment in LabLayout.CarpSegments)
+        {
+            // pfSense demotes every vhid by 240 when any CARP interface loses link, so all VIPs move together.
+            string tracked = string.Concat(LabLayout.CarpSegments.Where(s => s != segment)
+                .Select(s => $"        {s.Interface} weight -240\n"));
+            conf.Append($$"""
+                vrrp_instance VHID{{segment.Vhid}} {
+                    state {{initialState}}
+                    interface {{segment.Interface}}
+                    use_vmac {{segment.VipInterface}}
+                    virtual_router_id {{segment.Vhid}}
+                    priority {{priority}}
+                    advert_int 1
+                    virtual_ipaddress {
+                        {{segment.Vip}}/32
+                    }
+                    track_interface {
+                {{tracked}}    }
+                    notify "{{Path.Combine(_paths.ShimLab, "vrrp-notify")}} {{Dir}}"
+                }
+
+                """);
+        }
+        return conf.ToString();
+    }
+
+    private string ConntrackdConfig()
+    {
+        string ignored = string.Concat(LabLayout.Segments.Select(s => $"            IPv4_address {_fw.Address(s)}\n"));
+        return $$"""
+            # {{_fw.Name}}: FTFW state sync over the dedicated sync link. Own lock file and socket per namespace.
+            Sync {
+                Mode FTFW {
+                    DisableExternalCache Off
+                    CommitTimeout 1800
+                    PurgeTimeout 5
+                }
+                UDP {
+                    IPv4_address {{_fw.Address(LabLayout.Sync)}}
+                    IPv4_Destination_Address {{_peer.Address(LabLayout.Sync)}}
+                    Port {{LabLayout.ConntrackdPort}}
+                    Interface {{LabLayout.Sync.Interface}}
+                    SndSocketBuffer 1249280
+                    RcvSocketBuffer 1249280
+                    Checksum on
+                }
+            }
+            General {
+                Systemd off
+                HashSize 8192
+                HashLimit 65536
+                LogFile {{File("conntrackd.log")}}
+                Syslog off
+                LockFile {{File("conntrackd.lock")}}
+                UNIX {
+                    Path {{File("conntrackd.ctl")}}
+                }
+                NetlinkBufferSize 2097152
+                NetlinkBufferSizeMaxGrowth 8388608
+                Filter From Userspace {
+                    Protocol Accept {
+                        TCP
+                        UDP
+                        ICMP
+                    }
+                    Address Ignore {
+                        IPv4_address 127.0.0.1
+            {{ignored}}        }
+                }
+            }
+
+            """;
+    }
+
+    /// <summary>
+    /// As strict as pf: forwarding only for the inside networks, state only from a SYN (tcp_loose=0) and INVALID
+    /// dropped; outbound NAT to the WAN CARP VIP (pfSense HA guidance) and to the Starlink address.
+    /// </summary>
+    private static string IptablesRules()
+    {
+        string lan = $"{LabLayout.Lan.Network}/{LabLayout.Lan.PrefixLength}";
+        string vlan = $"{LabLayout.Vlan20.Network}/{LabLayout.Vlan20.PrefixLength}";
+        return $"""
+            *filter
+            :INPUT ACCEPT [0:0]
+            :FORWARD DROP [0:0]
+            :OUTPUT ACCEPT [0:0]
+            -A FORWARD -m conntrack --ctstate INVALID -j DROP
+            -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+            -A FORWARD -s {lan} -m conntrack --ctstate NEW -j ACCEPT
+            -A FORWARD -s {vlan} -m conntrack --ctstate NEW -j ACCEPT
+            COMMIT
+            *nat
+            :PREROUTING ACCEPT [0:0]
+            :INPUT ACCEPT [0:0]
+            :OUTPUT ACCEPT [0:0]
+            :POSTROUTING ACCEPT [0:0]
+            -A POSTROUTING -s {lan} -o {LabLayout.WanFibre.Interface} -j SNAT --to-source {LabLayout.WanFibre.Vip}
+            -A POSTROUTING -s {vlan} -o {LabLayout.WanFibre.Interface} -j SNAT --to-source {LabLayout.WanFibre.Vip}
+            -A POSTROUTING -s {lan} -o {LabLayout.WanStarlink.Interface} -j MASQUERADE
+            -A POSTROUTING -s {vlan} -o {LabLayout.WanStarlink.Interface} -j MASQUERADE
+            COMMIT
+
+            """;
+    }
+
+    private string SshdConfig() => $"""
+        # {_fw.Name}: pfSense's sshd stand-in. Key auth only; every session runs through login-shell, which puts the
+        # pfSense command shims first on PATH.
+        ListenAddress {_fw.Address(LabLayout.Lan)}:22
+        HostKey {_paths.HostKey(_fw)}
+        PidFile {File("sshd.pid")}
+        AuthorizedKeysFile {_paths.AuthorizedKeys}
+        PermitRootLogin prohibit-password
+        PubkeyAuthentication yes
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        UsePAM no
+        StrictModes no
+        PrintMotd no
+        PrintLastLog no
+        UseDNS no
+        LogLevel ERROR
+        ForceCommand {File("login-shell")}
+
+        """;
+
+    private string LoginShell() => $"""
+        #!/bin/bash
+        # {_fw.Name}: what pfSense's /etc/rc.initial does for `ssh host cmd`: run it with /bin/sh -c, here with the
+        # pfSense command shims first on PATH.
+        export PATH={_paths.ShimBin}:/usr/sbin:/usr/bin:/sbin:/bin
+        export HAEDGE_LAB_FWDIR={Dir}
+        if [ -n "$SSH_ORIGINAL_COMMAND" ]; then
+            exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
+        fi
+        exec /bin/sh -i
+
+        """;
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace HaEdge.Lab.Network;
+
+/// <summary>The lab's lifecycle verbs: up, down, and the checks that refuse to start on a machine that cannot run it.</summary>
+internal static class LabCommands
+{
+    private static readonly string[] RequiredTools =
+    {
+        "ip", "bridge", "keepalived", "conntrackd", "conntrack", "sshd", "ssh-keygen", "iptables", "iptables-restore",
+        "socat", "ping", "nft", "setsid", "flock", "awk", "sysctl", "sed",
+    };
+
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(18);
+
+    /// <summary>One clear refusal instead of a hang or a half-built lab.</summary>
+    public static void Preflight()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new LabException("the rehearsal lab needs Linux (network namespaces, bridges, keepalived)");
+        }
+        if (!Environment.IsPrivilegedProcess)
+        {
+            throw new LabException("the rehearsal lab must run as root (it creates network namespaces)");
+        }
+        string[] missing = RequiredTools.Where(tool => FindTool(tool) is null).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new LabException($"missing {string.Join(", ", missing)}: run scripts/lab-packages.sh as root");
+        }
+    }
+
+    private static string? FindTool(string name)
+    {
+        string path = Environment.GetEnvironmentVariable("PATH") + ":/usr/sbin:/sbin";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>How a child process runs this program again: the apphost, or dotnet plus the dll.</summary>
+    public static IReadOnlyList<string> Launcher()
+    {
+        string process = Environment.ProcessPath ?? throw new LabException("cannot tell this program's own path");
+        string dll = Path.Combine(AppContext.BaseDirectory, "haedge-lab.dll");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? new[] { process, dll } : new[] { process };
+    }
+
+    public static bool IsUp(LabPaths paths)
+    {
+        IReadOnlyList<string> namespaces = Shell.Namespaces();
+        return File.Exists(paths.LabFile) && File.Exists(paths.EdgeDefinition) && LabLayout.AllNamespaces.All(namespaces.Contains);
+    }
+
+    public static void Up(LabPaths paths)
+    {
+        Preflight();
+        if (IsUp(paths))
+        {
+            Console.WriteLine("lab already up");
+            Console.Write(LabStatusReport.Read(paths).ToText());
+            return;
+        }
+        var clock = Stopwatch.StartNew();
+        if (Shell.Namespaces().Any(n => n.StartsWith(LabLayout.Prefix, StringComparison.Ordinal)) || Directory.Exists(paths.StateDir))
+        {
+            Down(paths, quiet: true); // a crashed or half-finished lab: start clean
+        }
+        try
+        {
+            Build(paths);
+        }
+        catch
+        {
+            Console.Error.WriteLine("haedge-lab: up failed; taking down what was built");
+            Down(paths, quiet: true);
+            throw;
+        }
+        Console.WriteLine($"lab up in {clock.Elapsed.TotalSeconds:0.0} s");
+        Console.Write(LabStatusReport.Read(paths).ToText());
+        Console.WriteLine($"  ssh: ip netns exec {LabLayout.AdminNamespace} ssh -i {paths.ClientKey} -o UserKnownHostsFile={paths.KnownHosts} root@{LabLayout.Firewalls[0].Address(LabLayout.Lan)} ifconfig");
+        Console.WriteLine($"  secrets: {paths.EnvFile}");
+    }
+
+    private static void Build(LabPaths paths)
+    {
+        IReadOnlyList<string> launcher = Launcher();
+        Directory.CreateDirectory(paths.StateDir);
+        Directory.CreateDirectory(paths.Logs);
+        InstallShims(paths);
+        CreateClientKey(paths);
+        Shell.WriteFile(paths.LabFile, JsonSerializer.Serialize(new LabState(paths.StateDir, launcher, DateTimeOffset.UtcNow)));
+
+        LabTopology.Build(paths);
+        var lab = LabNetwork.Create(paths, launcher);
+        foreach (LabFirewall fw in LabLayout.Firewalls)
+        {
+            FirewallVm vm = lab.Vm(fw);
+            vm.WriteConfig();
+            vm.Provision();
+        }
+        foreach (LabFirewall fw in LabLayout.Firewalls)
+        {
+            lab.Vm(fw).Start();
+        }
+        LabSimulators.StartPve(paths, launcher);
+        WaitReady(paths);
+        Shell.WriteFile(paths.KnownHosts, string.Concat(LabLayout.Firewalls.Select(fw =>
+            $"{fw.Address(LabLayout.Lan)} {string.Join(' ', File.ReadAllText(paths.HostKey(fw) + ".pub").Split(' ').Take(2))}\n")));
+        EdgeDefinitionWriter.Write(paths, LabSimulators.PveCredentials(paths), LabSimulators.XmlRpcCredentials(paths));
+    }
+
+    /// <summary>Ready = fw1 MASTER and fw2 BACKUP on every VIP, sshd answering, and the internet reachable through the VIP.</summary>
+    private static void WaitReady(LabPaths paths)
+    {
+        LabNetwork lab = LabNetwork.Load(paths.StateDir);
+        string? waitingFor = null;
+        bool ready = Shell.WaitUntil(() =>
+        {
+            FirewallStatus primary = FirewallStatus.Read(LabLayout.Firewalls[0], paths, lab.Vm(LabLayout.Firewalls[0]));
+            FirewallStatus secondary = FirewallStatus.Read(LabLayout.Firewalls[1], paths, lab.Vm(LabLayout.Firewalls[1]));
+            if (!primary.Vips.All(v => v.State == "MASTER") || !secondary.Vips.All(v => v.State == "BACKUP"))
+            {
+                waitingFor = "VRRP election: " + string.Join(", ", primary.Vips.Concat(secondary.Vips).Select(v => $"{v.Vhid}={v.State}"));
+                return false;
+            }
+            foreach (LabFirewall fw in LabLayout.Firewalls)
+            {
+                if (!TcpOpen(fw.Address(LabLayout.Lan), 22))
+                {
+                    waitingFor = $"sshd on {fw.Name}";
+                    return false;
+                }
+            }
+            if (!LabSimulators.PveReady(paths))
+            {
+                waitingFor = "the PVE simulator";
+                return false;
+            }
+            waitingFor = "a ping from the admin workstation to the internet target";
+            return Shell.InNamespace(LabLayout.AdminNamespace, "ping", "-n", "-q", "-c1", "-W1", LabLayout.InternetTarget).Ok;
+        }, ReadyTimeout, 200);
+        if (!ready)
+        {
+            throw new LabException($"lab not ready after {ReadyTimeout.TotalSeconds:0} s: waiting for {waitingFor} (logs in {paths.Logs})");
+        }
+    }
+
+    /// <summary>A TCP connect from the admin workstation, as the module will make it.</summary>
+    public static bool TcpOpen(string address, int port) =>
+        Shell.InNamespace(LabLayout.AdminNamespace, "timeout", "1", "bash", "-c", $"exec 3<>/dev/tcp/{address}/{port}").Ok;
+
+    private static void InstallShims(LabPaths paths)
+    {
+        string source = Path.Combine(AppContext.BaseDirectory, "shims");
+        if (!Directory.Exists(source))
+        {
+            throw new LabException($"the pfSense command shims are missing beside the program ({source})");
+        }
+        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(paths.StateDir, "shims", Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+            File.SetUnixFileMode(target, Shell.Executable);
+        }
+    }
+
+    private static void CreateClientKey(LabPaths paths)
+    {
+        Directory.CreateDirectory(paths.Keys);
+        Shell.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "haedge-lab-admin", "-f", paths.ClientKey);
+        Shell.WriteFile(paths.AuthorizedKeys, File.ReadAllText(paths.ClientKey + ".pub"), Shell.Private);
+    }
+
+    /// <summary>
+    /// Removes everything with the lab prefix, whatever state it is in: processes in the lab namespaces (and any
+    /// left running from the state dir), the namespaces with all their links, host links, the state dir.
+    /// </summary>
+    public static void Down(LabPaths paths, bool quiet = false)
+    {
+        Preflight();
+        List<string> namespaces = Shell.Namespaces().Where(n => n.StartsWith(LabLayout.Prefix, StringComparison.Ordinal)).ToList();
+        foreach (string ns in namespaces)
+        {
+            Shell.Kill(Shell.NamespacePids(ns));
+        }
+        Shell.Kill(ProcessesUsing(paths.StateDir));
+        foreach (string ns in namespaces)
+        {
+            Shell.Run("ip", "netns", "del", ns);
+        }
+        foreach (string link in HostLinks())
+        {
+            Shell.Run("ip", "link", "del", link);
+        }
+        Shell.WaitUntil(() => ProcessesUsing(paths.StateDir).Count == 0, TimeSpan.FromSeconds(3), 50);
+        if (Directory.Exists(paths.StateDir))
+        {
+            Directory.Delete(paths.StateDir, recursive: true);
+        }
+        List<string> left = Shell.Namespaces().Where(n => n.StartsWith(LabLayout.Prefix, StringComparison.Ordinal)).Concat(HostLinks()).ToList();
+        if (left.Count > 0)
+        {
+            throw new LabException($"down left {string.Join(", ", left)} behind");
+        }
+        if (!quiet)
+        {
+            Console.WriteLine($"lab down: removed {namespaces.Count} namespaces and {paths.StateDir}");
+        }
+    }
+
+    private static IEnumerable<string> HostLinks() =>
+        Shell.Run("ip", "-o", "link", "show").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(':')[1].Trim().Split('@')[0])
+            .Where(name => name.StartsWith(LabLayout.Prefix, StringComparison.Ordinal)).ToList();
+
+    /// <summary>Lab daemons still running from the state dir (e.g. left by a crash), never this program or its callers.</summary>
+    public static IReadOnlyList<int> ProcessesUsing(string stateDir)
+    {
+        string[] daemons = { "keepalived", "conntrackd", "sshd", "gwmon", "socat", "http-download", "serve-pve", "serve-xmlrpc" };
+        HashSet<int> ancestors = Ancestors();
+        var pids = new List<int>();
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid) || ancestors.Contains(pid))
+            {
+                continue;
+            }
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(stateDir + "/", StringComparison.Ordinal) && daemons.Any(d => cmdline.Contains(d, StringComparison.Ordinal)))
+                {
+                    pids.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // the process ended while we read it
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // not ours to read
+            }
+        }
+        return pids;
+    }
+
+    private static HashSet<int> Ancestors()
+    {
+        var chain = new HashSet<int>();
+        int pid = Environment.ProcessId;
+        while (pid > 1 && chain.Add(pid))
+        {
+            string? ppid = File.Exists($"/proc/{pid}/status")
+                ? File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal))
+                : null;
+            pid = ppid is null ? 0 : int.Parse(ppid[5..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return chain;
+    }
+}

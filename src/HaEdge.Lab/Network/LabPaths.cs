@@ -1,0 +1,31 @@
+namespace HaEdge.Lab.Network;
+
+/// <summary>Where the running lab keeps its files. Everything lives under one state directory that `down` removes.</summary>
+internal sealed class LabPaths
+{
+    public LabPaths(string stateDir)
+    {
+        StateDir = Path.GetFullPath(stateDir);
+    }
+
+    public string StateDir { get; }
+    public string LabFile => Path.Combine(StateDir, "lab.json");
+    public string EdgeDefinition => Path.Combine(StateDir, "edge.json");
+    public string EnvFile => Path.Combine(StateDir, "lab.env");
+    public string ShimBin => Path.Combine(StateDir, "shims", "bin");
+    public string ShimLab => Path.Combine(StateDir, "shims", "lab");
+    public string Keys => Path.Combine(StateDir, "keys");
+    public string ClientKey => Path.Combine(Keys, "id_ed25519");
+    public string AuthorizedKeys => Path.Combine(Keys, "authorized_keys");
+    public string KnownHosts => Path.Combine(Keys, "known_hosts");
+    public string Faults => Path.Combine(StateDir, "faults");
+    public string Logs => Path.Combine(StateDir, "logs");
+    public string PveDir => Path.Combine(StateDir, "pve");
+
+    public string FirewallDir(LabFirewall firewall) => Path.Combine(StateDir, firewall.Name);
+    public string FirewallFile(LabFirewall firewall, string name) => Path.Combine(FirewallDir(firewall), name);
+    public string PersistDir(LabFirewall firewall) => Path.Combine(FirewallDir(firewall), "persist");
+    public string MaintenanceFlag(LabFirewall firewall) => Path.Combine(PersistDir(firewall), "maintenance");
+    public string HostKey(LabFirewall firewall) => Path.Combine(FirewallDir(firewall), "ssh", "ssh_host_ed25519_key");
+    public string Log(string name) => Path.Combine(Logs, name + ".log");
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using HaEdge.Lab.Network;
+using HaEdge.Lab.Pve;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+namespace HaEdge.Lab;
+
+/// <summary>
+/// haedge-lab: the rehearsal lab. Lifecycle and fault verbs for people and tests, serve-* verbs that `up` starts
+/// inside the lab's namespaces.
+/// </summary>
+public static class Program
+{
+    private const string Usage = """
+        usage: haedge-lab <verb> [--state-dir DIR] [--verbose]
+          up                               build the lab (idempotent) and write <state>/edge.json
+          down                             remove every namespace, link, process and file of the lab
+          status [--json]                  what the lab looks like now
+          fault <name> [target...]         inject a fault; heal <name> [target...] undoes it
+                                           hard-stop fw1 | link-down fw1 net1 | fibre-dead | sync-cut |
+                                           mac-filter fw1 [netN] | vlan-asymmetry [pve2]
+          exec <namespace> -- <cmd...>     run a command in a lab namespace (admin, fw1, pve1, inet, ...)
+          serve-pve --node pve1 --listen <ip>:8006 --state-dir DIR    (started by up)
+        """;
+
+    private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
+    {
+        ["up"] = args => Lab(args, paths => LabCommands.Up(paths)),
+        ["down"] = args => Lab(args, paths => LabCommands.Down(paths)),
+        ["status"] = args => Lab(args, paths =>
+        {
+            LabStatusReport report = LabStatusReport.Read(paths);
+            Console.Write(args.Contains("--json") ? report.ToJson() + "\n" : report.ToText());
+        }),
+        ["fault"] = args => Fault(args, inject: true),
+        ["heal"] = args => Fault(args, inject: false),
+        ["exec"] = Exec,
+        ["serve-pve"] = ServePve,
+    };
+
+    public static bool HasVerb(string verb) => Verbs.ContainsKey(verb);
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || !Verbs.TryGetValue(args[0], out Func<string[], Task<int>>? verb))
+        {
+            Console.Error.Write(Usage);
+            return 2;
+        }
+        try
+        {
+            return await verb(args[1..]).ConfigureAwait(false);
+        }
+        catch (LabException refusal)
+        {
+            Console.Error.WriteLine($"haedge-lab {args[0]}: {refusal.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Splits off --state-dir and --verbose, checks the machine, runs the action.</summary>
+    private static Task<int> Lab(string[] args, Action<LabPaths> action)
+    {
+        action(Paths(args));
+        return Task.FromResult(0);
+    }
+
+    private static LabPaths Paths(string[] args)
+    {
+        int index = Array.IndexOf(args, "--state-dir");
+        Shell.Verbose = args.Contains("--verbose");
+        return new LabPaths(index >= 0 && index + 1 < args.Length ? args[index + 1] : LabLayout.DefaultStateDir);
+    }
+
+    private static string[] Positional(string[] args)
+    {
+        var result = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--state-dir")
+            {
+                i++;
+            }
+            else if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                result.Add(args[i]);
+            }
+        }
+        return result.ToArray();
+    }
+
+    private static Task<int> Fault(string[] args, bool inject)
+    {
+        return Lab(args, paths =>
+        {
+            LabCommands.Preflight();
+            string[] positional = Positional(args);
+            if (positional.Length == 0)
+            {
+                throw new LabException($"which fault? {string.Join(", ", LabFaults.Names)}");
+            }
+            if (!LabCommands.IsUp(paths))
+            {
+                throw new LabException("the lab is not up (run haedge-lab up)");
+            }
+            var faults = new LabFaults(paths, LabNetwork.Load(paths.StateDir));
+            Console.WriteLine((inject ? "fault: " : "healed: ") + faults.Apply(positional[0], positional[1..], inject));
+        });
+    }
+
+    /// <summary>exec &lt;namespace&gt; -- cmd...: the command inherits this terminal, its exit code is ours.</summary>
+    private static async Task<int> Exec(string[] args)
+    {
+        LabCommands.Preflight();
+        int separator = Array.IndexOf(args, "--");
+        if (separator != 1 || args.Length < 3)
+        {
+            throw new LabException("usage: exec <namespace> -- <command...>");
+        }
+        string ns = args[0].StartsWith(LabLayout.Prefix, StringComparison.Ordinal) ? args[0] : LabLayout.Prefix + args[0];
+        if (!Shell.Namespaces().Contains(ns))
+        {
+            throw new LabException($"no lab namespace '{ns}' (known: {string.Join(", ", LabLayout.AllNamespaces)})");
+        }
+        var start = new ProcessStartInfo("ip") { UseShellExecute = false };
+        foreach (string arg in new[] { "netns", "exec", ns }.Concat(args[2..]))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using Process process = Process.Start(start) ?? throw new LabException("cannot start ip netns exec");
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        return process.ExitCode;
+    }
+
+    /// <summary>serve-pve: the PVE simulator acting on the running lab (or on fake VMs with --fake-vms).</summary>
+    private static async Task<int> ServePve(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        ILabVmControl? vms = args.Contains("--fake-vms") ? null : LabNetwork.Load(new LabPaths(StateDirOf(args)).StateDir);
+        return await PveSimulator.RunAsync(args, vms, stop.Token).ConfigureAwait(false);
+    }
+
+    private static string StateDirOf(string[] args)
+    {
+        int index = Array.IndexOf(args, "--state-dir");
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : LabLayout.DefaultStateDir;
+    }
+}
