@@ -108,7 +108,7 @@ internal static class FromSource
         "{\"name\":\"Single\",\"item\":\"WAN_DHCP|1|_vip5f1a2b3c4d5e6\",\"trigger\":\"downloss\",\"descr\":\"\"}," +
         "{\"name\":\"WithNever\",\"item\":[\"WAN_DHCP|1|address\",\"WAN2_DHCP|0|address\"],\"trigger\":\"downlosslatency\"}]";
 
-    // route.c print_getmsg(): "   route to: %s", "destination: %s", "       mask: %s", "    gateway: %s", "        fib: %u",
+    // FreeBSD 14 sbin/route/route_netlink.c print_getmsg() (route.c before it prints the same labels): "   route to: %s", "destination: %s", "       mask: %s", "    gateway: %s", "        fib: %u",
     // "  interface: %s", "      flags: <...>", then the metrics table.
     public const string RouteGetDefault =
         "   route to: default\n" +

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace HaEdge.Core.Tests.PfSense;
 
-/// <summary>No captured sample exists; the text follows FreeBSD sbin/route/route.c print_getmsg() (see FromSource).</summary>
+/// <summary>No captured sample exists; the text follows FreeBSD's route print_getmsg() format strings (see FromSource).</summary>
 public class RouteGetParserTests
 {
     [Fact]

@@ -49,7 +49,7 @@ namespace HaEdge.Core.PfSense.Parsing
                 Status = status,
                 Substatus = substatus,
                 Health = HealthOf(status, substatus),
-                MonitorDisabled = JsonText.Text(gateway, "monitor_disable") is string disabled && disabled != "false" && disabled != "0" && disabled.Length > 0,
+                MonitorDisabled = JsonText.Text(gateway, "monitor_disable") is "true" or "1",
             };
         }
 
