@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using HaEdge.Core.Model.Proxmox;
 
 namespace HaEdge.Core.Proxmox
@@ -13,6 +14,13 @@ namespace HaEdge.Core.Proxmox
     {
         /// <summary>The NIC models qemu-server knows (<c>$nic_model_list</c>).</summary>
         public static IReadOnlyCollection<string> KnownModels => Models;
+
+        private static readonly HashSet<string> KnownOptions = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "model", "macaddr", "bridge", "tag", "mtu", "queues", "rate", "firewall", "link_down", "trunks",
+        };
+
+        private static readonly Regex MacAddress = new Regex("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", RegexOptions.CultureInvariant);
 
         private static readonly HashSet<string> Models = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -35,11 +43,13 @@ namespace HaEdge.Core.Proxmox
             IReadOnlyList<VlanRange> trunks = Array.Empty<VlanRange>();
             var others = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
-            foreach (var pair in PropertyString.Split(value, "model"))
+            var pairs = PropertyString.Split(value, "model");
+            for (var position = 0; position < pairs.Count; position++)
             {
-                var key = pair.Key;
-                var text = pair.Value;
-                if (Models.Contains(key))
+                var key = pairs[position].Key;
+                var text = pairs[position].Value;
+                // PVE writes the model first; a model newer than our list still shows as "name=MAC" there.
+                if (Models.Contains(key) || (position == 0 && !KnownOptions.Contains(key) && MacAddress.IsMatch(text)))
                 {
                     model = key;
                     mac = text.Length == 0 ? null : text.ToUpperInvariant();

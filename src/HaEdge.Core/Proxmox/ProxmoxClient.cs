@@ -68,8 +68,18 @@ namespace HaEdge.Core.Proxmox
         public Task<VmStatus> GetVmStatusAsync(string node, int vmId, CancellationToken cancellationToken = default) =>
             GetAsync(VmPath(node, vmId, "/status/current"), node, ProxmoxMapper.ToVmStatus, cancellationToken);
 
-        public Task<VmConfig> GetVmConfigAsync(string node, int vmId, CancellationToken cancellationToken = default) =>
-            GetAsync(VmPath(node, vmId, "/config"), node, ProxmoxMapper.ToVmConfig, cancellationToken);
+        public async Task<VmConfig> GetVmConfigAsync(string node, int vmId, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await GetAsync(VmPath(node, vmId, "/config"), node, ProxmoxMapper.ToVmConfig, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HaEdgeException error) when (error.ErrorId is "ProxmoxInvalidNetDevice" or "ProxmoxInvalidPciPassthrough")
+            {
+                // The parser knows the key, not the VM: say which VM on which node carries the bad value.
+                throw new HaEdgeException(error.ErrorId, error.Kind, $"VM {vmId.ToString(CultureInfo.InvariantCulture)} on {node}: {error.Message}", node, error);
+            }
+        }
 
         public Task<VmFirewallOptions> GetVmFirewallOptionsAsync(string node, int vmId, CancellationToken cancellationToken = default) =>
             GetAsync(VmPath(node, vmId, "/firewall/options"), node, ProxmoxMapper.ToFirewallOptions, cancellationToken);

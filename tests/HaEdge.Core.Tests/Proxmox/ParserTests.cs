@@ -32,6 +32,15 @@ public class NetDeviceParserTests
     }
 
     [Fact]
+    public void Reads_a_model_newer_than_the_known_list_from_its_mac()
+    {
+        var nic = NetDeviceParser.Parse("igb=02:00:00:00:00:02,bridge=vmbr0");
+
+        Assert.Equal(("igb", "02:00:00:00:00:02"), (nic.Model, nic.MacAddress));
+        Assert.Empty(nic.OtherOptions);
+    }
+
+    [Fact]
     public void Reads_the_long_form_model_and_macaddr()
     {
         var nic = NetDeviceParser.Parse("model=vmxnet3,macaddr=02:00:00:00:00:01,bridge=vmbr9");

@@ -166,6 +166,17 @@ public class ProxmoxClientTests
     }
 
     [Fact]
+    public async Task A_malformed_nic_names_the_vm_and_node()
+    {
+        using var client = new FakeProxmoxHandler(_ => Ok("""{"data":{"net0":"virtio=BC:24:11:2E:C5:4A,tag=ten"}}""")).Client();
+
+        var error = await Assert.ThrowsAsync<HaEdgeException>(() => client.GetVmConfigAsync("pve1", 101));
+
+        Assert.Equal(("ProxmoxInvalidNetDevice", FailureKind.InvalidData, "pve1"), (error.ErrorId, error.Kind, error.Target));
+        Assert.StartsWith("VM 101 on pve1: net0", error.Message);
+    }
+
+    [Fact]
     public async Task A_body_without_data_is_invalid()
     {
         using var client = new FakeProxmoxHandler(_ => Ok("<html>proxy error</html>")).Client();

@@ -32,7 +32,7 @@ namespace HaEdge.Core.Model.Proxmox
         /// <summary>Every <c>hostpciN</c>, ordered by N.</summary>
         public IReadOnlyList<PciPassthrough> PciDevices { get; init; } = Array.Empty<PciPassthrough>();
 
-        /// <summary>All other config keys (disks, boot, smbios1, ...) as PVE wrote them.</summary>
+        /// <summary>Every config key except netN and hostpciN (disks, boot, smbios1, name, ...) as PVE wrote it.</summary>
         public IReadOnlyDictionary<string, string> OtherSettings { get; init; } = new Dictionary<string, string>();
     }
 }
