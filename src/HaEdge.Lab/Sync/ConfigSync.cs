@@ -63,7 +63,7 @@ public static class ConfigSync
             return 2;
         }
         string stateDir = Path.GetFullPath(stateDirArg);
-        string peer = LabPair.Of(firewall, values.GetValueOrDefault("--peer")).Peer;
+        string peer = values.GetValueOrDefault("--peer") ?? LabPair.Peer(LabPair.Firewall(firewall)).Name;
         try
         {
             return await SyncAsync(stateDir, firewall, peer, values.GetValueOrDefault("--peer-port"), cancellationToken).ConfigureAwait(false);

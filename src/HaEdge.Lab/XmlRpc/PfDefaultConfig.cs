@@ -1,59 +1,68 @@
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Xml.Linq;
+using HaEdge.Lab.Network;
 
 namespace HaEdge.Lab.XmlRpc;
 
 /// <summary>
 /// The lab's starting config.xml for fw1 (primary) and fw2 (secondary): pfSense's factory layout (conf.default,
-/// version 23.2) grown into an HA pair as contract.md describes it. Interfaces: wan = WAN fibre (vtnet0), lan
-/// (vtnet1), opt1 = VLAN20 (vtnet1.20), opt2 = WAN Starlink (vtnet3, DHCP), opt3 = SYNC (vtnet4).
-/// Addresses are the lab's defaults; the sync addresses can be given on the command line.
+/// version 23.2) grown into the HA pair of <see cref="LabLayout"/>: one pfSense interface per segment (wan = WAN
+/// fibre, lan, opt1 = VLAN20, opt2 = Starlink by DHCP, opt3 = SYNC; NICs vtnet{netN}), a CARP VIP per CARP segment,
+/// the two gateways in a tiered group, HA sync from fw1 to fw2.
 /// </summary>
 internal static class PfDefaultConfig
 {
-    /// <summary>The config version the lab's "pfSense 2.7.2" runs; host_firmware_version reports the file's own.</summary>
+    /// <summary>The config version of the lab's "pfSense 2.7.2"; host_firmware_version reports the file's own.</summary>
     public const string ConfigVersion = "23.3";
 
-    public static XElement Create(int node, string syncIp, string peerSyncIp, string peerPassword, int webguiPort)
+    private static readonly (LabSegment Segment, string Key)[] InterfaceKeys =
     {
-        bool primary = node == 1;
-        string advskew = primary ? "0" : "100";
-        string host = (1 + node).ToString(CultureInfo.InvariantCulture); // fw1 .2, fw2 .3
-        // Fixed uniqids keep both nodes' VIPs (and the gateway group's VIP reference) identical, as a synced pair has them.
-        const string wanVip = "65a1f0c0a0001";
+        (LabLayout.WanFibre, "wan"), (LabLayout.Lan, "lan"), (LabLayout.Vlan20, "opt1"), (LabLayout.WanStarlink, "opt2"), (LabLayout.Sync, "opt3"),
+    };
+
+    /// <summary>pfSense names a VIP by its uniqid; the lab derives it from the vhid, as the shims do.</summary>
+    public static string VipUniqid(int vhid) => vhid.ToString("x", CultureInfo.InvariantCulture).PadLeft(13, '0');
+
+    /// <param name="firewall">The lab firewall this config belongs to.</param>
+    /// <param name="syncTarget">Where the primary syncs to (the peer's sync address; overridable for tests).</param>
+    /// <param name="peerPassword">The peer's hasync password.</param>
+    /// <param name="webguiPort">This firewall's webGUI (and XMLRPC) port.</param>
+    public static XElement Create(LabFirewall firewall, string syncTarget, string peerPassword, int webguiPort)
+    {
+        bool primary = firewall.Role == "primary";
+        string wanVip = "_vip" + VipUniqid(LabLayout.WanFibre.Vhid!.Value);
+        string lanNet = $"{LabLayout.Lan.Network}/{LabLayout.Lan.PrefixLength}";
+        string vlanNet = $"{LabLayout.Vlan20.Network}/{LabLayout.Vlan20.PrefixLength}";
 
         return E("pfsense",
             L("version", ConfigVersion),
             L("lastchange", ""),
             E("system",
-                L("optimization", "normal"), L("hostname", $"fw{node}"), L("domain", "lab.haedge.arpa"),
+                L("optimization", "normal"), L("hostname", firewall.Name), L("domain", "lab.haedge.arpa"),
                 L("dnsserver", ""), L("dnsallowoverride", ""),
                 E("group", L("name", "all"), L("description", "All Users"), L("scope", "system"), L("gid", "1998"), L("member", "0")),
                 E("group", L("name", "admins"), L("description", "System Administrators"), L("scope", "system"), L("gid", "1999"),
                     L("member", "0"), L("priv", "page-all")),
-                E("user", L("name", "admin"), PfConfig.Leaf("descr", "System Administrator"), L("scope", "system"),
+                E("user", L("name", "admin"), L("descr", "System Administrator"), L("scope", "system"),
                     L("groupname", "admins"), L("uid", "0"), L("priv", "user-shell-access")),
-                E("user", L("name", "hasync"), PfConfig.Leaf("descr", "HA XMLRPC sync"), L("scope", "user"),
-                    L("uid", "2000"), L("priv", "system-xmlrpc-ha-sync")),
+                E("user", L("name", XmlRpcUsers.SyncUser), L("descr", "HA XMLRPC sync"), L("scope", "user"),
+                    L("uid", "2000"), L("priv", XmlRpcUsers.SyncPrivilege)),
                 L("nextuid", "2001"), L("nextgid", "2000"),
                 L("timeservers", "2.pfsense.pool.ntp.org"),
                 E("webgui", L("protocol", "https"), L("port", webguiPort.ToString(CultureInfo.InvariantCulture)), L("loginautocomplete", "")),
                 L("disablenatreflection", "yes"),
                 L("maximumtableentries", "400000")),
-            E("interfaces",
-                Interface("wan", "WAN", "vtnet0", $"198.51.100.{65 + node}", "26", "WAN_FIBRE"),
-                Interface("lan", "LAN", "vtnet1", $"192.0.2.{host}", "24", null),
-                Interface("opt1", "VLAN20", "vtnet1.20", $"198.51.100.{host}", "26", null),
-                E("opt2", PfConfig.Leaf("descr", "STARLINK"), L("if", "vtnet3"), L("enable", ""), L("ipaddr", "dhcp"), L("blockbogons", "")),
-                Interface("opt3", "SYNC", "vtnet4", syncIp, "30", null)),
-            E("vlans", E("vlan", L("if", "vtnet1"), L("tag", "20"), L("pcp", ""), PfConfig.Leaf("descr", "VLAN20"), L("vlanif", "vtnet1.20"))),
+            E("interfaces", InterfaceKeys.Select(i => Interface(firewall, i.Segment, i.Key))),
+            E("vlans", E("vlan", L("if", "vtnet1"), L("tag", "20"), L("pcp", ""), L("descr", "VLAN20"), L("vlanif", "vtnet1.20"))),
             L("staticroutes", ""),
-            E("dhcpd", E("lan", L("enable", ""), E("range", L("from", "192.0.2.100"), L("to", "192.0.2.199")))),
+            E("dhcpd", E("lan", L("enable", ""), E("range", L("from", "192.0.2.50"), L("to", "192.0.2.90")))),
             E("nat",
                 E("outbound",
                     L("mode", "hybrid"),
-                    OutboundRule("192.0.2.0/24", "LAN to WAN fibre VIP", "1700000001"),
-                    OutboundRule("198.51.100.0/26", "VLAN20 to WAN fibre VIP", "1700000002")),
+                    OutboundRule(lanNet, wanVip, "LAN to the WAN fibre VIP", "1700000001"),
+                    OutboundRule(vlanNet, wanVip, "VLAN20 to the WAN fibre VIP", "1700000002")),
                 L("separator", "")),
             E("filter",
                 Rule("lan", "lan", "Default allow LAN to any rule", "0100000101", null),
@@ -62,66 +71,84 @@ internal static class PfDefaultConfig
                 Rule("wan", null, "Allow CARP on WAN", "1700000103", "carp"),
                 L("separator", "")),
             E("aliases",
-                E("alias", L("name", "LAN_NETS"), L("type", "network"), L("address", "192.0.2.0/24 198.51.100.0/26"),
-                    PfConfig.Leaf("descr", "Inside networks"), PfConfig.Leaf("detail", "LAN||VLAN20")),
-                E("alias", L("name", "ADMIN_HOSTS"), L("type", "host"), L("address", "192.0.2.10"),
-                    PfConfig.Leaf("descr", "Admin workstations"), PfConfig.Leaf("detail", "lab admin workstation"))),
-            E("virtualip",
-                Vip("wan", "1", advskew, "198.51.100.68", "26", wanVip, "WAN fibre CARP"),
-                Vip("lan", "2", advskew, "192.0.2.1", "24", "65a1f0c0a0002", "LAN CARP"),
-                Vip("opt1", "3", advskew, "198.51.100.1", "26", "65a1f0c0a0003", "VLAN20 CARP")),
+                E("alias", L("name", "INSIDE_NETS"), L("type", "network"), L("address", $"{lanNet} {vlanNet}"),
+                    L("descr", "Inside networks"), L("detail", "LAN||VLAN20")),
+                E("alias", L("name", "ADMIN_HOSTS"), L("type", "host"), L("address", LabLayout.AdminAddress),
+                    L("descr", "Admin workstations"), L("detail", "lab admin workstation"))),
+            E("virtualip", InterfaceKeys.Where(i => i.Segment.Vhid is not null).Select(i => Vip(i.Segment, i.Key, firewall.AdvSkew))),
             E("gateways",
-                E("gateway_item", L("interface", "wan"), L("gateway", "198.51.100.65"), L("name", "WAN_FIBRE"), L("weight", "1"),
-                    L("ipprotocol", "inet"), L("monitor", "203.0.113.10"), PfConfig.Leaf("descr", "Fibre upstream")),
-                E("gateway_item", L("interface", "opt2"), L("gateway", "dynamic"), L("name", "WAN_STARLINK"), L("weight", "1"),
-                    L("ipprotocol", "inet"), L("monitor", "203.0.113.10"), PfConfig.Leaf("descr", "Starlink upstream (CGNAT)")),
-                E("gateway_group", L("name", "WANGROUP"), L("item", $"WAN_FIBRE|1|_vip{wanVip}"), L("item", "WAN_STARLINK|2|address"),
-                    L("trigger", "down"), PfConfig.Leaf("descr", "Fibre first, Starlink on failure")),
-                L("defaultgw4", "WANGROUP")),
-            HaSync(primary, peerSyncIp, peerPassword),
+                Gateway("wan", LabLayout.WanFibre.Gateway!, LabLayout.FibreGatewayName, LabLayout.FibreMonitorTarget, "Fibre upstream"),
+                Gateway("opt2", "dynamic", LabLayout.StarlinkGatewayName, LabLayout.StarlinkMonitorTarget, "Starlink upstream (CGNAT)"),
+                E("gateway_group", L("name", LabLayout.GatewayGroupName),
+                    L("item", $"{LabLayout.FibreGatewayName}|1|{wanVip}"), L("item", $"{LabLayout.StarlinkGatewayName}|2|address"),
+                    L("trigger", "down"), L("descr", "Fibre first, Starlink when the fibre is down")),
+                L("defaultgw4", LabLayout.GatewayGroupName)),
+            HaSync(firewall, primary ? syncTarget : "", primary ? peerPassword : ""),
             E("unbound", L("enable", ""), L("dnssec", ""), L("active_interface", ""), L("outgoing_interface", "")),
             L("shaper", ""), L("ipsec", ""), L("openvpn", ""), L("dnshaper", ""), L("wol", ""));
     }
 
-    private static XElement HaSync(bool primary, string peerSyncIp, string peerPassword)
+    private static XElement HaSync(LabFirewall firewall, string syncTarget, string password)
     {
+        LabFirewall peer = LabLayout.Firewalls.Single(f => f.Name != firewall.Name);
         var hasync = E("hasync",
             L("pfsyncenabled", "on"),
             L("pfsyncinterface", "opt3"),
-            L("pfsyncpeerip", peerSyncIp),
-            L("synchronizetoip", primary ? peerSyncIp : ""),
-            PfConfig.Leaf("username", primary ? "hasync" : ""),
-            PfConfig.Leaf("password", primary ? peerPassword : ""));
-        if (primary)
+            L("pfsyncpeerip", peer.Address(LabLayout.Sync)),
+            L("pfhostid", firewall.HostId),
+            L("synchronizetoip", syncTarget),
+            L("username", syncTarget.Length > 0 ? XmlRpcUsers.SyncUser : ""),
+            L("password", password));
+        if (syncTarget.Length > 0)
         {
-            foreach (string box in new[] { "synchronizerules", "synchronizenat", "synchronizealiases", "synchronizevirtualip", "synchronizestaticroutes" })
-            {
-                hasync.Add(L(box, "on"));
-            }
+            hasync.Add(new[] { "synchronizerules", "synchronizenat", "synchronizealiases", "synchronizevirtualip", "synchronizestaticroutes" }
+                .Select(box => L(box, "on")));
         }
         return hasync;
     }
 
-    private static XElement Interface(string key, string descr, string nic, string ip, string bits, string? gateway) =>
-        E(key, PfConfig.Leaf("descr", descr), L("if", nic), L("enable", ""), L("ipaddr", ip), L("subnet", bits),
-            gateway is null ? null : L("gateway", gateway), key == "wan" ? L("blockbogons", "") : null);
+    private static XElement Interface(LabFirewall firewall, LabSegment segment, string key)
+    {
+        bool dhcp = segment == LabLayout.WanStarlink;
+        var element = E(key, L("descr", segment.Description), L("if", segment.Interface), L("enable", ""),
+            L("ipaddr", dhcp ? "dhcp" : firewall.Address(segment)));
+        if (!dhcp)
+        {
+            element.Add(L("subnet", segment.PrefixLength.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (segment == LabLayout.WanFibre)
+        {
+            element.Add(L("gateway", LabLayout.FibreGatewayName));
+        }
+        if (segment.Kind == "wan")
+        {
+            element.Add(L("blockbogons", ""));
+        }
+        return element;
+    }
 
-    private static XElement Vip(string iface, string vhid, string advskew, string ip, string bits, string uniqid, string descr) =>
-        E("vip", L("mode", "carp"), L("interface", iface), L("vhid", vhid), L("advskew", advskew), L("advbase", "1"),
-            PfConfig.Leaf("password", "lab-carp-" + vhid), L("uniqid", uniqid), PfConfig.Leaf("descr", descr),
-            L("type", "single"), L("subnet_bits", bits), L("subnet", ip));
+    private static XElement Vip(LabSegment segment, string key, int advskew) =>
+        E("vip", L("mode", "carp"), L("interface", key), L("vhid", segment.Vhid!.Value.ToString(CultureInfo.InvariantCulture)),
+            L("advskew", advskew.ToString(CultureInfo.InvariantCulture)), L("advbase", "1"),
+            L("password", $"lab-carp-{segment.Vhid}"), L("uniqid", VipUniqid(segment.Vhid.Value)), L("descr", $"{segment.Name} CARP"),
+            L("type", "single"), L("subnet_bits", segment.PrefixLength.ToString(CultureInfo.InvariantCulture)), L("subnet", segment.Vip!));
 
-    private static XElement OutboundRule(string network, string descr, string tracker) =>
-        E("rule", E("source", L("network", network)), L("sourceport", ""), PfConfig.Leaf("descr", descr), L("target", "_vip65a1f0c0a0001"),
+    private static XElement Gateway(string iface, string gateway, string name, string monitor, string descr) =>
+        E("gateway_item", L("interface", iface), L("gateway", gateway), L("name", name), L("weight", "1"),
+            L("ipprotocol", "inet"), L("monitor", monitor), L("descr", descr));
+
+    private static XElement OutboundRule(string network, string target, string descr, string tracker) =>
+        E("rule", E("source", L("network", network)), L("sourceport", ""), L("descr", descr), L("target", target),
             L("interface", "wan"), L("poolopts", ""), L("ipprotocol", "inet"), E("destination", L("any", "")), L("tracker", tracker));
 
     private static XElement Rule(string iface, string? sourceNet, string descr, string tracker, string? protocol) =>
-        E("rule", L("type", "pass"), L("ipprotocol", "inet"), PfConfig.Leaf("descr", descr), L("interface", iface),
+        E("rule", L("type", "pass"), L("ipprotocol", "inet"), L("descr", descr), L("interface", iface),
             L("tracker", tracker), protocol is null ? null : L("protocol", protocol),
             sourceNet is null ? E("source", L("any", "")) : E("source", L("network", sourceNet)),
             E("destination", L("any", "")));
 
     private static XElement E(string name, params object?[] content) => new(name, content);
 
+    // PfConfig.Serialize applies pfSense's CDATA rule to every leaf, so plain text is enough here.
     private static XElement L(string name, string text) => new(name, text);
 }

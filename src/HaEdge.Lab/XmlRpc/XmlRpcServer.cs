@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
+using HaEdge.Lab.Network;
 using HaEdge.Lab.Pve;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ namespace HaEdge.Lab.XmlRpc;
 
 /// <summary>
 /// pfSense's /xmlrpc.php for one lab firewall:
-/// <c>serve-xmlrpc --firewall fw1 --listen &lt;ip&gt;:443 --state-dir &lt;dir&gt; [--sync-ip A --peer-sync-ip B]</c>.
+/// <c>serve-xmlrpc --firewall fw1 --listen &lt;ip&gt;:443 --state-dir &lt;dir&gt; [--sync-target &lt;ip&gt;]</c>.
 /// HTTPS (&lt;state-dir&gt;/&lt;fw&gt;/xmlrpc/cert.pem, key.pem, fingerprint), HTTP Basic auth against
 /// xmlrpc/users.json, methods host_firmware_version, backup_config_section, restore_config_section and
 /// merge_config_section over &lt;state-dir&gt;/&lt;fw&gt;/config.xml, with pfSense's sync-loop guard.
@@ -36,20 +37,20 @@ public static class XmlRpcServer
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         SimulatorOptions options = SimulatorOptions.Parse(args, "--firewall");
-        string firewall = options.Name;
-        (int node, string peer) = LabPair.Of(firewall, options.Values.GetValueOrDefault("--peer"));
-        string syncIp = options.Values.GetValueOrDefault("--sync-ip") ?? LabPair.DefaultSyncIp(node);
-        string peerSyncIp = options.Values.GetValueOrDefault("--peer-sync-ip") ?? LabPair.DefaultSyncIp(3 - node);
+        LabFirewall firewall = LabPair.Firewall(options.Name);
+        LabFirewall peer = LabPair.Peer(firewall);
+        // The primary syncs to the peer's sync address; tests on loopback pass --sync-target 127.0.0.1.
+        string syncTarget = options.Values.GetValueOrDefault("--sync-target") ?? peer.Address(LabLayout.Sync);
 
-        XmlRpcUsers.EnsureSyncPassword(options.StateDir, firewall);
+        XmlRpcUsers.EnsureSyncPassword(options.StateDir, firewall.Name);
         // The primary's hasync password is the secondary's sync user password.
-        string peerPassword = XmlRpcUsers.EnsureSyncPassword(options.StateDir, peer);
-        PfConfig.EnsureExists(options.StateDir, firewall, () => PfDefaultConfig.Create(node, syncIp, peerSyncIp, peerPassword, options.Listen.Port));
+        string peerPassword = XmlRpcUsers.EnsureSyncPassword(options.StateDir, peer.Name);
+        PfConfig.EnsureExists(options.StateDir, firewall.Name, () => PfDefaultConfig.Create(firewall, syncTarget, peerPassword, options.Listen.Port));
 
-        using X509Certificate2 cert = LabCertificate.LoadOrCreate(XmlRpcUsers.Directory(options.StateDir, firewall), firewall, options.Listen.Address);
+        using X509Certificate2 cert = LabCertificate.LoadOrCreate(XmlRpcUsers.Directory(options.StateDir, firewall.Name), firewall.Name, options.Listen.Address);
         WebApplication app = SimulatorHost.Build(options.Listen, cert);
-        app.Run(context => HandleAsync(context, options.StateDir, firewall));
-        return await SimulatorHost.RunAsync(app, $"serve-xmlrpc {firewall} on https://{options.Listen}/xmlrpc.php (fingerprint {LabCertificate.Fingerprint(cert)})", cancellationToken).ConfigureAwait(false);
+        app.Run(context => HandleAsync(context, options.StateDir, firewall.Name));
+        return await SimulatorHost.RunAsync(app, $"serve-xmlrpc {firewall.Name} on https://{options.Listen}/xmlrpc.php (fingerprint {LabCertificate.Fingerprint(cert)})", cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task HandleAsync(HttpContext context, string stateDir, string firewall)
@@ -230,17 +231,14 @@ public static class XmlRpcServer
     }
 }
 
-/// <summary>The two lab firewalls: fw1 primary (node 1), fw2 secondary (node 2), each the other's peer.</summary>
+/// <summary>The two lab firewalls of <see cref="LabLayout"/>, each the other's peer.</summary>
 internal static class LabPair
 {
-    public static (int Node, string Peer) Of(string firewall, string? peer)
-    {
-        int node = firewall.EndsWith('2') ? 2 : 1;
-        return (node, peer ?? (node == 1 ? firewall[..^1] + "2" : firewall[..^1] + "1"));
-    }
+    public static LabFirewall Firewall(string name) =>
+        LabLayout.Firewalls.FirstOrDefault(f => f.Name == name)
+        ?? throw new ArgumentException($"unknown firewall '{name}' (lab firewalls: {string.Join(", ", LabLayout.Firewalls.Select(f => f.Name))})");
 
-    /// <summary>Sync-segment addresses (contract.md's example: fw1 198.51.100.129).</summary>
-    public static string DefaultSyncIp(int node) => "198.51.100." + (128 + node).ToString(CultureInfo.InvariantCulture);
+    public static LabFirewall Peer(LabFirewall firewall) => LabLayout.Firewalls.Single(f => f.Name != firewall.Name);
 }
 
 /// <summary>pfSense's system log of a lab firewall: <c>&lt;state-dir&gt;/&lt;fw&gt;/system.log</c>, syslog style.</summary>
