@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using HaEdge.Lab.Network;
 using HaEdge.Lab.Pve;
+using HaEdge.Lab.Sync;
+using HaEdge.Lab.XmlRpc;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
@@ -23,6 +25,8 @@ public static class Program
                                            mac-filter fw1 [netN] | vlan-asymmetry [pve2]
           exec <namespace> -- <cmd...>     run a command in a lab namespace (admin, fw1, pve1, inet, ...)
           serve-pve --node pve1 --listen <ip>:8006 --state-dir DIR    (started by up)
+          serve-xmlrpc --firewall fw1 --listen <ip>:443 --state-dir DIR [--sync-target IP]   (started by up)
+          sync-config --firewall fw1 --state-dir DIR [--peer-port N]   (the firewall's rc.filter_synchronize)
         """;
 
     private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
@@ -38,6 +42,9 @@ public static class Program
         ["heal"] = args => Fault(args, inject: false),
         ["exec"] = Exec,
         ["serve-pve"] = ServePve,
+        // The host behind serve-xmlrpc stops itself on SIGTERM/Ctrl+C; sync-config is one run.
+        ["serve-xmlrpc"] = args => XmlRpcServer.RunAsync(args, CancellationToken.None),
+        ["sync-config"] = args => ConfigSync.RunAsync(args, CancellationToken.None),
     };
 
     public static bool HasVerb(string verb) => Verbs.ContainsKey(verb);
