@@ -104,3 +104,17 @@ public class EdgeDefinitionReaderTests
         Assert.Equal(FailureKind.ObjectNotFound, error.Kind);
     }
 }
+
+public class EdgeDefinitionTemplateTests
+{
+    [Fact]
+    public void TheStarterFileIsAValidDefinition()
+    {
+        EdgeDefinition edge = EdgeDefinitionReader.Parse(EdgeDefinitionTemplate.Text, "/defs/new.json");
+
+        Assert.Equal("home-edge", edge.Name);
+        Assert.Equal(new[] { "fw1", "fw2" }, edge.Firewalls.Select(f => f.Name));
+        Assert.Equal(5, edge.Segments.Count);
+        Assert.Equal("HAEDGE_PVE_TOKEN", edge.Proxmox.TokenSecretVariable);
+    }
+}

@@ -1,0 +1,66 @@
+namespace HaEdge.Core.Definition
+{
+    /// <summary>The commented starter file New-HaEdgeDefinition writes. It is itself a valid definition.</summary>
+    public static class EdgeDefinitionTemplate
+    {
+        public const string Text = @"// HaEdge edge definition: one pfSense CARP pair on two Proxmox VE nodes.
+// Keep it in git. It holds no secret: each secret comes from the environment variable named here,
+// or from Connect-HaEdge -Credential / -SshCredential.
+{
+  ""name"": ""home-edge"",
+
+  ""proxmox"": {
+    // Any node of the cluster serves the API; when one is down the next is tried.
+    ""endpoints"": [""https://192.0.2.11:8006"", ""https://192.0.2.12:8006""],
+    // Least privilege: a token with Sys.Audit and VM.Audit reads; add VM.PowerMgmt and VM.Config.Network
+    // for failover tests, Sys.Console for -Repair of the anti-affinity rule.
+    ""tokenId"": ""haedge@pve!edge"",
+    ""tokenSecretVariable"": ""HAEDGE_PVE_TOKEN"",
+    // A self-signed certificate is trusted only by its SHA-256 fingerprint (pvenode cert info).
+    // Remove this line when the certificate chains to a CA this machine trusts.
+    ""certificateSha256"": ""00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"",
+    ""timeoutSeconds"": 10
+  },
+
+  ""firewalls"": [
+    {
+      ""name"": ""fw1"",
+      ""role"": ""primary"",
+      ""vmId"": 101,
+      ""node"": ""pve1"",
+      ""ssh"": {
+        ""host"": ""192.0.2.2"",
+        ""user"": ""admin"",
+        // ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the firewall's console, or Connect-HaEdge -TrustOnFirstUse once.
+        // ""hostKeySha256"": ""SHA256:..."",
+        ""keyFile"": ""~/.ssh/id_ed25519""
+      },
+      ""xmlrpc"": { ""url"": ""https://192.0.2.2/xmlrpc.php"", ""user"": ""hasync"", ""passwordVariable"": ""HAEDGE_XMLRPC_PASSWORD"" },
+      ""syncAddress"": ""198.51.100.1""
+    },
+    {
+      ""name"": ""fw2"",
+      ""role"": ""secondary"",
+      ""vmId"": 102,
+      ""node"": ""pve2"",
+      ""ssh"": { ""host"": ""192.0.2.3"", ""user"": ""admin"", ""keyFile"": ""~/.ssh/id_ed25519"" },
+      ""xmlrpc"": { ""url"": ""https://192.0.2.3/xmlrpc.php"", ""user"": ""hasync"", ""passwordVariable"": ""HAEDGE_XMLRPC_PASSWORD"" },
+      ""syncAddress"": ""198.51.100.2""
+    }
+  ],
+
+  // Each segment is the same netN on both VMs. carp: the segment has a CARP VIP.
+  ""segments"": [
+    { ""name"": ""WAN-Fibre"",    ""kind"": ""wan"",  ""net"": 0, ""bridge"": ""vmbr0"", ""carp"": true, ""addressing"": ""static"" },
+    { ""name"": ""LAN"",          ""kind"": ""lan"",  ""net"": 1, ""bridge"": ""vmbr1"", ""carp"": true },
+    { ""name"": ""VLAN20"",       ""kind"": ""vlan"", ""net"": 1, ""bridge"": ""vmbr1"", ""vlan"": 20, ""carp"": true },
+    { ""name"": ""WAN-Starlink"", ""kind"": ""wan"",  ""net"": 2, ""bridge"": ""vmbr2"", ""carp"": false, ""addressing"": ""dhcp"" },
+    { ""name"": ""SYNC"",         ""kind"": ""sync"", ""net"": 3, ""bridge"": ""vmbr9"" }
+  ],
+
+  // What Test-HaFailover probes beyond the edge.
+  ""probes"": { ""ping"": ""203.0.113.10"", ""tcpEcho"": ""203.0.113.10:7"", ""intervalMs"": 200 }
+}
+";
+    }
+}

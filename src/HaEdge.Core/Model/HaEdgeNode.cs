@@ -1,0 +1,26 @@
+namespace HaEdge.Core.Model
+{
+    /// <summary>A Proxmox node of the edge's cluster, with the cluster's quorum.</summary>
+    public sealed record HaEdgeNode
+    {
+        /// <summary>The node name; binds to -Node of later cmdlets.</summary>
+        public string Node { get; init; } = "";
+
+        public bool Online { get; init; }
+
+        public string? IpAddress { get; init; }
+
+        public int? NodeId { get; init; }
+
+        public string? Cluster { get; init; }
+
+        /// <summary>The cluster's quorum as this node's API sees it: without it HA and API writes stop.</summary>
+        public bool Quorate { get; init; }
+
+        /// <summary>How many nodes the cluster has (votes, without a QDevice).</summary>
+        public int ClusterNodes { get; init; }
+
+        /// <summary>The firewalls of the edge whose VMs should live on this node.</summary>
+        public string[] Firewalls { get; init; } = System.Array.Empty<string>();
+    }
+}

@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+using HaEdge.Core.Definition;
+using HaEdge.Core.Model.Proxmox;
+
+namespace HaEdge.Core.Model
+{
+    /// <summary>A firewall VM of the edge as Proxmox sees it now. Firewall, VmId and Node bind by property name.</summary>
+    public sealed record HaEdgeVm
+    {
+        public string Firewall { get; init; } = "";
+
+        public FirewallRole Role { get; init; }
+
+        public int VmId { get; init; }
+
+        /// <summary>The VM's name in Proxmox.</summary>
+        public string Name { get; init; } = "";
+
+        /// <summary>The node the VM is on now.</summary>
+        public string Node { get; init; } = "";
+
+        /// <summary>The node the edge definition puts it on.</summary>
+        public string ExpectedNode { get; init; } = "";
+
+        /// <summary>running, stopped, ...; "missing" when the cluster has no such VM.</summary>
+        public string Status { get; init; } = "";
+
+        /// <summary>The HA state when the VM is an HA resource (started, stopped, ...), else null.</summary>
+        public string? HaState { get; init; }
+
+        public IReadOnlyList<NetDevice> Nics { get; init; } = Array.Empty<NetDevice>();
+
+        public IReadOnlyList<PciPassthrough> PciDevices { get; init; } = Array.Empty<PciPassthrough>();
+
+        public VmFirewallOptions? FirewallOptions { get; init; }
+    }
+}

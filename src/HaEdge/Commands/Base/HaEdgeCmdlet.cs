@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using HaEdge.Core;
+
+namespace HaEdge.Commands
+{
+    /// <summary>
+    /// What every HaEdge cmdlet shares: Ctrl+C cancels the work, async Core calls run off the pipeline thread while
+    /// their progress, verbose and warning messages are replayed on it, and Core failures become PowerShell errors
+    /// with a stable id, a category and a target.
+    /// </summary>
+    public abstract class HaEdgeCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+        private readonly BlockingCollection<Action> pipelineActions = new BlockingCollection<Action>();
+
+        protected CancellationToken CancelToken => cancellation.Token;
+
+        protected override void StopProcessing() => cancellation.Cancel();
+
+        public void Dispose()
+        {
+            cancellation.Dispose();
+            pipelineActions.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>
+        /// Runs async Core work and waits for it on the pipeline thread, replaying what the work reported meanwhile.
+        /// A <see cref="HaEdgeException"/> becomes a terminating error; Ctrl+C stops the pipeline.
+        /// </summary>
+        protected T Run<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
+        {
+            try
+            {
+                return Await(work);
+            }
+            catch (HaEdgeException e)
+            {
+                ThrowTerminatingError(ErrorFrom(e));
+                throw; // not reached: ThrowTerminatingError always throws
+            }
+        }
+
+        /// <summary>As <see cref="Run{T}"/>, but a <see cref="HaEdgeException"/> reaches the caller, e.g. to report one target and go on.</summary>
+        protected T Await<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
+        {
+            var reporter = new QueuedReporter(this);
+            Task<T> task = Task.Run(() => work(reporter, CancelToken), CancelToken);
+            while (!task.IsCompleted)
+            {
+                if (pipelineActions.TryTake(out Action? action, 50))
+                {
+                    action();
+                }
+            }
+
+            while (pipelineActions.TryTake(out Action? action))
+            {
+                action();
+            }
+
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected void Run(Func<IOperationReporter, CancellationToken, Task> work) =>
+            Run<bool>(async (reporter, token) =>
+            {
+                await work(reporter, token).ConfigureAwait(false);
+                return true;
+            });
+
+        /// <summary>Calls synchronous Core code; a <see cref="HaEdgeException"/> becomes a terminating error.</summary>
+        protected T Check<T>(Func<T> call)
+        {
+            try
+            {
+                return call();
+            }
+            catch (HaEdgeException e)
+            {
+                ThrowTerminatingError(ErrorFrom(e));
+                throw; // not reached: ThrowTerminatingError always throws
+            }
+        }
+
+        /// <summary>A non-terminating error for one target; the cmdlet goes on with the next.</summary>
+        protected void WriteFailure(HaEdgeException e) => WriteError(ErrorFrom(e));
+
+        protected static ErrorRecord ErrorFrom(HaEdgeException e) =>
+            new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), e.Target);
+
+        protected static ErrorRecord Error(string errorId, ErrorCategory category, string message, object? target) =>
+            new ErrorRecord(new HaEdgeException(errorId, FailureKind.InvalidArgument, message), errorId, category, target);
+
+        internal static ErrorCategory CategoryOf(FailureKind kind) => kind switch
+        {
+            FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            FailureKind.InvalidData => ErrorCategory.InvalidData,
+            FailureKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            FailureKind.ConnectionError => ErrorCategory.ConnectionError,
+            FailureKind.OperationTimeout => ErrorCategory.OperationTimeout,
+            FailureKind.AuthenticationError => ErrorCategory.AuthenticationError,
+            FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            FailureKind.SecurityError => ErrorCategory.SecurityError,
+            FailureKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            FailureKind.OperationStopped => ErrorCategory.OperationStopped,
+            _ => ErrorCategory.NotSpecified,
+        };
+
+        /// <summary>Queues Core's narration for the pipeline thread: Write* is never called from a worker.</summary>
+        private sealed class QueuedReporter : IOperationReporter
+        {
+            private readonly HaEdgeCmdlet cmdlet;
+
+            public QueuedReporter(HaEdgeCmdlet cmdlet)
+            {
+                this.cmdlet = cmdlet;
+            }
+
+            public void Verbose(string message) => Post(() => cmdlet.WriteVerbose(message));
+
+            public void Warning(string message) => Post(() => cmdlet.WriteWarning(message));
+
+            public void Progress(string activity, string status, int percent) =>
+                Post(() => cmdlet.WriteProgress(new ProgressRecord(ActivityId(activity), activity, status) { PercentComplete = percent }));
+
+            public void Completed(string activity) =>
+                Post(() => cmdlet.WriteProgress(new ProgressRecord(ActivityId(activity), activity, "Done") { RecordType = ProgressRecordType.Completed }));
+
+            private static int ActivityId(string activity) => activity.GetHashCode() & 0x7fffffff;
+
+            private void Post(Action action)
+            {
+                if (!cmdlet.pipelineActions.IsAddingCompleted)
+                {
+                    cmdlet.pipelineActions.Add(action);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Linq;
+using System.Management.Automation;
+using HaEdge.Core;
+using HaEdge.Core.Definition;
+using HaEdge.Core.Session;
+using HaEdge.Core.Transport;
+using HaEdge.Loading;
+using HaEdge.Sessions;
+
+namespace HaEdge.Commands
+{
+    /// <summary>Reads an edge definition and opens a session, which becomes this runspace's current session.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "HaEdge")]
+    [OutputType(typeof(EdgeSession))]
+    public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
+    {
+        /// <summary>The edge definition file.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        /// <summary>The Proxmox API token: user name USER@REALM!TOKENID, password the secret. Overrides the file's variable.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>An SSH password (and user) for both firewalls, instead of key files.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? SshCredential { get; set; }
+
+        /// <summary>Accept an unpinned SSH host key once and show it, so it can be pinned. A changed key is still refused.</summary>
+        [Parameter]
+        public SwitchParameter TrustOnFirstUse { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            EdgeSession session;
+            try
+            {
+                EdgeDefinition definition = EdgeDefinitionReader.Read(path);
+                if (Credential != null && Credential.UserName.Length > 0 && Credential.UserName != definition.Proxmox.TokenId)
+                {
+                    WriteWarning($"-Credential names {Credential.UserName} but the definition's token is {definition.Proxmox.TokenId}; the definition's token id is used with the given secret.");
+                }
+
+                session = EdgeSessionBuilder.Open(definition,
+                    SecretOf(Credential),
+                    SecretOf(SshCredential),
+                    null,
+                    TrustOnFirstUse.IsPresent,
+                    SshLoader.CreateConnector);
+            }
+            catch (HaEdgeException e)
+            {
+                ThrowTerminatingError(ErrorFrom(e));
+                return;
+            }
+
+            if (TrustOnFirstUse)
+            {
+                ShowFirstUseKeys(session);
+            }
+
+            SessionStore.Add(session);
+            WriteVerbose($"Connected to edge '{session.Name}': firewalls {string.Join(", ", session.Firewalls)}, Proxmox {string.Join(", ", session.ProxmoxEndpoints)}.");
+            WriteObject(session);
+        }
+
+        /// <summary>Connects to every firewall now, so the keys just trusted can be shown for pinning.</summary>
+        private void ShowFirstUseKeys(EdgeSession session)
+        {
+            foreach (FirewallDefinition firewall in session.Definition.Firewalls.Where(f => f.Ssh.HostKeySha256 == null))
+            {
+                try
+                {
+                    string key = Await((_, token) => session.Ssh.GetAsync(session.SshTargetOf(firewall), token)).HostKeySha256;
+                    WriteWarning($"{firewall.Name}: trusted host key {key} on first use. Verify it on the firewall's console, then pin it as ssh.hostKeySha256 in '{session.Definition.Path}'.");
+                }
+                catch (HaEdgeException e)
+                {
+                    WriteFailure(e);
+                }
+            }
+        }
+
+        private static Secret? SecretOf(PSCredential? credential) =>
+            credential == null || credential.Password.Length == 0 ? null : new Secret(credential.GetNetworkCredential().Password);
+    }
+}

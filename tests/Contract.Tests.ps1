@@ -1,0 +1,87 @@
+#Requires -Modules Pester
+# The public surface of every cmdlet, pinned: parameters, parameter sets, output type, ShouldProcess and help.
+BeforeDiscovery {
+    $script:Contract = @(
+        @{ Name = 'Connect-HaEdge'; Parameters = 'Path', 'Credential', 'SshCredential', 'TrustOnFirstUse'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
+        @{ Name = 'Disconnect-HaEdge'; Parameters = 'Session'; Sets = '__AllParameterSets'; Output = 'Void'; Impact = 'Low' }
+        @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
+        @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
+        @{ Name = 'Get-HaEdgeNode'; Parameters = 'Name', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
+        @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
+    )
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $script:Manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'HaEdge.psd1')
+}
+
+Describe 'Module manifest' -Tag Unit {
+    It 'exports exactly the declared cmdlets and nothing else' {
+        $exported = (Get-Module HaEdge).ExportedCommands.Keys | Sort-Object
+        $exported | Should -Be ($Manifest.CmdletsToExport | Sort-Object)
+        (Get-Module HaEdge).ExportedFunctions.Count | Should -Be 0
+        (Get-Module HaEdge).ExportedAliases.Count | Should -Be 0
+        (Get-Module HaEdge).ExportedVariables.Count | Should -Be 0
+    }
+
+    It 'declares no wildcard exports and both editions' {
+        $Manifest.CmdletsToExport | Should -Not -Contain '*'
+        $Manifest.FunctionsToExport | Should -BeNullOrEmpty
+        $Manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $Manifest.PowerShellVersion | Should -Be '5.1'
+        $Manifest.ContainsKey('RequiredAssemblies') | Should -BeFalse
+    }
+
+    It 'takes its version from the manifest (one source of truth)' {
+        $version = (Get-Item (Join-Path $ModulePath 'HaEdge.dll')).VersionInfo.ProductVersion
+        $version | Should -BeLike "$($Manifest.ModuleVersion)*"
+    }
+
+    It 'pins the contract of every exported cmdlet' {
+        $Manifest.CmdletsToExport | Sort-Object | Should -Be ($Contract.Name | Sort-Object)
+    }
+}
+
+Describe '<Name> contract' -Tag Unit -ForEach $Contract {
+    BeforeAll {
+        $script:Command = Get-Command $Name -Module HaEdge
+        $script:Attribute = $Command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
+    }
+
+    It 'has exactly the pinned parameters' {
+        $Command.Parameters.Keys | Where-Object { $_ -notin $Common } | Sort-Object | Should -Be ($Parameters | Sort-Object)
+    }
+
+    It 'has the pinned parameter sets' {
+        $Command.ParameterSets.Name | Sort-Object | Should -Be ($Sets | Sort-Object)
+    }
+
+    It 'declares its output type' {
+        $Command.OutputType.Type.Name | Should -Contain $Output
+    }
+
+    It 'supports ShouldProcess exactly when it changes something' {
+        $Attribute.SupportsShouldProcess | Should -Be ($null -ne $Impact)
+        if ($Impact) { "$($Attribute.ConfirmImpact)" | Should -Be $Impact }
+    }
+
+    It 'is a sealed class' {
+        $Command.ImplementingType.IsSealed | Should -BeTrue
+    }
+
+    It 'has help with a synopsis and at least two examples' {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeLike "*$Name*[[]*"
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $help.examples.example) { $example.code | Should -Match $Name }
+    }
+
+    It 'has a format view for what it outputs' {
+        $type = $Command.OutputType.Type | Where-Object { $_ -ne [void] } | Select-Object -First 1
+        if ($type -and $type.Namespace -like 'HaEdge*') {
+            Get-FormatData -TypeName $type.FullName | Should -Not -BeNullOrEmpty
+        }
+    }
+}

@@ -1,0 +1,21 @@
+# Runs the Pester suite in its own process (build.ps1 Test starts it) and writes the pass/fail counts as JSON.
+param(
+    [Parameter(Mandatory)] [string] $PesterPath,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $TestPath,
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [string[]] $ExcludeTag = @()
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+$env:HAEDGE_MODULE_PATH = $ModulePath
+
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $TestPath
+$configuration.Run.PassThru = $true
+$configuration.Filter.ExcludeTag = $ExcludeTag
+$configuration.Output.Verbosity = 'Normal'
+$result = Invoke-Pester -Configuration $configuration
+
+@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount } |
+    ConvertTo-Json | Set-Content $ResultPath

@@ -1,0 +1,94 @@
+#Requires -Modules Pester
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Definition = Join-Path $TestDrive 'edge.json'
+    New-HaEdgeDefinition -Path $Definition | Out-Null
+    $script:Token = [pscredential]::new('haedge@pve!edge', (ConvertTo-SecureString 'f3b2c1d0-aaaa-bbbb-cccc-000000000001' -AsPlainText -Force))
+}
+
+Describe 'New-HaEdgeDefinition' -Tag Unit {
+    AfterEach { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
+
+    It 'writes a starter file that Connect-HaEdge accepts' {
+        $path = Join-Path $TestDrive 'starter.json'
+        $file = New-HaEdgeDefinition -Path $path
+        $file.FullName | Should -Be $path
+        Get-Content $path -Raw | Should -Match '// HaEdge edge definition'
+        (Connect-HaEdge $path -Credential $Token).Firewalls | Should -Be @('fw1', 'fw2')
+    }
+
+    It 'refuses to overwrite without -Force' {
+        { New-HaEdgeDefinition -Path $Definition -ErrorAction Stop } | Should -Throw -ErrorId 'EdgeDefinitionExists,HaEdge.Commands.NewHaEdgeDefinitionCommand'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.json'
+        New-HaEdgeDefinition -Path $path -WhatIf
+        Test-Path $path | Should -BeFalse
+    }
+}
+
+Describe 'Connect-HaEdge' -Tag Unit {
+    AfterEach { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
+
+    It 'opens a session that becomes the current one' {
+        $session = Connect-HaEdge -Path $Definition -Credential $Token
+        $session.Name | Should -Be 'home-edge'
+        (Get-HaEdgeSession -Current).Id | Should -Be $session.Id
+    }
+
+    It 'ends a bad definition in one terminating error naming file, key and problem' {
+        $bad = Join-Path $TestDrive 'bad.json'
+        (Get-Content $Definition -Raw) -replace '"vmId": 102', '"vmId": "102"' | Set-Content $bad
+        $err = { Connect-HaEdge -Path $bad -Credential $Token } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'EdgeDefinitionInvalid,HaEdge.Commands.ConnectHaEdgeCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.Exception.Message | Should -BeLike "*$bad*firewalls``[1``].vmId: expected a whole number*"
+    }
+
+    It 'says where the token secret should come from when it is missing' {
+        $env:HAEDGE_PVE_TOKEN = $null
+        $err = { Connect-HaEdge -Path $Definition } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ProxmoxTokenSecretMissing,*'
+        $err.Exception.Message | Should -Match 'HAEDGE_PVE_TOKEN'
+    }
+
+    It 'never shows the token secret' {
+        $session = Connect-HaEdge -Path $Definition -Credential $Token
+        ($session | Format-List * | Out-String) + ($session | ConvertTo-Json -Depth 3 -WarningAction Ignore) |
+            Should -Not -Match 'f3b2c1d0-aaaa'
+    }
+}
+
+Describe 'Sessions' -Tag Unit {
+    AfterEach { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
+
+    It 'are per runspace' {
+        Connect-HaEdge -Path $Definition -Credential $Token | Out-Null
+        $other = [powershell]::Create()
+        try {
+            $count = $other.AddScript("Import-Module '$ModulePath/HaEdge.psd1'; @(Get-HaEdgeSession).Count").Invoke()
+            $count | Should -Be 0
+        }
+        finally { $other.Dispose() }
+        @(Get-HaEdgeSession).Count | Should -Be 1
+    }
+
+    It 'are closed by Disconnect-HaEdge' {
+        $session = Connect-HaEdge -Path $Definition -Credential $Token
+        Disconnect-HaEdge -Confirm:$false
+        $session.IsOpen | Should -BeFalse
+        { Get-HaEdgeVm -Session $session } | Should -Throw -ErrorId 'NoHaEdgeSession,HaEdge.Commands.GetHaEdgeVmCommand'
+    }
+
+    It 'are closed when the module is removed' {
+        $session = Connect-HaEdge -Path $Definition -Credential $Token
+        Remove-Module HaEdge
+        $session.IsOpen | Should -BeFalse
+        Import-Module (Join-Path $ModulePath 'HaEdge.psd1')
+    }
+
+    It 'without one, cmdlets say how to get one' {
+        { Get-HaEdgeNode } | Should -Throw -ErrorId 'NoHaEdgeSession,HaEdge.Commands.GetHaEdgeNodeCommand'
+    }
+}
