@@ -126,8 +126,8 @@ namespace HaEdge.Core.PfSense.Config
             {
                 if (_options.IgnoreSyncRewrites)
                 {
-                    primary = primary.Where(e => !IsLocalOnly(shape, e)).ToList();
-                    secondary = secondary.Where(e => !IsLocalOnly(shape, e)).ToList();
+                    primary = primary.Where(e => !IsNotSynced(shape, e)).ToList();
+                    secondary = secondary.Where(e => !IsNotSynced(shape, e)).ToList();
                 }
                 if (primary.Count == 0 && secondary.Count == 0) return;
 
@@ -175,7 +175,7 @@ namespace HaEdge.Core.PfSense.Config
                 foreach (var only in s.Except(p, StringComparer.Ordinal)) Add(path, null, Shown(shape, only));
             }
 
-            private bool IsLocalOnly(string shape, object? entry)
+            private bool IsNotSynced(string shape, object? entry)
             {
                 if (NosyncLists.Contains(shape) && entry is IReadOnlyDictionary<string, object?> flagged && flagged.ContainsKey("nosync"))
                     return true;

@@ -50,22 +50,14 @@ namespace HaEdge.Core.PfSense.Config
             {
                 var name = child.Name.LocalName.ToLowerInvariant();
                 var value = FromElement(child);
-                if (ListTags.Contains(name))
-                {
-                    if (!(members.TryGetValue(name, out var existing) && existing is List<object?> list))
-                        members[name] = list = new List<object?>();
+                if (members.TryGetValue(name, out var existing) && existing is List<object?> list)
                     list.Add(value);
-                }
-                else if (members.TryGetValue(name, out var repeated))
-                {
-                    // pfSense refuses a repeated non-list tag; keep both rather than lose data silently.
-                    members[name] = repeated is List<object?> more ? more : new List<object?> { repeated };
-                    ((List<object?>)members[name]!).Add(value);
-                }
+                else if (ListTags.Contains(name))
+                    members[name] = new List<object?> { value };
+                else if (existing != null)
+                    members[name] = new List<object?> { existing, value }; // pfSense refuses a repeated non-list tag; keep both
                 else
-                {
                     members[name] = value;
-                }
             }
             return members;
         }
