@@ -92,7 +92,12 @@ internal static class EdgeDefinitionWriter
                 ["intervalMs"] = 200,
             },
         };
-        Shell.WriteFile(paths.EdgeDefinition, definition.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Shell.WriteFile(paths.EdgeDefinition, definition.ToJsonString(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            // "SHA256:ab+c/..." stays readable: the file is for people too.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }) + "\n");
 
         var env = new List<string>();
         if (pve is { } secret)

@@ -103,9 +103,12 @@ internal sealed class FirewallVm
         }
         System.IO.File.WriteAllText(File("booted"), DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(_paths.Logs);
-        // A killed conntrackd leaves its lock file and socket behind and would refuse to start again.
-        System.IO.File.Delete(File("conntrackd.lock"));
-        System.IO.File.Delete(File("conntrackd.ctl"));
+        // Killed daemons leave lock, socket and pid files behind: conntrackd would refuse to start, and keepalived
+        // would take a reused pid for itself ("daemon is already running").
+        foreach (string stale in new[] { "conntrackd.lock", "conntrackd.ctl", "keepalived.pid", "keepalived-vrrp.pid", "sshd.pid" })
+        {
+            System.IO.File.Delete(File(stale));
+        }
         string ns = _fw.Namespace;
         Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-conntrackd"), "conntrackd", "-C", File("conntrackd.conf"));
         Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-keepalived"), "keepalived", "--vrrp", "--dont-fork", "--log-console", "--log-detail",

@@ -78,7 +78,7 @@ internal sealed record FirewallStatus(
         Shell.Result entries = Shell.InNamespace(fw.Namespace, "conntrack", "-C");
         var gateways = new List<GatewayStatus>();
         string gwDir = paths.FirewallFile(fw, "gw");
-        foreach (string file in Directory.Exists(gwDir) ? Directory.GetFiles(gwDir).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+        foreach (string file in running && Directory.Exists(gwDir) ? Directory.GetFiles(gwDir).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
         {
             string[] f = File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (f.Length >= 8)
