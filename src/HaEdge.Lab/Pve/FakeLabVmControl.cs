@@ -4,13 +4,14 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using HaEdge.Lab.Network;
 
 namespace HaEdge.Lab.Pve;
 
 /// <summary>
 /// An <see cref="ILabVmControl"/> with no network behind it (<c>--fake-vms</c>), for the simulators' own tests.
 /// Power and link state live in <c>&lt;state-dir&gt;/pve/fake-vms.json</c> so that the pve1 and pve2 processes
-/// see the same VMs. The VMs mirror contract.md: fw1 = 101 on pve1, fw2 = 102 on pve2, net0..net4 per segment.
+/// see the same VMs: the lab's own (fw1 = 101 on pve1, fw2 = 102 on pve2, net0..net4 per segment).
 /// </summary>
 internal sealed class FakeLabVmControl : ILabVmControl
 {
@@ -25,7 +26,7 @@ internal sealed class FakeLabVmControl : ILabVmControl
     public FakeLabVmControl(string pveDirectory)
     {
         _path = Path.Combine(pveDirectory, "fake-vms.json");
-        Vms = new[] { MakeVm(101, "fw1", "pve1", 0x11), MakeVm(102, "fw2", "pve2", 0x12) };
+        Vms = LabLayout.Firewalls.Select(MakeVm).ToList();
     }
 
     public IReadOnlyList<LabVm> Vms { get; }
@@ -39,13 +40,9 @@ internal sealed class FakeLabVmControl : ILabVmControl
     public Task SetLinkAsync(int vmId, int netIndex, bool up, CancellationToken cancellationToken) =>
         Change(s => s.LinkUp[$"{vmId}/{netIndex}"] = up);
 
-    private static LabVm MakeVm(int vmId, string name, string node, int macByte)
-    {
-        (string Bridge, int? Tag)[] segments = { ("vmbr0", null), ("vmbr1", null), ("vmbr1", 20), ("vmbr2", null), ("vmbr9", null) };
-        return new LabVm(vmId, name, node, segments
-            .Select((s, i) => new LabNic(i, s.Bridge, $"BC:24:11:{macByte:X2}:00:{i:X2}", s.Tag, Firewall: true))
-            .ToList());
-    }
+    private static LabVm MakeVm(LabFirewall firewall) => new(firewall.VmId, firewall.Name, firewall.Node, LabLayout.Segments
+        .Select(s => new LabNic(s.Net, s.Bridge, firewall.Mac(s.Net).ToUpperInvariant(), s.Vlan, Firewall: true))
+        .ToList());
 
     private FakeState Load()
     {

@@ -41,7 +41,8 @@ public static class PveSimulator
         string fingerprint = LabCertificate.Fingerprint(cert);
         var tokens = new PveTokens(pveDir);
         string localIp = options.Listen.Address.Equals(IPAddress.Any) ? "" : options.Listen.Address.ToString();
-        var store = new PveStore(pveDir, vms, options.Name, localIp);
+        var store = new PveStore(pveDir);
+        store.Seed(vms, options.Name, localIp);
         var files = new PveFiles(pveDir);
         files.EnsureDefaults(vms.Vms, options.Name, localIp);
         var api = new PveApi(store, files, new PveTasks(store, cancellationToken), vms, options.Name, fingerprint);

@@ -89,9 +89,14 @@ internal sealed class PveStore
 
     private readonly string _path;
 
-    public PveStore(string pveDirectory, ILabVmControl vms, string localNode, string localIp)
+    public PveStore(string pveDirectory)
     {
         _path = Path.Combine(pveDirectory, "cluster.json");
+    }
+
+    /// <summary>Registers this node process and adds the lab's VMs the cluster does not know yet.</summary>
+    public void Seed(ILabVmControl vms, string localNode, string localIp)
+    {
         Update(state =>
         {
             long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

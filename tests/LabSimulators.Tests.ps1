@@ -1,0 +1,299 @@
+# The lab's simulators on their own: the Proxmox VE API (serve-pve --fake-vms, no network lab behind it) and the
+# pfSense XMLRPC endpoint with its config sync, all on loopback with a throw-away state directory. curl talks to
+# them over HTTPS, trusting only the certificate each simulator wrote (--cacert).
+
+BeforeAll {
+    $script:Repo = Split-Path $PSScriptRoot -Parent
+    $script:Bin = $env:HAEDGE_LAB_BIN
+    if (-not $script:Bin) {
+        & dotnet build (Join-Path $script:Repo 'src/HaEdge.Lab') --nologo -v q -c Debug | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'dotnet build src/HaEdge.Lab failed' }
+        $script:Bin = Join-Path $script:Repo 'src/HaEdge.Lab/bin/Debug/net10.0/haedge-lab'
+    }
+    $script:State = Join-Path ([IO.Path]::GetTempPath()) ("haedge-labsim-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory $script:State | Out-Null
+
+    function Get-FreePort {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop(); $port
+    }
+    $script:Port = @{ pve1 = Get-FreePort; pve2 = Get-FreePort; fw1 = Get-FreePort; fw2 = Get-FreePort }
+
+    function Start-Sim([string] $Name, [string[]] $Arguments) {
+        Start-Process -FilePath $script:Bin -ArgumentList $Arguments -PassThru `
+            -RedirectStandardOutput (Join-Path $script:State "$Name.out") -RedirectStandardError (Join-Path $script:State "$Name.err")
+    }
+    $script:Processes = @(
+        Start-Sim pve1 @('serve-pve', '--node', 'pve1', '--listen', "127.0.0.1:$($Port.pve1)", '--state-dir', $State, '--fake-vms')
+        Start-Sim pve2 @('serve-pve', '--node', 'pve2', '--listen', "127.0.0.1:$($Port.pve2)", '--state-dir', $State, '--fake-vms')
+        Start-Sim fw1 @('serve-xmlrpc', '--firewall', 'fw1', '--listen', "127.0.0.1:$($Port.fw1)", '--state-dir', $State, '--sync-target', '127.0.0.1')
+        Start-Sim fw2 @('serve-xmlrpc', '--firewall', 'fw2', '--listen', "127.0.0.1:$($Port.fw2)", '--state-dir', $State)
+    )
+    $deadline = [DateTime]::UtcNow.AddSeconds(40)
+    foreach ($name in 'pve1', 'pve2', 'fw1', 'fw2') {
+        while (-not (Select-String -Quiet -Pattern '^serve-' -Path (Join-Path $State "$name.out") -ErrorAction SilentlyContinue)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "$name did not start: $(Get-Content -Raw (Join-Path $State "$name.err"))" }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+
+    $tokens = Get-Content -Raw (Join-Path $State 'pve/tokens.json') | ConvertFrom-Json
+    $script:EdgeAuth = 'PVEAPIToken=haedge@pve!edge=' + ($tokens | Where-Object id -EQ 'haedge@pve!edge').secret
+    $script:ReadOnlyAuth = 'PVEAPIToken=haedge@pve!readonly=' + ($tokens | Where-Object id -EQ 'haedge@pve!readonly').secret
+    $script:PveCert = Join-Path $State 'pve/cert.pem'
+
+    # One PVE API call: status code, raw body, parsed body.
+    function Invoke-Pve([string] $Method = 'GET', [string] $Path, [string] $Auth = $script:EdgeAuth, [string[]] $Form = @(), [string] $Node = 'pve1') {
+        $curlArgs = @('-sS', '--cacert', $script:PveCert, '-X', $Method, '-o', '-', '-w', "`n%{http_code}")
+        if ($Auth) { $curlArgs += @('-H', "Authorization: $Auth") }
+        foreach ($field in $Form) { $curlArgs += @('--data-urlencode', $field) }
+        $out = (& curl @curlArgs "https://127.0.0.1:$($script:Port[$Node])/api2/json$Path") -join "`n"
+        $split = $out.LastIndexOf("`n")
+        $raw = $out.Substring(0, $split)
+        [pscustomobject]@{ Status = [int]$out.Substring($split + 1); Raw = $raw; Body = ($raw | ConvertFrom-Json) }
+    }
+
+    function Wait-Task([string] $Upid, [string] $Node = 'pve1') {
+        $seen = [Collections.Generic.List[string]]::new()
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        do {
+            $task = (Invoke-Pve -Path "/nodes/$($Upid.Split(':')[1])/tasks/$Upid/status" -Node $Node).Body.data
+            $seen.Add($task.status)
+            if ($task.status -eq 'stopped') { return [pscustomobject]@{ Task = $task; Seen = $seen } }
+            Start-Sleep -Milliseconds 100
+        } while ([DateTime]::UtcNow -lt $deadline)
+        throw "task $Upid did not finish"
+    }
+
+    # One XML-RPC call to a lab firewall: the parsed methodResponse.
+    function Invoke-XmlRpc([string] $Firewall, [string] $Body, [string] $User = 'hasync', [string] $Password) {
+        if (-not $Password) { $Password = (Get-Content -Raw (Join-Path $script:State "$Firewall/xmlrpc/password")).Trim() }
+        $file = Join-Path $script:State 'request.xml'
+        Set-Content -Path $file -Value $Body -NoNewline
+        $response = (& curl -sS --cacert (Join-Path $script:State "$Firewall/xmlrpc/cert.pem") -u "${User}:$Password" `
+                -H 'Content-Type: text/xml' --data-binary "@$file" "https://127.0.0.1:$($script:Port[$Firewall])/xmlrpc.php") -join "`n"
+        [xml]$response
+    }
+    function New-Call([string] $Method, [string] $Params = '') {
+        "<?xml version=`"1.0`"?><methodCall><methodName>$Method</methodName><params>$Params</params></methodCall>"
+    }
+    function Get-Fault([xml] $Response) {
+        $members = $Response.methodResponse.fault.value.struct.member
+        [pscustomobject]@{
+            Code    = [int](($members | Where-Object name -EQ 'faultCode').value.int)
+            Message = ($members | Where-Object name -EQ 'faultString').value.string
+        }
+    }
+    function Get-Config([string] $Firewall) { [xml](Get-Content -Raw (Join-Path $script:State "$Firewall/config.xml")) }
+    function Edit-Config([string] $Firewall, [scriptblock] $Change) {
+        $path = Join-Path $script:State "$Firewall/config.xml"
+        $text = Get-Content -Raw $path
+        Set-Content -Path $path -Value (& $Change $text) -NoNewline
+    }
+    function Invoke-Sync {
+        $output = & $script:Bin sync-config --firewall fw1 --state-dir $script:State --peer-port $script:Port.fw2 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
+    }
+}
+
+AfterAll {
+    foreach ($process in $script:Processes) {
+        if (-not $process.HasExited) { Stop-Process -Id $process.Id -ErrorAction SilentlyContinue }
+    }
+    foreach ($process in $script:Processes) { $process.WaitForExit(5000) | Out-Null }
+    Remove-Item -Recurse -Force $script:State -ErrorAction SilentlyContinue
+}
+
+Describe 'PVE API simulator' -Tag 'Lab' {
+    It 'answers 401 without a token and with a wrong secret' {
+        (Invoke-Pve -Path '/version' -Auth '').Status | Should -Be 401
+        $wrong = Invoke-Pve -Path '/version' -Auth 'PVEAPIToken=haedge@pve!edge=00000000-0000-0000-0000-000000000000'
+        $wrong.Status | Should -Be 401
+        $wrong.Body.data | Should -BeNullOrEmpty
+    }
+
+    It 'accepts the token with a space instead of the first =' {
+        $response = Invoke-Pve -Path '/version' -Auth ($EdgeAuth -replace '^PVEAPIToken=', 'PVEAPIToken ')
+        $response.Status | Should -Be 200
+        $response.Body.data.release | Should -Be '9.0'
+    }
+
+    It 'answers 403 with PVE''s message when the token lacks VM.PowerMgmt' {
+        $response = Invoke-Pve -Method POST -Path '/nodes/pve1/qemu/101/status/stop' -Auth $ReadOnlyAuth
+        $response.Status | Should -Be 403
+        $response.Body.message | Should -Match 'Permission check failed \(/vms/101, VM\.PowerMgmt\)'
+        (Invoke-Pve -Path '/nodes/pve1/qemu/101/status/current' -Auth $ReadOnlyAuth).Status | Should -Be 200
+    }
+
+    It 'serves one cluster from both nodes, booleans as 0/1' {
+        $one = Invoke-Pve -Path '/cluster/status'
+        $two = Invoke-Pve -Path '/cluster/status' -Node pve2
+        $one.Raw | Should -Match '^\{"data":\['
+        $one.Raw | Should -Match '"quorate":1'
+        ($one.Body.data | Where-Object type -EQ 'node').name | Sort-Object | Should -Be @('pve1', 'pve2')
+        ($one.Body.data | Where-Object { $_.type -eq 'node' -and $_.local -eq 1 }).name | Should -Be 'pve1'
+        ($two.Body.data | Where-Object { $_.type -eq 'node' -and $_.local -eq 1 }).name | Should -Be 'pve2'
+        $vms = (Invoke-Pve -Path '/cluster/resources?type=vm' -Node pve2).Body.data
+        $vms | ForEach-Object { $_.type | Should -Be 'qemu' }
+        ($vms | Where-Object vmid -EQ 102).node | Should -Be 'pve2'
+        (Invoke-Pve -Path '/cluster/resources?type=vm').Raw | Should -Match '"template":0'
+    }
+
+    It 'shows the VM config as qemu-server prints it, with PVE''s number and string types' {
+        $response = Invoke-Pve -Path '/nodes/pve1/qemu/101/config'
+        $response.Body.data.net2 | Should -Match '^virtio=BC:24:11:65:00:02,bridge=vmbr1,firewall=1,tag=20$'
+        $response.Raw | Should -Match '"memory":"2048"'
+        $response.Raw | Should -Match '"cores":2'
+        $response.Body.data.digest | Should -Match '^[0-9a-f]{40}$'
+        $elsewhere = Invoke-Pve -Path '/nodes/pve2/qemu/101/config'
+        $elsewhere.Status | Should -Be 500
+        $elsewhere.Body.message | Should -Match "Configuration file 'nodes/pve2/qemu-server/101.conf' does not exist"
+    }
+
+    It 'pins: the fingerprint file and /nodes ssl_fingerprint are the certificate''s SHA-256' {
+        $fingerprint = (Get-Content -Raw (Join-Path $State 'pve/fingerprint')).Trim()
+        $cert = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Get-Content -Raw $PveCert))
+        $expected = ([Security.Cryptography.SHA256]::HashData($cert.RawData) | ForEach-Object { $_.ToString('X2') }) -join ':'
+        $fingerprint | Should -Be $expected
+        (Invoke-Pve -Path '/nodes').Body.data | ForEach-Object { $_.ssl_fingerprint | Should -Be $expected }
+    }
+
+    It 'takes a link down at once with PUT netN link_down=1, and up again' {
+        $net1 = (Invoke-Pve -Path '/nodes/pve1/qemu/101/config').Body.data.net1
+        $down = Invoke-Pve -Method PUT -Path '/nodes/pve1/qemu/101/config' -Form @("net1=$net1,link_down=1")
+        $down.Status | Should -Be 200
+        $down.Raw | Should -Be '{"data":null}'
+        (Invoke-Pve -Path '/nodes/pve1/qemu/101/config').Body.data.net1 | Should -Be "$net1,link_down=1"
+        (Get-Content -Raw (Join-Path $State 'pve/fake-vms.json') | ConvertFrom-Json).LinkUp.'101/1' | Should -BeFalse
+        Invoke-Pve -Method PUT -Path '/nodes/pve1/qemu/101/config' -Form @("net1=$net1") | Out-Null
+        (Get-Content -Raw (Join-Path $State 'pve/fake-vms.json') | ConvertFrom-Json).LinkUp.'101/1' | Should -BeTrue
+        (Invoke-Pve -Method PUT -Path '/nodes/pve1/qemu/101/config' -Auth $ReadOnlyAuth -Form @("net1=$net1,link_down=1")).Status | Should -Be 403
+    }
+
+    It 'runs stop and start as UPID tasks: running, then stopped with OK or PVE''s error' {
+        $stop = Invoke-Pve -Method POST -Path '/nodes/pve2/qemu/102/status/stop' -Node pve1
+        $stop.Body.data | Should -Match '^UPID:pve2:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:qmstop:102:haedge@pve!edge:$'
+        $stopped = Wait-Task $stop.Body.data
+        $stopped.Task.exitstatus | Should -Be 'OK'
+        $stopped.Task.tokenid | Should -Be 'edge'
+        (Invoke-Pve -Path '/nodes/pve2/qemu/102/status/current' -Node pve2).Body.data.status | Should -Be 'stopped'
+
+        $start = Invoke-Pve -Method POST -Path '/nodes/pve2/qemu/102/status/start' -Node pve2
+        $started = Wait-Task $start.Body.data -Node pve2
+        $started.Seen[0] | Should -Be 'running'
+        $started.Task.exitstatus | Should -Be 'OK'
+        (Invoke-Pve -Path '/nodes/pve2/qemu/102/status/current').Body.data.status | Should -Be 'running'
+
+        $again = Wait-Task (Invoke-Pve -Method POST -Path '/nodes/pve2/qemu/102/status/start').Body.data
+        $again.Task.exitstatus | Should -Be 'VM 102 already running'
+    }
+
+    It 'creates, reads and deletes an HA rule; HA groups answer as migrated' {
+        $create = Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Form @('rule=keep-apart', 'type=resource-affinity',
+            'resources=vm:101,vm:102', 'affinity=negative', 'comment=fw pair on distinct nodes')
+        $create.Status | Should -Be 200
+        (Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Auth $ReadOnlyAuth -Form @('rule=x', 'type=resource-affinity', 'resources=vm:101', 'affinity=negative')).Status | Should -Be 403
+        $rule = (Invoke-Pve -Path '/cluster/ha/rules/keep-apart' -Node pve2).Body.data
+        $rule.affinity | Should -Be 'negative'
+        $rule.resources | Should -Be 'vm:101,vm:102'
+        (Invoke-Pve -Path '/cluster/ha/rules?type=resource-affinity').Body.data.rule | Should -Be 'keep-apart'
+        (Invoke-Pve -Method DELETE -Path '/cluster/ha/rules/keep-apart').Status | Should -Be 200
+        (Invoke-Pve -Path '/cluster/ha/rules/keep-apart').Status | Should -Be 500
+        $groups = Invoke-Pve -Path '/cluster/ha/groups'
+        $groups.Status | Should -Be 500
+        $groups.Body.message | Should -Match 'ha groups have been migrated to rules'
+    }
+
+    It 'shows firewall options and node bridges from the files the lab''s faults edit' {
+        $options = (Invoke-Pve -Path '/nodes/pve1/qemu/101/firewall/options').Body.data
+        $options.enable | Should -Be 1
+        $options.macfilter | Should -Be 0
+        Set-Content (Join-Path $State 'pve/firewall-101.json') '{"enable":1,"macfilter":1}'
+        (Invoke-Pve -Path '/nodes/pve1/qemu/101/firewall/options').Body.data.macfilter | Should -Be 1
+        Invoke-Pve -Method PUT -Path '/nodes/pve1/qemu/101/firewall/options' -Form @('macfilter=0') | Out-Null
+        (Get-Content -Raw (Join-Path $State 'pve/firewall-101.json') | ConvertFrom-Json).macfilter | Should -Be 0
+        $vmbr1 = (Invoke-Pve -Path '/nodes/pve2/network?type=bridge' -Node pve2).Body.data | Where-Object iface -EQ 'vmbr1'
+        $vmbr1.bridge_vlan_aware | Should -Be 1
+        $vmbr1.bridge_vids | Should -Be '2-4094'
+    }
+
+    It 'fails the next matching call once when inject.json asks for it' {
+        Set-Content (Join-Path $State 'pve/inject.json') '{"failNext":{"path":"/nodes/pve1/qemu/101/status/current","status":500,"message":"injected"}}'
+        $failed = Invoke-Pve -Path '/nodes/pve1/qemu/101/status/current'
+        $failed.Status | Should -Be 500
+        $failed.Body.message | Should -Match 'injected'
+        (Invoke-Pve -Path '/nodes/pve1/qemu/101/status/current').Status | Should -Be 200
+    }
+}
+
+Describe 'pfSense XMLRPC endpoint and config sync' -Tag 'Lab' {
+    It 'answers host_firmware_version in pfSense''s shape' {
+        $response = Invoke-XmlRpc fw2 (New-Call 'pfsense.host_firmware_version' '<param><value><string></string></value></param><param><value><int>240</int></value></param>')
+        $members = $response.methodResponse.params.param.value.struct.member
+        $members.name | Should -Be @('firmware', 'kernel', 'base', 'platform', 'config_version')
+        ($members | Where-Object name -EQ 'firmware').value.struct.member.value.string | Should -Be '2.7.2-RELEASE'
+        ($members | Where-Object name -EQ 'config_version').value.string | Should -Be '23.3'
+    }
+
+    It 'faults -1 on a bad password, -2 without the HA sync privilege, -32601 on an unknown method' {
+        (Get-Fault (Invoke-XmlRpc fw1 (New-Call 'pfsense.host_firmware_version') -Password 'wrong')).Code | Should -Be -1
+        $users = Join-Path $State 'fw1/xmlrpc/users.json'
+        $list = @(Get-Content -Raw $users | ConvertFrom-Json) + @([pscustomobject]@{ name = 'auditor'; password = 'pw'; admin = $false; privileges = @() })
+        Set-Content $users (ConvertTo-Json -InputObject $list -Depth 4)
+        $noPrivilege = Get-Fault (Invoke-XmlRpc fw1 (New-Call 'pfsense.host_firmware_version') -User auditor -Password pw)
+        $noPrivilege.Code | Should -Be -2
+        $noPrivilege.Message | Should -Be 'Authentication failed: not enough privileges'
+        (Get-Fault (Invoke-XmlRpc fw1 (New-Call 'pfsense.exec_php' '<param><value><string>1;</string></value></param>'))).Code | Should -Be -32601
+    }
+
+    It 'returns config sections with backup_config_section' {
+        $response = Invoke-XmlRpc fw2 (New-Call 'pfsense.backup_config_section' '<param><value><array><data><value><string>virtualip</string></value><value><string>hasync</string></value></data></array></value></param>')
+        $sections = $response.methodResponse.params.param.value.struct.member
+        $sections.name | Should -Be @('virtualip', 'hasync')
+        $vips = ($sections | Where-Object name -EQ 'virtualip').value.struct.member.value.array.data.value
+        $vips.Count | Should -Be 3
+        $vips | ForEach-Object { ($_.struct.member | Where-Object name -EQ 'advskew').value.string | Should -Be '100' }
+        $hasync = ($sections | Where-Object name -EQ 'hasync').value.struct.member
+        ($hasync | Where-Object name -EQ 'synchronizetoip').value.string | Should -Be ''
+    }
+
+    It 'syncs fw1 to fw2 like rc.filter_synchronize: drift gone, nosync kept back, advskew +100' {
+        Edit-Config fw2 { param($t) $t.Replace('<name>ADMIN_HOSTS</name>', '<name>DRIFTED</name>') }
+        Edit-Config fw1 { param($t) $t.Replace('<tracker>1700000101</tracker>', '<tracker>1700000101</tracker><nosync></nosync>') }
+        $sync = Invoke-Sync
+        $sync.ExitCode | Should -Be 0 -Because $sync.Output
+        $fw2 = Get-Config fw2
+        $fw2.pfsense.aliases.alias.name | Should -Contain 'ADMIN_HOSTS'
+        $fw2.pfsense.aliases.alias.name | Should -Not -Contain 'DRIFTED'
+        $fw2.pfsense.filter.rule.tracker | Should -Not -Contain '1700000101'
+        $fw2.pfsense.virtualip.vip | ForEach-Object { $_.advskew | Should -Be '100' }
+        $fw2.pfsense.revision.SelectSingleNode('description').InnerText | Should -Match '^Merged in config \(filter, nat, aliases, staticroutes, gateways, virtualip sections\) from XMLRPC client\.$'
+        Edit-Config fw1 { param($t) $t.Replace('<nosync></nosync>', '') }
+    }
+
+    It 'refuses a sync loop: the receiver whose sync target is the caller logs and applies nothing' {
+        Edit-Config fw2 { param($t) $t.Replace('<synchronizetoip></synchronizetoip>', '<synchronizetoip>127.0.0.1</synchronizetoip>').Replace('<name>ADMIN_HOSTS</name>', '<name>DRIFTED</name>') }
+        $sync = Invoke-Sync
+        $sync.ExitCode | Should -Be 0
+        (Get-Config fw2).pfsense.aliases.alias.name | Should -Contain 'DRIFTED'
+        Get-Content -Raw (Join-Path $State 'fw2/system.log') | Should -Match 'Disallowing CARP sync loop'
+        Edit-Config fw2 { param($t) $t.Replace('<synchronizetoip>127.0.0.1</synchronizetoip>', '<synchronizetoip></synchronizetoip>') }
+    }
+
+    It 'aborts when the peer is on another config version' {
+        Edit-Config fw2 { param($t) $t.Replace('<version>23.3</version>', '<version>23.2</version>') }
+        $sync = Invoke-Sync
+        $sync.ExitCode | Should -Be 1
+        Get-Content -Raw (Join-Path $State 'fw1/system.log') | Should -Match 'different configuration version.*Sync will not be done'
+        (Get-Config fw2).pfsense.aliases.alias.name | Should -Contain 'DRIFTED'
+        Edit-Config fw2 { param($t) $t.Replace('<version>23.2</version>', '<version>23.3</version>') }
+        (Invoke-Sync).ExitCode | Should -Be 0
+        (Get-Config fw2).pfsense.aliases.alias.name | Should -Not -Contain 'DRIFTED'
+    }
+
+    It 'does nothing on the secondary, which has no sync target' {
+        $output = & $Bin sync-config --firewall fw2 --state-dir $State 2>&1
+        $LASTEXITCODE | Should -Be 0
+        $output | Should -BeNullOrEmpty
+    }
+}
