@@ -16,7 +16,16 @@ namespace HaEdge.Core.PfSense.Config
     {
         private readonly IReadOnlyDictionary<string, object?> _root;
 
-        private PfConfig(IReadOnlyDictionary<string, object?> root) => _root = root;
+        private PfConfig(IReadOnlyDictionary<string, object?> root)
+        {
+            _root = root;
+            Version = ConfigTree.Text(root, "version");
+            HaSync = root.TryGetValue("hasync", out var hasync) ? HaSyncSettings.FromTree(hasync) : null;
+            VirtualIps = PfConfigVip.FromTree(Section("virtualip"));
+            Gateways = PfConfigGateway.FromTree(Section("gateways"));
+            GatewayGroups = PfConfigGatewayGroup.FromTree(Section("gateways"));
+            DefaultGatewayV4 = ConfigTree.Text(Section("gateways"), "defaultgw4");
+        }
 
         /// <summary>Reads config.xml text; a malformed file is an InvalidData <see cref="HaEdgeException"/>.</summary>
         public static PfConfig Parse(string xml, string? target = null)
@@ -41,22 +50,22 @@ namespace HaEdge.Core.PfSense.Config
         }
 
         /// <summary>The config schema version, e.g. 23.2; pfSense compares it with the peer's config_version.</summary>
-        public string? Version => ConfigTree.Text(_root, "version");
+        public string? Version { get; }
 
         /// <summary>The top-level section names, in file order.</summary>
         public IReadOnlyList<string> SectionNames => _root.Keys.ToList();
 
         /// <summary>The &lt;hasync&gt; block, or null when the node has none.</summary>
-        public HaSyncSettings? HaSync => _root.TryGetValue("hasync", out var hasync) ? HaSyncSettings.FromTree(hasync) : null;
+        public HaSyncSettings? HaSync { get; }
 
-        public IReadOnlyList<PfConfigVip> VirtualIps => PfConfigVip.FromTree(Section("virtualip"));
+        public IReadOnlyList<PfConfigVip> VirtualIps { get; }
 
-        public IReadOnlyList<PfConfigGateway> Gateways => PfConfigGateway.FromTree(Section("gateways"));
+        public IReadOnlyList<PfConfigGateway> Gateways { get; }
 
-        public IReadOnlyList<PfConfigGatewayGroup> GatewayGroups => PfConfigGatewayGroup.FromTree(Section("gateways"));
+        public IReadOnlyList<PfConfigGatewayGroup> GatewayGroups { get; }
 
         /// <summary>Name of the default IPv4 gateway (gateways/defaultgw4), if set.</summary>
-        public string? DefaultGatewayV4 => ConfigTree.Text(Section("gateways"), "defaultgw4");
+        public string? DefaultGatewayV4 { get; }
 
         /// <summary>A section by name or path ("nat", "system/user") as a neutral tree, or null.</summary>
         public object? Section(string path) => ConfigTree.Select(_root, path);

@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HaEdge.Core.Model.Sync;
+using HaEdge.Core.PfSense.XmlRpc;
+
+namespace HaEdge.Core.PfSense.Config
+{
+    /// <summary>Reads HA sync settings and synced sections over XML-RPC (read-only) and diffs the two nodes.</summary>
+    public static class PfConfigComparison
+    {
+        /// <summary>A node's &lt;hasync&gt; block via backup_config_section, or null when it has none.</summary>
+        public static async Task<HaSyncSettings?> ReadHaSyncAsync(IPfXmlRpcClient client, CancellationToken cancellationToken = default)
+        {
+            if (client == null) throw new ArgumentNullException(nameof(client));
+            var sections = await client.BackupConfigSectionAsync(new[] { "hasync" }, cancellationToken).ConfigureAwait(false);
+            return sections.TryGetValue("hasync", out var hasync) ? HaSyncSettings.FromTree(hasync) : null;
+        }
+
+        /// <summary>
+        /// Fetches <paramref name="sections"/> (names or paths such as "system/user") from both nodes at once and
+        /// returns their differences, section by section in the given order.
+        /// </summary>
+        public static async Task<IReadOnlyList<ConfigDifference>> CompareAsync(IPfXmlRpcClient primary, IPfXmlRpcClient secondary,
+            IReadOnlyList<string> sections, ConfigDiffOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            if (primary == null) throw new ArgumentNullException(nameof(primary));
+            if (secondary == null) throw new ArgumentNullException(nameof(secondary));
+            if (sections == null) throw new ArgumentNullException(nameof(sections));
+            if (sections.Count == 0) return Array.Empty<ConfigDifference>();
+
+            var keys = SyncSections.TopLevelKeys(sections);
+            var fromPrimary = primary.BackupConfigSectionAsync(keys, cancellationToken);
+            var fromSecondary = secondary.BackupConfigSectionAsync(keys, cancellationToken);
+            await Task.WhenAll(fromPrimary, fromSecondary).ConfigureAwait(false);
+
+            var primaryTree = await fromPrimary.ConfigureAwait(false);
+            var secondaryTree = await fromSecondary.ConfigureAwait(false);
+            return sections
+                .SelectMany(section => ConfigDiff.Compare(section, ConfigTree.Select(primaryTree, section), ConfigTree.Select(secondaryTree, section), options))
+                .ToList();
+        }
+    }
+}
