@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using HaEdge.Lab.Network;
 
 namespace HaEdge.Lab.Pve;
 
@@ -12,9 +13,10 @@ namespace HaEdge.Lab.Pve;
 /// The state files the network helper's faults write too, so their format is a contract:
 /// <list type="bullet">
 /// <item><c>&lt;state-dir&gt;/pve/firewall-&lt;vmid&gt;.json</c>: the VM's firewall options object as the API returns
-/// it without digest, e.g. <c>{"enable":1,"macfilter":0}</c> (fault mac-filter sets macfilter 1).</item>
-/// <item><c>&lt;state-dir&gt;/pve/network-&lt;node&gt;.json</c>: the node's /nodes/{node}/network array (fault
-/// vlan-asymmetry edits bridge_vids or bridge_vlan_aware of vmbr1 on one node).</item>
+/// it without digest, e.g. <c>{"enable":1,"macfilter":0}</c> (fault mac-filter sets macfilter 1, see
+/// <see cref="PveLabState"/>).</item>
+/// <item><c>&lt;state-dir&gt;/pve/network-&lt;node&gt;.json</c>: the node's /nodes/{node}/network array (a bridge-level
+/// VLAN fault would edit bridge_vids or bridge_vlan_aware of vmbr1 on one node).</item>
 /// <item><c>&lt;state-dir&gt;/pve/inject.json</c>: <c>{"failNext":{"path":"/nodes/pve1/qemu/101/status/stop","status":500}}</c>
 /// (or an array of such objects; optional "method" and "message"): the next call whose path ends with it fails once.</item>
 /// </list>
@@ -168,10 +170,11 @@ internal sealed class PveFiles
                 bridge["bridge_vids"] = "2-4094";
                 if (nodeIp.Length > 0 && nodeIp != "127.0.0.1")
                 {
+                    string bits = LabLayout.Lan.PrefixLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     bridge["method"] = "static";
                     bridge["address"] = nodeIp;
-                    bridge["netmask"] = "24";
-                    bridge["cidr"] = nodeIp + "/24";
+                    bridge["netmask"] = bits;
+                    bridge["cidr"] = $"{nodeIp}/{bits}";
                 }
             }
             list.Add(bridge);

@@ -53,6 +53,17 @@ internal static class XmlRpcUsers
         }
     }
 
+    /// <summary>What the edge definition needs for a firewall's xmlrpc block, once serve-xmlrpc has created it.</summary>
+    public static (string User, string Password, string Fingerprint)? Credentials(string stateDir, string firewall)
+    {
+        string dir = Directory(stateDir, firewall);
+        string password = Path.Combine(dir, "password");
+        string fingerprint = Path.Combine(dir, "fingerprint");
+        return File.Exists(password) && File.Exists(fingerprint)
+            ? (SyncUser, File.ReadAllText(password).Trim(), File.ReadAllText(fingerprint).Trim())
+            : null;
+    }
+
     /// <summary>Checks HTTP Basic credentials: faults -1 (unknown user or wrong password) and -2 (no privilege).</summary>
     public static string Authenticate(string stateDir, string firewall, string? authorization)
     {
