@@ -127,6 +127,16 @@ public class PfXmlRpcClientTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => patient.HostFirmwareVersionAsync(cancel.Token));
     }
 
+    [Theory]
+    [InlineData("http://192.0.2.2/xmlrpc.php")]
+    [InlineData("ftp://192.0.2.2/xmlrpc.php")]
+    public void Only_https_urls_are_accepted(string url)
+    {
+        var e = Assert.Throws<HaEdgeException>(() => Options(url));
+        Assert.Equal("XmlRpcInvalidUrl", e.ErrorId);
+        Assert.Equal("fw1", e.Target);
+    }
+
     [Fact]
     public void Options_never_print_the_password()
     {

@@ -11,9 +11,10 @@ namespace HaEdge.Core.PfSense.XmlRpc
         public PfXmlRpcClientOptions(Uri url, string user, string password, string target)
         {
             if (url == null) throw new ArgumentNullException(nameof(url));
-            if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            // Basic auth carries the sync password, so plain http is refused.
+            if (!url.IsAbsoluteUri || url.Scheme != Uri.UriSchemeHttps)
                 throw new HaEdgeException("XmlRpcInvalidUrl", FailureKind.InvalidArgument,
-                    $"'{url}' is not an http(s) URL of xmlrpc.php.", target);
+                    $"'{url}' is not an https URL of xmlrpc.php.", target);
             if (string.IsNullOrEmpty(user))
                 throw new HaEdgeException("XmlRpcNoUser", FailureKind.InvalidArgument, "An XML-RPC user is required.", target);
 
