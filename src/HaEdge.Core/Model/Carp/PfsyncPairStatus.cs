@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using HaEdge.Core.Definition;
+
+namespace HaEdge.Core.Model.Carp
+{
+    public enum PfsyncVerdict
+    {
+        /// <summary>Both nodes sync to each other, the bulk update completed and both hold states of the same creators.</summary>
+        InSync,
+
+        /// <summary>Something is off; <see cref="PfsyncNodeStatus.Reasons"/> says what.</summary>
+        NotInSync,
+    }
+
+    /// <summary>One firewall's pfsync and state table, with the verdict of the pair (the same on both rows).</summary>
+    public sealed record PfsyncNodeStatus
+    {
+        public string Firewall { get; init; } = "";
+
+        public FirewallRole Role { get; init; }
+
+        /// <summary>False when the firewall could not be read; the other properties are then empty.</summary>
+        public bool Reachable { get; init; }
+
+        /// <summary>The interface pfsync sends on; null when pfsync is not configured.</summary>
+        public string? SyncDev { get; init; }
+
+        /// <summary>Null for the multicast default.</summary>
+        public string? SyncPeer { get; init; }
+
+        /// <summary>The bulk update completed (<c>syncok: 1</c>); null where the release does not print it.</summary>
+        public bool? SyncOk { get; init; }
+
+        public int? MaxUpdates { get; init; }
+
+        public bool? Defer { get; init; }
+
+        public int? Version { get; init; }
+
+        public bool PfEnabled { get; init; }
+
+        /// <summary><c>current entries</c> of <c>pfctl -si</c>.</summary>
+        public long StateEntries { get; init; }
+
+        /// <summary>The host ids that created the states this node holds (<c>pfctl -sc</c>).</summary>
+        public IReadOnlyList<string> CreatorIds { get; init; } = Array.Empty<string>();
+
+        public PfsyncVerdict Verdict { get; init; }
+
+        public IReadOnlyList<string> Reasons { get; init; } = Array.Empty<string>();
+    }
+
+    /// <summary>A gateway group a gateway belongs to, and its tier there.</summary>
+    public sealed record PfGatewayGroupTier
+    {
+        public string Group { get; init; } = "";
+
+        /// <summary>1 (used first) to 5; 0 is "Never".</summary>
+        public int Tier { get; init; }
+
+        public override string ToString() => Group + ":" + Tier.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>One gateway on one firewall.</summary>
+    public sealed record PfGateway
+    {
+        public string Firewall { get; init; } = "";
+
+        public FirewallRole Role { get; init; }
+
+        /// <summary>This firewall is MASTER of at least one CARP VIP (the one forwarding traffic).</summary>
+        public bool IsMaster { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public string? Substatus { get; init; }
+
+        public PfSense.GatewayHealth Health { get; init; }
+
+        public double? DelayMs { get; init; }
+
+        public double? StdDevMs { get; init; }
+
+        public double? LossPercent { get; init; }
+
+        public string? MonitorIp { get; init; }
+
+        public string? SourceIp { get; init; }
+
+        public bool MonitorDisabled { get; init; }
+
+        /// <summary>The gateway groups this gateway is a member of, with its tier in each.</summary>
+        public IReadOnlyList<PfGatewayGroupTier> Groups { get; init; } = Array.Empty<PfGatewayGroupTier>();
+
+        /// <summary>This firewall's default route goes through this gateway.</summary>
+        public bool DefaultRoute { get; init; }
+    }
+}

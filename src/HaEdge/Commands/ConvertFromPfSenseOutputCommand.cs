@@ -1,0 +1,50 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Text;
+using HaEdge.Core;
+using HaEdge.Core.Model.PfSense;
+using HaEdge.Core.PfSense.Parsing;
+
+namespace HaEdge.Commands
+{
+    /// <summary>
+    /// Reads pfSense/FreeBSD command output from the pipeline (a line at a time or whole) and returns the typed objects
+    /// the live cmdlets use. The text is collected until the end of the input and parsed once.
+    /// </summary>
+    [Cmdlet(VerbsData.ConvertFrom, "PfSenseOutput")]
+    [OutputType(typeof(IfconfigOutput), typeof(CarpSysctl), typeof(PfctlInfo), typeof(PfsyncStatus), typeof(GatewayStatus),
+        typeof(GatewayGroup), typeof(RouteInfo), typeof(string))]
+    public sealed class ConvertFromPfSenseOutputCommand : HaEdgeCmdlet
+    {
+        private readonly StringBuilder text = new StringBuilder();
+
+        /// <summary>Which command printed the text.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        public PfSenseOutputKind Kind { get; set; }
+
+        /// <summary>The text: lines (Get-Content) or one string (Get-Content -Raw, a here-string).</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+        [AllowEmptyString]
+        public string InputObject { get; set; } = "";
+
+        protected override void ProcessRecord()
+        {
+            text.Append(InputObject);
+            if (!InputObject.EndsWith("\n", System.StringComparison.Ordinal)) text.Append('\n');
+        }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                object parsed = PfSenseOutput.Parse(Kind, text.ToString());
+                // Gateways, groups and creator ids are lists: one object each on the pipeline.
+                WriteObject(parsed, enumerateCollection: parsed is IList);
+            }
+            catch (HaEdgeException e)
+            {
+                WriteError(new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), Kind));
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using HaEdge.Core;
+using HaEdge.Core.Definition;
+using HaEdge.Core.Model.Carp;
+using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Session;
+
+namespace HaEdge.Commands
+{
+    /// <summary>
+    /// Enters or leaves pfSense's persistent CARP maintenance mode on a firewall, waits until the VIPs have moved and
+    /// says how long it took; undoes the change when they do not move in time.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "CarpMaintenance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = EnableSet)]
+    [OutputType(typeof(CarpMaintenanceResult))]
+    public sealed class SetCarpMaintenanceCommand : HaEdgeSessionCmdlet
+    {
+        private const string EnableSet = "Enable";
+        private const string DisableSet = "Disable";
+        private readonly List<FirewallDefinition> targets = new List<FirewallDefinition>();
+
+        /// <summary>Enter maintenance mode: advskew 254 on every VIP, so the peer takes them all.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EnableSet)]
+        public SwitchParameter Enable { get; set; }
+
+        /// <summary>Leave maintenance mode: the configured advskew again (the VIPs come back where preemption applies).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DisableSet)]
+        public SwitchParameter Disable { get; set; }
+
+        /// <summary>The firewall to change; by default the primary. Binds the Firewall property of Get-CarpStatus rows.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Firewall { get; set; }
+
+        /// <summary>Seconds to wait for the handover before undoing the change.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int Timeout { get; set; } = 30;
+
+        /// <summary>Do not wait for the handover (it is then not verified and not undone).</summary>
+        [Parameter]
+        public SwitchParameter NoWait { get; set; }
+
+        /// <summary>Return a CarpMaintenanceResult with the time taken and the pair's new status.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            EdgeSession session = CurrentSession;
+            IEnumerable<FirewallDefinition> named = Firewall == null ? new[] { session.Definition.Primary } : Firewall.Select(n => Check(() => session.Firewall(n)));
+            // Pipeline rows repeat a firewall once per VIP: each firewall is changed once, at the end.
+            targets.AddRange(named.Where(f => !targets.Contains(f)));
+        }
+
+        protected override void EndProcessing()
+        {
+            EdgeSession session = CurrentSession;
+            var shell = new FirewallShell(session, FirewallShell.DefaultTimeout);
+            var service = new CarpMaintenanceService(shell);
+            bool enable = Enable.IsPresent;
+            foreach (FirewallDefinition firewall in targets)
+            {
+                FirewallDefinition peer = session.Definition.PeerOf(firewall);
+                try
+                {
+                    Await((_, token) => service.CheckAsync(firewall, enable, token));
+                    string action = enable
+                        ? $"Enter CARP maintenance mode (advskew 254 on every VIP): {peer.Name} takes over every VIP"
+                        : $"Leave CARP maintenance mode (configured advskew again): the VIPs return where preemption applies";
+                    if (!ShouldProcess(firewall.Name, action))
+                    {
+                        continue;
+                    }
+
+                    CarpMaintenanceResult result = Await((reporter, token) =>
+                        service.SetAsync(firewall, enable, !NoWait, TimeSpan.FromSeconds(Timeout), reporter, token));
+                    if (PassThru)
+                    {
+                        WriteObject(result);
+                    }
+                }
+                catch (HaEdgeException e)
+                {
+                    WriteFailure(e);
+                }
+            }
+        }
+    }
+}
