@@ -56,6 +56,9 @@ namespace HaEdge.Core.Transport
 
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+        /// <summary>How long one command may run before it counts as hung.</summary>
+        public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
         public override string ToString() => $"{User}@{Host}:{Port}";
     }
 
