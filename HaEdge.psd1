@@ -18,6 +18,7 @@
         'New-HaEdgeDefinition'
         'Get-HaEdgeNode'
         'Get-HaEdgeVm'
+        'Test-HaEdgeConnection'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

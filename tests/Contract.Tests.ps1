@@ -7,6 +7,7 @@ BeforeDiscovery {
         @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeNode'; Parameters = 'Name', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
+        @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
         @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
     )
 }
