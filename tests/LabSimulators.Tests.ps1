@@ -204,6 +204,24 @@ Describe 'PVE API simulator' -Tag 'Lab' {
         $groups.Body.message | Should -Match 'ha groups have been migrated to rules'
     }
 
+    It 'turns power calls on an HA resource into HA requests that the node''s LRM carries out' {
+        (Invoke-Pve -Method POST -Path '/cluster/ha/resources' -Form @('sid=vm:102', 'state=started')).Status | Should -Be 200
+        (Invoke-Pve -Path '/cluster/resources?type=vm').Body.data | Where-Object vmid -EQ 102 | ForEach-Object { $_.hastate | Should -Be 'started' }
+        $stop = Wait-Task (Invoke-Pve -Method POST -Path '/nodes/pve2/qemu/102/status/stop').Body.data
+        $stop.Task.type | Should -Be 'hastop'
+        $stop.Task.exitstatus | Should -Be 'OK'
+        (Invoke-Pve -Path '/nodes/pve2/qemu/102/status/current').Body.data.ha.state | Should -Be 'stopped'
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ((Invoke-Pve -Path '/nodes/pve2/qemu/102/status/current').Body.data.status -ne 'stopped' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 300 }
+        (Invoke-Pve -Path '/nodes/pve2/qemu/102/status/current').Body.data.status | Should -Be 'stopped'
+        (Wait-Task (Invoke-Pve -Method POST -Path '/nodes/pve2/qemu/102/status/start').Body.data).Task.type | Should -Be 'hastart'
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ((Invoke-Pve -Path '/nodes/pve2/qemu/102/status/current').Body.data.status -ne 'running' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 300 }
+        (Invoke-Pve -Path '/nodes/pve2/qemu/102/status/current').Body.data.status | Should -Be 'running'
+        (Invoke-Pve -Method DELETE -Path '/cluster/ha/resources/vm:102').Status | Should -Be 200
+        (Invoke-Pve -Path '/cluster/ha/resources').Body.data | Should -BeNullOrEmpty
+    }
+
     It 'shows firewall options and node bridges from the files the lab''s faults edit' {
         $options = (Invoke-Pve -Path '/nodes/pve1/qemu/101/firewall/options').Body.data
         $options.enable | Should -Be 1

@@ -41,15 +41,17 @@ internal sealed class PveApi
     private readonly PveStore _store;
     private readonly PveFiles _files;
     private readonly PveTasks _tasks;
+    private readonly PveVmPower _power;
     private readonly ILabVmControl _vms;
     private readonly string _localNode;
     private readonly string _fingerprint;
 
-    public PveApi(PveStore store, PveFiles files, PveTasks tasks, ILabVmControl vms, string localNode, string fingerprint)
+    public PveApi(PveStore store, PveFiles files, PveTasks tasks, PveVmPower power, ILabVmControl vms, string localNode, string fingerprint)
     {
         _store = store;
         _files = files;
         _tasks = tasks;
+        _power = power;
         _vms = vms;
         _localNode = localNode;
         _fingerprint = fingerprint;
@@ -82,7 +84,7 @@ internal sealed class PveApi
                 return await UpdateConfigAsync(r, node, VmId(vmid), asTask: r.Method == "POST", ct).ConfigureAwait(false);
             case ("POST", ["nodes", var node, "qemu", var vmid, "status", var action]):
                 Require(r, $"/vms/{vmid}", "VM.PowerMgmt");
-                return PowerAction(r, node, VmId(vmid), action);
+                return _power.Request(r.Token, node, VmId(vmid), action);
             case ("GET", ["nodes", var node, "tasks", var upid, "status"]):
                 RequireNode(node);
                 return _tasks.Status(node, upid);
@@ -105,6 +107,19 @@ internal sealed class PveApi
             case ("GET", ["cluster", "ha", "resources"]):
                 Require(r, "/", "Sys.Audit");
                 return HaResources(r.Get("type"));
+            case ("GET", ["cluster", "ha", "resources", var sid]):
+                Require(r, "/", "Sys.Audit");
+                return HaResources(null).FirstOrDefault(h => (string?)h?["sid"] == Sid(sid))?.DeepClone()
+                    ?? throw new PveError(500, $"no such resource '{Sid(sid)}'");
+            case ("POST", ["cluster", "ha", "resources"]):
+                Require(r, "/", "Sys.Console");
+                CreateHaResource(r);
+                return null;
+            case ("DELETE", ["cluster", "ha", "resources", var sid]):
+                Require(r, "/", "Sys.Console");
+                _store.Update(s => s.HaResources.RemoveAll(h => h.Sid == Sid(sid)) > 0
+                    ? 0 : throw new PveError(500, $"cannot delete service '{Sid(sid)}', not HA managed!"));
+                return null;
             case ("GET", ["cluster", "ha", "status", "current"]):
                 Require(r, "/", "Sys.Audit");
                 return HaStatus();
@@ -323,7 +338,7 @@ internal sealed class PveApi
         });
     }
 
-    private static bool LinkDown(string? net) =>
+    internal static bool LinkDown(string? net) =>
         net is not null && net.Split(',').Any(part => part is "link_down=1" or "link_down=on" or "link_down=yes" or "link_down=true");
 
     /// <summary>Validates a netN property string and prints it as qemu-server does (model=MAC first, keys sorted).</summary>
@@ -358,59 +373,6 @@ internal sealed class PveApi
             throw PveError.Parameter(key, $"invalid format - format error\n{key}.model: property is missing and it is not optional");
         }
         return string.Join(',', parts.Select(p => $"{p.Key}={p.Value}").Prepend(model));
-    }
-
-    private string PowerAction(PveRequest r, string node, int vmId, string action)
-    {
-        _store.Read(s => PveStore.RequireVm(s, node, vmId));
-        string id = vmId.ToString(CultureInfo.InvariantCulture);
-        switch (action)
-        {
-            case "stop":
-                // A hard stop: qemu is killed after the worker's short setup, then every link is gone.
-                return _tasks.Start(node, "qmstop", id, r.Token, async (log, ct) =>
-                {
-                    await Task.Delay(1000, ct).ConfigureAwait(false);
-                    if (_vms.IsRunning(vmId))
-                    {
-                        await _vms.StopAsync(vmId, ct).ConfigureAwait(false);
-                    }
-                });
-            case "shutdown":
-                return _tasks.Start(node, "qmshutdown", id, r.Token, async (log, ct) =>
-                {
-                    if (!_vms.IsRunning(vmId))
-                    {
-                        throw new TaskFailure($"VM {vmId} not running");
-                    }
-                    await Task.Delay(3000, ct).ConfigureAwait(false);
-                    await _vms.StopAsync(vmId, ct).ConfigureAwait(false);
-                });
-            case "start":
-                return _tasks.Start(node, "qmstart", id, r.Token, async (log, ct) =>
-                {
-                    await Task.Delay(300, ct).ConfigureAwait(false);
-                    if (_vms.IsRunning(vmId))
-                    {
-                        throw new TaskFailure($"VM {vmId} already running");
-                    }
-                    await Task.Delay(2200, ct).ConfigureAwait(false);
-                    await _vms.StartAsync(vmId, ct).ConfigureAwait(false);
-                    // qemu starts each NIC as its config says: link_down=1 stays down across the boot.
-                    VmRecord vm = _store.Update(s =>
-                    {
-                        s.Vms[vmId].StartedAt = Now();
-                        return s.Vms[vmId];
-                    });
-                    foreach ((string key, string value) in vm.Config.Where(c => c.Key.StartsWith("net", StringComparison.Ordinal) && LinkDown(c.Value)))
-                    {
-                        await _vms.SetLinkAsync(vmId, int.Parse(key[3..], CultureInfo.InvariantCulture), false, ct).ConfigureAwait(false);
-                    }
-                    log($"started VM {vmId}");
-                });
-            default:
-                throw new PveError(501, $"Method 'POST /nodes/{node}/qemu/{vmId}/status/{action}' not implemented");
-        }
     }
 
     private JsonArray Network(string node, string? type)
@@ -504,6 +466,36 @@ internal sealed class PveApi
         entry["digest"] = HaDigest(state);
         return entry;
     }
+
+    /// <summary>ha-manager add: the VM becomes HA-managed; power requests on it then go through the HA stack.</summary>
+    private void CreateHaResource(PveRequest r)
+    {
+        string sid = Sid(r.Get("sid") ?? throw PveError.Parameter("sid", "property is missing and it is not optional"));
+        var resource = new HaResourceRecord { Sid = sid, State = r.Get("state") ?? "started", Comment = r.Get("comment") };
+        if (resource.State is not ("started" or "stopped" or "enabled" or "disabled" or "ignored"))
+        {
+            throw PveError.Parameter("state", $"value '{resource.State}' does not have a value in the enumeration 'started, stopped, enabled, disabled, ignored'");
+        }
+        resource.MaxRestart = int.TryParse(r.Get("max_restart"), out int restart) ? restart : 1;
+        resource.MaxRelocate = int.TryParse(r.Get("max_relocate"), out int relocate) ? relocate : 1;
+        resource.Failback = r.Get("failback") is string failback ? Flag("failback", failback) : 1;
+        _store.Update(s =>
+        {
+            if (!s.Vms.ContainsKey(VmIdOf(sid)))
+            {
+                throw new PveError(500, $"unable to find VM '{VmIdOf(sid)}'");
+            }
+            if (s.HaResources.Any(h => h.Sid == sid))
+            {
+                throw new PveError(500, $"resource ID '{sid}' already defined");
+            }
+            s.HaResources.Add(resource);
+            return 0;
+        });
+    }
+
+    /// <summary>A service id as PVE accepts it: "vm:101", or a bare VM id.</summary>
+    private static string Sid(string text) => text.Contains(':', StringComparison.Ordinal) ? text : "vm:" + text;
 
     private void CreateRule(PveRequest r)
     {

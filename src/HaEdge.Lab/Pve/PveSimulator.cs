@@ -45,7 +45,10 @@ public static class PveSimulator
         store.Seed(vms, options.Name, localIp);
         var files = new PveFiles(pveDir);
         files.EnsureDefaults(vms.Vms, options.Name, localIp);
-        var api = new PveApi(store, files, new PveTasks(store, cancellationToken), vms, options.Name, fingerprint);
+        var tasks = new PveTasks(store, cancellationToken);
+        var power = new PveVmPower(store, tasks, vms, options.Name);
+        var api = new PveApi(store, files, tasks, power, vms, options.Name, fingerprint);
+        _ = Task.Run(() => power.RunLocalResourceManagerAsync(cancellationToken));
 
         WebApplication app = SimulatorHost.Build(options.Listen, cert);
         app.Run(context => HandleAsync(context, tokens, files, api));
