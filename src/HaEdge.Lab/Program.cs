@@ -41,7 +41,8 @@ public static class Program
         ["fault"] = args => Fault(args, inject: true),
         ["heal"] = args => Fault(args, inject: false),
         ["exec"] = Exec,
-        ["serve-pve"] = ServePve,
+        ["serve-pve"] = args => Serve(stop => PveSimulator.RunAsync(args,
+            args.Contains("--fake-vms") ? null : LabNetwork.Load(StateDirOf(args)), stop)),
         // The host behind serve-xmlrpc stops itself on SIGTERM/Ctrl+C; sync-config is one run.
         ["serve-xmlrpc"] = args => XmlRpcServer.RunAsync(args, CancellationToken.None),
         ["sync-config"] = args => ConfigSync.RunAsync(args, CancellationToken.None),
@@ -141,8 +142,8 @@ public static class Program
         return process.ExitCode;
     }
 
-    /// <summary>serve-pve: the PVE simulator acting on the running lab (or on fake VMs with --fake-vms).</summary>
-    private static async Task<int> ServePve(string[] args)
+    /// <summary>Runs a simulator verb until SIGTERM or Ctrl+C (a VM hard stop sends SIGKILL instead).</summary>
+    private static async Task<int> Serve(Func<CancellationToken, Task<int>> run)
     {
         using var stop = new CancellationTokenSource();
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -155,8 +156,7 @@ public static class Program
             e.Cancel = true;
             stop.Cancel();
         };
-        ILabVmControl? vms = args.Contains("--fake-vms") ? null : LabNetwork.Load(new LabPaths(StateDirOf(args)).StateDir);
-        return await PveSimulator.RunAsync(args, vms, stop.Token).ConfigureAwait(false);
+        return await run(stop.Token).ConfigureAwait(false);
     }
 
     private static string StateDirOf(string[] args)

@@ -11,11 +11,13 @@ namespace HaEdge.Lab.Network;
 internal static class EdgeDefinitionWriter
 {
     public const string TokenVariable = "HAEDGE_PVE_TOKEN";
-    public const string XmlRpcPasswordVariable = "HAEDGE_XMLRPC_PASSWORD";
+    /// <summary>Each firewall has its own hasync password: HAEDGE_FW1_XMLRPC_PASSWORD, HAEDGE_FW2_XMLRPC_PASSWORD.</summary>
+    public static string XmlRpcPasswordVariable(LabFirewall fw) => $"HAEDGE_{fw.Name.ToUpperInvariant()}_XMLRPC_PASSWORD";
 
     /// <param name="pve">Token id, secret and certificate fingerprint of the PVE simulator, when it runs.</param>
-    /// <param name="xmlRpc">XMLRPC user, password and certificate fingerprint, when the XMLRPC servers run.</param>
-    public static void Write(LabPaths paths, (string TokenId, string Secret, string Fingerprint)? pve, (string User, string Password, string Fingerprint)? xmlRpc)
+    /// <param name="xmlRpc">Per firewall: XMLRPC user, password and certificate fingerprint, when its server runs.</param>
+    public static void Write(LabPaths paths, (string TokenId, string Secret, string Fingerprint)? pve,
+        IReadOnlyDictionary<string, (string User, string Password, string Fingerprint)> xmlRpc)
     {
         var firewalls = new JsonArray();
         foreach (LabFirewall fw in LabLayout.Firewalls)
@@ -37,13 +39,13 @@ internal static class EdgeDefinitionWriter
                 },
                 ["syncAddress"] = fw.Address(LabLayout.Sync),
             };
-            if (xmlRpc is { } x)
+            if (xmlRpc.TryGetValue(fw.Name, out var x))
             {
                 entry["xmlrpc"] = new JsonObject
                 {
                     ["url"] = $"https://{lanAddress}/xmlrpc.php",
                     ["user"] = x.User,
-                    ["passwordVariable"] = XmlRpcPasswordVariable,
+                    ["passwordVariable"] = XmlRpcPasswordVariable(fw),
                     ["certificateSha256"] = x.Fingerprint,
                 };
             }
@@ -104,9 +106,9 @@ internal static class EdgeDefinitionWriter
         {
             env.Add($"{TokenVariable}={secret.Secret}");
         }
-        if (xmlRpc is { } password)
+        foreach (LabFirewall fw in LabLayout.Firewalls.Where(f => xmlRpc.ContainsKey(f.Name)))
         {
-            env.Add($"{XmlRpcPasswordVariable}={password.Password}");
+            env.Add($"{XmlRpcPasswordVariable(fw)}={xmlRpc[fw.Name].Password}");
         }
         Shell.WriteFile(paths.EnvFile, string.Concat(env.Select(l => l + "\n")), Shell.Private);
     }

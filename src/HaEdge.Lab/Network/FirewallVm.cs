@@ -38,16 +38,18 @@ internal sealed class FirewallVm
     public void Provision()
     {
         string ns = _fw.Namespace;
-        foreach (LabSegment segment in LabLayout.Segments)
+        Shell.IpBatch(Node.Namespace, LabLayout.Segments.SelectMany(segment => new[]
         {
-            string tap = _fw.Tap(segment.Net);
-            Shell.Ip(Node.Namespace, "link", "add", tap, "type", "veth", "peer", "name", segment.Interface, "netns", ns);
-            Shell.Ip(ns, "link", "set", segment.Interface, "address", _fw.Mac(segment.Net));
-            Shell.Ip(Node.Namespace, "link", "set", tap, "master", LabLayout.NodeBridge(segment));
-            Shell.Ip(ns, "addr", "add", $"{_fw.Address(segment)}/{segment.PrefixLength}", "dev", segment.Interface);
-        }
-        Shell.Ip(ns, "link", "set", "lo", "up");
-        Shell.CheckInNamespace(ns, "sysctl", "-q", "-w",
+            $"link add {_fw.Tap(segment.Net)} type veth peer name {segment.Interface} netns {ns}",
+            $"link set {_fw.Tap(segment.Net)} master {LabLayout.NodeBridge(segment)}",
+        }));
+        Shell.IpBatch(ns, new[] { "link set lo up" }.Concat(LabLayout.Segments.SelectMany(segment => new[]
+        {
+            $"link set {segment.Interface} address {_fw.Mac(segment.Net)}",
+            $"addr add {_fw.Address(segment)}/{segment.PrefixLength} dev {segment.Interface}",
+        })));
+        string sysctls = string.Join(" ", new[]
+        {
             "net.ipv4.ip_forward=1",
             // pf creates state only on a SYN: without this Linux adopts a mid-stream session and it would
             // "survive" a failover even without state sync.
@@ -58,14 +60,14 @@ internal sealed class FirewallVm
             "net.ipv4.conf.all.rp_filter=0",
             "net.ipv4.conf.default.rp_filter=0",
             "net.ipv6.conf.all.disable_ipv6=1",
-            "net.ipv6.conf.default.disable_ipv6=1");
-        Shell.CheckInNamespace(ns, "iptables-restore", File("iptables.rules"));
+            "net.ipv6.conf.default.disable_ipv6=1",
+        });
+        Shell.CheckInNamespace(ns, "sh", "-c", $"sysctl -q -w {sysctls} && iptables-restore {Shell.Quote(File("iptables.rules"))}");
         Directory.CreateDirectory(Path.GetDirectoryName(_paths.HostKey(_fw))!);
         if (!System.IO.File.Exists(_paths.HostKey(_fw)))
         {
             Shell.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", $"root@{_fw.Name}.lab", "-f", _paths.HostKey(_fw));
         }
-        System.IO.File.WriteAllText(File("booted"), DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Writes every config file of the firewall from the layout and its persisted settings.</summary>
@@ -87,16 +89,16 @@ internal sealed class FirewallVm
     public void Start()
     {
         WriteConfig();
-        foreach (LabSegment segment in LabLayout.Segments)
-        {
-            Shell.Ip(_fw.Namespace, "link", "set", segment.Interface, "up");
-            Shell.Ip(Node.Namespace, "link", "set", _fw.Tap(segment.Net), "up");
-        }
         // Boot-time routes: fibre first (tier 1); the gateway monitor moves it when the fibre dies. The
         // monitor targets get host routes through their own gateway, as pfSense adds for dpinger.
-        Shell.Ip(_fw.Namespace, "route", "replace", "default", "via", LabLayout.WanFibre.Gateway!, "dev", LabLayout.WanFibre.Interface);
-        Shell.Ip(_fw.Namespace, "route", "replace", LabLayout.FibreMonitorTarget, "via", LabLayout.WanFibre.Gateway!, "dev", LabLayout.WanFibre.Interface);
-        Shell.Ip(_fw.Namespace, "route", "replace", LabLayout.StarlinkMonitorTarget, "via", LabLayout.WanStarlink.Gateway!, "dev", LabLayout.WanStarlink.Interface);
+        LabSegment fibre = LabLayout.WanFibre, starlink = LabLayout.WanStarlink;
+        Shell.IpBatch(_fw.Namespace, LabLayout.Segments.Select(segment => $"link set {segment.Interface} up").Concat(new[]
+        {
+            $"route replace default via {fibre.Gateway} dev {fibre.Interface} onlink",
+            $"route replace {LabLayout.FibreMonitorTarget} via {fibre.Gateway} dev {fibre.Interface} onlink",
+            $"route replace {LabLayout.StarlinkMonitorTarget} via {starlink.Gateway} dev {starlink.Interface} onlink",
+        }));
+        Shell.IpBatch(Node.Namespace, LabLayout.Segments.Select(segment => $"link set {_fw.Tap(segment.Net)} up"));
         foreach (string stale in Directory.GetFiles(File("vrrp")).Concat(Directory.GetFiles(File("gw"))))
         {
             System.IO.File.Delete(stale);
@@ -109,41 +111,48 @@ internal sealed class FirewallVm
         {
             System.IO.File.Delete(File(stale));
         }
-        string ns = _fw.Namespace;
-        Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-conntrackd"), "conntrackd", "-C", File("conntrackd.conf"));
-        Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-keepalived"), "keepalived", "--vrrp", "--dont-fork", "--log-console", "--log-detail",
-            "--use-file", File("keepalived.conf"), "--pid", File("keepalived.pid"), "--vrrp_pid", File("keepalived-vrrp.pid"));
         Directory.CreateDirectory("/run/sshd"); // sshd's privilege separation directory
-        Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-sshd"), "/usr/sbin/sshd", "-D", "-e", "-f", File("sshd_config"));
-        Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-gwmon"), Path.Combine(_paths.ShimLab, "gwmon"), Dir);
+        var daemons = new List<(string, string[])>
+        {
+            (_paths.Log($"{_fw.Name}-conntrackd"), new[] { "conntrackd", "-C", File("conntrackd.conf") }),
+            (_paths.Log($"{_fw.Name}-keepalived"), new[]
+            {
+                "keepalived", "--vrrp", "--dont-fork", "--log-console", "--log-detail", "--use-file", File("keepalived.conf"),
+                "--pid", File("keepalived.pid"), "--vrrp_pid", File("keepalived-vrrp.pid"),
+            }),
+            (_paths.Log($"{_fw.Name}-sshd"), new[] { "/usr/sbin/sshd", "-D", "-e", "-f", File("sshd_config") }),
+            (_paths.Log($"{_fw.Name}-gwmon"), new[] { Path.Combine(_paths.ShimLab, "gwmon"), Dir }),
+        };
         if (LabSimulators.XmlRpcAvailable)
         {
-            Shell.StartDaemon(ns, _paths.Log($"{_fw.Name}-xmlrpc"), _launcher.Concat(new[]
+            // Listens on every address of the firewall: the module comes over the LAN, the peer's config sync over SYNC.
+            daemons.Add((_paths.Log($"{_fw.Name}-xmlrpc"), _launcher.Concat(new[]
             {
-                "serve-xmlrpc", "--firewall", _fw.Name, "--listen", "0.0.0.0:443", "--state-dir", _paths.StateDir,
-            }).ToArray());
+                "serve-xmlrpc", "--firewall", _fw.Name, "--listen", $"0.0.0.0:{LabSimulators.XmlRpcPort}", "--state-dir", _paths.StateDir,
+            }).ToArray()));
         }
+        Shell.StartDaemons(_fw.Namespace, daemons);
         System.IO.File.WriteAllText(File("running"), "");
     }
 
-    /// <summary>Hard power-off: every process dies at once, every link goes down, the kernel's volatile state is lost.</summary>
+    /// <summary>Hard power-off: every link goes down and every process dies at once; the kernel's volatile state is lost.</summary>
     public void Stop()
     {
         System.IO.File.Delete(File("running"));
+        // Links first: a real power-off stops forwarding at once, while killed processes would leave the
+        // kernel forwarding on the VIPs until the links went.
+        Shell.IpBatch(Node.Namespace, LabLayout.Segments.Select(segment => $"link set {_fw.Tap(segment.Net)} down"));
+        System.IO.File.WriteAllText(File("stopped-at"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
         Shell.Kill(Shell.NamespacePids(_fw.Namespace));
         Shell.WaitUntil(() => Shell.NamespacePids(_fw.Namespace).Count == 0, TimeSpan.FromSeconds(3), 20);
-        foreach (LabSegment segment in LabLayout.Segments)
-        {
-            Shell.Ip(Node.Namespace, "link", "set", _fw.Tap(segment.Net), "down");
-            Shell.Ip(_fw.Namespace, "link", "set", segment.Interface, "down");
-        }
         // A killed keepalived leaves its macvlans and VIPs behind; a powered-off VM keeps nothing.
-        foreach (LabSegment segment in LabLayout.CarpSegments)
-        {
-            Shell.Run("ip", "-n", _fw.Namespace, "link", "del", segment.VipInterface!);
-        }
+        string[] macvlans = Shell.Run("ip", "-n", _fw.Namespace, "-o", "link", "show").Output.Split('\n')
+            .Select(line => line.Split(':', 3)).Where(f => f.Length == 3).Select(f => f[1].Trim().Split('@')[0])
+            .Where(name => LabLayout.CarpSegments.Any(s => s.VipInterface == name)).ToArray();
+        Shell.IpBatch(_fw.Namespace, LabLayout.Segments.Select(segment => $"link set {segment.Interface} down")
+            .Concat(macvlans.Select(name => $"link del {name}"))
+            .Append("neigh flush all"));
         Shell.InNamespace(_fw.Namespace, "conntrack", "-F");
-        Shell.Run("ip", "-n", _fw.Namespace, "neigh", "flush", "all");
         foreach (string stale in Directory.GetFiles(File("vrrp")))
         {
             System.IO.File.Delete(stale);

@@ -92,6 +92,7 @@ internal static class LabCommands
         Shell.WriteFile(paths.LabFile, JsonSerializer.Serialize(new LabState(paths.StateDir, launcher, DateTimeOffset.UtcNow)));
 
         LabTopology.Build(paths);
+        LabSimulators.StartPve(paths, launcher); // first: a .NET server takes longest to start
         var lab = LabNetwork.Create(paths, launcher);
         foreach (LabFirewall fw in LabLayout.Firewalls)
         {
@@ -103,52 +104,48 @@ internal static class LabCommands
         {
             lab.Vm(fw).Start();
         }
-        LabSimulators.StartPve(paths, launcher);
         WaitReady(paths);
         Shell.WriteFile(paths.KnownHosts, string.Concat(LabLayout.Firewalls.Select(fw =>
             $"{fw.Address(LabLayout.Lan)} {string.Join(' ', File.ReadAllText(paths.HostKey(fw) + ".pub").Split(' ').Take(2))}\n")));
         EdgeDefinitionWriter.Write(paths, LabSimulators.PveCredentials(paths), LabSimulators.XmlRpcCredentials(paths));
     }
 
-    /// <summary>Ready = fw1 MASTER and fw2 BACKUP on every VIP, sshd answering, and the internet reachable through the VIP.</summary>
+    /// <summary>Ready = fw1 holds every VIP and fw2 none, sshd and the PVE simulator answer from the admin
+    /// workstation, and the internet is reachable through the VIP. Polled cheaply: few processes per round.</summary>
     private static void WaitReady(LabPaths paths)
     {
-        LabNetwork lab = LabNetwork.Load(paths.StateDir);
-        string? waitingFor = null;
+        string waitingFor = "VRRP election";
+        var probes = LabLayout.Firewalls.Select(fw => $"exec 3<>/dev/tcp/{fw.Address(LabLayout.Lan)}/22 && exec 3>&-")
+            .Concat(LabLayout.Nodes.Select(n => $"exec 3<>/dev/tcp/{n.ManagementAddress}/{LabSimulators.PvePort} && exec 3>&-"))
+            .Concat(LabSimulators.XmlRpcAvailable
+                ? LabLayout.Firewalls.Select(fw => $"exec 3<>/dev/tcp/{fw.Address(LabLayout.Lan)}/{LabSimulators.XmlRpcPort} && exec 3>&-")
+                : Enumerable.Empty<string>())
+            .Append($"ping -n -q -c1 -W1 {LabLayout.InternetTarget} >/dev/null");
+        string reachability = string.Join(" && ", probes);
         bool ready = Shell.WaitUntil(() =>
         {
-            FirewallStatus primary = FirewallStatus.Read(LabLayout.Firewalls[0], paths, lab.Vm(LabLayout.Firewalls[0]));
-            FirewallStatus secondary = FirewallStatus.Read(LabLayout.Firewalls[1], paths, lab.Vm(LabLayout.Firewalls[1]));
-            if (!primary.Vips.All(v => v.State == "MASTER") || !secondary.Vips.All(v => v.State == "BACKUP"))
+            if (HeldVips(LabLayout.Firewalls[0]).Count != LabLayout.CarpSegments.Count() || HeldVips(LabLayout.Firewalls[1]).Count != 0)
             {
-                waitingFor = "VRRP election: " + string.Join(", ", primary.Vips.Concat(secondary.Vips).Select(v => $"{v.Vhid}={v.State}"));
                 return false;
             }
-            foreach (LabFirewall fw in LabLayout.Firewalls)
-            {
-                if (!TcpOpen(fw.Address(LabLayout.Lan), 22))
-                {
-                    waitingFor = $"sshd on {fw.Name}";
-                    return false;
-                }
-            }
-            if (!LabSimulators.PveReady(paths))
-            {
-                waitingFor = "the PVE simulator";
-                return false;
-            }
-            waitingFor = "a ping from the admin workstation to the internet target";
-            return Shell.InNamespace(LabLayout.AdminNamespace, "ping", "-n", "-q", "-c1", "-W1", LabLayout.InternetTarget).Ok;
-        }, ReadyTimeout, 200);
+            waitingFor = "sshd, the PVE and XMLRPC simulators and a ping to the internet from the admin workstation";
+            return LabSimulators.PveFilesReady(paths) && LabSimulators.XmlRpcFilesReady(paths) &&
+                   Shell.InNamespace(LabLayout.AdminNamespace, "timeout", "2", "bash", "-c", reachability).Ok;
+        }, ReadyTimeout, 100);
         if (!ready)
         {
             throw new LabException($"lab not ready after {ReadyTimeout.TotalSeconds:0} s: waiting for {waitingFor} (logs in {paths.Logs})");
         }
     }
 
-    /// <summary>A TCP connect from the admin workstation, as the module will make it.</summary>
-    public static bool TcpOpen(string address, int port) =>
-        Shell.InNamespace(LabLayout.AdminNamespace, "timeout", "1", "bash", "-c", $"exec 3<>/dev/tcp/{address}/{port}").Ok;
+    /// <summary>The VIPs a firewall holds right now (on its VRRP macvlans).</summary>
+    public static IReadOnlyList<string> HeldVips(LabFirewall firewall)
+    {
+        string[] lines = Shell.Run("ip", "-n", firewall.Namespace, "-o", "-4", "addr", "show").Output.Split('\n');
+        return LabLayout.CarpSegments
+            .Where(s => lines.Any(l => l.Contains($" {s.VipInterface} ", StringComparison.Ordinal) && l.Contains($" {s.Vip}/", StringComparison.Ordinal)))
+            .Select(s => s.Vip!).ToList();
+    }
 
     private static void InstallShims(LabPaths paths)
     {

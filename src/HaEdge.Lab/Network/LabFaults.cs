@@ -107,6 +107,7 @@ internal sealed class LabFaults
     /// the VRRP adverts sent from the virtual MAC 00:00:5e:00:01:vrid.</summary>
     private string MacFilter(LabFirewall fw, int? net, bool inject)
     {
+        LabSimulators.ReflectInPve(_paths, stateDir => Pve.PveLabState.SetFirewallOption(stateDir, fw.VmId, "macfilter", inject ? 1 : 0));
         string ns = LabLayout.Node(fw.Node).Namespace;
         string table = $"macfilter_{fw.Name}";
         Shell.InNamespace(ns, "nft", "delete", "table", "bridge", table);
@@ -130,11 +131,12 @@ internal sealed class LabFaults
     }
 
     /// <summary>The VLAN 20 NIC of the node's firewall is tagged 21 on that node only, so VLAN 20 adverts stop crossing.</summary>
-    private static string VlanAsymmetry(LabNode node, bool inject)
+    private string VlanAsymmetry(LabNode node, bool inject)
     {
         LabFirewall fw = LabLayout.Firewalls.Single(f => f.Node == node.Name);
         string tap = fw.Tap(LabLayout.Vlan20.Net);
         int tag = inject ? LabLayout.AsymmetricVlan : LabLayout.Vlan20.Vlan!.Value;
+        LabSimulators.ReflectInPve(_paths, stateDir => Pve.PveLabState.SetNicTag(stateDir, fw.VmId, LabLayout.Vlan20.Net, tag));
         Shell.Ip(node.Namespace, "link", "set", tap, "master", LabLayout.VlanBridge(LabLayout.Vlan20.Bridge, tag));
         return $"{node.Name} {tap} tag={tag} (the other node keeps tag={LabLayout.Vlan20.Vlan})";
     }

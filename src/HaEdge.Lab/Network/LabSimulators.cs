@@ -10,6 +10,8 @@ internal static class LabSimulators
 {
     public const int PvePort = 8006;
 
+    public const int XmlRpcPort = 443;
+
     /// <summary>True when this build has the serve-xmlrpc verb (XmlRpc/ delivers it).</summary>
     public static bool XmlRpcAvailable => Program.HasVerb("serve-xmlrpc");
 
@@ -24,9 +26,9 @@ internal static class LabSimulators
         }
     }
 
-    public static bool PveReady(LabPaths paths) =>
-        File.Exists(Path.Combine(paths.PveDir, "tokens.json")) && File.Exists(Path.Combine(paths.PveDir, "fingerprint")) &&
-        LabLayout.Nodes.All(n => LabCommands.TcpOpen(n.ManagementAddress, PvePort));
+    /// <summary>The token and certificate files serve-pve creates at start.</summary>
+    public static bool PveFilesReady(LabPaths paths) =>
+        File.Exists(Path.Combine(paths.PveDir, "tokens.json")) && File.Exists(Path.Combine(paths.PveDir, "fingerprint"));
 
     /// <summary>The full-privilege token the module uses, from the simulator's tokens.json.</summary>
     public static (string TokenId, string Secret, string Fingerprint)? PveCredentials(LabPaths paths)
@@ -43,6 +45,24 @@ internal static class LabSimulators
         return (Pve.PveTokens.EdgeTokenId, edge.GetProperty("secret").GetString()!, File.ReadAllText(fingerprint).Trim());
     }
 
-    /// <summary>XMLRPC credentials once XmlRpc/ provides them; null until then (the definition then has no xmlrpc).</summary>
-    public static (string User, string Password, string Fingerprint)? XmlRpcCredentials(LabPaths paths) => null;
+    /// <summary>Each firewall's XMLRPC user, password and certificate fingerprint, once its serve-xmlrpc created them.</summary>
+    public static IReadOnlyDictionary<string, (string User, string Password, string Fingerprint)> XmlRpcCredentials(LabPaths paths) =>
+        LabLayout.Firewalls
+            .Select(fw => (fw.Name, Credentials: XmlRpc.XmlRpcUsers.Credentials(paths.StateDir, fw.Name)))
+            .Where(c => c.Credentials is not null)
+            .ToDictionary(c => c.Name, c => c.Credentials!.Value);
+
+    public static bool XmlRpcFilesReady(LabPaths paths) => !XmlRpcAvailable || XmlRpcCredentials(paths).Count == LabLayout.Firewalls.Count;
+
+    /// <summary>
+    /// Shows a fault in the PVE API as Proxmox would (the VM's macfilter option, a NIC's tag). Only when the
+    /// simulator's state exists: the network fault itself does not depend on it.
+    /// </summary>
+    public static void ReflectInPve(LabPaths paths, Action<string> change)
+    {
+        if (Directory.Exists(paths.PveDir))
+        {
+            change(paths.StateDir);
+        }
+    }
 }

@@ -3,12 +3,14 @@ using System.Globalization;
 namespace HaEdge.Lab.Network;
 
 /// <summary>
-/// Builds the wiring: an inter-node switch (LAN trunk with VLAN 20, fibre and Starlink segments), two Proxmox
-/// nodes with their vmbrX bridges, a node-to-node sync cable, the upstream routers, the internet and the admin
-/// workstation. Firewall NICs are added by <see cref="FirewallVm.Provision"/>.
-/// This kernel has neither VLAN-aware bridges nor 802.1Q devices, so each VLAN gets its own bridge pair, the way
+/// Builds the wiring: an inter-node switch (LAN, VLAN, fibre and Starlink segments), two Proxmox nodes with their
+/// vmbrX bridges, a node-to-node sync cable, the upstream routers, the internet and the admin workstation.
+/// Firewall NICs are added by <see cref="FirewallVm.Provision"/>.
+/// This kernel has neither VLAN-aware bridges nor 802.1Q devices, so each VLAN gets its own bridge, the way
 /// Proxmox itself maps tag=N on a non-VLAN-aware vmbr1 to a vmbr1vN bridge; the inter-node switch carries one
 /// segment per VLAN instead of one tagged trunk.
+/// Each namespace is configured with one `ip -batch`; a veth is created from one side with its peer placed in
+/// the other namespace, and the switch enslaves its ports last.
 /// </summary>
 internal static class LabTopology
 {
@@ -16,114 +18,104 @@ internal static class LabTopology
 
     public static void Build(LabPaths paths)
     {
-        foreach (string ns in LabLayout.AllNamespaces)
-        {
-            Shell.Check("ip", "netns", "add", ns);
-            Shell.Ip(ns, "link", "set", "lo", "up");
-            // No lab namespace speaks IPv6: nothing can leak out through autoconfiguration.
-            Shell.CheckInNamespace(ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
-        }
-        BuildSwitch();
+        Shell.IpBatch(null, LabLayout.AllNamespaces.Select(ns => $"netns add {ns}"));
+        var switchPorts = new List<(string Port, string Bridge)>();
+
+        Shell.IpBatch(LabLayout.SwitchNamespace, new[] { "link set lo up" }
+            .Concat(new[] { LanSwitch, FibreSwitch, StarlinkSwitch }.Concat(LabLayout.TrunkVlans.Select(VlanSwitch)).SelectMany(Bridge)));
+
         foreach (LabNode node in LabLayout.Nodes)
         {
-            BuildNode(node);
+            var commands = new List<string> { "link set lo up" };
+            commands.AddRange(LabLayout.Segments.Select(s => s.Bridge).Distinct()
+                .Concat(LabLayout.TrunkVlans.Select(v => LabLayout.VlanBridge(LabLayout.Lan.Bridge, v))).SelectMany(Bridge));
+            void Uplink(string nic, string bridge, string switchBridge, string switchPort)
+            {
+                commands.Add($"link add {nic} type veth peer name {switchPort} netns {LabLayout.SwitchNamespace}");
+                commands.Add($"link set {nic} master {bridge} up");
+                switchPorts.Add((switchPort, switchBridge));
+            }
+            Uplink("nic0", LabLayout.WanFibre.Bridge, FibreSwitch, $"fib-{node.Name}");
+            Uplink("nic1", LabLayout.Lan.Bridge, LanSwitch, $"lan-{node.Name}");
+            foreach (int vlan in LabLayout.TrunkVlans)
+            {
+                Uplink($"nic1v{vlan}", LabLayout.VlanBridge(LabLayout.Lan.Bridge, vlan), VlanSwitch(vlan), $"v{vlan}-{node.Name}");
+            }
+            Uplink("nic2", LabLayout.WanStarlink.Bridge, StarlinkSwitch, $"sl-{node.Name}");
+            // The dedicated sync cable between the two nodes' vmbr9 (the sync-cut fault pulls it).
+            if (node == LabLayout.Nodes[0])
+            {
+                commands.Add($"link add nic9 type veth peer name nic9 netns {LabLayout.Nodes[1].Namespace}");
+            }
+            commands.Add("link set nic9 master vmbr9 up");
+            // The node's management address sits on its LAN bridge, as on a real Proxmox host.
+            commands.Add($"addr add {node.ManagementAddress}/{LabLayout.Lan.PrefixLength} dev {LabLayout.Lan.Bridge}");
+            Shell.IpBatch(node.Namespace, commands);
         }
-        // The dedicated sync cable between the two nodes' vmbr9 (the sync-cut fault pulls it).
-        Shell.Ip(LabLayout.Nodes[0].Namespace, "link", "add", "nic9", "type", "veth", "peer", "name", "nic9", "netns", LabLayout.Nodes[1].Namespace);
-        foreach (LabNode node in LabLayout.Nodes)
-        {
-            Shell.Ip(node.Namespace, "link", "set", "nic9", "master", "vmbr9", "up");
-        }
-        BuildUpstreams();
-        BuildAdmin();
+
+        BuildUpstreams(switchPorts);
+        BuildAdmin(switchPorts);
+        Shell.IpBatch(LabLayout.SwitchNamespace, switchPorts.Select(p => $"link set {p.Port} master {p.Bridge} up"));
         StartInternetServices(paths);
-    }
-
-    private static void BuildSwitch()
-    {
-        string sw = LabLayout.SwitchNamespace;
-        foreach (string bridge in new[] { LanSwitch, FibreSwitch, StarlinkSwitch }.Concat(LabLayout.TrunkVlans.Select(VlanSwitch)))
-        {
-            AddBridge(sw, bridge);
-        }
-    }
-
-    private static void BuildNode(LabNode node)
-    {
-        string ns = node.Namespace;
-        foreach (string bridge in LabLayout.Segments.Select(s => s.Bridge).Distinct()
-                     .Concat(LabLayout.TrunkVlans.Select(v => LabLayout.VlanBridge(LabLayout.Lan.Bridge, v))))
-        {
-            AddBridge(ns, bridge);
-        }
-        Uplink(ns, "nic0", LabLayout.WanFibre.Bridge, FibreSwitch, $"fib-{node.Name}");
-        Uplink(ns, "nic1", LabLayout.Lan.Bridge, LanSwitch, $"lan-{node.Name}");
-        foreach (int vlan in LabLayout.TrunkVlans)
-        {
-            Uplink(ns, $"nic1v{vlan}", LabLayout.VlanBridge(LabLayout.Lan.Bridge, vlan), VlanSwitch(vlan), $"v{vlan}-{node.Name}");
-        }
-        Uplink(ns, "nic2", LabLayout.WanStarlink.Bridge, StarlinkSwitch, $"sl-{node.Name}");
-        // The node's management address sits on its LAN bridge, as on a real Proxmox host.
-        Shell.Ip(ns, "addr", "add", $"{node.ManagementAddress}/{LabLayout.Lan.PrefixLength}", "dev", LabLayout.Lan.Bridge);
     }
 
     private static string VlanSwitch(int vlan) => $"lanv{vlan}";
 
-    /// <summary>A veth from a node bridge to the inter-node switch.</summary>
-    private static void Uplink(string nodeNs, string nic, string bridge, string switchBridge, string switchPort)
+    private static IEnumerable<string> Bridge(string name) => new[]
     {
-        string sw = LabLayout.SwitchNamespace;
-        Shell.Ip(nodeNs, "link", "add", nic, "type", "veth", "peer", "name", switchPort, "netns", sw);
-        Shell.Ip(nodeNs, "link", "set", nic, "master", bridge, "up");
-        Shell.Ip(sw, "link", "set", switchPort, "master", switchBridge, "up");
-    }
+        $"link add {name} type bridge stp_state 0 mcast_snooping 0",
+        $"link set {name} up",
+    };
 
-    private static void AddBridge(string ns, string name)
-    {
-        Shell.Ip(ns, "link", "add", name, "type", "bridge", "stp_state", "0", "mcast_snooping", "0");
-        Shell.Ip(ns, "link", "set", name, "up");
-    }
-
-    private static void BuildUpstreams()
+    private static void BuildUpstreams(List<(string Port, string Bridge)> switchPorts)
     {
         string inet = LabLayout.InternetNamespace;
-        string fibre = LabLayout.FibreNamespace;
-        string starlink = LabLayout.StarlinkNamespace;
         string sw = LabLayout.SwitchNamespace;
 
         // Fibre router: the WAN-Fibre gateway, routed straight to the internet.
-        Shell.Ip(sw, "link", "add", "fib-rtr", "type", "veth", "peer", "name", "wan0", "netns", fibre);
-        Shell.Ip(sw, "link", "set", "fib-rtr", "master", FibreSwitch, "up");
-        Shell.Ip(fibre, "addr", "add", $"{LabLayout.WanFibre.Gateway}/{LabLayout.WanFibre.PrefixLength}", "dev", "wan0");
-        Shell.Ip(fibre, "link", "set", "wan0", "up");
-        Shell.Ip(fibre, "link", "add", "up0", "type", "veth", "peer", "name", "fib0", "netns", inet);
-        Shell.Ip(fibre, "addr", "add", $"{LabLayout.FibreTransitRouter}/30", "dev", "up0");
-        Shell.Ip(fibre, "link", "set", "up0", "up");
-        Shell.Ip(fibre, "route", "add", "default", "via", LabLayout.FibreTransitInternet);
-        Shell.CheckInNamespace(fibre, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        Shell.IpBatch(LabLayout.FibreNamespace, new[]
+        {
+            "link set lo up",
+            $"link add wan0 type veth peer name fib-rtr netns {sw}",
+            $"addr add {LabLayout.WanFibre.Gateway}/{LabLayout.WanFibre.PrefixLength} dev wan0",
+            "link set wan0 up",
+            $"link add up0 type veth peer name fib0 netns {inet}",
+            $"addr add {LabLayout.FibreTransitRouter}/30 dev up0",
+            "link set up0 up",
+            $"route add default via {LabLayout.FibreTransitInternet} dev up0 onlink",
+        });
+        switchPorts.Add(("fib-rtr", FibreSwitch));
+        Shell.CheckInNamespace(LabLayout.FibreNamespace, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
 
         // Starlink router: CGNAT, the firewalls get 100.64.0.0/10 addresses and leave NATed behind it.
-        Shell.Ip(sw, "link", "add", "sl-rtr", "type", "veth", "peer", "name", "lan0", "netns", starlink);
-        Shell.Ip(sw, "link", "set", "sl-rtr", "master", StarlinkSwitch, "up");
-        Shell.Ip(starlink, "addr", "add", $"{LabLayout.WanStarlink.Gateway}/{LabLayout.WanStarlink.PrefixLength}", "dev", "lan0");
-        Shell.Ip(starlink, "link", "set", "lan0", "up");
-        Shell.Ip(starlink, "link", "add", "up0", "type", "veth", "peer", "name", "sl0", "netns", inet);
-        Shell.Ip(starlink, "addr", "add", $"{LabLayout.StarlinkTransitRouter}/30", "dev", "up0");
-        Shell.Ip(starlink, "link", "set", "up0", "up");
-        Shell.Ip(starlink, "route", "add", "default", "via", LabLayout.StarlinkTransitInternet);
-        Shell.CheckInNamespace(starlink, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        Shell.CheckInNamespace(starlink, "iptables", "-t", "nat", "-A", "POSTROUTING", "-s", "100.64.0.0/10", "-o", "up0", "-j", "MASQUERADE");
-
-        // The internet: targets on its loopback, routes back to the fibre WAN block.
-        Shell.Ip(inet, "addr", "add", $"{LabLayout.FibreTransitInternet}/30", "dev", "fib0");
-        Shell.Ip(inet, "addr", "add", $"{LabLayout.StarlinkTransitInternet}/30", "dev", "sl0");
-        Shell.Ip(inet, "link", "set", "fib0", "up");
-        Shell.Ip(inet, "link", "set", "sl0", "up");
-        foreach (string target in new[] { LabLayout.InternetTarget, LabLayout.FibreMonitorTarget, LabLayout.StarlinkMonitorTarget })
+        Shell.IpBatch(LabLayout.StarlinkNamespace, new[]
         {
-            Shell.Ip(inet, "addr", "add", $"{target}/32", "dev", "lo");
-        }
-        Shell.Ip(inet, "route", "add", $"{LabLayout.WanFibre.Network}/{LabLayout.WanFibre.PrefixLength}", "via", LabLayout.FibreTransitRouter);
+            "link set lo up",
+            $"link add lan0 type veth peer name sl-rtr netns {sw}",
+            $"addr add {LabLayout.WanStarlink.Gateway}/{LabLayout.WanStarlink.PrefixLength} dev lan0",
+            "link set lan0 up",
+            $"link add up0 type veth peer name sl0 netns {inet}",
+            $"addr add {LabLayout.StarlinkTransitRouter}/30 dev up0",
+            "link set up0 up",
+            $"route add default via {LabLayout.StarlinkTransitInternet} dev up0 onlink",
+        });
+        switchPorts.Add(("sl-rtr", StarlinkSwitch));
+        Shell.CheckInNamespace(LabLayout.StarlinkNamespace, "sh", "-c",
+            "sysctl -q -w net.ipv4.ip_forward=1 && iptables -t nat -A POSTROUTING -s 100.64.0.0/10 -o up0 -j MASQUERADE");
+
+        // The internet: targets on its loopback, a route back to the fibre WAN block.
+        var commands = new List<string>
+        {
+            "link set lo up",
+            $"addr add {LabLayout.FibreTransitInternet}/30 dev fib0",
+            $"addr add {LabLayout.StarlinkTransitInternet}/30 dev sl0",
+            "link set fib0 up",
+            "link set sl0 up",
+        };
+        commands.AddRange(new[] { LabLayout.InternetTarget, LabLayout.FibreMonitorTarget, LabLayout.StarlinkMonitorTarget }
+            .Select(target => $"addr add {target}/32 dev lo"));
+        commands.Add($"route add {LabLayout.WanFibre.Network}/{LabLayout.WanFibre.PrefixLength} via {LabLayout.FibreTransitRouter}");
+        Shell.IpBatch(inet, commands);
     }
 
     /// <summary>The fibre upstream's own uplink: the fibre-dead fault takes it down while the WAN link stays up.</summary>
@@ -137,14 +129,17 @@ internal static class LabTopology
         }
     }
 
-    private static void BuildAdmin()
+    private static void BuildAdmin(List<(string Port, string Bridge)> switchPorts)
     {
-        string admin = LabLayout.AdminNamespace;
-        Shell.Ip(LabLayout.SwitchNamespace, "link", "add", "lan-admin", "type", "veth", "peer", "name", "eth0", "netns", admin);
-        Shell.Ip(LabLayout.SwitchNamespace, "link", "set", "lan-admin", "master", LanSwitch, "up");
-        Shell.Ip(admin, "addr", "add", $"{LabLayout.AdminAddress}/{LabLayout.Lan.PrefixLength}", "dev", "eth0");
-        Shell.Ip(admin, "link", "set", "eth0", "up");
-        Shell.Ip(admin, "route", "add", "default", "via", LabLayout.Lan.Vip!);
+        Shell.IpBatch(LabLayout.AdminNamespace, new[]
+        {
+            "link set lo up",
+            $"link add eth0 type veth peer name lan-admin netns {LabLayout.SwitchNamespace}",
+            $"addr add {LabLayout.AdminAddress}/{LabLayout.Lan.PrefixLength} dev eth0",
+            "link set eth0 up",
+            $"route add default via {LabLayout.Lan.Vip} dev eth0 onlink",
+        });
+        switchPorts.Add(("lan-admin", LanSwitch));
     }
 
     /// <summary>Ping target (the loopback addresses), TCP echo on port 7 and a long HTTP download on 8080.</summary>

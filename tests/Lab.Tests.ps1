@@ -1,0 +1,200 @@
+#Requires -Version 7
+# The rehearsal lab's own behaviour (issue 5's bar): up within 20 s, real VRRP failover by protocol timeout, ping
+# loss through the VIP, a NATed TCP session that survives with state sync and breaks without it, dual-WAN failover
+# that leaves CARP alone, the pfSense shims over real SSH, and a down that leaves nothing behind.
+# Needs Linux and root; build.ps1 Test leaves the Lab tag out elsewhere.
+
+BeforeDiscovery {
+    $script:LabPossible = $IsLinux -and ((& id -u) -eq '0')
+}
+
+Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
+    BeforeAll {
+        $Root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+        $script:StateDir = '/run/haedge-lab'
+        $script:Prefix = 'hel-'
+        $script:Target = '203.0.113.10'
+        $labOut = Join-Path $Root 'output/lab'
+        & dotnet build (Join-Path $Root 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
+        $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
+
+        function Invoke-Lab([string[]] $Arguments) {
+            $output = & dotnet $LabDll @Arguments 2>&1
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+        }
+
+        # Which VIPs a firewall holds right now, straight from its namespace (cheap enough to poll).
+        function Get-HeldVip([string] $Firewall) {
+            $addresses = & ip -n "$Prefix$Firewall" -o -4 addr show 2>$null | Out-String
+            @('198.51.100.10', '192.0.2.1', '192.0.2.129') | Where-Object { $addresses -match " carp\d+ +inet $([regex]::Escape($_))/" }
+        }
+
+        function Get-DefaultRoute([string] $Firewall) {
+            (& ip -n "$Prefix$Firewall" -4 route show default | Out-String).Trim()
+        }
+
+        function Wait-Until([scriptblock] $Condition, [double] $TimeoutSeconds) {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            while ($clock.Elapsed.TotalSeconds -lt $TimeoutSeconds) {
+                if (& $Condition) { return $clock.Elapsed.TotalSeconds }
+                Start-Sleep -Milliseconds 100
+            }
+            return $null
+        }
+
+        function Invoke-AdminSsh([string] $HostAddress, [string] $Command) {
+            $output = & ip netns exec "${Prefix}admin" ssh -i "$StateDir/keys/id_ed25519" -o "UserKnownHostsFile=$StateDir/keys/known_hosts" `
+                -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 "root@$HostAddress" $Command 2>&1
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+        }
+
+        # Probes run in the admin workstation namespace, as the operator's laptop would.
+        function Start-AdminProbe([string[]] $Command, [string] $OutFile) {
+            Start-Process -FilePath ip -ArgumentList (@('netns', 'exec', "${Prefix}admin") + $Command) -RedirectStandardOutput $OutFile -PassThru
+        }
+
+        function Get-Echo([string] $File) {
+            Get-Content $File | Where-Object { $_ -match '^\d+ \d+$' } | ForEach-Object {
+                $fields = $_ -split ' '
+                [pscustomobject]@{ AtMs = [long]$fields[0]; Sequence = [int]$fields[1] }
+            }
+        }
+
+        function Get-EpochMs { [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() }
+
+        $script:Probes = Join-Path ([IO.Path]::GetTempPath()) "haedge-lab-tests-$PID"
+        New-Item -ItemType Directory -Force $Probes | Out-Null
+
+        Invoke-Lab @('down') | Out-Null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $script:Up = Invoke-Lab @('up')
+        $script:UpSeconds = $clock.Elapsed.TotalSeconds
+        Write-Host "lab up in $([math]::Round($UpSeconds, 1)) s (including the program's start)"
+    }
+
+    AfterAll {
+        Invoke-Lab @('down') | Out-Null
+        Remove-Item -Recurse -Force $Probes -ErrorAction Ignore
+    }
+
+    It 'comes up ready in under 20 s and writes the edge definition' {
+        $Up.ExitCode | Should -Be 0 -Because $Up.Output
+        $UpSeconds | Should -BeLessThan 20
+        $definition = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
+        $definition.firewalls.name | Should -Be @('fw1', 'fw2')
+        $definition.proxmox.endpoints | Should -Be @('https://192.0.2.31:8006', 'https://192.0.2.32:8006')
+        foreach ($fw in $definition.firewalls) {
+            $printed = (& ssh-keygen -lf "$StateDir/$($fw.name)/ssh/ssh_host_ed25519_key.pub") -split ' '
+            $fw.ssh.hostKeySha256 | Should -Be $printed[1]
+        }
+        Get-HeldVip fw1 | Should -HaveCount 3
+        Get-HeldVip fw2 | Should -HaveCount 0
+    }
+
+    It 'answers the pfSense commands over real SSH with carp lines that match the live VRRP state' {
+        $primary = Invoke-AdminSsh '192.0.2.2' 'ifconfig; echo ===; sysctl net.inet.carp; echo ===; pfctl -si; echo ===; ifconfig pfsync0; echo ===; route -n get default'
+        $primary.ExitCode | Should -Be 0 -Because $primary.Output
+        foreach ($vhid in 1, 10, 20) {
+            $primary.Output | Should -Match "(?m)^\tcarp: MASTER vhid $vhid advbase 1 advskew 0\r?$"
+        }
+        $primary.Output | Should -Match '(?m)^\t      peer 224\.0\.0\.18 peer6 ff02::12\r?$'
+        $primary.Output | Should -Match '(?m)^\tinet 192\.0\.2\.1 netmask 0xffffff80 broadcast 192\.0\.2\.127 vhid 1\r?$'
+        $primary.Output | Should -Match '(?m)^net\.inet\.carp\.demotion: 0\r?$'
+        $primary.Output | Should -Match '(?m)^  current entries +\d+ {15}\r?$'
+        $primary.Output | Should -Match '(?m)^\tsyncdev: vtnet4 syncpeer: 198\.51\.100\.130 maxupd: 128 defer: off version: 1400\r?$'
+        $primary.Output | Should -Match '(?m)^\tsyncok: 1\r?$'
+        $primary.Output | Should -Match '(?m)^  interface: vtnet0\r?$'
+
+        $secondary = Invoke-AdminSsh '192.0.2.3' 'ifconfig | grep carp:'
+        foreach ($vhid in 1, 10, 20) {
+            $secondary.Output | Should -Match "(?m)^\tcarp: BACKUP vhid $vhid advbase 1 advskew 100\r?$"
+        }
+    }
+
+    It 'moves the default route to Starlink when the fibre upstream dies, and CARP does not move' {
+        (Invoke-Lab @('fault', 'fibre-dead')).ExitCode | Should -Be 0
+        try {
+            $switched = Wait-Until { (Get-DefaultRoute fw1) -match 'dev vtnet3' } 15
+            Write-Host "default route on Starlink after $switched s"
+            $switched | Should -Not -BeNullOrEmpty
+            Get-HeldVip fw1 | Should -HaveCount 3
+            Get-HeldVip fw2 | Should -HaveCount 0
+            & ip netns exec "${Prefix}admin" ping -n -q -c 3 -i 0.2 -W 1 $Target | Out-Null
+            $LASTEXITCODE | Should -Be 0 -Because 'LAN traffic leaves through Starlink'
+        }
+        finally {
+            Invoke-Lab @('heal', 'fibre-dead') | Out-Null
+        }
+        Wait-Until { (Get-DefaultRoute fw1) -match 'dev vtnet0' } 15 | Should -Not -BeNullOrEmpty
+        Get-HeldVip fw1 | Should -HaveCount 3
+    }
+
+    It 'fails over a hard-stopped MASTER by protocol timeout: ping loss at most 5 s, the NATed session survives' {
+        $echoFile = Join-Path $Probes 'echo-sync.txt'
+        $pingFile = Join-Path $Probes 'ping.txt'
+        $echo = Start-AdminProbe @("$StateDir/shims/lab/echo-probe", $Target, '7', '20') $echoFile
+        $ping = Start-AdminProbe @('ping', '-n', '-q', '-i', '0.1', '-c', '180', '-W', '1', $Target) $pingFile
+        Start-Sleep -Seconds 3
+        (Invoke-Lab @('fault', 'hard-stop', 'fw1')).ExitCode | Should -Be 0
+        # fw1 is off when the verb returns: any echo after that came through fw2.
+        $faultDone = Get-EpochMs
+        $takeover = Wait-Until { (Get-HeldVip fw2).Count -eq 3 } 15
+        $echo.WaitForExit(30000) | Out-Null
+        $ping.WaitForExit(30000) | Out-Null
+
+        $takeover | Should -Not -BeNullOrEmpty
+        # fw1 powered off (links down, processes killed) at stopped-at; fw2's VRRP notify hook logs each
+        # transition with its epoch ms. Killed, fw1 sent no priority-0 advert: fw2 had to wait out the
+        # master-down interval (3 x advbase + skew, about 3.4 s at priority 150).
+        $stoppedAt = [long](Get-Content "$StateDir/fw1/stopped-at")
+        $masterAt = Get-Content "$StateDir/fw2/notify.log" | Where-Object { $_ -match '^(\d+) \S+ vhid \d+ -> MASTER$' } |
+            ForEach-Object { [long]($_ -split ' ')[0] } | Where-Object { $_ -gt $stoppedAt }
+        @($masterAt).Count | Should -Be 3
+        $takeoverSeconds = (($masterAt | Measure-Object -Maximum).Maximum - $stoppedAt) / 1000
+        Get-Content "$StateDir/logs/fw2-keepalived.log" -Raw | Should -Not -Match 'priority 0 advertisement'
+        $takeoverSeconds | Should -BeGreaterThan 2.5
+        $takeoverSeconds | Should -BeLessThan 8
+
+        $summary = Get-Content $pingFile -Raw
+        $summary -match '(\d+) packets transmitted, (\d+) received' | Should -BeTrue -Because $summary
+        $lostSeconds = ([int]$Matches[1] - [int]$Matches[2]) * 0.1
+        $echoes = @(Get-Echo $echoFile)
+        $afterFault = @($echoes | Where-Object AtMs -gt ($faultDone + 500))
+        $gaps = for ($i = 1; $i -lt $echoes.Count; $i++) { $echoes[$i].AtMs - $echoes[$i - 1].AtMs }
+        $longestGap = ($gaps | Measure-Object -Maximum).Maximum / 1000
+        Write-Host ('failover: fw2 MASTER on all VIPs {0:0.0} s after fw1 powered off; ping lost {1:0.0} s; echo session: {2} echoes after the fault, longest gap {3:0.0} s' -f
+            $takeoverSeconds, $lostSeconds, $afterFault.Count, $longestGap)
+        $lostSeconds | Should -BeLessOrEqual 5
+        $afterFault.Count | Should -BeGreaterThan 5 -Because 'the established session continues on fw2 with the synced state'
+    }
+
+    It 'breaks the same kind of session when the sync link is cut' {
+        (Invoke-Lab @('heal', 'hard-stop', 'fw1')).ExitCode | Should -Be 0
+        Wait-Until { (Get-HeldVip fw1).Count -eq 3 } 20 | Should -Not -BeNullOrEmpty -Because 'fw1 preempts back'
+        (Invoke-Lab @('fault', 'sync-cut')).ExitCode | Should -Be 0
+        $echoFile = Join-Path $Probes 'echo-nosync.txt'
+        $echo = Start-AdminProbe @("$StateDir/shims/lab/echo-probe", $Target, '7', '14') $echoFile
+        Start-Sleep -Seconds 3
+        (Invoke-Lab @('fault', 'hard-stop', 'fw1')).ExitCode | Should -Be 0
+        $faultDone = Get-EpochMs
+        Wait-Until { (Get-HeldVip fw2).Count -eq 3 } 15 | Should -Not -BeNullOrEmpty
+        $echo.WaitForExit(30000) | Out-Null
+
+        $echoes = @(Get-Echo $echoFile)
+        $echoes.Count | Should -BeGreaterThan 5 -Because 'the session worked before the fault'
+        @($echoes | Where-Object AtMs -gt ($faultDone + 500)).Count | Should -Be 0 -Because 'fw2 has no state for it and drops it as INVALID'
+    }
+
+    It 'down leaves no namespace, link, process or file behind' {
+        (Invoke-Lab @('down')).ExitCode | Should -Be 0
+        @(& ip netns list | Where-Object { $_ -like "$Prefix*" }) | Should -HaveCount 0
+        @(& ip -o link show | Where-Object { ($_ -split ': ')[1] -like "$Prefix*" }) | Should -HaveCount 0
+        $leftovers = Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {
+            $cmdline = Get-Content -Raw -ErrorAction Ignore "$($_.FullName)/cmdline"
+            if ($cmdline -and $cmdline.Contains("$StateDir/") -and [int]$_.Name -ne $PID) { $cmdline.Replace([char]0, ' ') }
+        }
+        @($leftovers) | Should -HaveCount 0
+        Test-Path $StateDir | Should -BeFalse
+    }
+}
