@@ -30,7 +30,7 @@ internal static class PveLabState
         {
             if (!state.Vms.TryGetValue(vmId, out VmRecord? vm) || !vm.Config.TryGetValue($"net{netIndex}", out string? net))
             {
-                throw new InvalidOperationException($"the PVE simulator has no net{netIndex} on VM {vmId}");
+                return 0; // serve-pve has not seeded this VM yet: nothing to reflect
             }
             var parts = net.Split(',').Where(p => !p.StartsWith("tag=", StringComparison.Ordinal)).ToList();
             if (tag is int t)
