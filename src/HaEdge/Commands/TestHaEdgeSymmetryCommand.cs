@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using HaEdge.Core.Checks;
+using HaEdge.Core.Definition;
+using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Session;
+
+namespace HaEdge.Commands
+{
+    /// <summary>
+    /// Compares the two Proxmox nodes and the two firewall VMs segment by segment and returns one finding per
+    /// asymmetry or CARP-breaking L2 setting; a symmetric edge returns nothing.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "HaEdgeSymmetry")]
+    [OutputType(typeof(Finding))]
+    public sealed class TestHaEdgeSymmetryCommand : HaEdgeSessionCmdlet
+    {
+        private readonly List<string> segmentPatterns = new List<string>();
+
+        /// <summary>Only these segments of the edge definition (names, wildcards allowed).</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Segment { get; set; }
+
+        /// <summary>Segments whose CARP VIPs include IPv6: the edge definition does not say, and multicast snooping only hurts IPv6 CARP.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Ipv6CarpSegment { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Segment != null)
+            {
+                segmentPatterns.AddRange(Segment);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            EdgeSession session = CurrentSession;
+            IReadOnlyList<SegmentDefinition> all = session.Definition.Segments;
+            SegmentDefinition[] segments = segmentPatterns.Count == 0 ? all.ToArray() : Matching(all, segmentPatterns).ToArray();
+            string[] ipv6 = Matching(all, Ipv6CarpSegment ?? Array.Empty<string>()).Select(segment => segment.Name).ToArray();
+
+            SymmetryFacts facts = Run((_, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, segments, ipv6, token));
+            WriteObject(SymmetryCheck.Evaluate(facts), enumerateCollection: true);
+        }
+
+        /// <summary>The segments the patterns name, in definition order; a pattern that names none is a terminating error.</summary>
+        private IEnumerable<SegmentDefinition> Matching(IReadOnlyList<SegmentDefinition> all, IEnumerable<string> patterns)
+        {
+            var chosen = new HashSet<SegmentDefinition>();
+            foreach (string pattern in patterns)
+            {
+                var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+                SegmentDefinition[] matches = all.Where(segment => wildcard.IsMatch(segment.Name)).ToArray();
+                if (matches.Length == 0)
+                {
+                    ThrowTerminatingError(Error("SegmentNotFound", ErrorCategory.ObjectNotFound,
+                        $"The edge definition has no segment '{pattern}'; it has: {string.Join(", ", all.Select(segment => segment.Name))}.", pattern));
+                }
+                chosen.UnionWith(matches);
+            }
+            return all.Where(chosen.Contains);
+        }
+    }
+}
