@@ -16,7 +16,8 @@ namespace HaEdge.Core.PfSense.Services
 
         /// <summary>The commands joined for <c>/bin/sh -c</c>.</summary>
         public static string Join(IReadOnlyList<string> commands) =>
-            string.Join("; ", commands.Select(c => $"{c}; echo; echo {Marker} $?"));
+            // $? is the command's status as printf's argument; the leading newline ends output that lacks one.
+            string.Join("; ", commands.Select(c => $"{c}; printf '\\n{Marker} %d\\n' $?"));
 
         /// <summary>Each command's output, in order. A command that exited non-zero or a missing marker is an error.</summary>
         public static IReadOnlyList<string> Split(string firewall, IReadOnlyList<string> commands, string output, string error)
@@ -40,7 +41,7 @@ namespace HaEdge.Core.PfSense.Services
                         $"{firewall}: '{command}' exited with status {status}{why}", firewall);
                 }
 
-                // The echo before the marker ends output that lacks a final newline; drop that one blank line again.
+                // The newline before the marker ends output that lacks a final newline; drop that one blank line again.
                 var text = current.ToString();
                 sections.Add(text.EndsWith("\n\n", StringComparison.Ordinal) ? text.Substring(0, text.Length - 1) : text);
                 current.Clear();

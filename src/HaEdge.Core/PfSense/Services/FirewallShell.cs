@@ -53,9 +53,29 @@ namespace HaEdge.Core.PfSense.Services
 
         public TimeSpan Timeout { get; }
 
-        /// <summary>Runs one command and returns its result whatever its exit status.</summary>
-        public Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken) =>
-            session.Ssh.RunAsync(session.SshTargetOf(firewall), command, Timeout, cancellationToken);
+        /// <summary>
+        /// Runs one command and returns its result whatever its exit status. The transport enforces its connect and
+        /// command timeouts; this bound on top guarantees no caller ever waits longer, whatever the transport does.
+        /// </summary>
+        public async Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken)
+        {
+            SshTarget target = session.SshTargetOf(firewall);
+            TimeSpan limit = target.ConnectTimeout + Timeout + TimeSpan.FromSeconds(1);
+            using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task<SshCommandResult> run = session.Ssh.RunAsync(target, command, Timeout, expiry.Token);
+            if (await Task.WhenAny(run, Task.Delay(limit, expiry.Token)).ConfigureAwait(false) != run)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                expiry.Cancel();
+                // The connection is in an unknown state: the next command gets a fresh one.
+                session.Ssh.Drop(firewall.Name);
+                throw new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout,
+                    $"{firewall.Name} ({target}) gave no answer within {limit.TotalSeconds:0.#} s.", firewall.Name);
+            }
+
+            expiry.Cancel();
+            return await run.ConfigureAwait(false);
+        }
 
         /// <summary>Runs <paramref name="commands"/> in one exec and hands each command's output to <paramref name="parse"/>.</summary>
         public async Task<T> RunBatchAsync<T>(FirewallDefinition firewall, IReadOnlyList<string> commands,

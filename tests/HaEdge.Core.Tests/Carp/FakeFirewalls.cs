@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using HaEdge.Core.Definition;
+using HaEdge.Core.Session;
+using HaEdge.Core.Transport;
+
+namespace HaEdge.Core.Tests.Carp;
+
+/// <summary>
+/// A fake pair of firewalls behind ISshConnector: each firewall answers commands from a responder, and a batch
+/// (commands joined with exit markers, as the module sends them) is run command by command as /bin/sh would.
+/// </summary>
+internal sealed class FakeFirewalls : ISshConnector
+{
+    // What CommandBatch puts after each command; the fake shell runs the pieces one by one.
+    private const string Separator = "; printf '\\n@@haedge-exit %d\\n' $?";
+
+    private readonly ConcurrentDictionary<string, Func<string, (int Status, string Output)>> responders = new(StringComparer.OrdinalIgnoreCase);
+
+    public ConcurrentQueue<(string Firewall, string Command)> Execs { get; } = new();
+
+    public ConcurrentQueue<string> Commands { get; } = new();
+
+    /// <summary>Firewalls that refuse connections (connection refused / no route).</summary>
+    public ConcurrentDictionary<string, bool> Unreachable { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Firewalls whose exec never answers and ignores its timeout (a wedged transport).</summary>
+    public ConcurrentDictionary<string, bool> Hanging { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public void Answer(string firewall, Func<string, (int Status, string Output)> responder) => responders[firewall] = responder;
+
+    /// <summary>Answers from a command → output table; an unknown command exits 127 as sh does.</summary>
+    public void Answer(string firewall, IReadOnlyDictionary<string, string> outputs) =>
+        Answer(firewall, command => outputs.TryGetValue(command, out var text) ? (0, text) : (127, ""));
+
+    public Task<ISshConnection> ConnectAsync(SshTarget target, CancellationToken cancellationToken)
+    {
+        if (Unreachable.ContainsKey(target.Name))
+            throw new HaEdgeException("SshUnreachable", FailureKind.ConnectionError, $"{target.Name} ({target}) is unreachable over SSH: Connection refused", target.Name);
+        return Task.FromResult<ISshConnection>(new Connection(this, target.Name));
+    }
+
+    /// <summary>A session over the fake: fw1 primary, fw2 secondary, sync addresses as the lab has them.</summary>
+    public EdgeSession Session()
+    {
+        var firewalls = new[]
+        {
+            Firewall("fw1", FirewallRole.Primary, "192.0.2.2", "198.51.100.129"),
+            Firewall("fw2", FirewallRole.Secondary, "192.0.2.3", "198.51.100.130"),
+        };
+        var definition = new EdgeDefinition("test", "/dev/null", new ProxmoxDefinition(new[] { new Uri("https://192.0.2.31:8006") }, "t@pve!t", null, null, TimeSpan.FromSeconds(5)),
+            firewalls, Array.Empty<SegmentDefinition>(), new ProbeDefinition(null, null, null, TimeSpan.FromMilliseconds(200)));
+        var targets = firewalls.Select(f => new SshTarget(f.Name, f.Ssh.Host, 22, "admin") { ConnectTimeout = TimeSpan.FromSeconds(1) });
+        return new EdgeSession(definition, () => throw new InvalidOperationException("no Proxmox in these tests"), new SshPool(() => this), targets);
+    }
+
+    private static FirewallDefinition Firewall(string name, FirewallRole role, string host, string sync) =>
+        new(name, role, role == FirewallRole.Primary ? 101 : 102, role == FirewallRole.Primary ? "pve1" : "pve2",
+            new SshDefinition(host, 22, "admin", null, null, null, null), null, sync);
+
+    private sealed class Connection(FakeFirewalls owner, string name) : ISshConnection
+    {
+        public string HostKeySha256 => "SHA256:fake";
+
+        public bool IsConnected => true;
+
+        public async Task<SshCommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            owner.Execs.Enqueue((name, command));
+            if (owner.Hanging.ContainsKey(name)) await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(cancellationToken);
+            var output = new System.Text.StringBuilder();
+            var status = 0;
+            foreach (var piece in command.Split(Separator))
+            {
+                var single = piece.StartsWith("; ", StringComparison.Ordinal) ? piece.Substring(2) : piece;
+                if (single.Length == 0) continue;
+                owner.Commands.Enqueue(single);
+                (status, var text) = owner.responders[name](single);
+                output.Append(text);
+                if (command.Contains(Separator)) output.Append("\n@@haedge-exit ").Append(status).Append('\n');
+            }
+
+            return new SshCommandResult(command, status, output.ToString(), "", TimeSpan.FromMilliseconds(1));
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
