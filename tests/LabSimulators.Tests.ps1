@@ -275,6 +275,16 @@ Describe 'pfSense XMLRPC endpoint and config sync' -Tag 'Lab' {
         ($hasync | Where-Object name -EQ 'synchronizetoip').value.string | Should -Be ''
     }
 
+    It 'overlays a section with merge_config_section, keeping what the call does not name' {
+        $call = New-Call 'pfsense.merge_config_section' ('<param><value><struct><member><name>system</name><value><struct>' +
+            '<member><name>timeservers</name><value><string>ntp.lab.haedge.arpa</string></value></member></struct></value></member></struct></value></param>' +
+            '<param><value><int>900</int></value></param>')
+        (Invoke-XmlRpc fw2 $call).methodResponse.params.param.value.boolean | Should -Be '1'
+        $system = (Get-Config fw2).pfsense.system
+        $system.timeservers | Should -Be 'ntp.lab.haedge.arpa'
+        $system.hostname | Should -Be 'fw2'
+    }
+
     It 'syncs fw1 to fw2 like rc.filter_synchronize: drift gone, nosync kept back, advskew +100' {
         Edit-Config fw2 { param($t) $t.Replace('<name>ADMIN_HOSTS</name>', '<name>DRIFTED</name>') }
         Edit-Config fw1 { param($t) $t.Replace('<tracker>1700000101</tracker>', '<tracker>1700000101</tracker><nosync></nosync>') }

@@ -176,7 +176,16 @@ internal static class SimulatorHost
 
     public static async Task<int> RunAsync(WebApplication app, string banner, CancellationToken cancellationToken)
     {
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException error)
+        {
+            // Typically the address is taken or not configured in this namespace: one line, not a stack trace.
+            Console.Error.WriteLine($"{banner.Split(' ')[0]}: {error.Message}");
+            return 1;
+        }
         Console.WriteLine(banner);
         // The host's own SIGTERM/Ctrl+C handling stops it too: wait for whichever comes first.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
