@@ -32,7 +32,10 @@ Describe 'SSH through the isolated SSH.NET' -Tag Integration {
                 [Microsoft.CodeAnalysis.SyntaxTree[]]@([Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText($source)),
                 [Microsoft.CodeAnalysis.MetadataReference[]]$references,
                 [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary))
-            $emitted = $compilation.Emit("$DecoyDir/Renci.SshNet.dll")
+            $emit = $compilation.GetType().GetMethods() | Where-Object { $_.Name -eq 'Emit' -and $_.GetParameters()[0].ParameterType -eq [System.IO.Stream] } | Select-Object -First 1
+            $file = [System.IO.File]::Create("$DecoyDir/Renci.SshNet.dll")
+            try { $emitted = $emit.Invoke($compilation, @(@($file) + @($emit.GetParameters() | Select-Object -Skip 1 | ForEach-Object { $null }))) }
+            finally { $file.Dispose() }
             if (-not $emitted.Success) { throw ($emitted.Diagnostics -join '; ') }
             $decoy = [System.Reflection.Assembly]::LoadFrom("$DecoyDir/Renci.SshNet.dll")
             Import-Module "$ModulePath/HaEdge.psd1"
