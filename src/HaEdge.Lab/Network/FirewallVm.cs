@@ -71,14 +71,15 @@ internal sealed class FirewallVm
     }
 
     /// <summary>Writes every config file of the firewall from the layout and its persisted settings.</summary>
-    public void WriteConfig()
+    /// <param name="labBoot">True only while `up` builds the lab: the primary may then claim MASTER at once.</param>
+    public void WriteConfig(bool labBoot = false)
     {
         Directory.CreateDirectory(_paths.PersistDir(_fw));
         Directory.CreateDirectory(File("vrrp"));
         Directory.CreateDirectory(File("gw"));
         Shell.WriteFile(File("fw.env"), FirewallEnvironment());
         Shell.WriteFile(File("carp.conf"), CarpTable());
-        Shell.WriteFile(File("keepalived.conf"), KeepalivedConfig());
+        Shell.WriteFile(File("keepalived.conf"), KeepalivedConfig(labBoot));
         Shell.WriteFile(File("conntrackd.conf"), ConntrackdConfig());
         Shell.WriteFile(File("iptables.rules"), IptablesRules());
         Shell.WriteFile(File("sshd_config"), SshdConfig());
@@ -86,9 +87,10 @@ internal sealed class FirewallVm
     }
 
     /// <summary>Boot: links up, routes back, then the daemons from the persisted config.</summary>
-    public void Start()
+    /// <param name="labBoot">True only while `up` builds the lab (see <see cref="WriteConfig"/>).</param>
+    public void Start(bool labBoot = false)
     {
-        WriteConfig();
+        WriteConfig(labBoot);
         // Boot-time routes: fibre first (tier 1); the gateway monitor moves it when the fibre dies. The
         // monitor targets get host routes through their own gateway, as pfSense adds for dpinger.
         LabSegment fibre = LabLayout.WanFibre, starlink = LabLayout.WanStarlink;
@@ -200,11 +202,13 @@ internal sealed class FirewallVm
         return env.ToString();
     }
 
-    private string KeepalivedConfig()
+    private string KeepalivedConfig(bool labBoot)
     {
         int priority = LabLayout.VrrpPriority(ConfiguredAdvSkew);
-        // The primary boots straight into MASTER unless in maintenance; preemption settles any tie anyway.
-        string initialState = _fw.Role == "primary" && !InMaintenance ? "MASTER" : "BACKUP";
+        // At lab boot the primary claims MASTER at once. A firewall started later boots as BACKUP, pulls the
+        // peer's states (the notify hook's conntrackd -n) and only then preempts, after the master-down
+        // interval, as pfSense holds CARP demoted until its pfsync bulk update is done.
+        string initialState = labBoot && _fw.Role == "primary" && !InMaintenance ? "MASTER" : "BACKUP";
         var conf = new StringBuilder();
         conf.Append($$"""
             # {{_fw.Name}}: one VRRP instance per CARP VIP, advbase 1, priority = 250 - min(advskew, 240).
@@ -293,7 +297,8 @@ internal sealed class FirewallVm
 
     /// <summary>
     /// As strict as pf: forwarding only for the inside networks, state only from a SYN (tcp_loose=0) and INVALID
-    /// dropped; outbound NAT to the WAN CARP VIP (pfSense HA guidance) and to the Starlink address.
+    /// dropped, also towards the firewall itself (a stateless packet to the VIP must vanish as in pf, not draw a
+    /// reset from the local stack); outbound NAT to the WAN CARP VIP (pfSense HA guidance) and to the Starlink address.
     /// </summary>
     private static string IptablesRules()
     {
@@ -304,6 +309,7 @@ internal sealed class FirewallVm
             :INPUT ACCEPT [0:0]
             :FORWARD DROP [0:0]
             :OUTPUT ACCEPT [0:0]
+            -A INPUT -m conntrack --ctstate INVALID -j DROP
             -A FORWARD -m conntrack --ctstate INVALID -j DROP
             -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
             -A FORWARD -s {lan} -m conntrack --ctstate NEW -j ACCEPT

@@ -97,12 +97,12 @@ internal static class LabCommands
         foreach (LabFirewall fw in LabLayout.Firewalls)
         {
             FirewallVm vm = lab.Vm(fw);
-            vm.WriteConfig();
+            vm.WriteConfig(labBoot: true);
             vm.Provision();
         }
         foreach (LabFirewall fw in LabLayout.Firewalls)
         {
-            lab.Vm(fw).Start();
+            lab.Vm(fw).Start(labBoot: true);
         }
         WaitReady(paths);
         Shell.WriteFile(paths.KnownHosts, string.Concat(LabLayout.Firewalls.Select(fw =>
