@@ -42,20 +42,23 @@ internal sealed class FakeFirewalls : ISshConnector
     /// <summary>A session over the fake: fw1 primary, fw2 secondary, sync addresses as the lab has them.</summary>
     public EdgeSession Session()
     {
-        var firewalls = new[]
-        {
-            Firewall("fw1", FirewallRole.Primary, "192.0.2.2", "198.51.100.129"),
-            Firewall("fw2", FirewallRole.Secondary, "192.0.2.3", "198.51.100.130"),
-        };
-        var definition = new EdgeDefinition("test", "/dev/null", new ProxmoxDefinition(new[] { new Uri("https://192.0.2.31:8006") }, "t@pve!t", null, null, TimeSpan.FromSeconds(5)),
-            firewalls, Array.Empty<SegmentDefinition>(), new ProbeDefinition(null, null, null, TimeSpan.FromMilliseconds(200)));
-        var targets = firewalls.Select(f => new SshTarget(f.Name, f.Ssh.Host, 22, "admin") { ConnectTimeout = TimeSpan.FromSeconds(1) });
+        // Read through the definition reader, as Connect-HaEdge does, so the test follows the file format.
+        var definition = EdgeDefinitionReader.Parse("""
+            {
+              "name": "test",
+              "proxmox": { "endpoints": ["https://192.0.2.31:8006"], "tokenId": "haedge@pve!edge" },
+              "firewalls": [
+                { "name": "fw1", "role": "primary", "vmId": 101, "node": "pve1", "syncAddress": "198.51.100.129",
+                  "ssh": { "host": "192.0.2.2", "user": "admin", "keyFile": "key" } },
+                { "name": "fw2", "role": "secondary", "vmId": 102, "node": "pve2", "syncAddress": "198.51.100.130",
+                  "ssh": { "host": "192.0.2.3", "user": "admin", "keyFile": "key" } }
+              ],
+              "segments": []
+            }
+            """, "/tmp/fake-edge.json");
+        var targets = definition.Firewalls.Select(f => new SshTarget(f.Name, f.Ssh.Host, 22, "admin") { ConnectTimeout = TimeSpan.FromSeconds(1) });
         return new EdgeSession(definition, () => throw new InvalidOperationException("no Proxmox in these tests"), new SshPool(() => this), targets);
     }
-
-    private static FirewallDefinition Firewall(string name, FirewallRole role, string host, string sync) =>
-        new(name, role, role == FirewallRole.Primary ? 101 : 102, role == FirewallRole.Primary ? "pve1" : "pve2",
-            new SshDefinition(host, 22, "admin", null, null, null, null), null, sync);
 
     private sealed class Connection(FakeFirewalls owner, string name) : ISshConnection
     {

@@ -1,0 +1,162 @@
+using HaEdge.Core.Definition;
+using HaEdge.Core.Model.PfSense;
+using HaEdge.Core.PfSense.Services;
+using Xunit;
+using static HaEdge.Core.Tests.Carp.CarpSamples;
+
+namespace HaEdge.Core.Tests.Carp;
+
+/// <summary>
+/// Maintenance mode against a simulated pair: pfSsh.php playback sets advskew 254 (or the configured skew) and, after
+/// a few reads, the election settles as CARP would (lower effective skew wins, preempt on). The lines are built from
+/// ifcarp.c's format (from source); the sysctls are the real fw1 sample and the from-source secondary.
+/// </summary>
+public class CarpMaintenanceServiceTests
+{
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public async Task Enable_hands_every_vip_to_the_peer_and_reports_the_time()
+    {
+        var pair = new SimulatedPair();
+        var (service, session) = pair.Service();
+
+        var before = await service.CheckAsync(session.Definition.Primary, enable: true, CancellationToken.None);
+        var result = await service.SetAsync(session.Definition.Primary, enable: true, wait: true, Short, SilentReporter.Instance, CancellationToken.None);
+
+        Assert.All(before.Vips.Where(v => v.Firewall == "fw1"), v => Assert.Equal(CarpState.Master, v.State));
+        Assert.Equal(("fw1", "fw2", true, true), (result.Firewall, result.Peer, result.Maintenance, result.Verified));
+        Assert.InRange(result.Elapsed, TimeSpan.FromMilliseconds(1), Short);
+        Assert.All(result.Status.Where(v => v.Firewall == "fw2"), v => Assert.Equal(CarpState.Master, v.State));
+        Assert.All(result.Status.Where(v => v.Firewall == "fw1"), v => Assert.Equal((CarpState.Backup, 254, true), (v.State, v.AdvSkew, v.Maintenance)));
+        Assert.Contains(PfSenseCommands.EnableMaintenance, pair.Fake.Commands);
+        Assert.DoesNotContain(PfSenseCommands.DisableMaintenance, pair.Fake.Commands);
+    }
+
+    [Fact]
+    public async Task Disable_brings_the_vips_back_where_preemption_applies()
+    {
+        var pair = new SimulatedPair { Fw1Maintenance = true };
+        var (service, session) = pair.Service();
+
+        var result = await service.SetAsync(session.Definition.Primary, enable: false, wait: true, Short, SilentReporter.Instance, CancellationToken.None);
+
+        Assert.True(result.Verified);
+        Assert.All(result.Status.Where(v => v.Firewall == "fw1"), v => Assert.Equal((CarpState.Master, 0), (v.State, v.AdvSkew)));
+    }
+
+    [Fact]
+    public async Task A_handover_that_does_not_happen_in_time_is_undone_and_said_clearly()
+    {
+        // The peer never takes over (say its CARP packets are filtered): the change must not stay behind.
+        var pair = new SimulatedPair { PeerTakesOver = false };
+        var (service, session) = pair.Service();
+
+        var error = await Assert.ThrowsAsync<HaEdgeException>(() =>
+            service.SetAsync(session.Definition.Primary, enable: true, wait: true, TimeSpan.FromMilliseconds(600), SilentReporter.Instance, CancellationToken.None));
+
+        Assert.Equal(("CarpHandoverTimeout", FailureKind.OperationTimeout, "fw1"), (error.ErrorId, error.Kind, error.Target));
+        Assert.Contains("not yet moved to fw2: vhid 3, vhid 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("It was undone: maintenance mode is off again on fw1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { PfSenseCommands.EnableMaintenance, PfSenseCommands.DisableMaintenance }, pair.Fake.Commands.Where(c => c.StartsWith("pfSsh", StringComparison.Ordinal)));
+        Assert.False(pair.Fw1Maintenance);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_wait_undoes_the_change()
+    {
+        var pair = new SimulatedPair { PeerTakesOver = false };
+        var (service, session) = pair.Service();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            service.SetAsync(session.Definition.Primary, enable: true, wait: true, Short, SilentReporter.Instance, cancel.Token));
+
+        Assert.False(pair.Fw1Maintenance);
+    }
+
+    [Fact]
+    public async Task Enable_is_refused_when_the_peer_cannot_take_over()
+    {
+        var pair = new SimulatedPair();
+        var (service, session) = pair.Service();
+        pair.Fake.Unreachable["fw2"] = true;
+
+        var error = await Assert.ThrowsAsync<HaEdgeException>(() => service.CheckAsync(session.Definition.Primary, enable: true, CancellationToken.None));
+
+        Assert.Equal(("CarpHandoverNotPossible", FailureKind.InvalidOperation), (error.ErrorId, error.Kind));
+        Assert.StartsWith("Maintenance mode was not entered on fw1: fw2 could not be read", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(pair.Fake.Commands, c => c.StartsWith("pfSsh", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Enable_is_refused_when_the_peer_would_tie_at_the_maximum_skew()
+    {
+        // Primary advskew 150: the synced secondary has 250, so both advertise 240 in maintenance mode.
+        var pair = new SimulatedPair { Fw1Skew = 150, Fw2Skew = 250 };
+        var (service, session) = pair.Service();
+
+        var error = await Assert.ThrowsAsync<HaEdgeException>(() => service.CheckAsync(session.Definition.Primary, enable: true, CancellationToken.None));
+
+        Assert.Contains("fw2 already advertises skew 240 on vhid 3, vhid 1", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Two firewalls with vhid 3 and 1; the election settles two reads after a change.</summary>
+    private sealed class SimulatedPair
+    {
+        private readonly object gate = new();
+        private int settleReads;
+
+        public FakeFirewalls Fake { get; } = new();
+
+        public bool Fw1Maintenance { get; set; }
+
+        public int Fw1Skew { get; init; }
+
+        public int Fw2Skew { get; init; } = 100;
+
+        public bool PeerTakesOver { get; init; } = true;
+
+        private bool fw1Master = true;
+
+        public (CarpMaintenanceService, Session.EdgeSession) Service()
+        {
+            fw1Master = !Fw1Maintenance;
+            Fake.Answer("fw1", command => Answer(command, "fw1"));
+            Fake.Answer("fw2", command => Answer(command, "fw2"));
+            var session = Fake.Session();
+            return (new CarpMaintenanceService(new FirewallShell(session, TimeSpan.FromSeconds(2))) { PollInterval = TimeSpan.FromMilliseconds(20) }, session);
+        }
+
+        private (int, string) Answer(string command, string firewall)
+        {
+            lock (gate)
+            {
+                switch (command)
+                {
+                    case PfSenseCommands.EnableMaintenance:
+                    case PfSenseCommands.DisableMaintenance:
+                        Fw1Maintenance = command == PfSenseCommands.EnableMaintenance;
+                        settleReads = 2;
+                        return (0, "");
+                    case "sysctl net.inet.carp":
+                        return (0, firewall == "fw1" ? Fw1Sysctl : FromSourceSysctlHealthy);
+                    case "ifconfig":
+                        if (firewall == "fw1" && settleReads > 0 && --settleReads == 0)
+                        {
+                            // Lower effective skew wins (preempt); with the peer's adverts filtered nothing moves.
+                            var fw1Effective = CarpPairAnalyzer.EffectiveSkew(Fw1Maintenance ? 254 : Fw1Skew, 0);
+                            if (PeerTakesOver || !Fw1Maintenance) fw1Master = fw1Effective < Fw2Skew;
+                        }
+
+                        var skew = firewall == "fw1" ? (Fw1Maintenance ? 254 : Fw1Skew) : Fw2Skew;
+                        var master = firewall == "fw1" ? fw1Master : !fw1Master;
+                        var state = master ? "MASTER" : "BACKUP";
+                        return (0, FromSourceCarpLine(state, 3, skew) + FromSourceCarpLine(state, 1, skew));
+                    default:
+                        return (127, "");
+                }
+            }
+        }
+    }
+}
