@@ -35,6 +35,7 @@ public static class Program
         ["down"] = args => Lab(args, paths => LabCommands.Down(paths)),
         ["status"] = args => Lab(args, paths =>
         {
+            LabCommands.Preflight();
             LabStatusReport report = LabStatusReport.Read(paths);
             Console.Write(args.Contains("--json") ? report.ToJson() + "\n" : report.ToText());
         }),

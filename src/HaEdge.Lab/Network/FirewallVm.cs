@@ -59,8 +59,6 @@ internal sealed class FirewallVm
             "net.ipv4.conf.all.arp_announce=2",
             "net.ipv4.conf.all.rp_filter=0",
             "net.ipv4.conf.default.rp_filter=0",
-            "net.ipv6.conf.all.disable_ipv6=1",
-            "net.ipv6.conf.default.disable_ipv6=1",
         });
         Shell.CheckInNamespace(ns, "sh", "-c", $"sysctl -q -w {sysctls} && iptables-restore {Shell.Quote(File("iptables.rules"))}");
         Directory.CreateDirectory(Path.GetDirectoryName(_paths.HostKey(_fw))!);

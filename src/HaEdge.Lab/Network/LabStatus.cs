@@ -47,7 +47,7 @@ internal sealed record LabStatusReport(
             text.Append(fw.Maintenance ? ", maintenance mode" : "");
             text.Append($", default via {fw.DefaultRoute ?? "none"}, {fw.StateEntries} states\n");
             text.Append("    CARP: ").Append(string.Join("  ", fw.Vips.Select(v => $"{v.Segment} vhid {v.Vhid} {v.Vip} {v.State}"))).Append('\n');
-            text.Append("    gateways: ").Append(string.Join("  ", fw.Gateways.Select(g => $"{g.Name} {g.Status} loss {g.LossPercent}%"))).Append('\n');
+            text.Append("    gateways: ").Append(fw.Gateways.Count == 0 ? "-" : string.Join("  ", fw.Gateways.Select(g => $"{g.Name} {g.Status} loss {g.LossPercent}%"))).Append('\n');
         }
         text.Append("  faults: ").Append(Faults.Count == 0 ? "none" : string.Join("; ", Faults)).Append('\n');
         return text.ToString();

@@ -19,6 +19,10 @@ internal static class LabTopology
     public static void Build(LabPaths paths)
     {
         Shell.IpBatch(null, LabLayout.AllNamespaces.Select(ns => $"netns add {ns}"));
+        // No lab namespace speaks IPv6, so no address outside the lab's documentation ranges appears, not even
+        // link-local. Set before any interface exists; all namespaces at once.
+        Shell.Check("/bin/sh", "-c", string.Concat(LabLayout.AllNamespaces.Select(ns =>
+            $"ip netns exec {ns} sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 & ")) + "wait");
         var switchPorts = new List<(string Port, string Bridge)>();
 
         Shell.IpBatch(LabLayout.SwitchNamespace, new[] { "link set lo up" }

@@ -5,6 +5,7 @@ if [ -z "$HAEDGE_LAB_FWDIR" ] || [ ! -r "$HAEDGE_LAB_FWDIR/fw.env" ]; then
 fi
 . "$HAEDGE_LAB_FWDIR/fw.env"
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
+shopt -s nullglob   # no gateway files yet: read nothing rather than a literal pattern
 LAB_SHIMS=${BASH_SOURCE[0]%/*}
 
 # The advskew every VIP is configured with: 254 in persistent maintenance mode.
@@ -15,5 +16,6 @@ configured_advskew() {
 # 0 when the process named in the pid file runs.
 pid_alive() { local pid; read -r pid < "$1" 2>/dev/null && kill -0 "$pid" 2>/dev/null; }
 
-# conntrackd of this firewall runs (it has no pid file; its command line names this firewall's config).
-conntrackd_alive() { pgrep -f "^conntrackd -C $FWDIR/conntrackd.conf" >/dev/null; }
+# conntrackd of this firewall runs: it holds its lock file from start to exit (only the VM's power-off, which
+# also takes the firewall off the network, leaves it behind, and the next boot removes it).
+conntrackd_alive() { [ -e "$FWDIR/conntrackd.lock" ]; }
