@@ -42,12 +42,12 @@ namespace HaEdge.Core.Definition
 
     public sealed class ProxmoxDefinition
     {
-        public ProxmoxDefinition(IReadOnlyList<Uri> endpoints, string tokenId, string? tokenSecretVariable, string? certificateSha256, TimeSpan timeout)
+        public ProxmoxDefinition(IReadOnlyList<Uri> endpoints, string tokenId, string? tokenSecretVariable, IReadOnlyList<string> certificatePins, TimeSpan timeout)
         {
             Endpoints = endpoints;
             TokenId = tokenId;
             TokenSecretVariable = tokenSecretVariable;
-            CertificateSha256 = certificateSha256;
+            CertificatePins = certificatePins;
             Timeout = timeout;
         }
 
@@ -59,8 +59,8 @@ namespace HaEdge.Core.Definition
         /// <summary>Environment variable that holds the token secret, when not given as a credential.</summary>
         public string? TokenSecretVariable { get; }
 
-        /// <summary>Pinned SHA-256 of a self-signed certificate, normalised to upper-case hex with colons.</summary>
-        public string? CertificateSha256 { get; }
+        /// <summary>Pinned SHA-256 fingerprints of self-signed node certificates (one per node), upper-case hex with colons.</summary>
+        public IReadOnlyList<string> CertificatePins { get; }
 
         public TimeSpan Timeout { get; }
     }

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HaEdge.Core.Net;
 
 namespace HaEdge.Core.Definition
 {
@@ -56,19 +57,6 @@ namespace HaEdge.Core.Definition
             {
                 return new Reader(path).ReadRoot(document.RootElement);
             }
-        }
-
-        /// <summary>Upper-case hex with colons, or null when the text is not a SHA-256 fingerprint.</summary>
-        public static string? NormalizeSha256(string text)
-        {
-            string hex = text.Replace(":", string.Empty).Trim();
-            if (hex.Length != 64 || !hex.All(Uri.IsHexDigit))
-            {
-                return null;
-            }
-
-            hex = hex.ToUpperInvariant();
-            return string.Join(":", Enumerable.Range(0, 32).Select(i => hex.Substring(i * 2, 2)));
         }
 
         private static HaEdgeException Invalid(string path, string key, string problem) =>
@@ -123,7 +111,7 @@ namespace HaEdge.Core.Definition
                 }
 
                 return new ProxmoxDefinition(endpoints, tokenId, Variable(element, at, "tokenSecretVariable"),
-                    Fingerprint(element, at, "certificateSha256"), Seconds(element, at, "timeoutSeconds", 10));
+                    Fingerprints(element, at, "certificateSha256"), Seconds(element, at, "timeoutSeconds", 10));
             }
 
             private List<FirewallDefinition> ReadFirewalls(JsonElement list)
@@ -284,12 +272,36 @@ namespace HaEdge.Core.Definition
             private string? Fingerprint(JsonElement element, string at, string name)
             {
                 string? text = OptionalString(element, at, name);
-                if (text == null)
+                return text == null ? null : Pin(text, $"{at}.{name}");
+            }
+
+            /// <summary>One fingerprint or a list of them (a cluster's nodes each have their own certificate).</summary>
+            private List<string> Fingerprints(JsonElement element, string at, string name)
+            {
+                if (!element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
                 {
-                    return null;
+                    return new List<string>();
                 }
 
-                return NormalizeSha256(text) ?? throw Invalid(path, $"{at}.{name}", "expected a SHA-256 fingerprint: 64 hex digits, colons allowed");
+                string key = $"{at}.{name}";
+                if (value.ValueKind == JsonValueKind.Array)
+                {
+                    return value.EnumerateArray().Select((item, i) => Pin(AsString(item, $"{key}[{i}]"), $"{key}[{i}]")).ToList();
+                }
+
+                return new List<string> { Pin(AsString(value, key), key) };
+            }
+
+            private string Pin(string text, string key)
+            {
+                try
+                {
+                    return CertificatePin.Normalize(text);
+                }
+                catch (HaEdgeException)
+                {
+                    throw Invalid(path, key, "expected a SHA-256 fingerprint: 64 hex digits, colons allowed");
+                }
             }
 
             private string? Variable(JsonElement element, string at, string name)

@@ -13,6 +13,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Model.Proxmox;
+using HaEdge.Core.Net;
 
 namespace HaEdge.Core.Proxmox
 {
@@ -355,9 +356,9 @@ namespace HaEdge.Core.Proxmox
             var certificate = failures.FirstOrDefault(failure => failure.Kind == FailureKind.SecurityError);
             if (certificate != null)
             {
-                var problem = options.CertificateSha256 == null
+                var problem = options.CertificatePins.Count == 0
                     ? $"is not trusted by this system. If it is the node's own self-signed certificate, pin it: certificateSha256 {certificate.Fingerprint}"
-                    : $"does not match the pinned fingerprint {options.CertificateSha256}";
+                    : $"matches none of the pinned fingerprints ({string.Join(", ", options.CertificatePins)}); if this node's certificate is new, add it: certificateSha256 {certificate.Fingerprint}";
                 return new HaEdgeException("ProxmoxCertificateRejected", FailureKind.SecurityError,
                     $"The TLS certificate of {certificate.Endpoint.Authority} (SHA-256 {certificate.Fingerprint}) {problem}.", certificate.Endpoint.Authority);
             }
@@ -380,19 +381,10 @@ namespace HaEdge.Core.Proxmox
         /// <summary>Pinned: exactly the pinned certificate passes, chain or not. Not pinned: the platform's verdict.</summary>
         private bool ValidateCertificate(HttpRequestMessage request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
-            var presented = certificate == null ? "none" : Fingerprint(certificate);
-            var accepted = options.CertificateSha256 == null ? errors == SslPolicyErrors.None : presented == options.CertificateSha256;
+            var presented = certificate == null ? "none" : CertificatePin.Compute(certificate);
+            var accepted = options.CertificatePins.Count == 0 ? errors == SslPolicyErrors.None : options.CertificatePins.Contains(presented);
             if (!accepted && request.RequestUri != null) refusedCertificates[request.RequestUri.Authority] = presented;
             return accepted;
-        }
-
-        /// <summary>SHA-256 of the DER certificate as upper-case hex with colons, the form PVE shows.</summary>
-        internal static string Fingerprint(X509Certificate2 certificate)
-        {
-            using (var sha256 = SHA256.Create())
-            {
-                return string.Join(":", sha256.ComputeHash(certificate.RawData).Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
-            }
         }
 
         private static Upid ToUpid(JsonElement data) => Upid.Parse(JsonValue.AsString(data) ?? "");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using HaEdge.Core.Net;
 
 namespace HaEdge.Core.Proxmox
 {
@@ -18,9 +19,12 @@ namespace HaEdge.Core.Proxmox
         /// <param name="endpoints">Any cluster nodes, e.g. https://192.0.2.31:8006; tried in order when one is down.</param>
         /// <param name="tokenId">USER@REALM!TOKENID.</param>
         /// <param name="tokenSecret">The token's UUID secret.</param>
-        /// <param name="certificateSha256">Optional pin: SHA-256 of the server certificate (DER), hex, colons optional.</param>
+        /// <param name="certificatePins">
+        /// Optional pins: SHA-256 of the server certificates (DER), hex, colons optional. Each PVE node has its own
+        /// self-signed certificate, so a cluster reached through several endpoints needs one pin per node.
+        /// </param>
         /// <param name="timeout">Per call; default 10 seconds.</param>
-        public ProxmoxClientOptions(IEnumerable<Uri> endpoints, string tokenId, string tokenSecret, string? certificateSha256 = null, TimeSpan? timeout = null)
+        public ProxmoxClientOptions(IEnumerable<Uri> endpoints, string tokenId, string tokenSecret, IEnumerable<string>? certificatePins = null, TimeSpan? timeout = null)
         {
             Endpoints = (endpoints ?? throw Invalid("endpoints", "no endpoint given")).ToList();
             if (Endpoints.Count == 0) throw Invalid("endpoints", "no endpoint given");
@@ -38,10 +42,13 @@ namespace HaEdge.Core.Proxmox
                 throw Invalid("tokenSecret", "the token secret is empty or contains spaces or control characters");
             TokenSecret = tokenSecret;
 
-            if (!string.IsNullOrWhiteSpace(certificateSha256))
+            try
             {
-                CertificateSha256 = NormalizeFingerprint(certificateSha256!)
-                    ?? throw Invalid("certificateSha256", "the pin is not a SHA-256 fingerprint (64 hex digits, colons optional)");
+                CertificatePins = (certificatePins ?? Enumerable.Empty<string>()).Select(CertificatePin.Normalize).Distinct().ToList();
+            }
+            catch (HaEdgeException e)
+            {
+                throw Invalid("certificateSha256", e.Message.TrimEnd('.'));
             }
 
             Timeout = timeout ?? DefaultTimeout;
@@ -52,23 +59,15 @@ namespace HaEdge.Core.Proxmox
 
         public string TokenId { get; }
 
-        /// <summary>The pinned fingerprint, normalized to upper-case hex with colons; null when not pinned.</summary>
-        public string? CertificateSha256 { get; }
+        /// <summary>The pinned fingerprints, upper-case hex with colons; empty when the platform's validation decides.</summary>
+        public IReadOnlyList<string> CertificatePins { get; }
 
         public TimeSpan Timeout { get; }
 
         internal string TokenSecret { get; }
 
         public override string ToString() =>
-            $"{TokenId} at {string.Join(", ", Endpoints.Select(endpoint => endpoint.Authority))}" + (CertificateSha256 == null ? "" : " (pinned)");
-
-        /// <summary>Upper-case hex pairs joined by colons, or null when the text is not a SHA-256 fingerprint.</summary>
-        public static string? NormalizeFingerprint(string text)
-        {
-            var hex = new string(text.Where(c => c != ':' && !char.IsWhiteSpace(c)).ToArray()).ToUpperInvariant();
-            if (hex.Length != 64 || hex.Any(c => !Uri.IsHexDigit(c))) return null;
-            return string.Join(":", Enumerable.Range(0, 32).Select(i => hex.Substring(i * 2, 2)));
-        }
+            $"{TokenId} at {string.Join(", ", Endpoints.Select(endpoint => endpoint.Authority))}" + (CertificatePins.Count == 0 ? "" : " (pinned)");
 
         private static HaEdgeException Invalid(string key, string problem) =>
             new HaEdgeException("ProxmoxInvalidOptions", FailureKind.InvalidArgument, $"Proxmox connection setting '{key}': {problem}.", key);

@@ -26,7 +26,7 @@ namespace HaEdge.Core.Session
                     definition.Path);
 
             var options = new ProxmoxClientOptions(definition.Proxmox.Endpoints, definition.Proxmox.TokenId, token.Reveal(),
-                definition.Proxmox.CertificateSha256, definition.Proxmox.Timeout);
+                definition.Proxmox.CertificatePins, definition.Proxmox.Timeout);
             var targets = definition.Firewalls.Select(f => SshTargetFor(f, sshPassword, sshPassphrase, trustOnFirstUse)).ToList();
             return new EdgeSession(definition, () => new ProxmoxClient(options), new SshPool(connectorFactory), targets);
         }

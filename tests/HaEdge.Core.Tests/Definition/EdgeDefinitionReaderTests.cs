@@ -43,7 +43,7 @@ public class EdgeDefinitionReaderTests
         Assert.Equal(2, edge.Proxmox.Endpoints.Count);
         Assert.Equal("haedge@pve!edge", edge.Proxmox.TokenId);
         Assert.Equal(TimeSpan.FromSeconds(10), edge.Proxmox.Timeout);
-        Assert.StartsWith("AB:CD:EF:01", edge.Proxmox.CertificateSha256);
+        Assert.StartsWith("AB:CD:EF:01", Assert.Single(edge.Proxmox.CertificatePins));
         Assert.Equal("fw1", edge.Primary.Name);
         Assert.Equal(FirewallRole.Secondary, edge.Secondary.Role);
         Assert.Equal(2222, edge.Primary.Ssh.Port);
@@ -66,6 +66,7 @@ public class EdgeDefinitionReaderTests
         { "http endpoint", Valid.Replace("https://192.0.2.31:8006", "http://192.0.2.31:8006"), "proxmox.endpoints[0]: 'http://192.0.2.31:8006' is not an https:// URL" },
         { "bad url", Valid.Replace("https://192.0.2.32:8006", "https//pve2"), "proxmox.endpoints[1]: 'https//pve2' is not an https:// URL" },
         { "bad token id", Valid.Replace("haedge@pve!edge", "haedge-edge"), "proxmox.tokenId: 'haedge-edge' is not USER@REALM!TOKENID" },
+        { "pin list with a bad entry", Valid.Replace("\"certificateSha256\": \"ab", "\"certificateSha256\": [\"00:11\", \"ab").Replace(":89\",\n", ":89\"],\n"), "proxmox.certificateSha256[0]: expected a SHA-256 fingerprint" },
         { "fingerprint too short", Valid.Replace("ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89", "ab:cd"), "proxmox.certificateSha256: expected a SHA-256 fingerprint" },
         { "host key malformed", Valid.Replace("SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", "MD5:aa:bb"), "firewalls[0].ssh.hostKeySha256: expected 'SHA256:'" },
         { "duplicate names", Valid.Replace("\"name\": \"fw2\"", "\"name\": \"FW1\""), "firewalls[1].name: duplicate firewall name 'fw1'" },

@@ -369,7 +369,7 @@ public class ProxmoxClientTests
     [InlineData("zz" + "00000000000000000000000000000000000000000000000000000000000000", "certificateSha256")]
     public void Refuses_a_malformed_pin(string pin, string key)
     {
-        var error = Assert.Throws<HaEdgeException>(() => new ProxmoxClientOptions(new[] { new Uri("https://pve1:8006") }, "a@pve!b", "s", pin));
+        var error = Assert.Throws<HaEdgeException>(() => new ProxmoxClientOptions(new[] { new Uri("https://pve1:8006") }, "a@pve!b", "s", new[] { pin }));
 
         Assert.Equal(("ProxmoxInvalidOptions", FailureKind.InvalidArgument, key), (error.ErrorId, error.Kind, error.Target));
     }
@@ -391,9 +391,9 @@ public class ProxmoxClientTests
     public void Normalizes_the_pin_to_upper_case_with_colons()
     {
         var hex = string.Concat(Enumerable.Repeat("ab", 32));
-        var options = new ProxmoxClientOptions(new[] { new Uri("https://pve1:8006") }, "haedge@pve!edge", "s", hex);
+        var options = new ProxmoxClientOptions(new[] { new Uri("https://pve1:8006") }, "haedge@pve!edge", "s", new[] { hex, hex.ToUpperInvariant() });
 
-        Assert.Equal(string.Join(":", Enumerable.Repeat("AB", 32)), options.CertificateSha256);
+        Assert.Equal(new[] { string.Join(":", Enumerable.Repeat("AB", 32)) }, options.CertificatePins);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Timeout);
     }
 }

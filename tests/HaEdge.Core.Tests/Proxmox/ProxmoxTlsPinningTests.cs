@@ -1,3 +1,4 @@
+using HaEdge.Core.Net;
 using HaEdge.Core.Proxmox;
 using Xunit;
 
@@ -9,7 +10,7 @@ public class ProxmoxTlsPinningTests
     private const string Status = """{"data":[{"type":"cluster","name":"loopback","quorate":1,"nodes":1}]}""";
 
     private static ProxmoxClient ClientFor(LoopbackHttpsServer server, string? pin) =>
-        new(new ProxmoxClientOptions(new[] { server.Endpoint }, "haedge@pve!edge", ProxmoxTestSecrets.TokenSecret, pin, TimeSpan.FromSeconds(5)));
+        new(new ProxmoxClientOptions(new[] { server.Endpoint }, "haedge@pve!edge", ProxmoxTestSecrets.TokenSecret, pin == null ? null : new[] { pin }, TimeSpan.FromSeconds(5)));
 
     [Fact]
     public async Task The_pinned_certificate_is_accepted()
@@ -36,7 +37,7 @@ public class ProxmoxTlsPinningTests
         Assert.Equal("ProxmoxCertificateRejected", error.ErrorId);
         Assert.Equal(FailureKind.SecurityError, error.Kind);
         Assert.Equal(server.Endpoint.Authority, error.Target);
-        Assert.Contains(ProxmoxClientOptions.NormalizeFingerprint(server.Sha256)!, error.Message);
+        Assert.Contains(CertificatePin.Normalize(server.Sha256), error.Message);
         Assert.Equal(0, server.Answered);
     }
 
@@ -49,7 +50,7 @@ public class ProxmoxTlsPinningTests
         var error = await Assert.ThrowsAsync<HaEdgeException>(() => client.GetClusterStatusAsync());
 
         Assert.Equal(("ProxmoxCertificateRejected", FailureKind.SecurityError), (error.ErrorId, error.Kind));
-        Assert.Contains("certificateSha256 " + ProxmoxClientOptions.NormalizeFingerprint(server.Sha256), error.Message);
+        Assert.Contains("certificateSha256 " + CertificatePin.Normalize(server.Sha256), error.Message);
         Assert.Equal(0, server.Answered);
     }
 }
