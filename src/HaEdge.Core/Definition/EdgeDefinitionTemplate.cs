@@ -16,9 +16,12 @@ namespace HaEdge.Core.Definition
     // for failover tests, Sys.Console for -Repair of the anti-affinity rule.
     ""tokenId"": ""haedge@pve!edge"",
     ""tokenSecretVariable"": ""HAEDGE_PVE_TOKEN"",
-    // A self-signed certificate is trusted only by its SHA-256 fingerprint (pvenode cert info).
-    // Remove this line when the certificate chains to a CA this machine trusts.
-    ""certificateSha256"": ""00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"",
+    // A self-signed certificate is trusted only by its SHA-256 fingerprint (pvenode cert info on each node);
+    // each node has its own, so list one per node. Remove this key when the certificates chain to a CA this machine trusts.
+    ""certificateSha256"": [
+      ""00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"",
+      ""FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00:FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00""
+    ],
     ""timeoutSeconds"": 10
   },
 
