@@ -1,0 +1,196 @@
+#Requires -Modules Pester
+# Assert-AntiAffinity and Test-HaEdgeSymmetry as a runbook sees them. 'Simulator': against the lab's PVE API simulator
+# (serve-pve --fake-vms on loopback, no root, no network lab); faults are made through the PVE API, as an admin would.
+# 'Lab': against the running rehearsal lab (Linux, root), whose faults also break the real L2 path.
+
+BeforeDiscovery {
+    $script:LabPossible = $IsLinux -and ((& id -u) -eq '0')
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Repo = Split-Path $PSScriptRoot -Parent
+
+    # The two simulated nodes' answers, read straight from the API (to see what -Repair wrote, and to make faults).
+    function Invoke-SimPve([string] $Method = 'GET', [string] $Path, [hashtable] $Form) {
+        $request = @{
+            Method = $Method; Uri = "https://127.0.0.1:$($script:Ports[0])/api2/json$Path"; SkipCertificateCheck = $true; SkipHeaderValidation = $true
+            Headers = @{ Authorization = "PVEAPIToken=haedge@pve!edge=$($script:TokenSecret)" }
+        }
+        # PowerShell sets the form content type for POST only; PVE reads PUT parameters from a form too.
+        if ($Form) { $request.Body = $Form; $request.ContentType = 'application/x-www-form-urlencoded' }
+        (Invoke-RestMethod @request).data
+    }
+
+    function Remove-SimHaRule {
+        foreach ($rule in @(Invoke-SimPve -Path '/cluster/ha/rules')) { Invoke-SimPve DELETE "/cluster/ha/rules/$($rule.rule)" | Out-Null }
+    }
+
+    function Set-SimNicTag([int] $VmId, [int] $Net, [int] $Tag) {
+        $vm = @(Invoke-SimPve -Path '/cluster/resources?type=vm') | Where-Object vmid -EQ $VmId
+        $nic = (Invoke-SimPve -Path "/nodes/$($vm.node)/qemu/$VmId/config")."net$Net" -replace ',tag=\d+', ''
+        Invoke-SimPve PUT "/nodes/$($vm.node)/qemu/$VmId/config" @{ "net$Net" = "$nic,tag=$Tag" } | Out-Null
+    }
+}
+
+Describe 'Checks against the PVE API simulator' -Tag Simulator {
+    BeforeAll {
+        $bin = $env:HAEDGE_LAB_BIN
+        if (-not $bin) {
+            & dotnet build (Join-Path $Repo 'src/HaEdge.Lab') --nologo -v q -c Debug | Out-Null
+            if ($LASTEXITCODE -ne 0) { throw 'dotnet build src/HaEdge.Lab failed' }
+            $bin = Join-Path $Repo 'src/HaEdge.Lab/bin/Debug/net10.0/haedge-lab'
+        }
+        $script:State = Join-Path ([IO.Path]::GetTempPath()) ("haedge-checks-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $State | Out-Null
+        $script:Ports = foreach ($i in 1, 2) {
+            $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+            $listener.Start(); $listener.LocalEndpoint.Port; $listener.Stop()
+        }
+        $script:Simulators = foreach ($i in 0, 1) {
+            Start-Process -FilePath $bin -PassThru -RedirectStandardOutput "$State/pve$($i + 1).out" -RedirectStandardError "$State/pve$($i + 1).err" `
+                -ArgumentList 'serve-pve', '--node', "pve$($i + 1)", '--listen', "127.0.0.1:$($Ports[$i])", '--state-dir', $State, '--fake-vms'
+        }
+        $deadline = [DateTime]::UtcNow.AddSeconds(40)
+        foreach ($node in 'pve1', 'pve2') {
+            while (-not (Select-String -Quiet -Pattern '^serve-pve' -Path "$State/$node.out" -ErrorAction SilentlyContinue)) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw "$node did not start: $(Get-Content -Raw "$State/$node.err")" }
+                Start-Sleep -Milliseconds 100
+            }
+        }
+        $script:TokenSecret = (Get-Content -Raw "$State/pve/tokens.json" | ConvertFrom-Json | Where-Object id -EQ 'haedge@pve!edge').secret
+
+        # The lab's layout (src/HaEdge.Lab/Network/LabLayout.cs) as an edge definition.
+        $definition = [ordered]@{
+            name      = 'checks-sim'
+            proxmox   = @{
+                endpoints = @("https://127.0.0.1:$($Ports[0])", "https://127.0.0.1:$($Ports[1])"); tokenId = 'haedge@pve!edge'
+                certificateSha256 = (Get-Content -Raw "$State/pve/fingerprint").Trim()
+            }
+            firewalls = @(
+                @{ name = 'fw1'; role = 'primary'; vmId = 101; node = 'pve1'; ssh = @{ host = '192.0.2.2'; user = 'root' } }
+                @{ name = 'fw2'; role = 'secondary'; vmId = 102; node = 'pve2'; ssh = @{ host = '192.0.2.3'; user = 'root' } }
+            )
+            segments  = @(
+                @{ name = 'WAN-Fibre'; kind = 'wan'; net = 0; bridge = 'vmbr0'; carp = $true; addressing = 'static' }
+                @{ name = 'LAN'; kind = 'lan'; net = 1; bridge = 'vmbr1'; carp = $true }
+                @{ name = 'VLAN20'; kind = 'vlan'; net = 2; bridge = 'vmbr1'; vlan = 20; carp = $true }
+                @{ name = 'WAN-Starlink'; kind = 'wan'; net = 3; bridge = 'vmbr2'; carp = $false; addressing = 'dhcp' }
+                @{ name = 'SYNC'; kind = 'sync'; net = 4; bridge = 'vmbr9' }
+            )
+        }
+        $path = Join-Path $State 'edge.json'
+        $definition | ConvertTo-Json -Depth 5 | Set-Content $path
+        $token = [pscredential]::new('haedge@pve!edge', (ConvertTo-SecureString $TokenSecret -AsPlainText -Force))
+        $script:Session = Connect-HaEdge -Path $path -Credential $token
+    }
+
+    AfterAll {
+        if ($Session) { $Session | Disconnect-HaEdge -Confirm:$false }
+        $Simulators | Stop-Process -ErrorAction Ignore
+        Remove-Item -Recurse -Force $State -ErrorAction Ignore
+    }
+
+    Context 'Assert-AntiAffinity' {
+        BeforeEach { Remove-SimHaRule }
+
+        It 'ends in one terminating error naming the missing rule, so a runbook stops' {
+            $err = { Assert-AntiAffinity -WarningAction SilentlyContinue } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -Be 'AntiAffinityViolated,HaEdge.Commands.AssertAntiAffinityCommand'
+            $err.CategoryInfo.Category | Should -Be 'InvalidResult'
+            $err.TargetObject.Code | Should -Be @('AntiAffinityRuleMissing')
+            $err.Exception.Message | Should -BeLike '*ha-manager rules add resource-affinity haedge-101-102-apart --affinity negative --resources vm:101,vm:102*'
+        }
+
+        It 'returns the findings instead with -PassThru' {
+            $findings = Assert-AntiAffinity -PassThru
+            $findings | ForEach-Object { "$($_.Severity) $($_.Code) $($_.Target)" } | Sort-Object | Should -Be @(
+                'Error AntiAffinityRuleMissing vm:101,vm:102'
+                'Information VmTiedToNode fw1'
+                'Information VmTiedToNode fw2'
+                'Warning TwoVoteCluster haedge-lab'
+            )
+            $findings[0].GetType().FullName | Should -Be 'HaEdge.Core.Model.Sync.Finding'
+        }
+
+        It 'writes warnings to the warning stream when it does not fail' {
+            Assert-AntiAffinity -Repair -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings | Should -HaveCount 1
+            "$warnings" | Should -BeLike 'TwoVoteCluster*'
+        }
+
+        It 'takes the VMs from Get-HaEdgeVm on the pipeline' {
+            (Get-HaEdgeVm | Assert-AntiAffinity -PassThru).Code | Should -Contain 'AntiAffinityRuleMissing'
+            (Get-HaEdgeVm -Firewall fw2 | Assert-AntiAffinity -PassThru | Where-Object Code -EQ 'VmTiedToNode').Target | Should -Be @('fw1', 'fw2')
+        }
+
+        It 'refuses VMs of another edge' {
+            $stranger = [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw9'; VmId = 909 }
+            { $stranger | Assert-AntiAffinity } | Should -Throw -ErrorId 'VmNotInEdge,HaEdge.Commands.AssertAntiAffinityCommand'
+        }
+
+        It 'writes nothing with -Repair -WhatIf' {
+            $findings = Assert-AntiAffinity -Repair -WhatIf -PassThru
+            $findings.Code | Should -Contain 'AntiAffinityRuleMissing'
+            @(Invoke-SimPve -Path '/cluster/ha/rules') | Should -HaveCount 0
+        }
+
+        It 'creates the negative resource-affinity rule with -Repair, then passes' {
+            { Assert-AntiAffinity -Repair -Confirm:$false -WarningAction SilentlyContinue } | Should -Not -Throw
+            $rule = Invoke-SimPve -Path '/cluster/ha/rules'
+            $rule | Should -HaveCount 1
+            $rule.rule | Should -Be 'haedge-101-102-apart'
+            $rule.type | Should -Be 'resource-affinity'
+            $rule.affinity | Should -Be 'negative'
+            $rule.resources | Should -Be 'vm:101,vm:102'
+            (Assert-AntiAffinity -PassThru | Where-Object Severity -EQ 'Error') | Should -BeNullOrEmpty
+        }
+
+        It 'enables a disabled negative rule instead of adding a second one' {
+            Invoke-SimPve POST '/cluster/ha/rules' @{ rule = 'fw-apart'; type = 'resource-affinity'; resources = 'vm:101,vm:102'; affinity = 'negative'; disable = 1 } | Out-Null
+            (Assert-AntiAffinity -PassThru).Code | Should -Contain 'AntiAffinityRuleDisabled'
+            Assert-AntiAffinity -Repair -Confirm:$false -WarningAction SilentlyContinue
+            $rules = @(Invoke-SimPve -Path '/cluster/ha/rules')
+            $rules.rule | Should -Be @('fw-apart')
+            [int]$rules[0].disable | Should -Be 0
+        }
+    }
+
+    Context 'Test-HaEdgeSymmetry' {
+        It 'finds nothing on the symmetric simulated edge' {
+            Test-HaEdgeSymmetry | Should -BeNullOrEmpty
+        }
+
+        It 'reports the MAC filter on every CARP NIC of fw2 with the exact fix' {
+            Invoke-SimPve PUT '/nodes/pve2/qemu/102/firewall/options' @{ macfilter = 1 } | Out-Null
+            try {
+                $findings = Test-HaEdgeSymmetry
+                $findings | ForEach-Object { "$($_.Severity) $($_.Code) $($_.Target)" } | Should -Be @(
+                    'Error MacFilterOnCarp fw2/net0', 'Error MacFilterOnCarp fw2/net1', 'Error MacFilterOnCarp fw2/net2')
+                $findings[0].Remediation | Should -BeLike 'pvesh set /nodes/pve2/qemu/102/firewall/options --macfilter 0 *qm set 102 --net0 virtio=BC:24:11:66:00:00,bridge=vmbr0,firewall=0)'
+            }
+            finally { Invoke-SimPve PUT '/nodes/pve2/qemu/102/firewall/options' @{ macfilter = 0 } | Out-Null }
+        }
+
+        It 'reports a VLAN tagged differently on the two VMs, and -Segment narrows' {
+            Set-SimNicTag -VmId 102 -Net 2 -Tag 21
+            try {
+                $finding = Test-HaEdgeSymmetry
+                "$($finding.Severity) $($finding.Code) $($finding.Target)" | Should -Be 'Error VlanAsymmetric VLAN20'
+                Test-HaEdgeSymmetry -Segment LAN, 'WAN*' | Should -BeNullOrEmpty
+                ('LAN', 'VLAN*' | Test-HaEdgeSymmetry).Code | Should -Be 'VlanAsymmetric'
+            }
+            finally { Set-SimNicTag -VmId 102 -Net 2 -Tag 20 }
+        }
+
+        It 'refuses a segment the definition does not have' {
+            $err = { Test-HaEdgeSymmetry -Segment DMZ } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -Be 'SegmentNotFound,HaEdge.Commands.TestHaEdgeSymmetryCommand'
+            $err.Exception.Message | Should -BeLike '*WAN-Fibre, LAN, VLAN20, WAN-Starlink, SYNC*'
+        }
+
+        It 'warns about multicast snooping only for the IPv6 CARP segments named' {
+            (Test-HaEdgeSymmetry -Ipv6CarpSegment LAN).Target | Should -Be @('pve1/vmbr1', 'pve2/vmbr1')
+        }
+    }
+}
