@@ -19,6 +19,8 @@
         'Get-HaEdgeNode'
         'Get-HaEdgeVm'
         'Test-HaEdgeConnection'
+        'Assert-AntiAffinity'
+        'Test-HaEdgeSymmetry'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
