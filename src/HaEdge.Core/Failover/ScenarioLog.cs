@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HaEdge.Core.Model.Failover;
+
+namespace HaEdge.Core.Failover
+{
+    /// <summary>One poll during a scenario: CARP on both firewalls and, when it matters, one firewall's default gateway.</summary>
+    internal sealed class Observation
+    {
+        public Observation(TimeSpan at, CarpSnapshot carp, string? routeFirewall, string? gateway)
+        {
+            At = at;
+            Carp = carp;
+            RouteFirewall = routeFirewall;
+            Gateway = gateway;
+        }
+
+        public TimeSpan At { get; }
+
+        public CarpSnapshot Carp { get; }
+
+        /// <summary>Whose default route was read; null when the route was not read at this poll.</summary>
+        public string? RouteFirewall { get; }
+
+        public string? Gateway { get; }
+    }
+
+    /// <summary>
+    /// The timeline of one scenario as it happens: events, CARP changes (diffed poll to poll), ownership and route
+    /// samples. Every event is narrated through Verbose as it is recorded.
+    /// </summary>
+    internal sealed class ScenarioLog
+    {
+        private readonly IFailoverClock clock;
+        private readonly IOperationReporter reporter;
+        private readonly List<TimelineEvent> events = new List<TimelineEvent>();
+        private readonly List<Observation> observations = new List<Observation>();
+        private CarpSnapshot? previous;
+        private string? previousGateway;
+        private string? lastObserverError;
+
+        public ScenarioLog(IFailoverClock clock, IOperationReporter reporter)
+        {
+            this.clock = clock;
+            this.reporter = reporter;
+        }
+
+        public IReadOnlyList<TimelineEvent> Events => events;
+
+        public IReadOnlyList<Observation> Observations => observations;
+
+        public void Event(TimelineEventKind kind, string? subject, string message)
+        {
+            var item = new TimelineEvent { At = clock.Elapsed, Kind = kind, Subject = subject, Message = message };
+            events.Add(item);
+            reporter.Verbose(item.ToString());
+        }
+
+        public void ObserverFailed(Exception e)
+        {
+            // A dead MASTER makes the same error at every poll: say it once until it changes.
+            if (e.Message == lastObserverError) return;
+            lastObserverError = e.Message;
+            Event(TimelineEventKind.ObserverError, null, e.Message);
+        }
+
+        public void Observe(Observation observation)
+        {
+            lastObserverError = null;
+            observations.Add(observation);
+            var now = observation.Carp;
+            foreach (var firewall in now.Firewalls)
+            {
+                var before = previous?.Firewall(firewall.Firewall);
+                if (before != null && before.Reachable && !firewall.Reachable)
+                    Event(TimelineEventKind.FirewallUnreachable, firewall.Firewall, $"cannot be read: {firewall.Error}");
+                else if (before != null && !before.Reachable && firewall.Reachable)
+                    Event(TimelineEventKind.FirewallReachable, firewall.Firewall, "answers again");
+                if (!firewall.Reachable) continue;
+                foreach (var vip in firewall.Vips)
+                {
+                    var old = before?.Vips.FirstOrDefault(v => v.Vip == vip.Vip);
+                    if (before == null || !before.Reachable || old == null || old.State == vip.State) continue;
+                    Event(TimelineEventKind.CarpStateChanged, firewall.Firewall, $"{vip.Vip} {Upper(old.State)} -> {Upper(vip.State)}");
+                }
+
+                if (before != null && before.Reachable && before.Maintenance != firewall.Maintenance)
+                    Event(TimelineEventKind.CarpStateChanged, firewall.Firewall, firewall.Maintenance ? "entered maintenance mode" : "left maintenance mode");
+            }
+
+            if (observation.RouteFirewall != null)
+            {
+                if (previousGateway != null && observation.Gateway != previousGateway)
+                    Event(TimelineEventKind.RouteChanged, observation.RouteFirewall, $"default route {previousGateway} -> {observation.Gateway ?? "(none)"}");
+                previousGateway = observation.Gateway;
+            }
+
+            previous = now;
+        }
+
+        /// <summary>The VIP owner at each poll, for the report's band.</summary>
+        public IReadOnlyList<OwnershipSample> Ownership() =>
+            observations.Select(o => new OwnershipSample { At = o.At, Owner = o.Carp.OwnerLabel }).ToList();
+
+        /// <summary>The first poll in [from, to) where <paramref name="holds"/> was true.</summary>
+        public TimeSpan? FirstWhere(TimeSpan from, TimeSpan to, Func<Observation, bool> holds) =>
+            observations.FirstOrDefault(o => o.At >= from && o.At < to && holds(o))?.At;
+
+        private static string Upper(Model.PfSense.CarpState state) => state.ToString().ToUpperInvariant();
+    }
+}
