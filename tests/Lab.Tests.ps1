@@ -112,6 +112,14 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         }
     }
 
+    It 'hands php -f /etc/rc.filter_synchronize to the XMLRPC config sync over the sync link' {
+        $definition = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
+        $definition.firewalls.xmlrpc.url | Should -Be @('https://192.0.2.2/xmlrpc.php', 'https://192.0.2.3/xmlrpc.php')
+        $sync = Invoke-AdminSsh '192.0.2.2' 'php -f /etc/rc.filter_synchronize'
+        $sync.ExitCode | Should -Be 0 -Because $sync.Output
+        $sync.Output | Should -Match '198\.51\.100\.130'
+    }
+
     It 'moves the default route to Starlink when the fibre upstream dies, and CARP does not move' {
         (Invoke-Lab @('fault', 'fibre-dead')).ExitCode | Should -Be 0
         try {
