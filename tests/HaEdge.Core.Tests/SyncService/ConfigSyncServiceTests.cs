@@ -1,0 +1,240 @@
+using System.Xml.Linq;
+using HaEdge.Core.Definition;
+using HaEdge.Core.Model.Sync;
+using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.Transport;
+using Xunit;
+
+namespace HaEdge.Core.Tests.SyncService;
+
+public class ConfigSyncServiceTests
+{
+    private const string LanRule = "0100000101";
+    private static readonly string LanRuleDescr = "filter/rule[tracker=" + LanRule + "]/descr";
+
+    [Fact]
+    public async Task Status_shows_the_primary_settings_and_no_finding_for_a_healthy_pair()
+    {
+        var pair = new FakeSyncPair();
+
+        var status = await pair.Service().ReadStatusAsync(CancellationToken.None);
+
+        Assert.Equal(("fw1", "fw2"), (status.Primary, status.Secondary));
+        Assert.True(status.PfsyncEnabled);
+        Assert.Equal(("opt1", "10.0.0.2", "10.0.0.2", "admin"), (status.PfsyncInterface, status.PfsyncPeerIp, status.SynchronizeToIp, status.Username));
+        Assert.Equal(new[] { "synchronizerules", "synchronizealiases", "synchronizenat" }, status.TickedBoxes);
+        Assert.Equal(new[] { "filter", "schedules", "aliases", "nat" }, status.Sections);
+        Assert.Equal(("22.9", "22.9"), (status.ConfigVersion, status.SecondaryConfigVersion));
+        Assert.Equal("2.7.0-RELEASE", status.Firmware.FirmwareVersion);
+        Assert.Empty(status.Findings);
+        Assert.True(status.ReadyToSync);
+    }
+
+    [Fact]
+    public async Task A_secondary_that_syncs_back_is_the_loop_guard_and_the_sync_is_refused_without_running_anything()
+    {
+        var pair = new FakeSyncPair();
+        pair.Secondary.At("hasync", "synchronizetoip").Single().Value = FakeSyncPair.PrimarySync;
+
+        var status = await pair.Service().ReadStatusAsync(CancellationToken.None);
+        var refusal = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().PrepareAsync(SilentReporter.Instance, CancellationToken.None));
+
+        Assert.Equal(HaSyncCheck.SecondaryHasSyncTarget, Assert.Single(status.SyncBlockers).Code);
+        Assert.Equal(("PfConfigSyncLoopGuard", FailureKind.InvalidOperation, "fw2"), (refusal.ErrorId, refusal.Kind, refusal.Target));
+        Assert.Contains("Disallowing CARP sync loop", refusal.Message);
+        Assert.Contains("clear Synchronize Config to IP", refusal.Message);
+        Assert.Empty(pair.Execs);
+    }
+
+    [Fact]
+    public async Task A_config_version_mismatch_refuses_the_sync()
+    {
+        var pair = new FakeSyncPair();
+        pair.Secondary.Firmware = new PfFirmwareInfo("2.7.2-RELEASE", "14.0", "14.0", "pfSense", "23.3");
+
+        var refusal = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().PrepareAsync(SilentReporter.Instance, CancellationToken.None));
+
+        Assert.Equal("PfConfigSyncVersionMismatch", refusal.ErrorId);
+        Assert.Contains("22.9", refusal.Message);
+        Assert.Contains("23.3", refusal.Message);
+        Assert.Empty(pair.Execs);
+    }
+
+    [Fact]
+    public async Task A_sync_target_that_is_not_the_peer_refuses_the_sync()
+    {
+        var pair = new FakeSyncPair();
+        pair.Primary.At("hasync", "synchronizetoip").Single().Value = "10.0.0.9";
+
+        var refusal = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().PrepareAsync(SilentReporter.Instance, CancellationToken.None));
+
+        Assert.Equal(("PfConfigSyncNotConfigured", "fw1"), (refusal.ErrorId, refusal.Target));
+        Assert.Contains("10.0.0.9", refusal.Message);
+    }
+
+    [Fact]
+    public async Task An_unreachable_secondary_is_a_finding_and_refuses_the_sync_with_its_kind()
+    {
+        var pair = new FakeSyncPair();
+        pair.Secondary.Failure = new HaEdgeException("XmlRpcUnreachable", FailureKind.ConnectionError, "fw2: cannot reach https://10.0.0.2/xmlrpc.php: Connection refused", "fw2");
+
+        var status = await pair.Service().ReadStatusAsync(CancellationToken.None);
+        var refusal = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().PrepareAsync(SilentReporter.Instance, CancellationToken.None));
+
+        var finding = Assert.Single(status.Findings);
+        Assert.Equal((PfHaSyncStatus.SecondaryUnreachable, "fw2"), (finding.Code, finding.Target));
+        Assert.Contains("Connection refused", finding.Message);
+        Assert.Null(status.SecondarySettings);
+        Assert.Equal("10.0.0.2", status.SynchronizeToIp);
+        Assert.Equal(("PfConfigSyncPeerUnreachable", FailureKind.ConnectionError), (refusal.ErrorId, refusal.Kind));
+        Assert.Empty(pair.Execs);
+    }
+
+    [Fact]
+    public async Task Without_the_secondary_only_the_primary_checks_are_reported()
+    {
+        var pair = new FakeSyncPair();
+        pair.Primary.At("hasync", "pfsyncpeerip").Single().Value = "10.0.0.7";
+        pair.Secondary.Failure = new HaEdgeException("XmlRpcUnauthorized", FailureKind.AuthenticationError, "fw2: refused", "fw2");
+
+        var status = await pair.Service().ReadStatusAsync(CancellationToken.None);
+        var refusal = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().PrepareAsync(SilentReporter.Instance, CancellationToken.None));
+
+        Assert.Equal(new[] { PfHaSyncStatus.SecondaryUnreachable, HaSyncCheck.PfsyncPeerMismatch }, status.Findings.Select(f => f.Code));
+        Assert.Equal(FailureKind.AuthenticationError, refusal.Kind);
+    }
+
+    [Fact]
+    public async Task An_unreachable_primary_fails_the_read()
+    {
+        var pair = new FakeSyncPair();
+        pair.Primary.Failure = new HaEdgeException("XmlRpcTimeout", FailureKind.OperationTimeout, "fw1: no answer", "fw1");
+
+        var failure = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().ReadStatusAsync(CancellationToken.None));
+
+        Assert.Equal("XmlRpcTimeout", failure.ErrorId);
+    }
+
+    [Fact]
+    public async Task A_missing_sync_address_is_named()
+    {
+        var pair = new FakeSyncPair();
+        var service = new ConfigSyncService(pair.NewSession(FakeSyncPair.PrimarySync, null), new XmlRpcPair(pair.Primary, pair.Secondary));
+
+        var failure = await Assert.ThrowsAsync<HaEdgeException>(() => service.ReadStatusAsync(CancellationToken.None));
+
+        Assert.Equal(("SyncAddressMissing", "fw2"), (failure.ErrorId, failure.Target));
+    }
+
+    [Fact]
+    public async Task Compare_shows_exactly_the_drifted_rule()
+    {
+        var pair = new FakeSyncPair();
+        FakeSyncPair.SetRuleDescr(pair.Secondary, LanRule, "edited on the secondary");
+        var service = pair.Service();
+
+        var differences = await service.CompareAsync(await service.TickedSectionsAsync(CancellationToken.None), CancellationToken.None);
+
+        var difference = Assert.Single(differences);
+        Assert.Equal(("filter", LanRuleDescr, "Default allow LAN to any rule", "edited on the secondary"),
+            (difference.Section, difference.Path, difference.PrimaryValue, difference.SecondaryValue));
+    }
+
+    [Fact]
+    public async Task Compare_masks_secrets()
+    {
+        var pair = new FakeSyncPair();
+        pair.Secondary.At("system", "user").Single().SetElementValue("bcrypt-hash", "$2y$10$somethingelse");
+
+        var differences = await pair.Service().CompareAsync(new[] { "system/user" }, CancellationToken.None);
+
+        var difference = Assert.Single(differences);
+        Assert.Equal(("system/user[name=admin]/bcrypt-hash", "(secret)", "(secret)"), (difference.Path, difference.PrimaryValue, difference.SecondaryValue));
+    }
+
+    [Fact]
+    public async Task Sync_runs_rc_filter_synchronize_on_the_primary_and_proves_the_drift_gone()
+    {
+        var pair = new FakeSyncPair();
+        FakeSyncPair.SetRuleDescr(pair.Secondary, LanRule, "edited on the secondary");
+        var service = pair.Service();
+        var reporter = new RecordingReporter();
+
+        var plan = await service.PrepareAsync(reporter, CancellationToken.None);
+        var result = await service.SyncAsync(plan, TimeSpan.FromSeconds(10), reporter, CancellationToken.None);
+
+        Assert.Equal(("fw1", "php -f /etc/rc.filter_synchronize"), Assert.Single(pair.Execs));
+        Assert.True(result.Triggered);
+        Assert.True(result.DriftGone);
+        Assert.Equal((1, 0), (result.DifferencesBefore, result.DifferencesAfter));
+        Assert.Equal(LanRuleDescr, Assert.Single(result.Resolved).Path);
+        Assert.Equal(new[] { "filter", "schedules", "aliases", "nat" }, result.Sections);
+        Assert.Empty(await service.CompareAsync(result.Sections, CancellationToken.None));
+        Assert.Contains("progress: Sync-PfConfig: Running php -f /etc/rc.filter_synchronize on fw1", reporter.Lines);
+        Assert.Equal("completed: Sync-PfConfig", reporter.Lines.Last());
+    }
+
+    [Fact]
+    public async Task A_sync_that_applies_nothing_is_reported_with_what_remains_after_the_wait()
+    {
+        var pair = new FakeSyncPair();
+        FakeSyncPair.SetRuleDescr(pair.Secondary, LanRule, "edited on the secondary");
+        pair.SyncResponder = () => (0, ""); // as when the secondary's loop guard answers true and applies nothing
+        var service = pair.Service();
+        var reporter = new RecordingReporter();
+
+        var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
+        var result = await service.SyncAsync(plan, TimeSpan.FromMilliseconds(300), reporter, CancellationToken.None);
+
+        Assert.True(result.Triggered);
+        Assert.False(result.DriftGone);
+        Assert.Equal(LanRuleDescr, Assert.Single(result.Remaining).Path);
+        Assert.Empty(result.Resolved);
+        Assert.InRange(result.Duration, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
+        Assert.Contains(reporter.Lines, l => l == "progress: Sync-PfConfig: Waiting for fw2 to match: 1 difference left");
+    }
+
+    [Fact]
+    public async Task A_failing_sync_command_is_an_error_with_what_it_printed()
+    {
+        var pair = new FakeSyncPair();
+        pair.SyncResponder = () => (1, "XMLRPC communication error: Connection refused");
+        var service = pair.Service();
+
+        var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
+        var failure = await Assert.ThrowsAsync<HaEdgeException>(() => service.SyncAsync(plan, TimeSpan.FromSeconds(5), SilentReporter.Instance, CancellationToken.None));
+
+        Assert.Equal(("PfConfigSyncCommandFailed", FailureKind.InvalidOperation, "fw1"), (failure.ErrorId, failure.Kind, failure.Target));
+        Assert.Contains("exit status 1", failure.Message);
+        Assert.Contains("Connection refused", failure.Message);
+    }
+
+    [Fact]
+    public async Task Stopping_ends_the_wait()
+    {
+        var pair = new FakeSyncPair();
+        FakeSyncPair.SetRuleDescr(pair.Secondary, LanRule, "edited on the secondary");
+        pair.SyncResponder = () => (0, "");
+        var service = pair.Service();
+        var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.SyncAsync(plan, TimeSpan.FromMinutes(5), SilentReporter.Instance, stop.Token));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task No_ticked_box_refuses_the_sync()
+    {
+        var pair = new FakeSyncPair();
+        foreach (var box in pair.Primary.At("hasync").Elements().Where(e => e.Name.LocalName.StartsWith("synchronize", StringComparison.Ordinal) && e.Name.LocalName != "synchronizetoip").ToList())
+            box.Remove();
+
+        var refusal = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().PrepareAsync(SilentReporter.Instance, CancellationToken.None));
+
+        Assert.Equal("PfConfigSyncNotConfigured", refusal.ErrorId);
+        Assert.Contains("no section ticked", refusal.Message);
+    }
+}
