@@ -18,8 +18,8 @@ internal sealed record LabSegment(
     string? Vip, string[] FirewallAddresses, string? Gateway, string Description)
 {
     public string Interface => $"vtnet{Net}";
+    /// <summary>keepalived's use_vmac macvlan holding the VIP with the virtual MAC 00:00:5e:00:01:{vhid}, as CARP's.</summary>
     public string? VipInterface => Vhid is int vhid ? $"carp{vhid}" : null;
-    public string VirtualMac => Vhid is int vhid ? $"00:00:5e:00:01:{vhid:x2}" : "";
 }
 
 /// <summary>A simulated Proxmox node: a namespace holding its bridges and a management address on the LAN.</summary>
