@@ -91,10 +91,18 @@ function Install-LabPackage {
     if (Test-LabPossible) { Invoke-Native bash @("$Root/scripts/lab-packages.sh") }
 }
 
+# The lab program, built once per build into output/lab; tests find it through HAEDGE_LAB_BIN.
+function Build-Lab {
+    $out = Join-Path $Output 'lab'
+    Invoke-Native dotnet @('build', $LabProject, '-c', $Configuration, '-o', $out, '--nologo', '-v', 'q')
+    $env:HAEDGE_LAB_BIN = Join-Path $out 'haedge-lab.dll'
+}
+
 function Invoke-Lab {
     param([string[]] $Arguments)
     if (-not (Test-LabPossible)) { throw 'The rehearsal lab needs Linux and root (it builds network namespaces).' }
-    Invoke-Native dotnet (@('run', '--project', $LabProject, '-c', $Configuration, '--') + $Arguments)
+    if (-not $env:HAEDGE_LAB_BIN) { Build-Lab }
+    Invoke-Native dotnet (@($env:HAEDGE_LAB_BIN) + $Arguments)
 }
 
 function Invoke-Test {
@@ -116,12 +124,16 @@ function Invoke-Test {
     # Pester runs in a fresh process, importing the built module as a user would.
     $exclude = @($ExcludeTag)
     if (-not (Test-LabPossible)) { $exclude += 'Lab' }
+    $withLab = $exclude -notcontains 'Lab'
+    if ($withLab) { Build-Lab }
     $pesterJson = Join-Path $results 'pester.json'
     Remove-Item $pesterJson -ErrorAction Ignore
     & $ChildPwsh[0] @($ChildPwsh | Select-Object -Skip 1) -NoProfile -File "$Root/tests/Invoke-PesterRun.ps1" -PesterPath (Get-Pester) `
         -ModulePath $ModuleOut -TestPath "$Root/tests" -ExcludeTag $exclude -ResultPath $pesterJson
     $pester = @{ Passed = 0; Failed = 1 }
     if (Test-Path $pesterJson) { $pester = Get-Content -Raw $pesterJson | ConvertFrom-Json -AsHashtable }
+    # The Lab tests share one lab (each file brings it up, idempotently); nothing of it outlives the run.
+    if ($withLab) { Invoke-Lab @('down') }
 
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
@@ -133,8 +145,9 @@ function Invoke-Test {
 function Invoke-Rehearsal {
     Invoke-Build
     Install-LabPackage
-    & "$Root/tools/Invoke-Rehearsal.ps1" -ModulePath $ModuleOut -LabProject $LabProject -Configuration $Configuration
-    if (-not $?) { exit 1 }
+    Build-Lab
+    & $ChildPwsh[0] @($ChildPwsh | Select-Object -Skip 1) -NoProfile -File "$Root/tools/Invoke-Rehearsal.ps1" -ModulePath $ModuleOut
+    if ($LASTEXITCODE -ne 0) { exit 1 }
 }
 
 switch ($Task) {

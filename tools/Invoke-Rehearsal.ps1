@@ -1,0 +1,38 @@
+<#
+.SYNOPSIS
+    The README's main job: bring the rehearsal lab up, run a failover rehearsal on it from the lab's admin
+    workstation, print the result including the outage, and take the lab down again.
+#>
+param([Parameter(Mandatory)] [string] $ModulePath)
+$ErrorActionPreference = 'Stop'
+$env:HAEDGE_MODULE_PATH = $ModulePath
+. (Join-Path $PSScriptRoot '../tests/support/Lab.ps1')
+
+try {
+    Write-Host 'Bringing the rehearsal lab up...'
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    Start-Lab | Out-Null
+    Write-Host ('Lab ready in {0:N1} s.' -f $clock.Elapsed.TotalSeconds)
+
+    Write-Host "`nThe edge, as the module sees it from the lab's admin workstation:"
+    Invoke-InLabAdmin {
+        Test-HaEdgeConnection | Format-Table -AutoSize | Out-String -Width 160
+        Get-HaEdgeVm | Format-Table -AutoSize | Out-String -Width 160
+        if (Get-Command Get-CarpStatus -ErrorAction Ignore) { Get-CarpStatus | Format-Table -AutoSize | Out-String -Width 160 }
+    } | Write-Host
+
+    Write-Host 'Failover rehearsal: hard stop of the MASTER firewall VM through the Proxmox API, then failback...'
+    $results = Invoke-InLabAdmin {
+        $results = Test-HaFailover -Scenario HardStop -Confirm:$false
+        $results | Format-List Scenario, Passed, Reasons, VipMovedAfter, Outage, ProbeLoss, SessionSurvived, FailbackOutage, FailbackClean |
+            Out-String -Width 160 | Write-Host
+        $results | Select-Object Scenario, Passed
+    }
+    $failed = @($results | Where-Object { -not $_.Passed })
+    Write-Host $(if ($failed) { "Rehearsal FAILED: $($failed.Scenario -join ', ')" } else { 'Rehearsal passed.' })
+    if ($failed) { exit 1 }
+}
+finally {
+    Write-Host 'Taking the lab down...'
+    Invoke-Lab down | Out-Null
+}
