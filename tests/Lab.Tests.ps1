@@ -14,10 +14,14 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         $script:StateDir = '/run/haedge-lab'
         $script:Prefix = 'hel-'
         $script:Target = '203.0.113.10'
-        $labOut = Join-Path $Root 'output/lab'
-        & dotnet build (Join-Path $Root 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
-        $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
+        # build.ps1 Test builds the lab once (HAEDGE_LAB_BIN); a direct Pester run builds it here.
+        $script:LabDll = $env:HAEDGE_LAB_BIN
+        if (-not $LabDll -or -not (Test-Path $LabDll)) {
+            $labOut = Join-Path $Root 'output/lab'
+            & dotnet build (Join-Path $Root 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
+            if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
+            $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
+        }
 
         function Invoke-Lab([string[]] $Arguments) {
             $output = & dotnet $LabDll @Arguments 2>&1
