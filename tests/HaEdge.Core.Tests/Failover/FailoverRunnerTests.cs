@@ -1,0 +1,276 @@
+using HaEdge.Core.Failover;
+using HaEdge.Core.Model.Failover;
+using Xunit;
+
+namespace HaEdge.Core.Tests.Failover;
+
+public class FailoverRunnerTests
+{
+    private readonly VirtualClock clock = new();
+    private readonly RecordingReporter reporter = new();
+    private readonly FakeEdge edge;
+
+    public FailoverRunnerTests()
+    {
+        edge = new FakeEdge(clock);
+    }
+
+    private static FailoverOptions Options(bool force = false) => new()
+    {
+        Baseline = TimeSpan.FromSeconds(3),
+        Settle = TimeSpan.FromSeconds(10),
+        FailbackSettle = TimeSpan.FromSeconds(5),
+        Force = force,
+    };
+
+    private FailoverRunner Runner(FailoverOptions? options = null, FailoverEnvironment? environment = null) =>
+        new(environment ?? edge.Environment(), options ?? Options(), reporter, clock);
+
+    [Fact]
+    public async Task HardStop_on_a_healthy_edge_passes_with_exact_timings()
+    {
+        var result = await Runner().RunScenarioAsync(FailoverScenario.HardStop, CancellationToken.None);
+
+        Assert.True(result.Passed, string.Join(" ", result.Reasons));
+        Assert.Empty(result.Reasons);
+        Assert.Equal("fw1", result.OriginalMaster);
+        Assert.Equal("fw2", result.NewMaster);
+        Assert.Equal(TimeSpan.FromSeconds(3), result.FaultOffset);
+        Assert.Equal(clock.StartedAt + TimeSpan.FromSeconds(3), result.FaultAt);
+        // fw2 takes over 3 s after the stop; the poll sees it at once (polls fall on the 250 ms grid).
+        Assert.Equal(TimeSpan.FromSeconds(3), result.VipMovedAfter);
+        Assert.True(result.CarpMoved);
+        // 15 pings lost (3.0 .. 5.8 s), the first answered one sent at 6.0 s.
+        Assert.Equal(TimeSpan.FromSeconds(3), result.Outage);
+        Assert.Equal(15, result.ProbesLost);
+        Assert.Equal(65, result.ProbesSent);
+        Assert.Equal(Math.Round(100.0 * 15 / 65, 2), result.ProbeLoss);
+        Assert.True(result.SessionSurvived);
+        Assert.Equal(120, result.StatesBefore);
+        Assert.Equal(118, result.StatesAfter);
+        // Start at 16 s, boot 20 s, preempt at once; the preempt glitch loses 2 pings (0.4 s).
+        Assert.True(result.FailbackClean);
+        Assert.Equal(TimeSpan.FromSeconds(20), result.FailbackAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(400), result.FailbackOutage);
+        Assert.Null(result.Error);
+        Assert.Equal(new[] { "stop fw1", "running? fw1", "start fw1" }, edge.Calls);
+
+        var kinds = result.Timeline.Select(e => e.Kind).ToList();
+        Assert.Contains(TimelineEventKind.FaultInjected, kinds);
+        Assert.Contains(TimelineEventKind.FaultUndone, kinds);
+        Assert.Contains(TimelineEventKind.FailbackComplete, kinds);
+        Assert.Contains(result.Timeline, e => e.Kind == TimelineEventKind.CarpStateChanged && e.Subject == "fw2" && e.Message == "vhid 1 on vtnet1 BACKUP -> MASTER"
+            && e.At == TimeSpan.FromSeconds(6));
+        Assert.Contains(result.Timeline, e => e.Kind == TimelineEventKind.FirewallUnreachable && e.Subject == "fw1");
+        Assert.Contains(result.Timeline, e => e.Kind == TimelineEventKind.ProbeLoss && e.Subject == "Ping" && e.At == TimeSpan.FromSeconds(3));
+        Assert.Equal(result.Timeline.OrderBy(e => e.At).ToList(), result.Timeline);
+        Assert.Equal(5, result.Gates.Count);
+        Assert.All(result.Gates, g => Assert.True(g.Passed));
+        Assert.Contains(result.Ownership, o => o.Owner == OwnershipSample.None);
+        Assert.Equal("fw1", result.Ownership[0].Owner);
+        Assert.Equal("fw1", result.Ownership[^1].Owner);
+        Assert.Contains("Test-HaFailover HardStop", reporter.Completed);
+        Assert.Contains(reporter.Lines, l => l.StartsWith("PROGRESS Test-HaFailover HardStop | Waiting for every VIP to move to fw2"));
+    }
+
+    [Fact]
+    public async Task HardStop_with_the_sync_link_cut_fails_because_the_session_breaks()
+    {
+        edge.SyncCut = true;
+
+        var result = await Runner().RunScenarioAsync(FailoverScenario.HardStop, CancellationToken.None);
+
+        Assert.False(result.Passed);
+        Assert.False(result.SessionSurvived);
+        Assert.Contains(result.Reasons, r => r.Contains("TCP session to 203.0.113.9:7 did not survive") && r.Contains("no echo for 20 s"));
+        // The ping outage is still the election's 3 s: only the session lost its state.
+        Assert.Equal(TimeSpan.FromSeconds(3), result.Outage);
+        Assert.Equal(3, result.StatesAfter);
+        Assert.Contains(result.Timeline, e => e.Kind == TimelineEventKind.SessionBroken && e.At == TimeSpan.FromSeconds(23));
+        Assert.Single(result.Probes, p => p.BrokeAt == TimeSpan.FromSeconds(23));
+        Assert.True(result.FailbackClean);
+    }
+
+    [Fact]
+    public async Task Maintenance_hands_over_and_fails_back_by_preemption()
+    {
+        var result = await Runner().RunScenarioAsync(FailoverScenario.Maintenance, CancellationToken.None);
+
+        Assert.True(result.Passed, string.Join(" ", result.Reasons));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), result.VipMovedAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(600), result.Outage);
+        Assert.Equal(TimeSpan.Zero, result.FailbackAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(400), result.FailbackOutage);
+        Assert.Equal(new[] { "maintenance fw1 on", "maintenance fw1 off" }, edge.Calls);
+        Assert.Contains(result.Timeline, e => e.Kind == TimelineEventKind.CarpStateChanged && e.Subject == "fw1" && e.Message == "entered maintenance mode");
+    }
+
+    [Fact]
+    public async Task WanPull_by_gateway_force_down_moves_the_route_and_not_carp()
+    {
+        var result = await Runner().RunScenarioAsync(FailoverScenario.WanPull, CancellationToken.None);
+
+        Assert.True(result.Passed, string.Join(" ", result.Reasons));
+        Assert.Equal(ExpectedFailover.RouteMoves, result.Expected);
+        Assert.False(result.CarpMoved);
+        Assert.Null(result.VipMovedAfter);
+        Assert.Equal("fw1", result.NewMaster);
+        Assert.Equal("WAN_FIBRE", result.GatewayBefore);
+        Assert.Equal("WAN_STARLINK", result.GatewayAfter);
+        Assert.Equal(TimeSpan.FromSeconds(2), result.RouteMovedAfter);
+        Assert.True(result.FailbackClean);
+        Assert.Equal(new[] { "forcedown fw1 WAN_FIBRE True", "forcedown fw2 WAN_FIBRE True", "forcedown fw1 WAN_FIBRE False", "forcedown fw2 WAN_FIBRE False" }, edge.Calls);
+        Assert.Contains(result.Timeline, e => e.Kind == TimelineEventKind.RouteChanged && e.Message == "default route WAN_FIBRE -> WAN_STARLINK");
+    }
+
+    [Fact]
+    public async Task WanPull_by_link_down_expects_carp_to_move()
+    {
+        var result = await Runner(environment: edge.Environment(wan: WanPullMethod.LinkDown)).RunScenarioAsync(FailoverScenario.WanPull, CancellationToken.None);
+
+        Assert.True(result.Passed, string.Join(" ", result.Reasons));
+        Assert.Equal(ExpectedFailover.CarpMoves, result.Expected);
+        Assert.Equal("fw2", result.NewMaster);
+        Assert.Equal(new[] { "link fw1 net1 down", "link fw1 net1 up" }, edge.Calls);
+    }
+
+    [Fact]
+    public async Task Combined_is_refused_until_both_single_scenarios_passed_in_the_run()
+    {
+        var runner = Runner();
+        var refused = await Assert.ThrowsAsync<HaEdgeException>(() => runner.RunScenarioAsync(FailoverScenario.Combined, CancellationToken.None));
+        Assert.Equal("FailoverCombinedNotAllowed", refused.ErrorId);
+        Assert.Empty(edge.Calls);
+
+        var results = await runner.RunAsync(new[] { FailoverScenario.WanPull, FailoverScenario.HardStop, FailoverScenario.Combined }, CancellationToken.None);
+
+        Assert.All(results, r => Assert.True(r.Passed, r.Scenario + ": " + string.Join(" ", r.Reasons)));
+        var combined = results[2];
+        Assert.Equal(ExpectedFailover.CarpMoves | ExpectedFailover.RouteMoves, combined.Expected);
+        Assert.Equal("fw2", combined.NewMaster);
+        Assert.Equal("WAN_STARLINK", combined.GatewayAfter);
+    }
+
+    [Fact]
+    public async Task A_failed_gate_refuses_before_any_fault_unless_forced()
+    {
+        edge.Fw2Node = "pve1";
+
+        var refused = await Assert.ThrowsAsync<FailoverRefusedException>(() => Runner().RunScenarioAsync(FailoverScenario.HardStop, CancellationToken.None));
+
+        Assert.Equal("FailoverPreflightFailed", refused.ErrorId);
+        Assert.Contains("AntiAffinity: fw1 and fw2 both run on pve1", refused.Message);
+        Assert.Empty(edge.Calls);
+
+        var forced = await Runner(Options(force: true)).RunScenarioAsync(FailoverScenario.HardStop, CancellationToken.None);
+        Assert.True(forced.Passed);
+        Assert.Contains(forced.Gates, g => g.Gate == FailoverGates.AntiAffinity && !g.Passed);
+        Assert.Contains(reporter.Lines, l => l.StartsWith("WARNING HardStop: gates failed, going on because of -Force"));
+    }
+
+    [Fact]
+    public async Task Cancellation_mid_fault_undoes_the_fault_with_its_own_token_and_waits_for_the_rejoin()
+    {
+        using var cts = new CancellationTokenSource();
+        clock.CancelAt = (TimeSpan.FromSeconds(10), cts);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner().RunScenarioAsync(FailoverScenario.HardStop, cts.Token));
+
+        Assert.Equal(new[] { "stop fw1", "running? fw1", "start fw1" }, edge.Calls);
+        Assert.True(edge.Fw1Running);
+        // The restore waited for the 20 s boot and the rejoin before it let the cancellation through.
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(30));
+        var snapshot = await edge.ReadPreflightAsync(CancellationToken.None);
+        Assert.Empty(FailoverGates.RestoreProblems(snapshot));
+        Assert.Contains(reporter.Lines, l => l.StartsWith("WARNING Restoring the edge: Start VM 101 (fw1) on pve1"));
+        Assert.Contains("Test-HaFailover HardStop", reporter.Completed);
+    }
+
+    [Fact]
+    public async Task An_api_error_while_injecting_still_runs_the_undo_and_reports_the_error()
+    {
+        edge.FailStop = new HaEdgeException("ProxmoxServerError", FailureKind.ResourceUnavailable, "pve1: 500 Internal Server Error", "pve1");
+
+        var result = await Runner().RunScenarioAsync(FailoverScenario.HardStop, CancellationToken.None);
+
+        Assert.False(result.Passed);
+        Assert.Equal("pve1: 500 Internal Server Error", result.Error);
+        Assert.Contains(result.Reasons, r => r.StartsWith("Stopped by an error (the edge was restored): pve1: 500"));
+        // The undo ran: it found the VM still running, so it had nothing to start.
+        Assert.Equal(new[] { "stop fw1", "running? fw1" }, edge.Calls);
+        Assert.Equal(TimeSpan.FromSeconds(3), result.FaultOffset);
+    }
+
+    [Fact]
+    public async Task An_undo_that_fails_ends_with_an_error_listing_what_is_left()
+    {
+        using var cts = new CancellationTokenSource();
+        clock.CancelAt = (TimeSpan.FromSeconds(8), cts);
+        edge.FailStart = new HaEdgeException("ProxmoxForbidden", FailureKind.PermissionDenied, "403: Permission check failed (VM.PowerMgmt)", "pve1");
+
+        var error = await Assert.ThrowsAsync<FailoverRestoreIncompleteException>(() => Runner().RunScenarioAsync(FailoverScenario.HardStop, cts.Token));
+
+        Assert.Equal("FailoverRestoreIncomplete", error.ErrorId);
+        Assert.IsAssignableFrom<OperationCanceledException>(error.InnerException);
+        Assert.Equal(new[] { "stop fw1", "running? fw1", "start fw1" }, edge.Calls);
+        Assert.Collection(error.Remaining,
+            r => Assert.Equal("Undo did not complete (403: Permission check failed (VM.PowerMgmt)): still to do: Start VM 101 (fw1) on pve1 and wait until it rejoins CARP.", r),
+            r => Assert.Equal("VM 101 (fw1) on pve1 is not running: start it.", r),
+            r => Assert.StartsWith("fw1 cannot be read over SSH (connection refused)", r));
+        Assert.Contains("stopped (cancelled) and could not restore the edge. Left to fix: 1) Undo did not complete", error.Message);
+        Assert.NotNull(error.Result);
+        Assert.Equal(FailoverScenario.HardStop, error.Result!.Scenario);
+    }
+
+    [Fact]
+    public async Task Maintenance_left_on_is_named_with_the_command_that_fixes_it()
+    {
+        edge.FailMaintenanceOff = new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout, "fw1 gave no answer within 11 s.", "fw1");
+
+        var error = await Assert.ThrowsAsync<FailoverRestoreIncompleteException>(() => Runner().RunScenarioAsync(FailoverScenario.Maintenance, CancellationToken.None));
+
+        Assert.Contains(error.Remaining, r => r == "fw1 is in CARP maintenance mode: run 'Set-CarpMaintenance -Disable -Firewall fw1'.");
+        Assert.Contains(error.Remaining, r => r.StartsWith("Undo did not complete (fw1 gave no answer within 11 s.): still to do: Leave CARP maintenance mode on fw1"));
+        // Tried on the normal path and once more on the restore path.
+        Assert.Equal(new[] { "maintenance fw1 on", "maintenance fw1 off", "maintenance fw1 off" }, edge.Calls);
+    }
+
+    [Fact]
+    public void The_plan_lists_each_fault_and_each_undo_and_touches_nothing()
+    {
+        var plan = Runner().Plan(new[] { FailoverScenario.HardStop, FailoverScenario.WanPull, FailoverScenario.Combined });
+
+        Assert.Empty(edge.Calls);
+        Assert.Equal(Enumerable.Range(1, plan.Count), plan.Select(s => s.Order));
+        var faults = plan.Where(s => s.Kind is PlanStepKind.Fault or PlanStepKind.Undo).Select(s => $"{s.Scenario} {s.Kind}: {s.Action}").ToList();
+        Assert.Equal(new[]
+        {
+            "HardStop Fault: Hard-stop VM 101 (fw1) on pve1 through the Proxmox API",
+            "HardStop Undo: Start VM 101 (fw1) on pve1 and wait until it rejoins CARP",
+            "WanPull Fault: Mark gateway (the default gateway of fw1) down (force_down) on fw1 and fw2",
+            "WanPull Undo: Clear force_down of gateway (the default gateway of fw1) on fw1 and fw2",
+            "Combined Fault: Mark gateway (the default gateway of fw1) down (force_down) on fw1 and fw2",
+            "Combined Fault: Hard-stop VM 101 (fw1) on pve1 through the Proxmox API",
+            "Combined Undo: Start VM 101 (fw1) on pve1 and wait until it rejoins CARP",
+            "Combined Undo: Clear force_down of gateway (the default gateway of fw1) on fw1 and fw2",
+        }, faults);
+        Assert.Equal(PlanStepKind.Check, plan[0].Kind);
+    }
+
+    [Fact]
+    public async Task A_probe_that_never_answers_stops_the_scenario_before_the_fault()
+    {
+        var environment = new FailoverEnvironment(edge, new Dictionary<FailoverScenario, Core.Failover.Faults.IFaultInjector>
+            {
+                [FailoverScenario.HardStop] = new Core.Failover.Faults.HardStopFault(edge),
+            },
+            () => new[] { new ScriptedProbe("Ping", ProbeKind.Ping, "203.0.113.99", clock, _ => false) }, "fw1", "fw2");
+
+        var result = await Runner(environment: environment).RunScenarioAsync(FailoverScenario.HardStop, CancellationToken.None);
+
+        Assert.False(result.Passed);
+        Assert.Contains("the Ping probe to 203.0.113.99 got no answer", result.Error);
+        Assert.DoesNotContain("stop fw1", edge.Calls);
+        Assert.Null(result.FaultAt);
+    }
+}
