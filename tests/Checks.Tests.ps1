@@ -194,3 +194,87 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
         }
     }
 }
+
+Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
+    BeforeAll {
+        $script:LabState = '/run/haedge-lab'
+        $labOut = Join-Path $Repo 'output/lab'
+        & dotnet build (Join-Path $Repo 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
+        $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
+        function Invoke-Lab([string[]] $Arguments) {
+            $output = & dotnet $LabDll @Arguments 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "haedge-lab $Arguments failed: $output" }
+        }
+
+        # Bring the lab up only if nobody else has; then leave it as found.
+        $script:BroughtUp = -not (Test-Path "$LabState/edge.json")
+        if ($BroughtUp) { Invoke-Lab @('up') }
+
+        # The module runs where an operator would: in the lab's admin namespace, which reaches the PVE API.
+        $script:Pwsh = @((Get-Process -Id $PID).Path) + @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+        $script:Probe = Join-Path ([IO.Path]::GetTempPath()) "haedge-checks-lab-$PID.ps1"
+        @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Join-Path $ModulePath 'HaEdge.psd1')'
+foreach (`$line in Get-Content '$LabState/lab.env') { `$name, `$value = `$line -split '=', 2; [Environment]::SetEnvironmentVariable(`$name, `$value) }
+Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
+@(& `$args[0] | Select-Object @{ n = 'Severity'; e = { "`$(`$_.Severity)" } }, Code, Target) | ConvertTo-Json -AsArray -Compress
+"@ | Set-Content $Probe
+        function Get-LabFinding([string] $Command) {
+            $json = & ip netns exec hel-admin @Pwsh -NoProfile -File $Probe ([scriptblock]::Create($Command)) 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "$Command in the admin namespace failed: $json" }
+            @($json | Out-String | ConvertFrom-Json) | ForEach-Object { "$($_.Severity) $($_.Code) $($_.Target)" }
+        }
+
+        # Which lab firewalls hold a VIP right now (from their namespaces).
+        function Get-VipHolder([string] $Vip) {
+            'fw1', 'fw2' | Where-Object { (& ip -n "hel-$_" -o -4 addr show | Out-String) -match " inet $([regex]::Escape($Vip))/" }
+        }
+        function Wait-VipHolder([string] $Vip, [string[]] $Expected, [double] $TimeoutSeconds = 15) {
+            $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+            do {
+                $holders = @(Get-VipHolder $Vip)
+                if (($holders -join ',') -eq ($Expected -join ',')) { return $holders }
+                Start-Sleep -Milliseconds 200
+            } while ([DateTime]::UtcNow -lt $deadline)
+            $holders
+        }
+    }
+
+    AfterAll {
+        Remove-Item $Probe -ErrorAction Ignore
+        if ($BroughtUp) { Invoke-Lab @('down') }
+    }
+
+    It 'finds no Error on the clean lab' {
+        Get-LabFinding 'Test-HaEdgeSymmetry' | Where-Object { $_ -like 'Error *' } | Should -BeNullOrEmpty
+    }
+
+    It 'has no Error once -Repair wrote the negative rule' {
+        Get-LabFinding 'Assert-AntiAffinity -Repair -Confirm:$false -PassThru' | Where-Object { $_ -like 'Error *' } | Should -BeNullOrEmpty
+    }
+
+    It 'reports the MAC filter on fw1, and the pair splits as the finding says' {
+        Invoke-Lab @('fault', 'mac-filter', 'fw1')
+        try {
+            Get-LabFinding 'Test-HaEdgeSymmetry' | Should -Be @('Error MacFilterOnCarp fw1/net0', 'Error MacFilterOnCarp fw1/net1', 'Error MacFilterOnCarp fw1/net2')
+            # fw1's adverts leave from the virtual MAC and are dropped: fw2 hears no MASTER and takes the VIP too.
+            Wait-VipHolder '192.0.2.1' @('fw1', 'fw2') | Should -Be @('fw1', 'fw2')
+        }
+        finally { Invoke-Lab @('heal', 'mac-filter', 'fw1') }
+        Wait-VipHolder '192.0.2.1' @('fw1') | Should -Be @('fw1')
+    }
+
+    It 'reports the VLAN asymmetry on pve2, and VLAN20 splits as the finding says' {
+        Invoke-Lab @('fault', 'vlan-asymmetry', 'pve2')
+        try {
+            Get-LabFinding 'Test-HaEdgeSymmetry' | Should -Be @('Error VlanAsymmetric VLAN20')
+            # VLAN20 adverts of fw1 never reach fw2's tap: both hold the VLAN20 VIP, the other VIPs stay on fw1.
+            Wait-VipHolder '192.0.2.129' @('fw1', 'fw2') | Should -Be @('fw1', 'fw2')
+            Get-VipHolder '192.0.2.1' | Should -Be @('fw1')
+        }
+        finally { Invoke-Lab @('heal', 'vlan-asymmetry', 'pve2') }
+        Wait-VipHolder '192.0.2.129' @('fw1') | Should -Be @('fw1')
+    }
+}

@@ -1,5 +1,7 @@
 using HaEdge.Core.Checks;
 using HaEdge.Core.Definition;
+using HaEdge.Core.Model;
+using HaEdge.Core.Model.Proxmox;
 using HaEdge.Core.Model.Sync;
 using Xunit;
 using static HaEdge.Core.Checks.SymmetryCheck;
@@ -143,13 +145,13 @@ public class SymmetryCheckTests
     [InlineData("vmxnet3", 1, "vmx0")]
     public void Guest_interface_name_counts_nics_of_the_same_driver(string model, int index, string expected)
     {
-        var vm = new Model.HaEdgeVm
+        var vm = new HaEdgeVm
         {
             Nics = new[]
             {
-                new Model.Proxmox.NetDevice { Index = 0, Model = "virtio" },
-                new Model.Proxmox.NetDevice { Index = 1, Model = "virtio" },
-                new Model.Proxmox.NetDevice { Index = 2, Model = model },
+                new NetDevice { Index = 0, Model = "virtio" },
+                new NetDevice { Index = 1, Model = "virtio" },
+                new NetDevice { Index = 2, Model = model },
             },
         };
         var nic = vm.Nics[2] with { Index = index };
