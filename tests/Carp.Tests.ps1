@@ -1,0 +1,241 @@
+#Requires -Modules Pester
+# The pfSense side: ConvertFrom-PfSenseOutput over the real samples (offline), and Get-CarpStatus,
+# Set-CarpMaintenance, Get-PfsyncStatus and Get-PfGateway against the rehearsal lab over real SSH.
+
+BeforeDiscovery {
+    $script:LabPossible = $IsLinux -and ((& id -u) -eq '0')
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Real = Join-Path $PSScriptRoot '../../shared/fixtures/real'
+
+    # A real sample's body: its provenance header ends at the first blank line.
+    function Get-RealSample([string] $RelativePath) {
+        $lines = Get-Content (Join-Path $Real $RelativePath)
+        $start = [array]::IndexOf($lines, '') + 1
+        $lines[$start..($lines.Count - 1)]
+    }
+}
+
+Describe 'ConvertFrom-PfSenseOutput' -Tag Unit {
+    It 'reads the real OPNsense fw1 carp lines line by line' {
+        $vips = (Get-RealSample 'ifconfig-carp/opnsense-core-3671-fw1-grep-master.txt' | ConvertFrom-PfSenseOutput -Kind Ifconfig).Vips
+        $vips.Vhid | Should -Be 3, 1
+        $vips.State | ForEach-Object { "$_" } | Should -Be 'Master', 'Master'
+        $vips.AdvSkew | Should -Be 0, 0
+        $vips.AdvBase | Should -Be 1, 1
+    }
+
+    It 'reads the real BSDRP backup as one string, with interfaces and addresses' {
+        $text = (Get-RealSample 'ifconfig-carp/bsdrp-pf-carp-lab-vm3-backup.txt') -join "`n"
+        $out = $text | ConvertFrom-PfSenseOutput -Kind Ifconfig
+        $out.Interfaces.Name | Should -Be 'vtnet3', 'vtnet4'
+        $vip = $out.Vips | Where-Object Vhid -eq 2
+        $vip.Interface | Should -Be 'vtnet3'
+        "$($vip.State)" | Should -Be 'Backup'
+        $vip.AdvSkew | Should -Be 200
+        $vip.Addresses.Address | Should -Be '2001:db8:10::fe'
+        $vip.Addresses.PrefixLength | Should -Be 128
+    }
+
+    It 'gives the same object line by line as whole' {
+        $lines = Get-RealSample 'ifconfig-carp/bsdrp-pf-carp-lab-vm2-master.txt'
+        $a = $lines | ConvertFrom-PfSenseOutput -Kind Ifconfig
+        $b = ($lines -join "`n") | ConvertFrom-PfSenseOutput -Kind Ifconfig
+        ($a.Vips | ConvertTo-Json -Depth 4) | Should -Be ($b.Vips | ConvertTo-Json -Depth 4)
+    }
+
+    It 'reads the real carp sysctls' {
+        $sysctl = Get-RealSample 'carp-sysctl/opnsense-core-3671-fw1-sysctl-net.inet.carp.txt' | ConvertFrom-PfSenseOutput -Kind CarpSysctl
+        $sysctl.Allow | Should -BeTrue
+        $sysctl.Preempt | Should -BeTrue
+        $sysctl.Demotion | Should -Be 0
+        $sysctl.Log | Should -Be 1
+        $sysctl.InterfaceDownDemotionFactor | Should -Be 240
+        $sysctl.SendErrorDemotionFactor | Should -Be 240
+        $sysctl.Dscp | Should -BeNullOrEmpty
+    }
+
+    It 'reads the real pfctl -si' {
+        $info = Get-RealSample 'pfctl-si/telegraf-pf-test-freebsd-26min.txt' | ConvertFrom-PfSenseOutput -Kind PfctlInfo
+        $info.Enabled | Should -BeTrue
+        $info.StateEntries | Should -Be 2
+        $info.Debug | Should -Be 'Urgent'
+        $info.Uptime | Should -Be ([timespan]'00:26:05')
+        $info.StateSearches.Total | Should -Be 11325
+    }
+
+    It 'reads the real pfctl -v -si host id' {
+        $info = Get-RealSample 'pfctl-si/tykling-pfctl-exporter-freebsd-vsi-full.txt' | ConvertFrom-PfSenseOutput -Kind PfctlInfo
+        $info.HostId | Should -Be '68d01842'
+        $info.Uptime | Should -Be ([timespan]'25.16:23:32')
+    }
+
+    It 'reads the real pfsync0 of <Name>' -ForEach @(
+        @{ Name = 'FreeBSD 13.2'; File = 'pfsync/unixwinbsd-freebsd13.2-pfsync0-unconfigured.txt'; Peer = '0.0.0.0'; Defer = $false }
+        @{ Name = 'pfSense 2.1.3'; File = 'pfsync/htb-sense-pfsense-2.1.3-ifconfig-pfsync0.txt'; Peer = '224.0.0.240'; Defer = $null }
+    ) {
+        $pfsync = Get-RealSample $File | ConvertFrom-PfSenseOutput -Kind Pfsync
+        $pfsync.Configured | Should -BeFalse
+        $pfsync.SyncDev | Should -BeNullOrEmpty
+        $pfsync.SyncPeer | Should -Be $Peer
+        $pfsync.MaxUpdates | Should -Be 128
+        $pfsync.SyncOk | Should -BeTrue
+        $pfsync.Defer | Should -Be $Defer
+    }
+
+    It 'reads the real gateway status table, one object per gateway' {
+        $gateways = Get-RealSample 'gateway-status/gerrrt-homelab-gatewaystatus-live-table.txt' | ConvertFrom-PfSenseOutput -Kind GatewayStatus
+        $gateways.Name | Should -Be 'WAN_DHCP6', 'WAN_DHCP', 'LAN_DHCP'
+        $wan = $gateways[1]
+        $wan.MonitorIp | Should -Be '1.1.1.1'
+        $wan.SourceIp | Should -Be '174.16.0.1'
+        $wan.DelayMs | Should -Be 13.707
+        $wan.StdDevMs | Should -Be 4.021
+        $wan.LossPercent | Should -Be 0
+        "$($wan.Health)" | Should -Be 'Online'
+        $gateways[0].Status | Should -Be 'down'
+        $gateways[0].Substatus | Should -Be 'highloss'
+        $gateways[0].LossPercent | Should -Be 100
+        $gateways[2].MonitorDisabled | Should -BeTrue
+    }
+
+    It 'names the kind when the text is garbage' {
+        $out = 'this is not ifconfig output' | ConvertFrom-PfSenseOutput -Kind Ifconfig -ErrorAction SilentlyContinue -ErrorVariable err
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'PfSenseOutputUnparsable,HaEdge.Commands.ConvertFromPfSenseOutputCommand'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $err[0].Exception.Message | Should -BeLike 'Cannot read the ifconfig output*'
+    }
+
+    It 'names the kind when the text is truncated or empty: <Kind>' -ForEach @(
+        @{ Kind = 'CarpSysctl'; Text = 'net.inet.carp.allow: 1'; Name = 'sysctl net.inet.carp' }
+        @{ Kind = 'GatewayStatus'; Text = '{"WAN_DHCP":{"status":'; Name = 'gateway status' }
+        @{ Kind = 'PfctlInfo'; Text = ''; Name = 'pfctl -si' }
+        @{ Kind = 'Pfsync'; Text = '   '; Name = 'ifconfig pfsync0' }
+    ) {
+        $Text | ConvertFrom-PfSenseOutput -Kind $Kind -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -BeLike "Cannot read the $Name output*"
+    }
+
+    It 'stops on a bad kind before reading anything' {
+        { 'x' | ConvertFrom-PfSenseOutput -Kind Nonsense } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,HaEdge.Commands.ConvertFromPfSenseOutputCommand'
+    }
+}
+
+Describe 'CARP cmdlets without a session' -Tag Unit {
+    It '<Command> says how to get a session' -ForEach @(
+        @{ Command = 'Get-CarpStatus' }, @{ Command = 'Get-PfsyncStatus' }, @{ Command = 'Get-PfGateway' }, @{ Command = 'Set-CarpMaintenance -Enable -Confirm:$false' }
+    ) {
+        # A fresh runspace has no current session, whatever other tests connected.
+        $shell = [powershell]::Create()
+        try {
+            $id = $shell.AddScript("Import-Module '$(Join-Path $ModulePath 'HaEdge.psd1')'; try { $Command } catch { `$_.FullyQualifiedErrorId }").Invoke()
+            "$id" | Should -BeLike 'NoHaEdgeSession,*'
+        }
+        finally { $shell.Dispose() }
+    }
+}
+
+Describe 'CARP on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
+    BeforeAll {
+        $script:LabState = '/run/haedge-lab'
+        $Repo = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+        $labOut = Join-Path $Repo 'output/lab'
+        & dotnet build (Join-Path $Repo 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
+        $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
+        # Bring the lab up only if nobody else has; then leave it as found.
+        $script:BroughtUp = -not (Test-Path "$LabState/edge.json")
+        if ($BroughtUp) {
+            & dotnet $LabDll up | Out-Host
+            if ($LASTEXITCODE -ne 0) { throw 'haedge-lab up failed' }
+        }
+
+        # The module runs where an operator's laptop would: in the lab's admin namespace. The probe runs the given
+        # commands in one session and returns their output and errors as JSON.
+        $script:Pwsh = @((Get-Process -Id $PID).Path) + @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+        $script:Probe = Join-Path ([IO.Path]::GetTempPath()) "haedge-carp-lab-$PID.ps1"
+        @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Join-Path $ModulePath 'HaEdge.psd1')'
+foreach (`$line in Get-Content '$LabState/lab.env') { `$name, `$value = `$line -split '=', 2; [Environment]::SetEnvironmentVariable(`$name, `$value) }
+Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
+`$errors = `$null
+`$output = @(& ([scriptblock]::Create(`$args[0])) -ErrorVariable +errors -ErrorAction Continue)
+[pscustomobject]@{ Output = `$output; Errors = @(`$errors | ForEach-Object { `$_.FullyQualifiedErrorId }) } | ConvertTo-Json -Depth 6 -Compress -EnumsAsStrings
+"@ | Set-Content $Probe
+        function Invoke-InAdmin([string] $Command) {
+            $json = & ip netns exec hel-admin @Pwsh -NoProfile -File $Probe $Command 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "$Command in the admin namespace failed: $json" }
+            $json | Out-String | ConvertFrom-Json
+        }
+
+        # Start from the normal state: no maintenance on either firewall, fw1 MASTER of everything.
+        Invoke-InAdmin "'fw1', 'fw2' | ForEach-Object { Set-CarpMaintenance -Disable -Firewall `$_ -Confirm:`$false -NoWait }" | Out-Null
+    }
+
+    AfterAll {
+        if ($Probe) { Remove-Item $Probe -ErrorAction Ignore }
+        if ($BroughtUp) { & dotnet $LabDll down | Out-Null }
+    }
+
+    It 'Get-CarpStatus shows every VIP Healthy, fw1 MASTER and fw2 BACKUP' {
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        do {
+            $result = Invoke-InAdmin 'Get-CarpStatus'
+            $rows = @($result.Output)
+        } while (($rows.Count -ne 6 -or @($rows | Where-Object Verdict -ne 'Healthy').Count) -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 300))
+        $result.Errors | Should -BeNullOrEmpty
+        $rows.Count | Should -Be 6
+        $rows | ForEach-Object { "$($_.Verdict)" } | Sort-Object -Unique | Should -Be 'Healthy'
+        ($rows | Where-Object Firewall -eq fw1).State | Sort-Object -Unique | Should -Be 'Master'
+        ($rows | Where-Object Firewall -eq fw2).State | Sort-Object -Unique | Should -Be 'Backup'
+        ($rows | Where-Object Firewall -eq fw2).AdvSkew | Sort-Object -Unique | Should -Be 100
+        ($rows | Where-Object { $_.Firewall -eq 'fw1' -and $_.Vhid -eq 1 }).Addresses | Should -Be '192.0.2.1/25'
+    }
+
+    It 'Set-CarpMaintenance -Enable hands every VIP to fw2, verified and timed; -Disable brings them back' {
+        $enable = Invoke-InAdmin 'Set-CarpMaintenance -Enable -Firewall fw1 -PassThru -Confirm:$false'
+        $enable.Errors | Should -BeNullOrEmpty
+        $enable.Output.Verified | Should -BeTrue
+        $enable.Output.Maintenance | Should -BeTrue
+        $enable.Output.Elapsed.TotalSeconds | Should -BeLessThan 30
+        ($enable.Output.Status | Where-Object Firewall -eq fw2).State | Sort-Object -Unique | Should -Be 'Master'
+        ($enable.Output.Status | Where-Object Firewall -eq fw1).AdvSkew | Sort-Object -Unique | Should -Be 254
+        Write-Host "enable: VIPs on fw2 after $([math]::Round($enable.Output.Elapsed.TotalSeconds, 2)) s"
+
+        $disable = Invoke-InAdmin 'Set-CarpMaintenance -Disable -Firewall fw1 -PassThru -Confirm:$false'
+        $disable.Errors | Should -BeNullOrEmpty
+        $disable.Output.Verified | Should -BeTrue
+        ($disable.Output.Status | Where-Object Firewall -eq fw1).State | Sort-Object -Unique | Should -Be 'Master'
+        ($disable.Output.Status | Where-Object Firewall -eq fw1).AdvSkew | Sort-Object -Unique | Should -Be 0
+        Write-Host "disable: VIPs back on fw1 after $([math]::Round($disable.Output.Elapsed.TotalSeconds, 2)) s"
+    }
+
+    It 'Set-CarpMaintenance -WhatIf changes nothing' {
+        $result = Invoke-InAdmin 'Set-CarpMaintenance -Enable -Firewall fw1 -WhatIf; Get-CarpStatus -Firewall fw1'
+        ($result.Output | Where-Object Firewall -eq fw1).AdvSkew | Sort-Object -Unique | Should -Be 0
+    }
+
+    It 'Get-PfsyncStatus says the pair is in sync' {
+        $result = Invoke-InAdmin 'Get-PfsyncStatus'
+        $result.Errors | Should -BeNullOrEmpty
+        $result.Output.Firewall | Should -Be 'fw1', 'fw2'
+        $result.Output.SyncDev | Should -Be 'vtnet4', 'vtnet4'
+        $result.Output.SyncPeer | Should -Be '198.51.100.130', '198.51.100.129'
+        $result.Output[0].Reasons | Should -BeNullOrEmpty
+        $result.Output | ForEach-Object { "$($_.Verdict)" } | Should -Be 'InSync', 'InSync'
+    }
+
+    It 'Get-PfGateway shows both gateways on both nodes and the fibre carrying the MASTER default route' {
+        $result = Invoke-InAdmin 'Get-PfGateway'
+        $result.Errors | Should -BeNullOrEmpty
+        @($result.Output).Count | Should -Be 4
+        $default = $result.Output | Where-Object { $_.IsMaster -and $_.DefaultRoute }
+        $default.Firewall | Should -Be 'fw1'
+        $default.Name | Should -Be 'FIBRE_GW'
+        ($result.Output | Where-Object Name -eq STARLINK_GW | Select-Object -First 1).Groups.Tier | Should -Be 2
+    }
+}
