@@ -24,6 +24,9 @@
         'Get-PfGateway'
         'ConvertFrom-PfSenseOutput'
         'Test-HaEdgeConnection'
+        'Get-PfHaSync'
+        'Compare-PfConfig'
+        'Sync-PfConfig'
         'Assert-AntiAffinity'
         'Test-HaEdgeSymmetry'
     )

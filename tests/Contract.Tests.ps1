@@ -9,6 +9,9 @@ BeforeDiscovery {
         @{ Name = 'Get-HaEdgeNode'; Parameters = 'Name', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
         @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
         @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
+        @{ Name = 'Get-PfHaSync'; Parameters = 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfHaSyncStatus'; Impact = $null }
+        @{ Name = 'Compare-PfConfig'; Parameters = 'Section', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'ConfigDifference'; Impact = $null }
+        @{ Name = 'Sync-PfConfig'; Parameters = 'Timeout', 'Force', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfConfigSyncResult'; Impact = 'Medium' }
         @{ Name = 'Assert-AntiAffinity'; Parameters = 'Vm', 'Repair', 'PassThru', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = 'Medium' }
         @{ Name = 'Test-HaEdgeSymmetry'; Parameters = 'Segment', 'Ipv6CarpSegment', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = $null }
         @{ Name = 'Get-CarpStatus'; Parameters = 'Firewall', 'TimeoutSec', 'Session'; Sets = '__AllParameterSets'; Output = 'CarpVipStatus'; Impact = $null }

@@ -1,0 +1,64 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.Session;
+
+namespace HaEdge.Commands
+{
+    /// <summary>
+    /// Runs pfSense's own config sync on the primary (/etc/rc.filter_synchronize over SSH), waits until the secondary
+    /// matches, and reports what changed. Refuses with the reason when the sync would fail or do nothing.
+    /// </summary>
+    [Cmdlet(VerbsData.Sync, "PfConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(PfConfigSyncResult))]
+    public sealed class SyncPfConfigCommand : PfConfigSyncCmdlet
+    {
+        /// <summary>Seconds for the sync and the wait for the secondary to match, together.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int Timeout { get; set; } = 120;
+
+        /// <summary>Sync even when the secondary already matches in every synced section.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            EdgeSession session = CurrentSession;
+            using (XmlRpcPair xmlRpc = OpenXmlRpc(session))
+            {
+                var service = new ConfigSyncService(session, xmlRpc);
+                PfConfigSyncPlan plan = Run((reporter, token) => service.PrepareAsync(reporter, token));
+                string primary = plan.Status.Primary;
+                string secondary = plan.Status.Secondary;
+                string sections = string.Join(", ", plan.Status.Sections);
+                if (plan.Differences.Count == 0 && !Force)
+                {
+                    WriteVerbose($"{secondary} already matches {primary} in {sections}: nothing to sync (-Force syncs anyway).");
+                    WriteObject(plan.NotTriggered());
+                    return;
+                }
+
+                string action = plan.Differences.Count == 0
+                    ? $"Run pfSense's config sync to {secondary} ({sections}), which already matches"
+                    : $"Run pfSense's config sync: overwrite {sections} on {secondary}, removing {plan.Differences.Count} difference(s)";
+                if (!ShouldProcess(primary, action))
+                {
+                    return;
+                }
+
+                PfConfigSyncResult result = Run((reporter, token) => service.SyncAsync(plan, TimeSpan.FromSeconds(Timeout), reporter, token));
+                if (!result.DriftGone)
+                {
+                    string sample = string.Join("; ", result.Remaining.Take(3));
+                    WriteError(Error("PfConfigSyncDriftRemains", ErrorCategory.OperationTimeout,
+                        $"{secondary} still differs from {primary} in {result.DifferencesAfter} place(s) {Timeout} s after the sync was triggered ({sample}). "
+                        + $"Check {secondary}'s system log for why it did not apply the configuration, then run Compare-PfConfig.", secondary));
+                }
+
+                WriteObject(result);
+            }
+        }
+    }
+}
