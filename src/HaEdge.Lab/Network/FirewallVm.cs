@@ -82,7 +82,16 @@ internal sealed class FirewallVm
         Shell.WriteFile(File("iptables.rules"), IptablesRules());
         Shell.WriteFile(File("sshd_config"), SshdConfig());
         Shell.WriteFile(File("login-shell"), LoginShell(), Shell.Executable);
+        Shell.WriteFile(File("passwd"), PasswdWithPlainRootShell());
     }
+
+    /// <summary>
+    /// The host's user list with root's shell as /bin/sh, as on pfSense. sshd runs every command through the user's
+    /// shell, and a host root shell of bash reads ~/.bashrc for ssh commands (seconds, on a machine with pyenv).
+    /// </summary>
+    private static string PasswdWithPlainRootShell() => string.Concat(System.IO.File.ReadAllLines("/etc/passwd")
+        .Select(line => line.StartsWith("root:", StringComparison.Ordinal) ? string.Join(":", line.Split(':').Take(6)) + ":/bin/sh" : line)
+        .Select(line => line + "\n"));
 
     /// <summary>Boot: links up, routes back, then the daemons from the persisted config.</summary>
     /// <param name="labBoot">True only while `up` builds the lab (see <see cref="WriteConfig"/>).</param>
@@ -120,7 +129,12 @@ internal sealed class FirewallVm
                 "keepalived", "--vrrp", "--dont-fork", "--log-console", "--log-detail", "--use-file", File("keepalived.conf"),
                 "--pid", File("keepalived.pid"), "--vrrp_pid", File("keepalived-vrrp.pid"),
             }),
-            (_paths.Log($"{_fw.Name}-sshd"), new[] { "/usr/sbin/sshd", "-D", "-e", "-f", File("sshd_config") }),
+            // sshd sees the firewall's own passwd (root's shell /bin/sh) through a private bind mount.
+            (_paths.Log($"{_fw.Name}-sshd"), new[]
+            {
+                "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                "mount --bind \"$0\" /etc/passwd && exec /usr/sbin/sshd -D -e -f \"$1\"", File("passwd"), File("sshd_config"),
+            }),
             (_paths.Log($"{_fw.Name}-gwmon"), new[] { Path.Combine(_paths.ShimLab, "gwmon"), Dir }),
         };
         if (LabSimulators.XmlRpcAvailable)
