@@ -169,7 +169,8 @@ Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
         function Invoke-InAdmin([string] $Command) {
             $json = & ip netns exec hel-admin @Pwsh -NoProfile -File $Probe $Command 2>&1
             if ($LASTEXITCODE -ne 0) { throw "$Command in the admin namespace failed: $json" }
-            $json | Out-String | ConvertFrom-Json
+            # -WhatIf writes to the host, so the JSON is the last line.
+            @($json)[-1] | ConvertFrom-Json
         }
 
         # Start from the normal state: no maintenance on either firewall, fw1 MASTER of everything.
