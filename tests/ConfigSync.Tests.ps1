@@ -79,3 +79,125 @@ Describe 'Config sync cmdlets without a firewall' -Tag Unit {
         (Get-HaEdgeSession -Current).Ssh.SeenHostKeys.Count | Should -Be 0
     }
 }
+
+Describe 'Config sync end to end in the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
+    BeforeAll {
+        $script:StateDir = '/run/haedge-lab'
+        $script:LanRule = 'filter/rule[tracker=0100000101]/descr'
+        $script:Drifted = 'Drifted on fw2 by ConfigSync.Tests'
+        # Use a running lab as it is (another suite may own it); bring one up, and down afterwards, only if none runs.
+        $script:StartedLab = $false
+        if (-not (Test-Path "$StateDir/edge.json")) {
+            $repo = Split-Path $PSScriptRoot -Parent
+            $labOut = Join-Path $repo 'output/lab-configsync'
+            & dotnet build (Join-Path $repo 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
+            if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
+            $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
+            & dotnet $LabDll up | Out-Host
+            if ($LASTEXITCODE -ne 0) { throw 'haedge-lab up failed' }
+            $script:StartedLab = $true
+        }
+        $edge = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
+        $script:PrimarySync = $edge.firewalls[0].syncAddress
+        $script:SecondarySync = $edge.firewalls[1].syncAddress
+        $script:Pwsh = @((Get-Process -Id $PID).Path) + @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+
+        # Runs $Body in a fresh PowerShell inside the lab's admin namespace (the operator's laptop) with the lab's
+        # secrets in the environment and a session open; returns what it outputs, through JSON.
+        function Invoke-FromAdmin([string] $Body) {
+            $script = Join-Path $TestDrive "admin-$([guid]::NewGuid().ToString('N')).ps1"
+            @"
+`$ErrorActionPreference = 'Stop'
+`$ProgressPreference = 'SilentlyContinue'
+Import-Module '$ModulePath/HaEdge.psd1'
+Get-Content '$StateDir/lab.env' | ForEach-Object { `$name, `$value = `$_ -split '=', 2; if (`$name) { Set-Item "env:`$name" `$value } }
+Connect-HaEdge '$StateDir/edge.json' | Out-Null
+`$result = & { $Body }
+ConvertTo-Json -InputObject @(`$result) -Depth 6 -Compress
+"@ | Set-Content $script
+            $output = & ip netns exec hel-admin @Pwsh -NoProfile -NonInteractive -File $script 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "in the admin namespace: $($output -join "`n")" }
+            ConvertFrom-Json -InputObject ($output | Select-Object -Last 1)
+        }
+
+        # A change to a lab firewall's config.xml, under the lock the lab's XMLRPC server takes, written atomically.
+        function Edit-LabConfig([string] $Firewall, [scriptblock] $Change) {
+            $path = "$StateDir/$Firewall/config.xml"
+            $lock = [IO.FileStream]::new("$path.lock", 'OpenOrCreate', 'ReadWrite', 'None')
+            try {
+                [IO.File]::WriteAllText("$path.configsync", (& $Change ([IO.File]::ReadAllText($path))))
+                [IO.File]::Move("$path.configsync", $path, $true)
+            }
+            finally { $lock.Dispose() }
+        }
+    }
+
+    AfterAll {
+        if ($StartedLab) { & dotnet $LabDll down | Out-Host }
+    }
+
+    It 'Get-PfHaSync reads the pair and finds nothing wrong' {
+        $status = Invoke-FromAdmin 'Get-PfHaSync'
+        $status.SynchronizeToIp | Should -Be $SecondarySync
+        $status.PfsyncPeerIp | Should -Be $SecondarySync
+        $status.Sections | Should -Contain 'filter'
+        $status.ConfigVersion | Should -Be $status.SecondaryConfigVersion
+        $status.Findings | Should -BeNullOrEmpty
+        $status.ReadyToSync | Should -BeTrue
+    }
+
+    It 'Compare-PfConfig shows exactly the drift introduced on the secondary, and -WhatIf leaves it' {
+        Edit-LabConfig fw2 { param($xml) $xml.Replace('<![CDATA[Default allow LAN to any rule]]>', "<![CDATA[$Drifted]]>") }
+
+        # One PowerShell for both steps: starting one in the namespace costs seconds.
+        $seen = Invoke-FromAdmin '[pscustomobject]@{ Before = @(Compare-PfConfig); AfterWhatIf = @(Sync-PfConfig -WhatIf; Compare-PfConfig) }'
+        $differences = @($seen.Before)
+        $differences.Count | Should -Be 1
+        $differences[0].Section | Should -Be 'filter'
+        $differences[0].Path | Should -Be $LanRule
+        $differences[0].PrimaryValue | Should -Be 'Default allow LAN to any rule'
+        $differences[0].SecondaryValue | Should -Be $Drifted
+        @($seen.AfterWhatIf).Path | Should -Be @($LanRule)
+    }
+
+    It 'Sync-PfConfig removes it through rc.filter_synchronize and a second compare is empty' {
+        $seen = Invoke-FromAdmin '[pscustomobject]@{ Sync = Sync-PfConfig -Confirm:$false; Compare = @(Compare-PfConfig); Again = Sync-PfConfig -Confirm:$false }'
+        $result = $seen.Sync
+        $result.Triggered | Should -BeTrue
+        $result.DriftGone | Should -BeTrue
+        ($result.DifferencesBefore, $result.DifferencesAfter) | Should -Be @(1, 0)
+        $result.Resolved.Path | Should -Be $LanRule
+        (Get-Content -Raw "$StateDir/fw2/config.xml") | Should -Not -Match $Drifted
+        @($seen.Compare).Count | Should -Be 0
+        $seen.Again.Triggered | Should -BeFalse
+    }
+
+    It 'refuses when the secondary syncs back (loop guard) and names it in Get-PfHaSync' {
+        Edit-LabConfig fw2 { param($xml) $xml -replace '<synchronizetoip>[^<]*</synchronizetoip>|<synchronizetoip/>', "<synchronizetoip>$PrimarySync</synchronizetoip>" }
+        try {
+            $refusal = Invoke-FromAdmin @'
+try { Sync-PfConfig -Confirm:$false -Force; 'not refused' }
+catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message; Findings = @((Get-PfHaSync).Findings.Code) } }
+'@
+            $refusal.Id | Should -Be 'PfConfigSyncLoopGuard,HaEdge.Commands.SyncPfConfigCommand'
+            $refusal.Category | Should -Be 'InvalidOperation'
+            $refusal.Message | Should -Match 'loop guard'
+            $refusal.Findings | Should -Contain 'SecondaryHasSyncTarget'
+        }
+        finally {
+            Edit-LabConfig fw2 { param($xml) $xml -replace "<synchronizetoip>$([regex]::Escape($PrimarySync))</synchronizetoip>", '<synchronizetoip></synchronizetoip>' }
+        }
+    }
+
+    It 'refuses when the secondary cannot be read, with the reason' {
+        $refusal = Invoke-FromAdmin @'
+$env:HAEDGE_FW2_XMLRPC_PASSWORD = 'not-the-password'
+try { Sync-PfConfig -Confirm:$false -Force; 'not refused' }
+catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message } }
+'@
+        $refusal.Id | Should -Be 'PfConfigSyncPeerUnreachable,HaEdge.Commands.SyncPfConfigCommand'
+        $refusal.Category | Should -Be 'AuthenticationError'
+        $refusal.Message | Should -Match 'fw2 could not be read over XML-RPC'
+        $refusal.Message | Should -Not -Match 'not-the-password'
+    }
+}

@@ -111,7 +111,7 @@ namespace HaEdge.Core.PfSense.Sync
 
                 reporter.Progress(Activity, $"Comparing {string.Join(", ", status.Sections)}", -1);
                 IReadOnlyList<ConfigDifference> differences = await CompareAsync(status.Sections, cancellationToken).ConfigureAwait(false);
-                reporter.Verbose($"{Secondary.Name} differs from {Primary.Name} in {Count(differences.Count)} across {string.Join(", ", status.Sections)}.");
+                reporter.Verbose($"{Secondary.Name} has {Count(differences.Count)} from {Primary.Name} in {string.Join(", ", status.Sections)}.");
                 return new PfConfigSyncPlan(status, differences);
             }
             finally
