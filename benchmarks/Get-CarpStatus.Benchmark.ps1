@@ -1,0 +1,85 @@
+<#
+.SYNOPSIS
+    Prints cold and warm Get-CarpStatus medians for the lab's pair beside two sequential OpenSSH runs of the same commands.
+.DESCRIPTION
+    Runs in the rehearsal lab's admin namespace (it re-launches itself there), as an operator's laptop would.
+    - cold: the first Get-CarpStatus of a new session (SSH connect, key exchange and login to both firewalls, in parallel);
+    - warm: later Get-CarpStatus calls on the same session (one exec per firewall on the pooled connections, in parallel);
+    - ssh:  `ssh fw1 <commands>; ssh fw2 <commands>` with OpenSSH, the same batched command text, one after the other.
+    Goals (issue 3): warm median < 50 ms, cold < 400 ms, both faster than the two ssh runs.
+    Run: dotnet pwsh ./build.ps1 Benchmark (lab up, as root), or this script with -ModulePath output/HaEdge.
+#>
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../output/HaEdge'),
+    [int] $Runs = 10,
+    [string] $StateDir = '/run/haedge-lab',
+    [string] $Namespace = 'hel-admin',
+    # Set when the script has re-launched itself inside the admin namespace.
+    [switch] $InNamespace
+)
+$ErrorActionPreference = 'Stop'
+$manifest = (Resolve-Path (Join-Path $ModulePath 'HaEdge.psd1')).Path
+if (-not (Test-Path "$StateDir/edge.json")) {
+    Write-Warning "The rehearsal lab is not up ($StateDir/edge.json missing): Get-CarpStatus benchmark skipped."
+    return
+}
+
+if (-not $InNamespace) {
+    $pwsh = @((Get-Process -Id $PID).Path) + @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+    & ip netns exec $Namespace @pwsh -NoProfile -NonInteractive -File $PSCommandPath -ModulePath $ModulePath -Runs $Runs -StateDir $StateDir -InNamespace
+    return
+}
+
+Import-Module $manifest
+foreach ($line in Get-Content "$StateDir/lab.env") { $name, $value = $line -split '=', 2; [Environment]::SetEnvironmentVariable($name, $value) }
+
+function Measure-Ms([scriptblock] $Action) {
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    & $Action | Out-Null
+    $clock.Elapsed.TotalMilliseconds
+}
+
+function Get-Median([double[]] $Samples) {
+    $sorted = $Samples | Sort-Object
+    $sorted[[int][math]::Floor($sorted.Count / 2)]
+}
+
+# JIT and SSH.NET loading are the module's first-use costs, not a session's: pay them once outside the figures.
+$session = Connect-HaEdge -Path "$StateDir/edge.json"
+Get-CarpStatus -Session $session | Out-Null
+Disconnect-HaEdge -Session $session -Confirm:$false
+
+$cold = [Collections.Generic.List[double]]::new()
+$warm = [Collections.Generic.List[double]]::new()
+foreach ($run in 1..$Runs) {
+    $session = Connect-HaEdge -Path "$StateDir/edge.json"
+    $cold.Add((Measure-Ms { Get-CarpStatus -Session $session -ErrorAction Stop }))
+    foreach ($call in 1..3) { $warm.Add((Measure-Ms { Get-CarpStatus -Session $session -ErrorAction Stop })) }
+    Disconnect-HaEdge -Session $session -Confirm:$false
+}
+
+# The very command text the module sends, from the same code.
+$command = [HaEdge.Core.PfSense.Services.CommandBatch]::Join([string[]] @('ifconfig', 'sysctl net.inet.carp'))
+$definition = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
+$sshArgs = foreach ($firewall in $definition.firewalls) {
+    , @('-i', (Join-Path $StateDir $firewall.ssh.keyFile), '-o', "UserKnownHostsFile=$StateDir/keys/known_hosts", '-o', 'StrictHostKeyChecking=yes',
+        '-o', 'BatchMode=yes', '-p', "$($firewall.ssh.port)", "$($firewall.ssh.user)@$($firewall.ssh.host)", $command)
+}
+$ssh = foreach ($run in 1..$Runs) {
+    Measure-Ms {
+        foreach ($arguments in $sshArgs) {
+            & ssh @arguments | Out-Null
+            if ($LASTEXITCODE -ne 0) { throw "ssh $($arguments[-2]) failed with exit code $LASTEXITCODE" }
+        }
+    }
+}
+
+$figures = [ordered]@{
+    'Get-CarpStatus cold (new session, both firewalls)' = Get-Median $cold
+    'Get-CarpStatus warm (pooled, both firewalls)'      = Get-Median $warm
+    'OpenSSH ssh fw1; ssh fw2 (same commands)'          = Get-Median $ssh
+}
+"Get-CarpStatus on the lab pair, medians of $Runs runs ($($warm.Count) warm calls), PowerShell $($PSVersionTable.PSVersion):"
+foreach ($entry in $figures.GetEnumerator()) { '  {0,-52} {1,9:N1} ms' -f $entry.Key, $entry.Value }
+'  goals: warm < 50 ms, cold < 400 ms, both below the two ssh runs -> warm {0}, cold {1}, faster than ssh {2}' -f `
+    ($figures[1] -lt 50), ($figures[0] -lt 400), ($figures[0] -lt $figures[2] -and $figures[1] -lt $figures[2])
