@@ -17,8 +17,10 @@ public sealed class LabNetwork : ILabVmControl
     {
         _paths = paths;
         _launcher = launcher;
+        // firewall=1 on every NIC, as Proxmox creates them: the VM firewall options (macfilter) then decide,
+        // which is what the mac-filter fault changes.
         Vms = LabLayout.Firewalls.Select(fw => new LabVm(fw.VmId, fw.Name, fw.Node,
-            LabLayout.Segments.Select(s => new LabNic(s.Net, s.Bridge, fw.Mac(s.Net).ToUpperInvariant(), s.Vlan, false)).ToList())).ToList();
+            LabLayout.Segments.Select(s => new LabNic(s.Net, s.Bridge, fw.Mac(s.Net).ToUpperInvariant(), s.Vlan, Firewall: true)).ToList())).ToList();
     }
 
     /// <summary>The running lab in <paramref name="stateDir"/> (default /run/haedge-lab); throws when it is not up.</summary>
