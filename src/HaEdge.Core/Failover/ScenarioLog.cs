@@ -101,7 +101,7 @@ namespace HaEdge.Core.Failover
 
         /// <summary>The VIP owner at each poll, for the report's band.</summary>
         public IReadOnlyList<OwnershipSample> Ownership() =>
-            observations.Select(o => new OwnershipSample { At = o.At, Owner = o.Carp.OwnerLabel }).ToList();
+            observations.Select(o => new OwnershipSample { At = o.At, Owner = o.Carp.OwnerLabel, Gateway = o.RouteFirewall == null ? null : o.Gateway ?? "(none)" }).ToList();
 
         /// <summary>The first poll in [from, to) where <paramref name="holds"/> was true.</summary>
         public TimeSpan? FirstWhere(TimeSpan from, TimeSpan to, Func<Observation, bool> holds) =>

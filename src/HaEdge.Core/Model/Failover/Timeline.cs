@@ -41,7 +41,7 @@ namespace HaEdge.Core.Model.Failover
         public bool Ok => Outcome == ProbeOutcome.Reply;
     }
 
-    /// <summary>Who owned the VIPs at one poll: a firewall name, or <c>split</c>, <c>none</c>.</summary>
+    /// <summary>Who owned the VIPs at one poll (a firewall name, or <c>split</c>, <c>none</c>) and, when watched, the forwarding node's default gateway.</summary>
     public sealed record OwnershipSample
     {
         public const string Split = "split";
@@ -50,6 +50,9 @@ namespace HaEdge.Core.Model.Failover
         public TimeSpan At { get; init; }
 
         public string Owner { get; init; } = None;
+
+        /// <summary>The default gateway read at this poll; null when the route was not watched.</summary>
+        public string? Gateway { get; init; }
     }
 
     /// <summary>One run of consecutive lost probes.</summary>
