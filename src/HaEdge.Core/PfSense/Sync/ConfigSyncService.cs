@@ -74,7 +74,7 @@ namespace HaEdge.Core.PfSense.Sync
             {
                 new Finding(FindingSeverity.Error, PfHaSyncStatus.SecondaryUnreachable, Secondary.Name,
                     $"{Secondary.Name} could not be read over XML-RPC, so no configuration can be synchronised to it: {secondary.Failure.Message}",
-                    $"Check that {Secondary.Name}'s web GUI answers at {Secondary.XmlRpc?.Url} and that the XML-RPC user and password are right (Test-HaEdgeConnection checks SSH)."),
+                    $"Check that {Secondary.Name}'s web GUI answers{(Secondary.XmlRpc == null ? "" : " at " + Secondary.XmlRpc.Url)} from here and that its XML-RPC user and password (xmlrpc.user and passwordVariable, or -XmlRpcCredential) are right."),
             };
             findings.AddRange(HaSyncCheck.Evaluate(primary.Settings!, HaSyncSettings.FromTree(null), primary.Firmware, null, peers)
                 .Where(f => f.Target == Primary.Name));
