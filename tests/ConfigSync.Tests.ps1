@@ -80,6 +80,31 @@ Describe 'Config sync cmdlets without a firewall' -Tag Unit {
     }
 }
 
+Describe 'Config sync format views' -Tag Unit {
+    BeforeAll {
+        $settings = [HaEdge.Core.Model.Sync.HaSyncSettings]::new($true, 'opt1', '10.0.0.2', $null, '10.0.0.2', 'hasync', $true, [string[]]@('synchronizerules'))
+        $firmware = [HaEdge.Core.Model.Sync.PfFirmwareInfo]::new('2.7.2-RELEASE', $null, $null, 'pfSense', '23.3')
+        $finding = [HaEdge.Core.Model.Sync.Finding]::new('Error', 'SecondaryUnreachable', 'fw2', 'fw2 could not be read over XML-RPC.', 'Check it.')
+        $script:Status = [HaEdge.Core.PfSense.Sync.PfHaSyncStatus]::new('fw1', 'fw2', $settings, $firmware, $null, $null, [HaEdge.Core.Model.Sync.Finding[]]@($finding))
+    }
+
+    It 'show the settings, both config versions and each finding of a PfHaSyncStatus' {
+        $text = $Status | Out-String -Width 200
+        $text | Should -Match 'Sections\s+: filter, schedules'
+        $text | Should -Match 'ConfigVersion\s+: 23\.3 / \? \(2\.7\.2-RELEASE\)'
+        $text | Should -Match 'Error SecondaryUnreachable \[fw2\]'
+        $Status.ReadyToSync | Should -BeFalse
+    }
+
+    It 'show a difference with (absent) for a missing side, and a sync result as one row' {
+        # [NullString]: PowerShell passes $null to a string parameter as "".
+        $difference = [HaEdge.Core.Model.Sync.ConfigDifference]::new('filter', 'filter/rule[tracker=1]', '{descr: x}', [NullString]::Value)
+        ($difference | Out-String -Width 200) | Should -Match 'filter/rule\[tracker=1\]\s+\{descr: x\}\s+\(absent\)'
+        $plan = [HaEdge.Core.PfSense.Sync.PfConfigSyncPlan]::new($Status, [HaEdge.Core.Model.Sync.ConfigDifference[]]@($difference))
+        ($plan.NotTriggered() | Out-String -Width 200) | Should -Match 'fw1\s+fw2\s+False\s+0\.0\s+1\s+1\s+False'
+    }
+}
+
 Describe 'Config sync end to end in the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
     BeforeAll {
         $script:StateDir = '/run/haedge-lab'
