@@ -10,8 +10,9 @@ apt-get update
 # iproute2: ip/bridge; keepalived: VRRP (CARP stand-in); conntrackd/conntrack: state sync and the state table;
 # openssh-server/-client: the firewalls' sshd and the tests' ssh; iptables/nftables: NAT, INVALID drop, MAC filter;
 # socat/ncat: internet services; iputils-ping: gateway monitor and probes; ucarp: the alternative CARP daemon;
-# procps: sysctl/pgrep; util-linux: setsid/flock; mawk: the shims' awk; chromium: the headless screenshot test of
-# the failover HTML report, with fonts-dejavu-core so its text renders (without recommends no font comes along).
+# procps: sysctl/pgrep; util-linux: setsid/flock; mawk: the gateway monitor's awk; curl: `ha-manager status` on the
+# PVE nodes; chromium: the headless screenshot test of the failover HTML report, with fonts-dejavu-core so its
+# text renders (without recommends no font comes along).
 apt-get install -y --no-install-recommends \
     iproute2 keepalived conntrackd conntrack openssh-server openssh-client iptables nftables socat ncat \
-    iputils-ping ucarp procps util-linux mawk chromium fonts-dejavu-core
+    iputils-ping ucarp procps util-linux mawk curl chromium fonts-dejavu-core

@@ -94,12 +94,7 @@ internal static class EdgeDefinitionWriter
                 ["intervalMs"] = 200,
             },
         };
-        Shell.WriteFile(paths.EdgeDefinition, definition.ToJsonString(new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            // "SHA256:ab+c/..." stays readable: the file is for people too.
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }) + "\n");
+        Shell.WriteFile(paths.EdgeDefinition, definition.ToJsonString(Readable) + "\n");
 
         var env = new List<string>();
         if (pve is { } secret)
@@ -112,6 +107,44 @@ internal static class EdgeDefinitionWriter
         }
         Shell.WriteFile(paths.EnvFile, string.Concat(env.Select(l => l + "\n")), Shell.Private);
     }
+
+    /// <summary>
+    /// The PVE nodes' SSH (ha-manager node maintenance has no REST endpoint), as the optional proxmox.ssh key of the
+    /// definition. Written beside edge.json, not into it, until the module's definition reader accepts the key.
+    /// </summary>
+    public static void WritePveSsh(LabPaths paths)
+    {
+        var nodes = new JsonObject();
+        foreach (LabNode node in LabLayout.Nodes)
+        {
+            nodes[node.Name] = new JsonObject
+            {
+                ["host"] = node.ManagementAddress,
+                ["hostKeySha256"] = HostKeyFingerprint(paths.NodeHostKey(node) + ".pub"),
+            };
+        }
+        var file = new JsonObject
+        {
+            ["proxmox"] = new JsonObject
+            {
+                ["ssh"] = new JsonObject
+                {
+                    ["port"] = 22,
+                    ["user"] = "root",
+                    ["keyFile"] = Path.GetRelativePath(paths.StateDir, paths.ClientKey),
+                    ["nodes"] = nodes,
+                },
+            },
+        };
+        Shell.WriteFile(paths.PveSshFile, file.ToJsonString(Readable) + "\n");
+    }
+
+    private static readonly JsonSerializerOptions Readable = new()
+    {
+        WriteIndented = true,
+        // "SHA256:ab+c/..." stays readable: the file is for people too.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>"SHA256:" + unpadded base64 of the SHA-256 of the key blob, exactly as `ssh-keygen -lf` prints it.</summary>
     public static string HostKeyFingerprint(string publicKeyFile)

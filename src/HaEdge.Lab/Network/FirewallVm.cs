@@ -61,11 +61,7 @@ internal sealed class FirewallVm
             "net.ipv4.conf.default.rp_filter=0",
         });
         Shell.CheckInNamespace(ns, "sh", "-c", $"sysctl -q -w {sysctls} && iptables-restore {Shell.Quote(File("iptables.rules"))}");
-        Directory.CreateDirectory(Path.GetDirectoryName(_paths.HostKey(_fw))!);
-        if (!System.IO.File.Exists(_paths.HostKey(_fw)))
-        {
-            Shell.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", $"root@{_fw.Name}.lab", "-f", _paths.HostKey(_fw));
-        }
+        LabSshd.EnsureHostKey(_paths.HostKey(_fw), $"root@{_fw.Name}.lab");
     }
 
     /// <summary>Writes every config file of the firewall from the layout and its persisted settings.</summary>
@@ -80,18 +76,12 @@ internal sealed class FirewallVm
         Shell.WriteFile(File("keepalived.conf"), KeepalivedConfig(labBoot));
         Shell.WriteFile(File("conntrackd.conf"), ConntrackdConfig());
         Shell.WriteFile(File("iptables.rules"), IptablesRules());
-        Shell.WriteFile(File("sshd_config"), SshdConfig());
-        Shell.WriteFile(File("login-shell"), LoginShell(), Shell.Executable);
-        Shell.WriteFile(File("passwd"), PasswdWithPlainRootShell());
+        // pfSense's admin shell runs `ssh host cmd` with /bin/sh -c; the shims find this firewall through HAEDGE_LAB_FWDIR.
+        Shell.WriteFile(File("sshd_config"), LabSshd.Config(_fw.Name, $"{_fw.Address(LabLayout.Lan)}:22", _paths.HostKey(_fw),
+            File("sshd.pid"), _paths.AuthorizedKeys, _paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir) }, File("shrc")));
+        Shell.WriteFile(File("shrc"), LabSshd.InteractiveRc(_paths.ShimPfSense));
+        Shell.WriteFile(File("passwd"), LabSshd.PasswdWithPlainRootShell());
     }
-
-    /// <summary>
-    /// The host's user list with root's shell as /bin/sh, as on pfSense. sshd runs every command through the user's
-    /// shell, and a host root shell of bash reads ~/.bashrc for ssh commands (seconds, on a machine with pyenv).
-    /// </summary>
-    private static string PasswdWithPlainRootShell() => string.Concat(System.IO.File.ReadAllLines("/etc/passwd")
-        .Select(line => line.StartsWith("root:", StringComparison.Ordinal) ? string.Join(":", line.Split(':').Take(6)) + ":/bin/sh" : line)
-        .Select(line => line + "\n"));
 
     /// <summary>Boot: links up, routes back, then the daemons from the persisted config.</summary>
     /// <param name="labBoot">True only while `up` builds the lab (see <see cref="WriteConfig"/>).</param>
@@ -130,11 +120,7 @@ internal sealed class FirewallVm
                 "--pid", File("keepalived.pid"), "--vrrp_pid", File("keepalived-vrrp.pid"),
             }),
             // sshd sees the firewall's own passwd (root's shell /bin/sh) through a private bind mount.
-            (_paths.Log($"{_fw.Name}-sshd"), new[]
-            {
-                "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
-                "mount --bind \"$0\" /etc/passwd && exec /usr/sbin/sshd -D -e -f \"$1\"", File("passwd"), File("sshd_config"),
-            }),
+            (_paths.Log($"{_fw.Name}-sshd"), LabSshd.Command(File("passwd"), File("sshd_config"))),
             (_paths.Log($"{_fw.Name}-gwmon"), new[] { Path.Combine(_paths.ShimLab, "gwmon"), Dir }),
         };
         if (LabSimulators.XmlRpcAvailable)
@@ -340,38 +326,4 @@ internal sealed class FirewallVm
 
             """;
     }
-
-    private string SshdConfig() => $"""
-        # {_fw.Name}: pfSense's sshd stand-in. Key auth only; every session runs through login-shell, which puts the
-        # pfSense command shims first on PATH.
-        ListenAddress {_fw.Address(LabLayout.Lan)}:22
-        HostKey {_paths.HostKey(_fw)}
-        PidFile {File("sshd.pid")}
-        AuthorizedKeysFile {_paths.AuthorizedKeys}
-        PermitRootLogin prohibit-password
-        PubkeyAuthentication yes
-        PasswordAuthentication no
-        KbdInteractiveAuthentication no
-        UsePAM no
-        StrictModes no
-        PrintMotd no
-        PrintLastLog no
-        UseDNS no
-        LogLevel ERROR
-        ForceCommand {File("login-shell")}
-
-        """;
-
-    private string LoginShell() => $"""
-        #!/bin/bash
-        # {_fw.Name}: what pfSense's /etc/rc.initial does for `ssh host cmd`: run it with /bin/sh -c, here with the
-        # pfSense command shims first on PATH.
-        export PATH={_paths.ShimBin}:/usr/sbin:/usr/bin:/sbin:/bin
-        export HAEDGE_LAB_FWDIR={Dir}
-        if [ -n "$SSH_ORIGINAL_COMMAND" ]; then
-            exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
-        fi
-        exec /bin/sh -i
-
-        """;
 }

@@ -55,6 +55,7 @@ internal static class LabCommands
     public static void Up(LabPaths paths)
     {
         Preflight();
+        using IDisposable exclusive = LockLab(paths);
         if (IsUp(paths))
         {
             Console.WriteLine("lab already up");
@@ -64,7 +65,7 @@ internal static class LabCommands
         var clock = Stopwatch.StartNew();
         if (Shell.Namespaces().Any(n => n.StartsWith(LabLayout.Prefix, StringComparison.Ordinal)) || Directory.Exists(paths.StateDir))
         {
-            Down(paths, quiet: true); // a crashed or half-finished lab: start clean
+            TearDown(paths, quiet: true); // a crashed or half-finished lab: start clean
         }
         try
         {
@@ -73,7 +74,7 @@ internal static class LabCommands
         catch
         {
             Console.Error.WriteLine("haedge-lab: up failed; taking down what was built");
-            Down(paths, quiet: true);
+            TearDown(paths, quiet: true);
             throw;
         }
         Console.WriteLine($"lab up in {clock.Elapsed.TotalSeconds:0.0} s");
@@ -93,6 +94,7 @@ internal static class LabCommands
 
         LabTopology.Build(paths);
         LabSimulators.StartPve(paths, launcher); // first: a .NET server takes longest to start
+        LabSimulators.StartPveSsh(paths);
         var lab = LabNetwork.Create(paths, launcher);
         foreach (LabFirewall fw in LabLayout.Firewalls)
         {
@@ -105,9 +107,11 @@ internal static class LabCommands
             lab.Vm(fw).Start(labBoot: true);
         }
         WaitReady(paths);
-        Shell.WriteFile(paths.KnownHosts, string.Concat(LabLayout.Firewalls.Select(fw =>
-            $"{fw.Address(LabLayout.Lan)} {string.Join(' ', File.ReadAllText(paths.HostKey(fw) + ".pub").Split(' ').Take(2))}\n")));
+        Shell.WriteFile(paths.KnownHosts, string.Concat(LabLayout.Firewalls.Select(fw => (fw.Address(LabLayout.Lan), paths.HostKey(fw)))
+            .Concat(LabLayout.Nodes.Select(n => (n.ManagementAddress, paths.NodeHostKey(n))))
+            .Select(host => $"{host.Item1} {string.Join(' ', File.ReadAllText(host.Item2 + ".pub").Split(' ').Take(2))}\n")));
         EdgeDefinitionWriter.Write(paths, LabSimulators.PveCredentials(paths), LabSimulators.XmlRpcCredentials(paths));
+        EdgeDefinitionWriter.WritePveSsh(paths);
     }
 
     /// <summary>Ready = fw1 holds every VIP and fw2 none, sshd and the PVE simulator answer from the admin
@@ -117,6 +121,7 @@ internal static class LabCommands
         string waitingFor = "VRRP election";
         var probes = LabLayout.Firewalls.Select(fw => $"exec 3<>/dev/tcp/{fw.Address(LabLayout.Lan)}/22 && exec 3>&-")
             .Concat(LabLayout.Nodes.Select(n => $"exec 3<>/dev/tcp/{n.ManagementAddress}/{LabSimulators.PvePort} && exec 3>&-"))
+            .Concat(LabLayout.Nodes.Select(n => $"exec 3<>/dev/tcp/{n.ManagementAddress}/22 && exec 3>&-"))
             .Concat(LabSimulators.XmlRpcAvailable
                 ? LabLayout.Firewalls.Select(fw => $"exec 3<>/dev/tcp/{fw.Address(LabLayout.Lan)}/{LabSimulators.XmlRpcPort} && exec 3>&-")
                 : Enumerable.Empty<string>())
@@ -174,9 +179,38 @@ internal static class LabCommands
     /// Removes everything with the lab prefix, whatever state it is in: processes in the lab namespaces (and any
     /// left running from the state dir), the namespaces with all their links, host links, the state dir.
     /// </summary>
-    public static void Down(LabPaths paths, bool quiet = false)
+    public static void Down(LabPaths paths)
     {
         Preflight();
+        using IDisposable exclusive = LockLab(paths);
+        TearDown(paths, quiet: false);
+    }
+
+    /// <summary>
+    /// One `up` or `down` at a time on this machine: an flock on a file beside the state dir (down deletes the dir).
+    /// The holder names itself in a second file, as the locked one cannot be read while held (.NET locks on open).
+    /// </summary>
+    private static IDisposable LockLab(LabPaths paths)
+    {
+        string lockFile = paths.StateDir + ".lock", ownerFile = paths.StateDir + ".lock.owner";
+        FileStream held;
+        try
+        {
+            // FileShare.None is an flock(LOCK_EX | LOCK_NB) on Linux; the kernel drops it when the holder exits.
+            held = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            string owner = File.Exists(ownerFile) ? File.ReadAllText(ownerFile).Trim() : "";
+            throw new LabException($"the lab is in use by another process{(owner.Length > 0 ? $" ({owner})" : "")}: " +
+                "it is being brought up or taken down; wait until it has finished");
+        }
+        File.WriteAllText(ownerFile, $"pid {Environment.ProcessId}: haedge-lab {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}\n");
+        return held;
+    }
+
+    private static void TearDown(LabPaths paths, bool quiet)
+    {
         List<string> namespaces = Shell.Namespaces().Where(n => n.StartsWith(LabLayout.Prefix, StringComparison.Ordinal)).ToList();
         foreach (string ns in namespaces)
         {

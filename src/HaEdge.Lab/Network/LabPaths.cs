@@ -12,7 +12,10 @@ internal sealed class LabPaths
     public string LabFile => Path.Combine(StateDir, "lab.json");
     public string EdgeDefinition => Path.Combine(StateDir, "edge.json");
     public string EnvFile => Path.Combine(StateDir, "lab.env");
-    public string ShimBin => Path.Combine(StateDir, "shims", "bin");
+    /// <summary>The pfSense command shims (not "bin": that name is ignored by git).</summary>
+    public string ShimPfSense => Path.Combine(StateDir, "shims", "pfsense");
+    /// <summary>The PVE node command shims (ha-manager).</summary>
+    public string ShimPve => Path.Combine(StateDir, "shims", "pve");
     public string ShimLab => Path.Combine(StateDir, "shims", "lab");
     public string Keys => Path.Combine(StateDir, "keys");
     public string ClientKey => Path.Combine(Keys, "id_ed25519");
@@ -27,5 +30,11 @@ internal sealed class LabPaths
     public string PersistDir(LabFirewall firewall) => Path.Combine(FirewallDir(firewall), "persist");
     public string MaintenanceFlag(LabFirewall firewall) => Path.Combine(PersistDir(firewall), "maintenance");
     public string HostKey(LabFirewall firewall) => Path.Combine(FirewallDir(firewall), "ssh", "ssh_host_ed25519_key");
+
+    /// <summary>A PVE node's own files: its sshd's config, passwd and host key.</summary>
+    public string NodeFile(LabNode node, string name) => Path.Combine(StateDir, node.Name, name);
+    public string NodeHostKey(LabNode node) => Path.Combine(StateDir, node.Name, "ssh", "ssh_host_ed25519_key");
+    /// <summary>The PVE nodes' SSH for the edge definition, kept apart until the module's reader knows the key.</summary>
+    public string PveSshFile => Path.Combine(StateDir, "pve-ssh.json");
     public string Log(string name) => Path.Combine(Logs, name + ".log");
 }

@@ -26,6 +26,33 @@ internal static class LabSimulators
         }
     }
 
+    /// <summary>
+    /// Each PVE node's sshd, for what PVE only offers on the command line (ha-manager crm-command node-maintenance):
+    /// its own host key, the lab client key, and the ha-manager shim first on PATH.
+    /// </summary>
+    public static void StartPveSsh(LabPaths paths)
+    {
+        Directory.CreateDirectory("/run/sshd"); // sshd's privilege separation directory
+        foreach (LabNode node in LabLayout.Nodes)
+        {
+            LabSshd.EnsureHostKey(paths.NodeHostKey(node), $"root@{node.Name}.lab");
+            var environment = new[]
+            {
+                ("HAEDGE_LAB_STATE", paths.StateDir),
+                ("HAEDGE_LAB_NODE", node.Name),
+                ("HAEDGE_LAB_PVE", $"https://{node.ManagementAddress}:{PvePort}"),
+                ("HAEDGE_LAB_PVE_TOKEN_ID", Pve.PveTokens.EdgeTokenId),
+            };
+            Shell.WriteFile(paths.NodeFile(node, "sshd_config"), LabSshd.Config(node.Name, $"{node.ManagementAddress}:22",
+                paths.NodeHostKey(node), paths.NodeFile(node, "sshd.pid"), paths.AuthorizedKeys, paths.ShimPve, environment,
+                paths.NodeFile(node, "shrc")));
+            Shell.WriteFile(paths.NodeFile(node, "shrc"), LabSshd.InteractiveRc(paths.ShimPve));
+            Shell.WriteFile(paths.NodeFile(node, "passwd"), LabSshd.PasswdWithPlainRootShell());
+            Shell.StartDaemon(node.Namespace, paths.Log($"{node.Name}-sshd"),
+                LabSshd.Command(paths.NodeFile(node, "passwd"), paths.NodeFile(node, "sshd_config")));
+        }
+    }
+
     /// <summary>The token and certificate files serve-pve creates at start.</summary>
     public static bool PveFilesReady(LabPaths paths) =>
         File.Exists(Path.Combine(paths.PveDir, "tokens.json")) && File.Exists(Path.Combine(paths.PveDir, "fingerprint"));

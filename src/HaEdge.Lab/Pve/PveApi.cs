@@ -419,10 +419,12 @@ internal sealed class PveApi
         foreach (string node in s.Nodes.Keys)
         {
             bool active = s.HaResources.Any(h => s.Vms.TryGetValue(VmIdOf(h.Sid), out VmRecord? vm) && vm.Node == node);
+            // PVE's Status.pm shows an LRM whose mode is not active by its mode, whatever its state.
+            string mode = _files.InHaMaintenance(node) ? "maintenance mode" : active ? "active" : "idle";
             list.Add(new JsonObject
             {
                 ["id"] = $"lrm:{node}", ["type"] = "lrm", ["node"] = node,
-                ["status"] = $"{node} ({(active ? "active" : "idle")}, {Stamp(now)})", ["timestamp"] = now,
+                ["status"] = $"{node} ({mode}, {Stamp(now)})", ["timestamp"] = now,
             });
         }
         foreach (HaResourceRecord h in s.HaResources)

@@ -19,6 +19,9 @@ namespace HaEdge.Lab.Pve;
 /// VLAN fault would edit bridge_vids or bridge_vlan_aware of vmbr1 on one node).</item>
 /// <item><c>&lt;state-dir&gt;/pve/inject.json</c>: <c>{"failNext":{"path":"/nodes/pve1/qemu/101/status/stop","status":500}}</c>
 /// (or an array of such objects; optional "method" and "message"): the next call whose path ends with it fails once.</item>
+/// <item><c>&lt;state-dir&gt;/pve/ha-maintenance/&lt;node&gt;</c>: exists while the node is in HA maintenance, written by the
+/// nodes' <c>ha-manager crm-command node-maintenance enable|disable</c> shim (shims/pve/ha-manager), the CLI-only
+/// command PVE has no REST endpoint for.</item>
 /// </list>
 /// Every read goes to the file, so a change there shows in the next response.
 /// </summary>
@@ -39,6 +42,9 @@ internal sealed class PveFiles
     public string NetworkPath(string node) => Path.Combine(_dir, $"network-{node}.json");
 
     public string InjectPath => Path.Combine(_dir, "inject.json");
+
+    /// <summary>The node's LRM is in maintenance mode (ha-manager crm-command node-maintenance enable).</summary>
+    public bool InHaMaintenance(string node) => File.Exists(Path.Combine(_dir, "ha-maintenance", node));
 
     /// <summary>Writes the healthy defaults for files that do not exist yet.</summary>
     public void EnsureDefaults(IEnumerable<LabVm> vms, string localNode, string localIp)
