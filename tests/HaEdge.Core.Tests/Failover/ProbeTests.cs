@@ -152,7 +152,7 @@ public class ProbeTests
 
         Assert.StartsWith("no echo for 0.4 s", recording.BreakReason);
         var lastGood = recording.Samples.Last(s => s.Ok).SentAt;
-        Assert.InRange((recording.BrokeAt!.Value - lastGood).TotalMilliseconds, 400, 700);
+        Assert.InRange((recording.BrokeAt!.Value - lastGood).TotalMilliseconds, 400, 1500);
         Assert.Contains(recording.Samples, s => s.Outcome == ProbeOutcome.Broken);
     }
 
