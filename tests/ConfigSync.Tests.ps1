@@ -80,6 +80,14 @@ Describe 'Config sync cmdlets without a firewall' -Tag Unit {
     }
 }
 
+Describe 'Compare-PfConfig -Section completion' -Tag Unit {
+    It 'offers the sections the HA sync boxes send' {
+        $line = 'Compare-PfConfig -Section sys'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Be @('system/authserver', 'system/group', 'system/user')
+    }
+}
+
 Describe 'Config sync format views' -Tag Unit {
     BeforeAll {
         $settings = [HaEdge.Core.Model.Sync.HaSyncSettings]::new($true, 'opt1', '10.0.0.2', $null, '10.0.0.2', 'hasync', $true, [string[]]@('synchronizerules'))

@@ -20,6 +20,7 @@ namespace HaEdge.Commands
         /// </summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Sections")]
+        [ArgumentCompleter(typeof(SyncSectionCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Section { get; set; }
 
