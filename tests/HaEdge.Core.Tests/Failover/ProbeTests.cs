@@ -10,11 +10,12 @@ namespace HaEdge.Core.Tests.Failover;
 /// <summary>The real probes, in real time, against loopback only.</summary>
 public class ProbeTests
 {
-    private static ProbeOptions Fast() => new()
+    /// <summary>Short timings; the session timeout stays long unless a test is about it, so a loaded machine cannot fake a silent path.</summary>
+    private static ProbeOptions Fast(int sessionTimeoutMs = 5000) => new()
     {
         Interval = TimeSpan.FromMilliseconds(20),
         ReplyTimeout = TimeSpan.FromSeconds(1),
-        SessionTimeout = TimeSpan.FromMilliseconds(400),
+        SessionTimeout = TimeSpan.FromMilliseconds(sessionTimeoutMs),
         ConnectTimeout = TimeSpan.FromSeconds(2),
     };
 
@@ -146,7 +147,7 @@ public class ProbeTests
     public async Task A_silent_path_breaks_the_session_after_the_session_timeout()
     {
         using var server = new EchoServer();
-        var probe = new TcpSessionProbe("127.0.0.1", server.Port, Fast());
+        var probe = new TcpSessionProbe("127.0.0.1", server.Port, Fast(sessionTimeoutMs: 400));
 
         var recording = await RunFor(probe, TimeSpan.FromMilliseconds(1200), () => server.Silent = true);
 
