@@ -42,13 +42,15 @@ namespace HaEdge.Core.Definition
 
     public sealed class ProxmoxDefinition
     {
-        public ProxmoxDefinition(IReadOnlyList<Uri> endpoints, string tokenId, string? tokenSecretVariable, IReadOnlyList<string> certificatePins, TimeSpan timeout)
+        public ProxmoxDefinition(IReadOnlyList<Uri> endpoints, string tokenId, string? tokenSecretVariable, IReadOnlyList<string> certificatePins, TimeSpan timeout,
+            ProxmoxSshDefinition? ssh = null)
         {
             Endpoints = endpoints;
             TokenId = tokenId;
             TokenSecretVariable = tokenSecretVariable;
             CertificatePins = certificatePins;
             Timeout = timeout;
+            Ssh = ssh;
         }
 
         public IReadOnlyList<Uri> Endpoints { get; }
@@ -63,6 +65,52 @@ namespace HaEdge.Core.Definition
         public IReadOnlyList<string> CertificatePins { get; }
 
         public TimeSpan Timeout { get; }
+
+        /// <summary>SSH to the PVE nodes, for what the API cannot do (HA node maintenance); null when not configured.</summary>
+        public ProxmoxSshDefinition? Ssh { get; }
+    }
+
+    /// <summary>The optional <c>proxmox.ssh</c> key: one login for every node, each node's address and pinned host key.</summary>
+    public sealed class ProxmoxSshDefinition
+    {
+        public ProxmoxSshDefinition(int port, string user, string? keyFile, string? passphraseVariable, string? passwordVariable,
+            IReadOnlyDictionary<string, ProxmoxSshNode> nodes)
+        {
+            Port = port;
+            User = user;
+            KeyFile = keyFile;
+            PassphraseVariable = passphraseVariable;
+            PasswordVariable = passwordVariable;
+            Nodes = nodes;
+        }
+
+        public int Port { get; }
+
+        public string User { get; }
+
+        /// <summary>Private key file, resolved against the definition's folder.</summary>
+        public string? KeyFile { get; }
+
+        public string? PassphraseVariable { get; }
+
+        public string? PasswordVariable { get; }
+
+        /// <summary>By node name, case-insensitive.</summary>
+        public IReadOnlyDictionary<string, ProxmoxSshNode> Nodes { get; }
+    }
+
+    public sealed class ProxmoxSshNode
+    {
+        public ProxmoxSshNode(string host, string hostKeySha256)
+        {
+            Host = host;
+            HostKeySha256 = hostKeySha256;
+        }
+
+        public string Host { get; }
+
+        /// <summary>Always pinned: a node's root login is never trusted on first use.</summary>
+        public string HostKeySha256 { get; }
     }
 
     public enum FirewallRole

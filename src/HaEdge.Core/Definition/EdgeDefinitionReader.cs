@@ -88,7 +88,7 @@ namespace HaEdge.Core.Definition
             {
                 const string at = "proxmox";
                 Expect(element, at, JsonValueKind.Object);
-                OnlyKeys(element, at, "endpoints", "tokenId", "tokenSecretVariable", "certificateSha256", "timeoutSeconds");
+                OnlyKeys(element, at, "endpoints", "tokenId", "tokenSecretVariable", "certificateSha256", "timeoutSeconds", "ssh");
                 JsonElement list = Required(element, at, "endpoints");
                 Expect(list, at + ".endpoints", JsonValueKind.Array);
                 var endpoints = new List<Uri>();
@@ -110,8 +110,47 @@ namespace HaEdge.Core.Definition
                     throw Invalid(path, at + ".tokenId", $"'{tokenId}' is not USER@REALM!TOKENID");
                 }
 
+                ProxmoxSshDefinition? ssh = element.TryGetProperty("ssh", out JsonElement s) && s.ValueKind != JsonValueKind.Null
+                    ? ReadProxmoxSsh(s, at + ".ssh")
+                    : null;
                 return new ProxmoxDefinition(endpoints, tokenId, Variable(element, at, "tokenSecretVariable"),
-                    Fingerprints(element, at, "certificateSha256"), Seconds(element, at, "timeoutSeconds", 10));
+                    Fingerprints(element, at, "certificateSha256"), Seconds(element, at, "timeoutSeconds", 10), ssh);
+            }
+
+            private ProxmoxSshDefinition ReadProxmoxSsh(JsonElement element, string at)
+            {
+                Expect(element, at, JsonValueKind.Object);
+                OnlyKeys(element, at, "port", "user", "keyFile", "passphraseVariable", "passwordVariable", "nodes");
+                int port = element.TryGetProperty("port", out JsonElement p) ? Integer(p, at + ".port", 1, 65535) : 22;
+                string user = RequiredString(element, at, "user");
+                JsonElement list = Required(element, at, "nodes");
+                Expect(list, at + ".nodes", JsonValueKind.Object);
+                var nodes = new Dictionary<string, ProxmoxSshNode>(StringComparer.OrdinalIgnoreCase);
+                foreach (JsonProperty node in list.EnumerateObject())
+                {
+                    string key = $"{at}.nodes.{node.Name}";
+                    if (!NamePattern.IsMatch(node.Name))
+                    {
+                        throw Invalid(path, key, $"'{node.Name}' is not a valid node name (letters, digits, '.', '_', '-')");
+                    }
+
+                    if (nodes.ContainsKey(node.Name))
+                    {
+                        throw Invalid(path, key, $"duplicate node '{node.Name}'");
+                    }
+
+                    Expect(node.Value, key, JsonValueKind.Object);
+                    OnlyKeys(node.Value, key, "host", "hostKeySha256");
+                    nodes[node.Name] = new ProxmoxSshNode(Host(node.Value, key), HostKey(node.Value, key, required: true)!);
+                }
+
+                if (nodes.Count == 0)
+                {
+                    throw Invalid(path, at + ".nodes", "at least one node is required");
+                }
+
+                return new ProxmoxSshDefinition(port, user, KeyFile(element, at), Variable(element, at, "passphraseVariable"),
+                    Variable(element, at, "passwordVariable"), nodes);
             }
 
             private List<FirewallDefinition> ReadFirewalls(JsonElement list)
@@ -164,27 +203,41 @@ namespace HaEdge.Core.Definition
             {
                 Expect(element, at, JsonValueKind.Object);
                 OnlyKeys(element, at, "host", "port", "user", "hostKeySha256", "keyFile", "passphraseVariable", "passwordVariable");
+                string host = Host(element, at);
+                int port = element.TryGetProperty("port", out JsonElement p) ? Integer(p, at + ".port", 1, 65535) : 22;
+                string user = RequiredString(element, at, "user");
+                return new SshDefinition(host, port, user, HostKey(element, at, required: false), KeyFile(element, at),
+                    Variable(element, at, "passphraseVariable"), Variable(element, at, "passwordVariable"));
+            }
+
+            private string Host(JsonElement element, string at)
+            {
                 string host = RequiredString(element, at, "host");
                 if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
                 {
                     throw Invalid(path, at + ".host", $"'{host}' is not a host name or address");
                 }
 
-                int port = element.TryGetProperty("port", out JsonElement p) ? Integer(p, at + ".port", 1, 65535) : 22;
-                string user = RequiredString(element, at, "user");
-                string? hostKey = OptionalString(element, at, "hostKeySha256");
+                return host;
+            }
+
+            private string? HostKey(JsonElement element, string at, bool required)
+            {
+                string? hostKey = required ? RequiredString(element, at, "hostKeySha256") : OptionalString(element, at, "hostKeySha256");
                 if (hostKey != null && !HostKeyPattern.IsMatch(hostKey))
                 {
                     throw Invalid(path, at + ".hostKeySha256", "expected 'SHA256:' and 43 base64 characters, as ssh-keygen -lf prints it");
                 }
 
-                string? keyFile = OptionalString(element, at, "keyFile");
-                if (keyFile != null)
-                {
-                    keyFile = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? ".", ExpandHome(keyFile)));
-                }
+                return hostKey;
+            }
 
-                return new SshDefinition(host, port, user, hostKey, keyFile, Variable(element, at, "passphraseVariable"), Variable(element, at, "passwordVariable"));
+            private string? KeyFile(JsonElement element, string at)
+            {
+                string? keyFile = OptionalString(element, at, "keyFile");
+                return keyFile == null
+                    ? null
+                    : System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? ".", ExpandHome(keyFile)));
             }
 
             private XmlRpcDefinition ReadXmlRpc(JsonElement element, string at)

@@ -22,7 +22,17 @@ namespace HaEdge.Core.Definition
       ""00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"",
       ""FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00:FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00""
     ],
-    ""timeoutSeconds"": 10
+    ""timeoutSeconds"": 10,
+    // Optional: SSH to the nodes, only for Suspend-/Resume-HaEdgeNode -HaMaintenance (ha-manager has no REST
+    // endpoint for node maintenance). Each node's host key is pinned: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub.
+    ""ssh"": {
+      ""user"": ""root"",
+      ""keyFile"": ""~/.ssh/id_ed25519"",
+      ""nodes"": {
+        ""pve1"": { ""host"": ""192.0.2.11"", ""hostKeySha256"": ""SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"" },
+        ""pve2"": { ""host"": ""192.0.2.12"", ""hostKeySha256"": ""SHA256:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"" }
+      }
+    }
   },
 
   ""firewalls"": [

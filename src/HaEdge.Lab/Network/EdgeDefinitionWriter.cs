@@ -80,6 +80,7 @@ internal static class EdgeDefinitionWriter
         {
             proxmox["certificateSha256"] = p.Fingerprint;
         }
+        proxmox["ssh"] = PveSsh(paths);
         var definition = new JsonObject
         {
             ["name"] = "rehearsal lab",
@@ -109,10 +110,17 @@ internal static class EdgeDefinitionWriter
     }
 
     /// <summary>
-    /// The PVE nodes' SSH (ha-manager node maintenance has no REST endpoint), as the optional proxmox.ssh key of the
-    /// definition. Written beside edge.json, not into it, until the module's definition reader accepts the key.
+    /// The PVE nodes' SSH (ha-manager node maintenance has no REST endpoint) as a file of its own beside edge.json,
+    /// for tools that read it; edge.json carries the same key as proxmox.ssh.
     /// </summary>
     public static void WritePveSsh(LabPaths paths)
+    {
+        var file = new JsonObject { ["proxmox"] = new JsonObject { ["ssh"] = PveSsh(paths) } };
+        Shell.WriteFile(paths.PveSshFile, file.ToJsonString(Readable) + "\n");
+    }
+
+    /// <summary>The definition's optional proxmox.ssh key: one login for every node, each node's host key pinned.</summary>
+    private static JsonObject PveSsh(LabPaths paths)
     {
         var nodes = new JsonObject();
         foreach (LabNode node in LabLayout.Nodes)
@@ -123,20 +131,13 @@ internal static class EdgeDefinitionWriter
                 ["hostKeySha256"] = HostKeyFingerprint(paths.NodeHostKey(node) + ".pub"),
             };
         }
-        var file = new JsonObject
+        return new JsonObject
         {
-            ["proxmox"] = new JsonObject
-            {
-                ["ssh"] = new JsonObject
-                {
-                    ["port"] = 22,
-                    ["user"] = "root",
-                    ["keyFile"] = Path.GetRelativePath(paths.StateDir, paths.ClientKey),
-                    ["nodes"] = nodes,
-                },
-            },
+            ["port"] = 22,
+            ["user"] = "root",
+            ["keyFile"] = Path.GetRelativePath(paths.StateDir, paths.ClientKey),
+            ["nodes"] = nodes,
         };
-        Shell.WriteFile(paths.PveSshFile, file.ToJsonString(Readable) + "\n");
     }
 
     private static readonly JsonSerializerOptions Readable = new()
