@@ -1,0 +1,42 @@
+using HaEdge.Core.PfSense.Services;
+using Xunit;
+
+namespace HaEdge.Core.Tests.Carp;
+
+public class CommandBatchTests
+{
+    private static readonly string[] Commands = { "ifconfig", "sysctl net.inet.carp" };
+
+    [Fact]
+    public void Joins_each_command_with_its_exit_status_marker()
+    {
+        Assert.Equal("ifconfig; printf '\\n@@haedge-exit %d\\n' $?; sysctl net.inet.carp; printf '\\n@@haedge-exit %d\\n' $?", CommandBatch.Join(Commands));
+    }
+
+    [Fact]
+    public void Cuts_the_answer_back_into_each_command_output()
+    {
+        // As /bin/sh prints it: output with and without a final newline, each followed by printf's marker line.
+        var sections = CommandBatch.Split("fw1", Commands, "a\nb\n\n@@haedge-exit 0\n{\"json\":1}\n@@haedge-exit 0\n", "");
+
+        Assert.Equal(new[] { "a\nb\n", "{\"json\":1}\n" }, sections);
+    }
+
+    [Fact]
+    public void An_answer_cut_short_names_the_command_that_did_not_finish()
+    {
+        var error = Assert.Throws<HaEdgeException>(() => CommandBatch.Split("fw1", Commands, "a\n\n@@haedge-exit 0\nnet.inet.carp.allow: 1\n", ""));
+
+        Assert.Equal(("PfSenseOutputTruncated", "fw1"), (error.ErrorId, error.Target));
+        Assert.Contains("after 1 of 2 commands ('sysctl net.inet.carp' did not finish)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failed_command_carries_its_status_and_stderr()
+    {
+        var error = Assert.Throws<HaEdgeException>(() => CommandBatch.Split("fw2", Commands, "\n@@haedge-exit 127\n", "sh: ifconfig: not found\n"));
+
+        Assert.Equal(("PfSenseCommandFailed", "fw2"), (error.ErrorId, error.Target));
+        Assert.Equal("fw2: 'ifconfig' exited with status 127: sh: ifconfig: not found", error.Message);
+    }
+}
