@@ -29,6 +29,9 @@
         'Sync-PfConfig'
         'Assert-AntiAffinity'
         'Test-HaEdgeSymmetry'
+        'Test-HaEdge'
+        'Suspend-HaEdgeNode'
+        'Resume-HaEdgeNode'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -18,6 +18,9 @@ BeforeDiscovery {
         @{ Name = 'Set-CarpMaintenance'; Parameters = 'Enable', 'Disable', 'Firewall', 'Timeout', 'NoWait', 'PassThru', 'Session'; Sets = 'Enable', 'Disable'; Output = 'CarpMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Get-PfsyncStatus'; Parameters = 'TimeoutSec', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
         @{ Name = 'Get-PfGateway'; Parameters = 'TimeoutSec', 'Session'; Sets = '__AllParameterSets'; Output = 'PfGateway'; Impact = $null }
+        @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }
+        @{ Name = 'Suspend-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
+        @{ Name = 'Resume-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'ConvertFrom-PfSenseOutput'; Parameters = 'Kind', 'InputObject'; Sets = '__AllParameterSets'; Output = 'IfconfigOutput'; Impact = $null }
     )
 }
