@@ -24,6 +24,7 @@
         'Get-PfGateway'
         'ConvertFrom-PfSenseOutput'
         'Test-HaEdgeConnection'
+        'Test-HaFailover'
         'Get-PfHaSync'
         'Compare-PfConfig'
         'Sync-PfConfig'

@@ -7,6 +7,7 @@ BeforeDiscovery {
         @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeNode'; Parameters = 'Name', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
+        @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Settle', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
         @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
         @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
         @{ Name = 'Get-PfHaSync'; Parameters = 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfHaSyncStatus'; Impact = $null }
@@ -18,7 +19,7 @@ BeforeDiscovery {
         @{ Name = 'Set-CarpMaintenance'; Parameters = 'Enable', 'Disable', 'Firewall', 'Timeout', 'NoWait', 'PassThru', 'Session'; Sets = 'Enable', 'Disable'; Output = 'CarpMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Get-PfsyncStatus'; Parameters = 'TimeoutSec', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
         @{ Name = 'Get-PfGateway'; Parameters = 'TimeoutSec', 'Session'; Sets = '__AllParameterSets'; Output = 'PfGateway'; Impact = $null }
-        @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }
+        @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'TimeoutSec', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }
         @{ Name = 'Suspend-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Resume-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'ConvertFrom-PfSenseOutput'; Parameters = 'Kind', 'InputObject'; Sets = '__AllParameterSets'; Output = 'IfconfigOutput'; Impact = $null }

@@ -94,6 +94,28 @@ namespace HaEdge.Commands
             }
         }
 
+        /// <summary>
+        /// Runs <paramref name="action"/> on the pipeline thread (while <see cref="Run{T}"/> or <see cref="Await{T}"/>
+        /// waits there) and completes when it has run: how Core work calls back into user script blocks.
+        /// </summary>
+        protected Task InvokeOnPipelineAsync(Action action)
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            pipelineActions.Add(() =>
+            {
+                try
+                {
+                    action();
+                    done.SetResult(true);
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            });
+            return done.Task;
+        }
+
         /// <summary>A non-terminating error for one target; the cmdlet goes on with the next.</summary>
         protected void WriteFailure(HaEdgeException e) => WriteError(ErrorFrom(e));
 

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using HaEdge.Core;
+using HaEdge.Core.Failover;
+using HaEdge.Core.Failover.Adapters;
+using HaEdge.Core.Failover.Probes;
+using HaEdge.Core.Model.Failover;
+using HaEdge.Core.Session;
+
+namespace HaEdge.Commands
+{
+    /// <summary>
+    /// Proves the pair fails over and back: injects each scenario's fault with probes running, measures the
+    /// outage, session survival and failback, and undoes every fault whatever happens.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "HaFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(FailoverResult))]
+    public sealed class TestHaFailoverCommand : HaEdgeSessionCmdlet
+    {
+        /// <summary>The scenarios to run, in order. Combined runs only after WanPull and HardStop passed (or with -Force).</summary>
+        [Parameter(Position = 0)]
+        public FailoverScenario[] Scenario { get; set; } = { FailoverScenario.Maintenance, FailoverScenario.HardStop };
+
+        /// <summary>How WanPull fails the primary WAN.</summary>
+        [Parameter]
+        public WanPullMethod WanPullMethod { get; set; } = WanPullMethod.GatewayForceDown;
+
+        /// <summary>GatewayForceDown: the gateway to mark down (default: the MASTER's default gateway).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WanGateway { get; set; }
+
+        /// <summary>LinkDown: the netN of the MASTER's WAN NIC (default: the definition's first WAN segment).</summary>
+        [Parameter]
+        [ValidateRange(0, 31)]
+        public int? WanNet { get; set; }
+
+        /// <summary>UserAction: pulls the WAN (for example switches a smart plug off).</summary>
+        [Parameter]
+        public ScriptBlock? WanPullScript { get; set; }
+
+        /// <summary>UserAction: restores the WAN; must be safe to run after a half-done pull.</summary>
+        [Parameter]
+        public ScriptBlock? WanRestoreScript { get; set; }
+
+        /// <summary>Time between probes (default 200 ms, at least 20 ms).</summary>
+        [Parameter]
+        public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+        /// <summary>Also run the definition's HTTP download probe.</summary>
+        [Parameter]
+        public SwitchParameter IncludeDownload { get; set; }
+
+        /// <summary>Pass criterion: the longest outage allowed in either direction.</summary>
+        [Parameter]
+        public TimeSpan MaxOutage { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>How long to hold after the failover and the failback before judging.</summary>
+        [Parameter]
+        public TimeSpan Settle { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>Write one self-contained HTML report with a timeline chart to this file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ReportPath { get; set; }
+
+        /// <summary>Run despite failed preflight gates, and Combined without both single scenarios passing first.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            EdgeSession session = CurrentSession;
+            var options = new FailoverOptions
+            {
+                MaxOutage = MaxOutage,
+                MaxFailbackOutage = MaxOutage,
+                Settle = Settle,
+                Force = Force.IsPresent,
+            };
+            if (ProbeInterval < ProbeOptions.MinimumInterval)
+            {
+                ThrowTerminatingError(Error("ProbeIntervalTooShort", ErrorCategory.InvalidArgument,
+                    $"-ProbeInterval must be at least {ProbeOptions.MinimumInterval.TotalMilliseconds} ms.", ProbeInterval));
+            }
+
+            var probes = new ProbeOptions { Interval = ProbeInterval };
+            FailoverEnvironment environment = Check(() => SessionFailover.Create(session, WanPull(), probes, IncludeDownload.IsPresent,
+                TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120)));
+            var runner = new FailoverRunner(environment, options, SilentReporter.Instance);
+            IReadOnlyList<FailoverPlanStep> plan = Check(() => runner.Plan(Scenario));
+
+            if (MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+            {
+                // The plan, step by step, and nothing touched.
+                foreach (FailoverPlanStep step in plan)
+                {
+                    ShouldProcess(step.Target, $"{step.Scenario} {step.Order}. {step.Kind}: {step.Action}");
+                }
+
+                return;
+            }
+
+            string faults = string.Join("; ", plan.Where(s => s.Kind == PlanStepKind.Fault).Select(s => $"{s.Scenario}: {s.Action}"));
+            if (!ShouldProcess(session.Name, $"Inject faults into the live edge and undo them ({faults})"))
+            {
+                return;
+            }
+
+            IReadOnlyList<FailoverResult> results = Run((reporter, token) =>
+                new FailoverRunner(environment, options, reporter).RunAsync(Scenario, token));
+            foreach (FailoverResult result in results)
+            {
+                WriteObject(result);
+            }
+
+            if (ReportPath != null)
+            {
+                string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
+                FailoverReport.WriteHtml(results, path, $"HaEdge failover report: {session.Name}");
+                WriteVerbose($"Report written to {path}.");
+            }
+        }
+
+        private WanPullChoice WanPull()
+        {
+            var choice = new WanPullChoice { Method = WanPullMethod, Gateway = WanGateway, WanNet = WanNet };
+            if (WanPullMethod == WanPullMethod.UserAction)
+            {
+                if (WanPullScript == null || WanRestoreScript == null)
+                {
+                    ThrowTerminatingError(Error("WanPullScriptMissing", ErrorCategory.InvalidArgument,
+                        "-WanPullMethod UserAction needs both -WanPullScript and -WanRestoreScript.", null));
+                }
+
+                // The user's script blocks run on the pipeline thread, where PowerShell allows them.
+                choice.Pull = _ => InvokeOnPipelineAsync(() => WanPullScript!.Invoke());
+                choice.Restore = _ => InvokeOnPipelineAsync(() => WanRestoreScript!.Invoke());
+                choice.Description = WanPullScript!.ToString().Trim();
+            }
+
+            return choice;
+        }
+    }
+}
