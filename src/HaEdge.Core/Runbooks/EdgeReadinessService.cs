@@ -26,13 +26,16 @@ namespace HaEdge.Core.Runbooks
         private const string Activity = "Test-HaEdge";
         private readonly EdgeSession session;
         private readonly XmlRpcPair? xmlRpc;
+        private readonly TimeSpan sshTimeout;
 
         /// <param name="session">The edge.</param>
         /// <param name="xmlRpc">Both firewalls' XML-RPC clients for the drift check (the caller disposes them); null when the definition has no xmlrpc entries.</param>
-        public EdgeReadinessService(EdgeSession session, XmlRpcPair? xmlRpc)
+        /// <param name="sshTimeout">How long each firewall command may take.</param>
+        public EdgeReadinessService(EdgeSession session, XmlRpcPair? xmlRpc, TimeSpan sshTimeout)
         {
             this.session = session;
             this.xmlRpc = xmlRpc;
+            this.sshTimeout = sshTimeout;
         }
 
         /// <summary>True when both firewalls have an xmlrpc entry, so the drift check can run.</summary>
@@ -44,7 +47,7 @@ namespace HaEdge.Core.Runbooks
             DateTimeOffset started = DateTimeOffset.Now;
             reporter.Progress(Activity, $"Checking {session.Name}: {string.Join(", ", ReadinessChecks.All)}", -1);
             IProxmoxClient proxmox = session.Proxmox;
-            var shell = new FirewallShell(session, FirewallShell.DefaultTimeout);
+            var shell = new FirewallShell(session, sshTimeout);
 
             // Read once, judged by two checks.
             Task<IReadOnlyList<HaEdgeVm>> vms = EdgeInventory.GetVmsAsync(proxmox, session.Definition, session.Definition.Firewalls, cancellationToken);

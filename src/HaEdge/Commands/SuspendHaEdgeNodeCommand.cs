@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Model.Runbooks;
+using HaEdge.Core.PfSense.Services;
 using HaEdge.Core.PfSense.Sync;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
@@ -47,7 +48,7 @@ namespace HaEdge.Commands
             var service = new NodeMaintenanceService(session);
             using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
             {
-                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc), firewall, NodeMaintenanceAction.Suspend, Force, reporter, token));
+                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, FirewallShell.DefaultTimeout), firewall, NodeMaintenanceAction.Suspend, Force, reporter, token));
             }
 
             string peer = session.Definition.PeerOf(firewall).Name;

@@ -1,5 +1,7 @@
+using System;
 using System.Management.Automation;
 using HaEdge.Core.Model.Runbooks;
+using HaEdge.Core.PfSense.Services;
 using HaEdge.Core.PfSense.Sync;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
@@ -18,13 +20,18 @@ namespace HaEdge.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>Seconds to wait for each firewall's answer.</summary>
+        [Parameter]
+        [ValidateRange(1, 300)]
+        public int TimeoutSec { get; set; } = (int)FirewallShell.DefaultTimeout.TotalSeconds;
+
         protected override void ProcessRecord()
         {
             EdgeSession session = CurrentSession;
             // Without xmlrpc entries the drift check reports NotConfigured instead of failing.
             using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
             {
-                var service = new EdgeReadinessService(session, xmlRpc);
+                var service = new EdgeReadinessService(session, xmlRpc, TimeSpan.FromSeconds(TimeoutSec));
                 HaEdgeReadiness readiness = Run((reporter, token) => service.RunAsync(reporter, token));
                 foreach (HaEdgeCheckResult check in readiness.Checks)
                 {
