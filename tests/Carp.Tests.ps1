@@ -163,7 +163,8 @@ Import-Module '$(Join-Path $ModulePath 'HaEdge.psd1')'
 foreach (`$line in Get-Content '$LabState/lab.env') { `$name, `$value = `$line -split '=', 2; [Environment]::SetEnvironmentVariable(`$name, `$value) }
 Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
 `$errors = `$null
-`$output = @(& ([scriptblock]::Create(`$args[0])) -ErrorVariable +errors -ErrorAction Continue)
+# An advanced script block, so -ErrorAction and -ErrorVariable apply to the commands in it.
+`$output = @(& ([scriptblock]::Create('[CmdletBinding()] param() ' + `$args[0])) -ErrorVariable +errors -ErrorAction Continue)
 [pscustomobject]@{ Output = `$output; Errors = @(`$errors | ForEach-Object { `$_.FullyQualifiedErrorId }) } | ConvertTo-Json -Depth 6 -Compress -EnumsAsStrings
 "@ | Set-Content $Probe
         function Invoke-InAdmin([string] $Command) {
@@ -218,6 +219,25 @@ Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
     It 'Set-CarpMaintenance -WhatIf changes nothing' {
         $result = Invoke-InAdmin 'Set-CarpMaintenance -Enable -Firewall fw1 -WhatIf; Get-CarpStatus -Firewall fw1'
         ($result.Output | Where-Object Firewall -eq fw1).AdvSkew | Sort-Object -Unique | Should -Be 0
+    }
+
+    It 'Get-CarpStatus reports an unreachable firewall as an error within the timeout, and its peer''s VIPs Degraded' {
+        # A copy of the lab's definition with fw2 at an address nobody answers on the LAN: no fault is injected.
+        $edge = Get-Content -Raw "$LabState/edge.json" | ConvertFrom-Json
+        $edge.firewalls[1].ssh.host = '192.0.2.99'
+        foreach ($firewall in $edge.firewalls) { $firewall.ssh.keyFile = Join-Path $LabState $firewall.ssh.keyFile }
+        $path = Join-Path ([IO.Path]::GetTempPath()) "haedge-carp-unreachable-$PID.json"
+        $edge | ConvertTo-Json -Depth 8 | Set-Content $path
+        try {
+            $result = Invoke-InAdmin "Connect-HaEdge '$path' | Out-Null; `$clock = [Diagnostics.Stopwatch]::StartNew(); Get-CarpStatus; [pscustomobject]@{ Ms = `$clock.ElapsedMilliseconds }"
+        }
+        finally { Remove-Item $path -ErrorAction Ignore }
+        $result.Errors | Should -Be 'SshUnreachable,HaEdge.Commands.GetCarpStatusCommand'
+        $rows = @($result.Output | Where-Object Vhid)
+        $rows.Firewall | Sort-Object -Unique | Should -Be 'fw1'
+        $rows | ForEach-Object { "$($_.Verdict)" } | Sort-Object -Unique | Should -Be 'Degraded'
+        # Connect timeout 5 s + command timeout 10 s + 1 s: never longer, whatever the network does.
+        ($result.Output | Where-Object Ms).Ms | Should -BeLessThan 16000
     }
 
     It 'Get-PfsyncStatus says the pair is in sync' {
