@@ -124,6 +124,27 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         $sync.Output | Should -Match '198\.51\.100\.130'
     }
 
+    It 'puts a PVE node into HA maintenance over SSH with a pinned host key, shown in the HA status as PVE 9 does' {
+        $pveSsh = (Get-Content -Raw "$StateDir/pve-ssh.json" | ConvertFrom-Json).proxmox.ssh
+        foreach ($node in 'pve1', 'pve2') {
+            $printed = (& ssh-keygen -lf "$StateDir/$node/ssh/ssh_host_ed25519_key.pub") -split ' '
+            $pveSsh.nodes.$node.hostKeySha256 | Should -Be $printed[1]
+        }
+        $pveSsh.nodes.pve1.host | Should -Be '192.0.2.31'
+        $enable = Invoke-AdminSsh '192.0.2.31' 'ha-manager crm-command node-maintenance enable pve1 && ha-manager status'
+        try {
+            $enable.ExitCode | Should -Be 0 -Because $enable.Output
+            $enable.Output | Should -Match '(?m)^quorum OK\r?$'
+            $enable.Output | Should -Match '(?m)^lrm pve1 \(maintenance mode, \w{3} \w{3} +\d+ [\d:]{8} \d{4}\)\r?$'
+            $enable.Output | Should -Match '(?m)^lrm pve2 \((active|idle), '
+        }
+        finally {
+            $disable = Invoke-AdminSsh '192.0.2.32' 'ha-manager crm-command node-maintenance disable pve1 && ha-manager status'
+        }
+        $disable.ExitCode | Should -Be 0 -Because $disable.Output
+        $disable.Output | Should -Match '(?m)^lrm pve1 \((active|idle), '
+    }
+
     It 'moves the default route to Starlink when the fibre upstream dies, and CARP does not move' {
         (Invoke-Lab @('fault', 'fibre-dead')).ExitCode | Should -Be 0
         try {
