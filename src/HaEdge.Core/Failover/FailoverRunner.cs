@@ -247,7 +247,7 @@ namespace HaEdge.Core.Failover
             {
                 var at = clock.Elapsed;
                 var carp = await environment.Observer.ReadCarpAsync(cancellationToken).ConfigureAwait(false);
-                var gateway = routeFirewall == null ? null : await environment.Observer.ReadDefaultGatewayAsync(routeFirewall, cancellationToken).ConfigureAwait(false);
+                var gateway = routeFirewall == null ? null : await ReadRouteAsync(log, routeFirewall, cancellationToken).ConfigureAwait(false);
                 var observation = new Observation(at, carp, routeFirewall, gateway);
                 log.Observe(observation);
                 return observation;
@@ -255,6 +255,20 @@ namespace HaEdge.Core.Failover
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 // A failing read during a fault is data, not the end of the test: keep polling until the phase's bound.
+                log.ObserverFailed(e);
+                return null;
+            }
+        }
+
+        /// <summary>The route read of one poll; a failure loses only the route, not the CARP picture of that poll.</summary>
+        private async Task<string?> ReadRouteAsync(ScenarioLog log, string firewall, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await environment.Observer.ReadDefaultGatewayAsync(firewall, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
                 log.ObserverFailed(e);
                 return null;
             }

@@ -72,11 +72,49 @@ namespace HaEdge.Core.Failover
             return samples;
         }
 
+        /// <summary>
+        /// The accuracy bench's comparison: the engine's outage of <paramref name="result"/> beside the outage of an
+        /// independent capture over the same failover window (fault to undo), both by <see cref="OutageCalculator"/>.
+        /// </summary>
+        public static OutageComparison Compare(FailoverResult result, IReadOnlyList<ProbeSample> capture)
+        {
+            var from = result.FaultOffset ?? result.StartedAt;
+            var to = result.UndoOffset ?? result.EndedAt;
+            var reference = result.Probes.FirstOrDefault(p => p.Kind == ProbeKind.Ping) ?? result.Probes.FirstOrDefault();
+            return new OutageComparison
+            {
+                Scenario = result.Scenario,
+                Engine = result.Outage ?? TimeSpan.Zero,
+                Capture = OutageCalculator.Outage(capture, from, to),
+                Interval = reference?.Interval ?? TimeSpan.Zero,
+            };
+        }
+
         private static TimeSpan Offset(string epochSeconds, DateTimeOffset runStartedAt)
         {
             var seconds = decimal.Parse(epochSeconds, CultureInfo.InvariantCulture);
             var ticks = (long)(seconds * TimeSpan.TicksPerSecond);
             return new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(ticks) - runStartedAt;
         }
+    }
+
+    /// <summary>The engine's outage beside an independent capture's; they agree when within one probe interval.</summary>
+    public sealed record OutageComparison
+    {
+        public FailoverScenario Scenario { get; init; }
+
+        public TimeSpan Engine { get; init; }
+
+        public TimeSpan Capture { get; init; }
+
+        /// <summary>The engine's probe interval: the accuracy its outage promises.</summary>
+        public TimeSpan Interval { get; init; }
+
+        public TimeSpan Difference => (Engine - Capture).Duration();
+
+        public bool Agrees => Difference <= Interval;
+
+        public override string ToString() => string.Format(CultureInfo.InvariantCulture, "{0,-12} engine {1,8:0.000} s   capture {2,8:0.000} s   difference {3,6:0.000} s   {4}",
+            Scenario, Engine.TotalSeconds, Capture.TotalSeconds, Difference.TotalSeconds, Agrees ? "agrees (within one interval)" : "DISAGREES");
     }
 }

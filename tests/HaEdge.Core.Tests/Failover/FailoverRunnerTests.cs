@@ -273,4 +273,21 @@ public class FailoverRunnerTests
         Assert.DoesNotContain("stop fw1", edge.Calls);
         Assert.Null(result.FaultAt);
     }
+
+    [Fact]
+    public async Task The_accuracy_bench_puts_the_engine_outage_beside_an_independent_capture()
+    {
+        var result = await Runner().RunScenarioAsync(FailoverScenario.HardStop, CancellationToken.None);
+        // A 10 ms capture of the same path: down from the stop (3.0 s) until fw2 answers (6.0 s), sampled on its own grid.
+        var capture = Enumerable.Range(0, 4100).Select(i => TimeSpan.FromMilliseconds(5 + 10 * i))
+            .Select(t => new ProbeSample { Probe = "ping -D", SentAt = t, Outcome = edge.Up(t) ? ProbeOutcome.Reply : ProbeOutcome.Lost }).ToList();
+
+        var comparison = PingCapture.Compare(result, capture);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), comparison.Engine);
+        Assert.Equal(TimeSpan.FromSeconds(3), comparison.Capture);
+        Assert.True(comparison.Agrees);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), comparison.Interval);
+        Assert.Contains("agrees (within one interval)", comparison.ToString());
+    }
 }

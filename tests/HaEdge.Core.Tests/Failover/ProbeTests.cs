@@ -109,6 +109,13 @@ public class ProbeTests
         return probe.Snapshot();
     }
 
+    /// <summary>Never more probes than the schedule allows over the time they span (a loaded machine may send fewer).</summary>
+    private static void AssertOnSchedule(ProbeRecording recording)
+    {
+        var span = recording.Samples[^1].SentAt - recording.Samples[0].SentAt;
+        Assert.True(recording.Samples.Count <= span.TotalMilliseconds / 20 + 2, $"{recording.Samples.Count} probes in {span.TotalMilliseconds} ms");
+    }
+
     [Fact]
     public async Task The_tcp_session_probe_keeps_one_connection_and_matches_every_echo()
     {
@@ -119,13 +126,14 @@ public class ProbeTests
 
         Assert.Null(recording.Error);
         Assert.Null(recording.BrokeAt);
-        Assert.InRange(recording.Samples.Count, 8, 25);
+        Assert.True(recording.Samples.Count >= 2);
+        AssertOnSchedule(recording);
         Assert.All(recording.Samples, s => Assert.Equal(ProbeOutcome.Reply, s.Outcome));
         Assert.All(recording.Samples, s => Assert.InRange(s.Rtt!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
         Assert.Equal(1, server.Accepted);
-        // Sent on a schedule: about one interval apart.
+        // Sent on a schedule: never closer than the interval on average.
         var gaps = recording.Samples.Zip(recording.Samples.Skip(1), (a, b) => b.SentAt - a.SentAt).ToList();
-        Assert.InRange(gaps.Average(g => g.TotalMilliseconds), 15, 40);
+        Assert.InRange(gaps.Average(g => g.TotalMilliseconds), 15, 100);
     }
 
     [Fact]
@@ -133,13 +141,20 @@ public class ProbeTests
     {
         using var server = new EchoServer();
         var probe = new TcpSessionProbe("127.0.0.1", server.Port, Fast());
-
-        var recording = await RunFor(probe, TimeSpan.FromMilliseconds(400), server.Drop);
+        using var stop = new CancellationTokenSource();
+        var run = probe.RunAsync(new SystemFailoverClock(), stop.Token);
+        // Reset only once the session has carried an echo, so a slow start cannot pass for a reset.
+        for (var waited = 0; waited < 3000 && !probe.Snapshot().Samples.Any(s => s.Ok); waited += 10) await Task.Delay(10);
+        server.Drop();
+        await Task.Delay(200);
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        var recording = probe.Snapshot();
 
         Assert.NotNull(recording.BrokeAt);
         Assert.Matches("closed by the other end|connection failed|send failed", recording.BreakReason);
         Assert.Equal(1, server.Accepted);
-        Assert.True(recording.Samples[0].Outcome is ProbeOutcome.Reply or ProbeOutcome.Late);
+        Assert.Equal(ProbeOutcome.Reply, recording.Samples[0].Outcome);
         Assert.DoesNotContain(recording.Samples, s => s.Ok && s.SentAt > recording.BrokeAt);
     }
 
@@ -185,7 +200,8 @@ public class ProbeTests
         var recording = await RunFor(new PingProbe("127.0.0.1", Fast()), TimeSpan.FromMilliseconds(300));
 
         Assert.Null(recording.Error);
-        Assert.InRange(recording.Samples.Count, 5, 20);
+        Assert.True(recording.Samples.Count >= 2);
+        AssertOnSchedule(recording);
         // Where ICMP is not permitted (an unprivileged container) the probe records errors instead of throwing.
         Assert.All(recording.Samples, s => Assert.True(s.Outcome is ProbeOutcome.Reply or ProbeOutcome.Error, s.Outcome.ToString()));
         Assert.All(recording.Samples.Where(s => s.Ok), s => Assert.NotNull(s.Rtt));
