@@ -23,10 +23,12 @@ namespace HaEdge.Core.Runbooks
         private readonly CarpMaintenanceService carp;
         private readonly PveNodeShell pve;
 
-        public NodeMaintenanceService(EdgeSession session)
+        /// <param name="session">The edge.</param>
+        /// <param name="sshTimeout">How long each firewall command may take.</param>
+        public NodeMaintenanceService(EdgeSession session, TimeSpan sshTimeout)
         {
             this.session = session;
-            carp = new CarpMaintenanceService(new FirewallShell(session, FirewallShell.DefaultTimeout));
+            carp = new CarpMaintenanceService(new FirewallShell(session, sshTimeout));
             pve = new PveNodeShell(session, TimeSpan.FromSeconds(30));
         }
 

@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.PfSense.Services;
 using HaEdge.Core.PfSense.Sync;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
@@ -31,7 +30,7 @@ namespace HaEdge.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Seconds to wait for each step (the VIPs to move, the HA status to show maintenance).</summary>
+        /// <summary>Seconds to wait for each step (the readiness checks' firewall answers, the VIPs to move, the HA status to show maintenance).</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
         public int Timeout { get; set; } = 60;
@@ -45,10 +44,10 @@ namespace HaEdge.Commands
                 Check(() => PveNodeShell.TargetFor(session.Definition, firewall.Node));
             }
 
-            var service = new NodeMaintenanceService(session);
+            var service = new NodeMaintenanceService(session, TimeSpan.FromSeconds(Timeout));
             using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
             {
-                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, FirewallShell.DefaultTimeout), firewall, NodeMaintenanceAction.Suspend, Force, reporter, token));
+                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, TimeSpan.FromSeconds(Timeout)), firewall, NodeMaintenanceAction.Suspend, Force, reporter, token));
             }
 
             string peer = session.Definition.PeerOf(firewall).Name;
