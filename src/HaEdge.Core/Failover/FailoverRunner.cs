@@ -102,7 +102,7 @@ namespace HaEdge.Core.Failover
             var startedAt = clock.Elapsed;
             try
             {
-                return await RunAsync(scenario, fault, log, activity, startedAt, cancellationToken).ConfigureAwait(false);
+                return await ExecuteAsync(scenario, fault, log, activity, startedAt, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -110,7 +110,7 @@ namespace HaEdge.Core.Failover
             }
         }
 
-        private async Task<FailoverResult> RunAsync(FailoverScenario scenario, IFaultInjector fault, ScenarioLog log, string activity, TimeSpan startedAt,
+        private async Task<FailoverResult> ExecuteAsync(FailoverScenario scenario, IFaultInjector fault, ScenarioLog log, string activity, TimeSpan startedAt,
             CancellationToken cancellationToken)
         {
             log.Event(TimelineEventKind.ScenarioStarted, null, $"{scenario}: expects {Describe(fault.Expected)}");
