@@ -50,12 +50,11 @@ namespace HaEdge.Commands
         {
             var reporter = new QueuedReporter(this);
             Task<T> task = Task.Run(() => work(reporter, CancelToken), CancelToken);
+            // The work's end queues one empty action, so the wait below wakes the moment it is done.
+            task.ContinueWith(_ => pipelineActions.Add(() => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             while (!task.IsCompleted)
             {
-                if (pipelineActions.TryTake(out Action? action, 50))
-                {
-                    action();
-                }
+                pipelineActions.Take()();
             }
 
             while (pipelineActions.TryTake(out Action? action))
