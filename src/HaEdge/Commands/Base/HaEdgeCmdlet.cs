@@ -51,8 +51,8 @@ namespace HaEdge.Commands
             var reporter = new QueuedReporter(this);
             Task<T> task = Task.Run(() => work(reporter, CancelToken), CancelToken);
             // The work's end queues one empty action, so the wait below wakes the moment it is done.
-            task.ContinueWith(_ => pipelineActions.Add(() => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            while (!task.IsCompleted)
+            Task woken = task.ContinueWith(_ => pipelineActions.Add(() => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            while (!woken.IsCompleted)
             {
                 pipelineActions.Take()();
             }
