@@ -90,7 +90,7 @@ namespace HaEdge.Commands
             var probes = new ProbeOptions { Interval = ProbeInterval };
             FailoverEnvironment environment = Check(() => SessionFailover.Create(session, WanPull(), probes, IncludeDownload.IsPresent,
                 TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120)));
-            var runner = new FailoverRunner(environment, options, SilentReporter.Instance);
+            var runner = new FailoverRunner(environment, options, Reporter);
             IReadOnlyList<FailoverPlanStep> plan = Check(() => runner.Plan(Scenario));
 
             if (MyInvocation.BoundParameters.ContainsKey("WhatIf"))
@@ -110,19 +110,52 @@ namespace HaEdge.Commands
                 return;
             }
 
-            IReadOnlyList<FailoverResult> results = Run((reporter, token) =>
-                new FailoverRunner(environment, options, reporter).RunAsync(Scenario, token));
-            foreach (FailoverResult result in results)
+            // Each result is written as its scenario ends, and the report is written whatever stops the run.
+            var results = new List<FailoverResult>();
+            try
             {
-                WriteObject(result);
+                foreach (FailoverScenario scenario in Scenario)
+                {
+                    FailoverResult result = Await((_, token) => runner.RunScenarioAsync(scenario, token));
+                    results.Add(result);
+                    WriteObject(result);
+                    if (result.Error != null)
+                    {
+                        WriteWarning($"{scenario} stopped on an error; the remaining scenarios were not run.");
+                        break;
+                    }
+                }
+            }
+            catch (FailoverRestoreIncompleteException e)
+            {
+                if (e.Result != null)
+                {
+                    results.Add(e.Result);
+                    WriteObject(e.Result);
+                }
+
+                ThrowTerminatingError(ErrorFrom(e));
+            }
+            catch (HaEdgeException e)
+            {
+                ThrowTerminatingError(ErrorFrom(e));
+            }
+            finally
+            {
+                WriteReport(results, session.Name);
+            }
+        }
+
+        private void WriteReport(IReadOnlyList<FailoverResult> results, string edge)
+        {
+            if (ReportPath == null || results.Count == 0)
+            {
+                return;
             }
 
-            if (ReportPath != null)
-            {
-                string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
-                FailoverReport.WriteHtml(results, path, $"HaEdge failover report: {session.Name}");
-                WriteVerbose($"Report written to {path}.");
-            }
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
+            FailoverReport.WriteHtml(results, path, $"HaEdge failover report: {edge}");
+            WriteVerbose($"Report written to {path}.");
         }
 
         private WanPullChoice WanPull()

@@ -16,8 +16,12 @@ namespace HaEdge.Commands
     {
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
         private readonly BlockingCollection<Action> pipelineActions = new BlockingCollection<Action>();
+        private IOperationReporter? reporter;
 
         protected CancellationToken CancelToken => cancellation.Token;
+
+        /// <summary>Core's narration for this cmdlet, replayed on the pipeline thread while Run or Await waits.</summary>
+        protected IOperationReporter Reporter => reporter ??= new QueuedReporter(this);
 
         protected override void StopProcessing() => cancellation.Cancel();
 
@@ -48,8 +52,7 @@ namespace HaEdge.Commands
         /// <summary>As <see cref="Run{T}"/>, but a <see cref="HaEdgeException"/> reaches the caller, e.g. to report one target and go on.</summary>
         protected T Await<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
         {
-            var reporter = new QueuedReporter(this);
-            Task<T> task = Task.Run(() => work(reporter, CancelToken), CancelToken);
+            Task<T> task = Task.Run(() => work(Reporter, CancelToken), CancelToken);
             // The work's end queues one empty action, so the wait below wakes the moment it is done.
             Task woken = task.ContinueWith(_ => pipelineActions.Add(() => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             while (!woken.IsCompleted)
