@@ -1,6 +1,6 @@
 #Requires -Modules Pester
 # Issue 6's bar on the rehearsal lab: each scenario passes on a healthy lab, HardStop without state sync loses the
-# session and fails, WanPull moves the default route to Starlink, -WhatIf touches nothing, and the HTML report
+# session and fails, WanPull (the fibre upstream dies) leaves CARP alone and moves the default route to Starlink, -WhatIf touches nothing, and the HTML report
 # renders in a real browser.
 BeforeDiscovery {
     $script:LabPossible = $IsLinux -and ((& id -u) -eq '0')
@@ -59,6 +59,19 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $r = Invoke-InLabAdmin { Test-HaFailover -Scenario Maintenance -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:$false }
         $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
         $r.NewMaster | Should -Be 'fw2'
+        $r.FailbackClean | Should -BeTrue
+    }
+
+    It 'WanPull (the fibre upstream dies): CARP stays put and the default route moves to Starlink, then back' {
+        $r = Invoke-InLabAdmin {
+            param($Lab)
+            Test-HaFailover -Scenario WanPull -WanPullMethod UserAction -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:$false `
+                -WanPullScript ([scriptblock]::Create("& dotnet '$Lab' fault fibre-dead | Out-Null")) `
+                -WanRestoreScript ([scriptblock]::Create("& dotnet '$Lab' heal fibre-dead | Out-Null"))
+        } -ArgumentList (Get-LabBinary)
+        $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
+        $r.CarpMoved | Should -BeFalse
+        $r.GatewayAfter | Should -Match 'STARLINK'
         $r.FailbackClean | Should -BeTrue
     }
 
