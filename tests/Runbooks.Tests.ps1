@@ -114,13 +114,20 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
             $gaps = for ($i = 1; $i -lt $times.Count; $i++) { $times[$i] - $times[$i - 1] }
             [math]::Max(0, ($gaps | Measure-Object -Maximum).Maximum - $PingInterval)
         }
+        function Get-Lost([double] $From, [double] $To) {
+            $seqs = @($Replies | Where-Object { $_.Time -ge $From -and $_.Time -le $To } | ForEach-Object Seq)
+            if ($seqs.Count -eq 0) { return 0 }
+            ($seqs | Measure-Object -Maximum).Maximum - ($seqs | Measure-Object -Minimum).Minimum + 1 - $seqs.Count
+        }
         $script:Handover = Get-Outage ($Run.SuspendStart - 1) ($Run.SuspendEnd + 2)
         $script:Failback = Get-Outage ($Run.ResumeStart - 1) ($Run.ResumeEnd + 2)
         $script:DuringRestart = Get-Outage ($Run.RestartStart - 1) ($Run.RestartEnd + 1)
-        Write-Host ("Runbook on the lab: handover outage {0:N2} s, failback outage {1:N2} s, fw1 restart {2:N2} s (budget {3} s); " +
-            "{4} replies; HA maintenance {5}; resume refused {6} times first; Test-HaEdge {7:N1} s before, {8:N1} s after.") -f
+        $figures = ("Runbook on the lab: handover outage {0:N2} s ({9} pings lost), failback outage {1:N2} s ({10} lost), fw1 restart {2:N2} s " +
+            "(budget {3} s); {4} replies; HA maintenance {5}; resume refused {6} times first; Test-HaEdge {7:N1} s before, {8:N1} s after.") -f
             $Handover, $Failback, $DuringRestart, $BudgetSeconds, $Replies.Count, $HaMaintenance, @($Run.Refusals).Count,
-            $Run.Before.Elapsed, $Run.After.Elapsed
+            $Run.Before.Elapsed, $Run.After.Elapsed,
+            (Get-Lost ($Run.SuspendStart - 1) ($Run.SuspendEnd + 2)), (Get-Lost ($Run.ResumeStart - 1) ($Run.ResumeEnd + 2))
+        Write-Host $figures
     }
 
     AfterAll {
