@@ -104,9 +104,10 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
         Start-Sleep -Seconds 2
         Stop-Process -Id $Ping.Id -ErrorAction Ignore
 
-        # Replies as (time, seq); the outage in a window is its longest silence less one interval.
+        # Echo replies only (not "Destination Host Unreachable") as (time, seq); the outage in a window is its longest
+        # silence less one interval.
         $script:Replies = @(Get-Content $PingLog | ForEach-Object {
-                if ($_ -match '^\[(\d+\.\d+)\].*icmp_seq=(\d+)') { [pscustomobject]@{ Time = [double]$Matches[1]; Seq = [int]$Matches[2] } }
+                if ($_ -match '^\[(\d+\.\d+)\] \d+ bytes from .*icmp_seq=(\d+)') { [pscustomobject]@{ Time = [double]$Matches[1]; Seq = [int]$Matches[2] } }
             })
         function Get-Outage([double] $From, [double] $To) {
             $times = @($Replies | Where-Object { $_.Time -ge $From -and $_.Time -le $To } | ForEach-Object Time)
@@ -132,6 +133,7 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
 
     AfterAll {
         if ($Ping -and -not $Ping.HasExited) { Stop-Process -Id $Ping.Id -ErrorAction Ignore }
+        Copy-Item $PingLog (Join-Path ([IO.Path]::GetTempPath()) 'haedge-runbook-ping-last.log') -ErrorAction Ignore
         Remove-Item $PingLog -ErrorAction Ignore
         # Leave the lab as found when the runbook stopped half-way: fw1 running and out of maintenance, pve1 out of HA maintenance.
         if ($Run -and $Run.Before.Ready -and -not $Run.Resume) {
