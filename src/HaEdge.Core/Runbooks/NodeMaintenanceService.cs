@@ -98,31 +98,37 @@ namespace HaEdge.Core.Runbooks
             reporter.Progress(Activity, $"{node}: {command}", -1);
             try
             {
-                await pve.RunAsync(node, command, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HaEdgeException e) when (enable)
-            {
-                throw Incomplete(firewall, e.Message, e);
-            }
-
-            var watch = Stopwatch.StartNew();
-            while (ReadinessJudge.NodesInHaMaintenance(await session.Proxmox.GetHaStatusAsync(cancellationToken).ConfigureAwait(false))
-                       .Contains(node, StringComparer.OrdinalIgnoreCase) != enable)
-            {
-                if (watch.Elapsed >= timeout)
+                try
                 {
-                    string why = $"the HA status does not show {node} {(enable ? "in" : "out of")} maintenance mode after {watch.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
-                    throw enable
-                        ? Incomplete(firewall, why, null)
-                        : new HaEdgeException("HaMaintenanceTimeout", FailureKind.OperationTimeout,
-                            $"Resume of {node} stopped before the CARP failback: {why}. {firewall.Name} is still in CARP maintenance; check ha-manager status on {node}.", node);
+                    await pve.RunAsync(node, command, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HaEdgeException e) when (enable)
+                {
+                    throw Incomplete(firewall, e.Message, e);
                 }
 
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            }
+                var watch = Stopwatch.StartNew();
+                while (ReadinessJudge.NodesInHaMaintenance(await session.Proxmox.GetHaStatusAsync(cancellationToken).ConfigureAwait(false))
+                           .Contains(node, StringComparer.OrdinalIgnoreCase) != enable)
+                {
+                    if (watch.Elapsed >= timeout)
+                    {
+                        string why = $"the HA status does not show {node} {(enable ? "in" : "out of")} maintenance mode after {watch.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+                        throw enable
+                            ? Incomplete(firewall, why, null)
+                            : new HaEdgeException("HaMaintenanceTimeout", FailureKind.OperationTimeout,
+                                $"Resume of {node} stopped before the CARP failback: {why}. {firewall.Name} is still in CARP maintenance; check ha-manager status on {node}.", node);
+                    }
 
-            reporter.Verbose($"{node} is {(enable ? "in" : "out of")} HA maintenance after {watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s.");
-            reporter.Completed(Activity);
+                    await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                }
+
+                reporter.Verbose($"{node} is {(enable ? "in" : "out of")} HA maintenance after {watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s.");
+            }
+            finally
+            {
+                reporter.Completed(Activity);
+            }
         }
 
         /// <summary>The edge already moved off the node; only the HA part is missing, which the message says plainly.</summary>
