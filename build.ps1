@@ -129,7 +129,7 @@ function Invoke-Test {
     $pesterJson = Join-Path $results 'pester.json'
     Remove-Item $pesterJson -ErrorAction Ignore
     & $ChildPwsh[0] @($ChildPwsh | Select-Object -Skip 1) -NoProfile -File "$Root/tests/Invoke-PesterRun.ps1" -PesterPath (Get-Pester) `
-        -ModulePath $ModuleOut -TestPath "$Root/tests" -ExcludeTag $exclude -ResultPath $pesterJson
+        -ModulePath $ModuleOut -TestPath "$Root/tests" -ExcludeTag ($exclude -join ',') -ResultPath $pesterJson
     $pester = @{ Passed = 0; Failed = 1 }
     if (Test-Path $pesterJson) { $pester = Get-Content -Raw $pesterJson | ConvertFrom-Json -AsHashtable }
     # The Lab tests share one lab (each file brings it up, idempotently); nothing of it outlives the run.

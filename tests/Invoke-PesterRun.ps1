@@ -4,7 +4,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestPath,
     [Parameter(Mandatory)] [string] $ResultPath,
-    [string[]] $ExcludeTag = @()
+    # Comma-separated: an empty list must survive the trip through a child process's command line.
+    [string] $ExcludeTag = ''
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -13,7 +14,7 @@ $env:HAEDGE_MODULE_PATH = $ModulePath
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $TestPath
 $configuration.Run.PassThru = $true
-$configuration.Filter.ExcludeTag = $ExcludeTag
+$configuration.Filter.ExcludeTag = @($ExcludeTag -split ',' | Where-Object { $_ })
 $configuration.Output.Verbosity = 'Normal'
 $result = Invoke-Pester -Configuration $configuration
 
