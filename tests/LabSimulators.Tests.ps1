@@ -4,7 +4,8 @@
 
 BeforeAll {
     $script:Repo = Split-Path $PSScriptRoot -Parent
-    $script:Bin = $env:HAEDGE_LAB_BIN
+    # HAEDGE_LAB_BIN (from build.ps1) names the lab's dll; its app host sits beside it.
+    $script:Bin = $env:HAEDGE_LAB_BIN -replace '\.dll$', ''
     if (-not $script:Bin) {
         & dotnet build (Join-Path $script:Repo 'src/HaEdge.Lab') --nologo -v q -c Debug | Out-Null
         if ($LASTEXITCODE -ne 0) { throw 'dotnet build src/HaEdge.Lab failed' }
