@@ -52,6 +52,8 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
                     Elapsed = $readiness.Elapsed.TotalSeconds
                 }
             }
+            # Arrange: the edge as designed, with the HA rule that keeps the firewalls apart (a fresh lab has none).
+            Assert-AntiAffinity -Repair -PassThru -Confirm:$false | Out-Null
             $result = [ordered]@{ Before = Summary (Test-HaEdge -TimeoutSec 30) }
             if (-not $result.Before.Ready) { return [pscustomobject]$result }
 
