@@ -53,11 +53,15 @@ namespace HaEdge.Commands
         protected T Await<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
         {
             Task<T> task = Task.Run(() => work(Reporter, CancelToken), CancelToken);
-            // The work's end queues one empty action, so the wait below wakes the moment it is done.
+            // The work's end queues one empty action, so the wait below wakes the moment it is done; the bounded
+            // take is a backstop, so the pipeline thread never blocks on a wake-up that cannot come.
             Task woken = task.ContinueWith(_ => pipelineActions.Add(() => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             while (!woken.IsCompleted)
             {
-                pipelineActions.Take()();
+                if (pipelineActions.TryTake(out Action? action, 20))
+                {
+                    action();
+                }
             }
 
             while (pipelineActions.TryTake(out Action? action))
