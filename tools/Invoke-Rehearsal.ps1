@@ -22,13 +22,17 @@ try {
     } | Write-Host
 
     Write-Host 'Failover rehearsal: hard stop of the MASTER firewall VM through the Proxmox API, then failback...'
-    $results = Invoke-InLabAdmin {
+    # The admin namespace's own console is not ours: the result comes back as text and as verdicts.
+    $run = Invoke-InLabAdmin {
         $results = Test-HaFailover -Scenario HardStop -Confirm:$false
-        $results | Format-List Scenario, Passed, Reasons, VipMovedAfter, Outage, ProbeLoss, SessionSurvived, FailbackOutage, FailbackClean |
-            Out-String -Width 160 | Write-Host
-        $results | Select-Object Scenario, Passed
+        [pscustomobject]@{
+            Text     = $results | Format-List Scenario, Passed, Reasons, NewMaster, VipMovedAfter, Outage, ProbeLoss, SessionSurvived,
+                StatesBefore, StatesAfter, FailbackOutage, FailbackClean | Out-String -Width 160
+            Verdicts = @($results | Select-Object Scenario, Passed)
+        }
     }
-    $failed = @($results | Where-Object { -not $_.Passed })
+    Write-Host $run.Text
+    $failed = @($run.Verdicts | Where-Object { -not $_.Passed })
     Write-Host $(if ($failed) { "Rehearsal FAILED: $($failed.Scenario -join ', ')" } else { 'Rehearsal passed.' })
     if ($failed) { exit 1 }
 }
