@@ -1,5 +1,6 @@
 using HaEdge.Core.Definition;
 using HaEdge.Core.Model.PfSense;
+using HaEdge.Core.PfSense.Parsing;
 using HaEdge.Core.PfSense.Services;
 using Xunit;
 using static HaEdge.Core.Tests.Carp.CarpSamples;
@@ -99,6 +100,52 @@ public class CarpMaintenanceServiceTests
         var error = await Assert.ThrowsAsync<HaEdgeException>(() => service.CheckAsync(session.Definition.Primary, enable: true, CancellationToken.None));
 
         Assert.Contains("fw2 already advertises skew 240 on vhid 3, vhid 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Failback_is_pending_while_the_peer_is_still_master_too()
+    {
+        // fw1 preempts with the lower skew and is MASTER again; fw2 stays MASTER until it hears fw1's next advertisement.
+        var pending = HandedOver(Pair("MASTER", 0, "MASTER", Fw1Sysctl), enable: false);
+
+        Assert.Equal("not yet back on fw1: vhid 3, vhid 1", pending);
+    }
+
+    [Fact]
+    public void Failback_is_done_once_this_firewall_is_the_only_master()
+    {
+        Assert.Null(HandedOver(Pair("MASTER", 0, "BACKUP", Fw1Sysctl), enable: false));
+    }
+
+    [Fact]
+    public void Without_preempt_the_failback_is_done_with_the_vips_staying_on_the_peer()
+    {
+        Assert.Null(HandedOver(Pair("BACKUP", 0, "MASTER", Fw1SysctlWith("preempt", "0")), enable: false));
+    }
+
+    [Fact]
+    public void Handover_is_pending_while_this_firewall_is_still_master_too()
+    {
+        var pending = HandedOver(Pair("MASTER", 254, "MASTER", Fw1Sysctl), enable: true);
+
+        Assert.Equal("not yet moved to fw2: vhid 3, vhid 1", pending);
+    }
+
+    /// <summary>fw1 (primary) and fw2 (secondary, advskew 100) each with vhid 3 and 1 in one state.</summary>
+    private static CarpPairReport Pair(string fw1State, int fw1Skew, string fw2State, string fw1Sysctl) => new(new[]
+    {
+        new CarpNodeReading("fw1", FirewallRole.Primary, Vips(fw1State, fw1Skew), CarpSysctlParser.Parse(fw1Sysctl)),
+        new CarpNodeReading("fw2", FirewallRole.Secondary, Vips(fw2State, 100), CarpSysctlParser.Parse(FromSourceSysctlHealthy)),
+    });
+
+    private static IReadOnlyList<CarpVip> Vips(string state, int skew) =>
+        IfconfigParser.Parse(FromSourceCarpLine(state, 3, skew) + FromSourceCarpLine(state, 1, skew)).Vips;
+
+    /// <summary>What is still missing when fw1 enters (enable) or leaves maintenance mode, or null when it is done.</summary>
+    private static string? HandedOver(CarpPairReport report, bool enable)
+    {
+        using var session = new FakeFirewalls().Session();
+        return CarpMaintenanceService.HandedOver(report, session.Definition.Primary, session.Definition.Secondary, enable);
     }
 
     /// <summary>Two firewalls with vhid 3 and 1; the election settles two reads after a change.</summary>

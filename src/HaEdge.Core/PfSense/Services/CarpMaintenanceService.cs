@@ -189,9 +189,10 @@ namespace HaEdge.Core.PfSense.Services
                 var mine = CarpPairAnalyzer.EffectiveSkew(vip.AdvSkew, node.Sysctl!.Demotion);
                 var theirs = peerVip == null ? CarpPairAnalyzer.MaxSkew + 1 : CarpPairAnalyzer.EffectiveSkew(peerVip.AdvSkew, other.Sysctl!.Demotion);
                 // With preempt a node that advertises the lower skew takes the VIP back; without it the VIP stays with the peer.
+                // Either way exactly one MASTER: the peer stays MASTER too until it hears this node's next advertisement.
                 var shouldBeMaster = node.Sysctl.Preempt && mine < theirs;
                 var masters = (vip.State == CarpState.Master ? 1 : 0) + (peerVip?.State == CarpState.Master ? 1 : 0);
-                if (shouldBeMaster ? vip.State != CarpState.Master : masters != 1) waiting.Add(CarpPairAnalyzer.NameOf(vip));
+                if (masters != 1 || (shouldBeMaster && vip.State != CarpState.Master)) waiting.Add(CarpPairAnalyzer.NameOf(vip));
             }
 
             return waiting.Count == 0 ? null : $"not yet back on {firewall.Name}: {string.Join(", ", waiting)}";
