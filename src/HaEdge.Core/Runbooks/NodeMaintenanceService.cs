@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
@@ -8,7 +7,6 @@ using System.Threading.Tasks;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Model.Carp;
 using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.Model.Sync;
 using HaEdge.Core.PfSense.Services;
 using HaEdge.Core.Session;
 
@@ -23,7 +21,6 @@ namespace HaEdge.Core.Runbooks
         private const string Activity = "HA node maintenance";
         private readonly EdgeSession session;
         private readonly CarpMaintenanceService carp;
-        private readonly CarpStatusService carpStatus;
         private readonly PveNodeShell pve;
 
         /// <param name="session">The edge.</param>
@@ -31,9 +28,7 @@ namespace HaEdge.Core.Runbooks
         public NodeMaintenanceService(EdgeSession session, TimeSpan sshTimeout)
         {
             this.session = session;
-            var shell = new FirewallShell(session, sshTimeout);
-            carp = new CarpMaintenanceService(shell);
-            carpStatus = new CarpStatusService(shell);
+            carp = new CarpMaintenanceService(new FirewallShell(session, sshTimeout));
             pve = new PveNodeShell(session, TimeSpan.FromSeconds(30));
         }
 
@@ -76,7 +71,7 @@ namespace HaEdge.Core.Runbooks
                 ha = true;
             }
 
-            return Result(firewall, NodeMaintenanceAction.Suspend, moved, moved.Status, ha, forced, watch.Elapsed);
+            return Result(firewall, NodeMaintenanceAction.Suspend, moved, ha, forced, watch.Elapsed);
         }
 
         public async Task<HaEdgeNodeMaintenanceResult> ResumeAsync(FirewallDefinition firewall, bool haMaintenance, TimeSpan timeout, bool forced,
@@ -90,33 +85,9 @@ namespace HaEdge.Core.Runbooks
                 ha = false;
             }
 
-            // Leaving maintenance is verified as the failback: every VIP back on the firewall where preemption applies.
+            // Leaving maintenance is verified as the failback: one MASTER per VIP, this firewall where preemption applies.
             CarpMaintenanceResult back = await carp.SetAsync(firewall, false, true, timeout, reporter, cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<CarpVipStatus> settled = await SettledAsync(firewall, timeout, cancellationToken).ConfigureAwait(false);
-            return Result(firewall, NodeMaintenanceAction.Resume, back, settled, ha, forced, watch.Elapsed);
-        }
-
-        /// <summary>
-        /// Set-CarpMaintenance counts the failback done once the firewall is MASTER again; its peer may still be MASTER
-        /// too until it hears the next advertisement. The runbook is done only when the pair is Healthy (one MASTER per VIP).
-        /// </summary>
-        private async Task<IReadOnlyList<CarpVipStatus>> SettledAsync(FirewallDefinition firewall, TimeSpan timeout, CancellationToken cancellationToken)
-        {
-            var watch = Stopwatch.StartNew();
-            while (true)
-            {
-                CarpPairReport report = await carpStatus.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var pending = ReadinessJudge.Carp(report).Findings.Where(f => f.Severity == FindingSeverity.Error).ToList();
-                if (pending.Count == 0) return report.Vips;
-                if (watch.Elapsed >= timeout)
-                {
-                    throw new HaEdgeException("CarpFailbackNotSettled", FailureKind.OperationTimeout,
-                        $"{firewall.Name} left CARP maintenance, but the pair did not settle within {timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s: "
-                        + string.Join(" ", pending.Select(f => f.Message)) + " See Get-CarpStatus.", firewall.Name);
-                }
-
-                await Task.Delay(carp.PollInterval, cancellationToken).ConfigureAwait(false);
-            }
+            return Result(firewall, NodeMaintenanceAction.Resume, back, ha, forced, watch.Elapsed);
         }
 
         private async Task SetHaMaintenanceAsync(FirewallDefinition firewall, bool enable, TimeSpan timeout, IOperationReporter reporter,
@@ -166,8 +137,8 @@ namespace HaEdge.Core.Runbooks
                 $"{firewall.Name} is in CARP maintenance (its peer holds every VIP), but {firewall.Node} did not enter HA maintenance: {why}. "
                 + $"Fix that and run Suspend-HaEdgeNode -Node {firewall.Node} -HaMaintenance again, or Resume-HaEdgeNode -Node {firewall.Node} to undo.", firewall.Node, inner);
 
-        private HaEdgeNodeMaintenanceResult Result(FirewallDefinition firewall, NodeMaintenanceAction action, CarpMaintenanceResult carpResult,
-            IReadOnlyList<CarpVipStatus> vips, bool? ha, bool forced, TimeSpan elapsed) => new HaEdgeNodeMaintenanceResult
+        private HaEdgeNodeMaintenanceResult Result(FirewallDefinition firewall, NodeMaintenanceAction action, CarpMaintenanceResult carpResult, bool? ha,
+            bool forced, TimeSpan elapsed) => new HaEdgeNodeMaintenanceResult
             {
                 Node = firewall.Node,
                 Action = action,
@@ -178,7 +149,7 @@ namespace HaEdge.Core.Runbooks
                 Forced = forced,
                 Elapsed = elapsed,
                 Carp = carpResult,
-                Vips = vips,
+                Vips = carpResult.Status,
             };
     }
 }
