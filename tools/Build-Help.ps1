@@ -45,7 +45,7 @@ function New-Para([System.Xml.XmlDocument] $doc, [System.Xml.XmlElement] $parent
     }
 }
 
-$ns = @{
+$ns = [ordered]@{
     maml    = 'http://schemas.microsoft.com/maml/2004/10'
     command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
     dev     = 'http://schemas.microsoft.com/maml/dev/2004/10'
