@@ -76,11 +76,16 @@ internal sealed class FirewallVm
         Shell.WriteFile(File("keepalived.conf"), KeepalivedConfig(labBoot));
         Shell.WriteFile(File("conntrackd.conf"), ConntrackdConfig());
         Shell.WriteFile(File("iptables.rules"), IptablesRules());
-        // pfSense's admin shell runs `ssh host cmd` with /bin/sh -c; the shims find this firewall through HAEDGE_LAB_FWDIR.
+        // pfSense's admin shell runs `ssh host cmd` with `sh -c`. Here root's shell is bash with its home in the
+        // firewall's directory, and shell-rc loads ifconfig and sysctl as functions, so a status read costs one
+        // process start as on pfSense, not one per command. bash run by sshd reads ~/.bashrc when its input is a
+        // socket, else BASH_ENV; a login reads ~/.profile. The shims find this firewall through HAEDGE_LAB_FWDIR.
+        string shellRc = Path.Combine(_paths.ShimLab, "shell-rc");
         Shell.WriteFile(File("sshd_config"), LabSshd.Config(_fw.Name, $"{_fw.Address(LabLayout.Lan)}:22", _paths.HostKey(_fw),
-            File("sshd.pid"), _paths.AuthorizedKeys, _paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir) }, File("shrc")));
-        Shell.WriteFile(File("shrc"), LabSshd.InteractiveRc(_paths.ShimPfSense));
-        Shell.WriteFile(File("passwd"), LabSshd.PasswdWithPlainRootShell());
+            File("sshd.pid"), _paths.AuthorizedKeys, _paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir), ("BASH_ENV", shellRc) }));
+        Shell.WriteFile(File(".bashrc"), $". {shellRc}\n");
+        Shell.WriteFile(File(".profile"), LabSshd.InteractiveRc(_paths.ShimPfSense) + $". {shellRc}\n");
+        Shell.WriteFile(File("passwd"), LabSshd.PasswdWithRoot("/bin/bash", Dir));
     }
 
     /// <summary>Boot: links up, routes back, then the daemons from the persisted config.</summary>
@@ -119,7 +124,7 @@ internal sealed class FirewallVm
                 "keepalived", "--vrrp", "--dont-fork", "--log-console", "--log-detail", "--use-file", File("keepalived.conf"),
                 "--pid", File("keepalived.pid"), "--vrrp_pid", File("keepalived-vrrp.pid"),
             }),
-            // sshd sees the firewall's own passwd (root's shell /bin/sh) through a private bind mount.
+            // sshd sees the firewall's own passwd (root's shell and home) through a private bind mount.
             (_paths.Log($"{_fw.Name}-sshd"), LabSshd.Command(File("passwd"), File("sshd_config"))),
             (_paths.Log($"{_fw.Name}-gwmon"), new[] { Path.Combine(_paths.ShimLab, "gwmon"), Dir }),
         };
@@ -197,6 +202,8 @@ internal sealed class FirewallVm
         Set("WAN_VIP_UNIQID", "_vip" + LabLayout.WanFibre.Vhid!.Value.ToString("x", CultureInfo.InvariantCulture).PadLeft(13, '0'));
         Set("CONNTRACKD_CONF", File("conntrackd.conf"));
         Set("INTERFACE_DESCRIPTIONS", string.Join(" ", LabLayout.Segments.Select(s => $"{s.Interface}={s.Description}")));
+        // The addresses Provision gives each interface, for the ifconfig shim (the lab never changes them).
+        Set("INTERFACE_ADDRESSES", string.Join(" ", LabLayout.Segments.Select(s => $"{s.Interface}={_fw.Address(s)}/{s.PrefixLength}")));
         return env.ToString();
     }
 

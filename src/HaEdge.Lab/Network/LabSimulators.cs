@@ -42,12 +42,12 @@ internal static class LabSimulators
                 ("HAEDGE_LAB_NODE", node.Name),
                 ("HAEDGE_LAB_PVE", $"https://{node.ManagementAddress}:{PvePort}"),
                 ("HAEDGE_LAB_PVE_TOKEN_ID", Pve.PveTokens.EdgeTokenId),
+                ("ENV", paths.NodeFile(node, "shrc")),
             };
             Shell.WriteFile(paths.NodeFile(node, "sshd_config"), LabSshd.Config(node.Name, $"{node.ManagementAddress}:22",
-                paths.NodeHostKey(node), paths.NodeFile(node, "sshd.pid"), paths.AuthorizedKeys, paths.ShimPve, environment,
-                paths.NodeFile(node, "shrc")));
+                paths.NodeHostKey(node), paths.NodeFile(node, "sshd.pid"), paths.AuthorizedKeys, paths.ShimPve, environment));
             Shell.WriteFile(paths.NodeFile(node, "shrc"), LabSshd.InteractiveRc(paths.ShimPve));
-            Shell.WriteFile(paths.NodeFile(node, "passwd"), LabSshd.PasswdWithPlainRootShell());
+            Shell.WriteFile(paths.NodeFile(node, "passwd"), LabSshd.PasswdWithRoot("/bin/sh"));
             Shell.StartDaemon(node.Namespace, paths.Log($"{node.Name}-sshd"),
                 LabSshd.Command(paths.NodeFile(node, "passwd"), paths.NodeFile(node, "sshd_config")));
         }

@@ -20,13 +20,12 @@ internal static class LabSshd
     /// <param name="owner">Whose sshd this is (fw1, pve1), for the comment line.</param>
     /// <param name="listen">address:port.</param>
     /// <param name="shimPath">Directory of the command shims, put before the system PATH.</param>
-    /// <param name="environment">More variables every session gets (the shims find their lab state through them).</param>
-    /// <param name="interactiveRc">File an interactive login shell reads last ($ENV of dash): it puts the shims
-    /// first again after /etc/profile reset PATH.</param>
+    /// <param name="environment">More variables every session gets: the shims find their lab state through them, and
+    /// the shell its start-up file (ENV for dash, BASH_ENV for bash).</param>
     public static string Config(string owner, string listen, string hostKey, string pidFile, string authorizedKeys,
-        string shimPath, IEnumerable<(string Name, string Value)> environment, string interactiveRc) => $"""
+        string shimPath, IEnumerable<(string Name, string Value)> environment) => $"""
         # {owner}: sshd of the lab. Key auth only. sshd runs each command as the real system does, with the user's
-        # shell (/bin/sh, see the bind-mounted passwd) and `-c`; SetEnv puts the command shims first on PATH with no
+        # shell (see the bind-mounted passwd) and `-c`; SetEnv puts the command shims first on PATH with no
         # wrapper process in between: every process start counts.
         ListenAddress {listen}
         HostKey {hostKey}
@@ -42,20 +41,24 @@ internal static class LabSshd
         PrintLastLog no
         UseDNS no
         LogLevel ERROR
-        SetEnv PATH={shimPath}:/usr/sbin:/usr/bin:/sbin:/bin ENV={interactiveRc} {string.Join(" ", environment.Select(e => $"{e.Name}={e.Value}"))}
+        SetEnv PATH={shimPath}:/usr/sbin:/usr/bin:/sbin:/bin {string.Join(" ", environment.Select(e => $"{e.Name}={e.Value}"))}
 
         """;
 
-    /// <summary>The interactive shell's rc ($ENV): shims first on PATH.</summary>
+    /// <summary>What an interactive login shell reads last (dash's $ENV, bash's ~/.profile): shims first on PATH
+    /// again after /etc/profile reset it.</summary>
     public static string InteractiveRc(string shimPath) => $"PATH={shimPath}:/usr/sbin:/usr/bin:/sbin:/bin\n";
 
     /// <summary>
-    /// The host's user list with root's shell as /bin/sh, as on pfSense and for a quick `sh -c` on PVE. sshd runs
-    /// every command through the user's shell, and a host root shell of bash reads ~/.bashrc for ssh commands
-    /// (seconds, on a machine with pyenv).
+    /// The host's user list with root's shell and home replaced. sshd runs every command through the user's shell,
+    /// and bash as root's shell with the host's home would read root's ~/.bashrc for each ssh command (seconds, on a
+    /// machine with pyenv).
     /// </summary>
-    public static string PasswdWithPlainRootShell() => string.Concat(File.ReadAllLines("/etc/passwd")
-        .Select(line => line.StartsWith("root:", StringComparison.Ordinal) ? string.Join(":", line.Split(':').Take(6)) + ":/bin/sh" : line)
+    public static string PasswdWithRoot(string shell, string? home = null) => string.Concat(File.ReadAllLines("/etc/passwd")
+        .Select(line => line.Split(':'))
+        .Select(fields => fields[0] == "root" && fields.Length >= 7
+            ? string.Join(":", fields.Take(5).Append(home ?? fields[5]).Append(shell))
+            : string.Join(":", fields))
         .Select(line => line + "\n"));
 
     /// <summary>sshd in the foreground, seeing <paramref name="passwdFile"/> as /etc/passwd through a private bind mount.</summary>

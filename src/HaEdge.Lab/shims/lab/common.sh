@@ -9,7 +9,7 @@ if [ -z "$HAEDGE_LAB_FWDIR" ] || [ ! -r "$HAEDGE_LAB_FWDIR/fw.env" ]; then
 fi
 . "$HAEDGE_LAB_FWDIR/fw.env"
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
-LAB_SHIMS=${0%/*}/../lab   # $0 is the shim's full path: PATH lookup execs it by that path
+LAB_SHIMS=$LAB_STATE/shims/lab
 
 # The advskew every VIP is configured with, in $advskew: 254 in persistent maintenance mode.
 read_advskew() {
