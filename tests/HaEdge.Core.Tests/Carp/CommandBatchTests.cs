@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Reflection;
 using HaEdge.Core.PfSense.Services;
 using Xunit;
 
@@ -38,5 +40,22 @@ public class CommandBatchTests
 
         Assert.Equal(("PfSenseCommandFailed", "fw2"), (error.ErrorId, error.Target));
         Assert.Equal("fw2: 'ifconfig' exited with status 127: sh: ifconfig: not found", error.Message);
+    }
+
+    [Fact]
+    public void Every_command_batched_is_plain_sh_as_pfSense_runs_it()
+    {
+        // pfSense runs ssh commands with /bin/sh; the lab's firewalls run bash, which would hide a bashism.
+        // Debian's sh (dash) is an ash like FreeBSD's: -n parses without running.
+        var all = typeof(PfSenseCommands).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => (string)f.GetRawConstantValue()!).ToList();
+        var check = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true };
+        foreach (var argument in new[] { "-n", "-c", CommandBatch.Join(all) }) check.ArgumentList.Add(argument);
+        using var sh = Process.Start(check)!;
+        var error = sh.StandardError.ReadToEnd();
+        sh.WaitForExit();
+
+        Assert.True(all.Count >= 10, "the commands were not found");
+        Assert.True(sh.ExitCode == 0, error);
     }
 }
