@@ -60,13 +60,13 @@ namespace HaEdge.Commands
             {
                 if (pipelineActions.TryTake(out Action? action, 20))
                 {
-                    action();
+                    RunQueued(action);
                 }
             }
 
             while (pipelineActions.TryTake(out Action? action))
             {
-                action();
+                RunQueued(action);
             }
 
             try
@@ -76,6 +76,27 @@ namespace HaEdge.Commands
             catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            catch (HaEdgeException e) when (Stopping)
+            {
+                // After Ctrl+C PowerShell takes no error record: what the clean-up could not undo goes to the host.
+                Host.UI.WriteErrorLine($"{e.Message} [{e.ErrorId}]");
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>
+        /// Runs one queued action. After Ctrl+C PowerShell refuses Write*: the narration is dropped, and the wait goes
+        /// on until the work ends, so its clean-up (a fault undone, maintenance left) is never abandoned half way.
+        /// </summary>
+        private void RunQueued(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (PipelineStoppedException) when (Stopping)
+            {
             }
         }
 
