@@ -171,11 +171,31 @@ namespace HaEdge.Commands
 
                 // The user's script blocks run on the pipeline thread, where PowerShell allows them.
                 choice.Pull = _ => InvokeOnPipelineAsync(() => WanPullScript!.Invoke());
-                choice.Restore = _ => InvokeOnPipelineAsync(() => WanRestoreScript!.Invoke());
+                choice.Restore = _ => InvokeOnPipelineAsync(() => InvokeRestoreScript(WanRestoreScript!));
                 choice.Description = WanPullScript!.ToString().Trim();
             }
 
             return choice;
+        }
+
+        /// <summary>
+        /// After Ctrl+C PowerShell runs no more script on this pipeline, yet the WAN must come back: the restore script
+        /// then runs in a runspace of its own (without this session's variables).
+        /// </summary>
+        private void InvokeRestoreScript(ScriptBlock restore)
+        {
+            if (!Stopping)
+            {
+                restore.Invoke();
+                return;
+            }
+
+            using PowerShell detached = PowerShell.Create(RunspaceMode.NewRunspace);
+            detached.AddScript(restore.ToString()).Invoke();
+            if (detached.Streams.Error.Count > 0)
+            {
+                throw detached.Streams.Error[0].Exception;
+            }
         }
     }
 }
