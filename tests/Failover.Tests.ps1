@@ -1,7 +1,8 @@
 #Requires -Modules Pester
-# Issue 6's bar on the rehearsal lab: each scenario passes on a healthy lab, HardStop without state sync loses the
-# session and fails, WanPull (the fibre upstream dies) leaves CARP alone and moves the default route to Starlink, -WhatIf touches nothing, and the HTML report
-# renders in a real browser.
+# Issue 6's bar on the rehearsal lab: each scenario passes on a healthy lab (Combined after WanPull and HardStop),
+# HardStop's outage agrees with an independent ping -D capture, HardStop without state sync loses the session and
+# fails, WanPull (the fibre upstream dies) leaves CARP alone and moves the default route to Starlink, -WhatIf
+# touches nothing, and the HTML report renders in a real browser. Interrupted runs: FailoverSafety.Tests.ps1.
 BeforeDiscovery {
     $script:LabPossible = $IsLinux -and ((& id -u) -eq '0')
 }
@@ -31,17 +32,26 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $out.Vms | Should -Be @('running', 'running')
     }
 
-    It 'HardStop: the backup takes over by protocol timeout, the session survives, and the failback is clean' {
+    It 'HardStop: the backup takes over by protocol timeout, the session survives, the failback is clean, and the outage agrees with ping -D' {
         $report = Join-Path $Reports 'hardstop.html'
-        $r = Invoke-InLabAdmin {
-            param($Report)
-            Test-HaFailover -Scenario HardStop -ProbeInterval 0:0:0.1 -MaxOutage 0:0:8 -Settle 0:0:5 -ReportPath $Report -Confirm:$false
-        } -ArgumentList $report
+        $out = Invoke-InLabAdmin {
+            param($Report, $PingCapture, $StateDir)
+            # An independent capture at 20 ms from the same LAN namespace, compared over the failover window.
+            . $PingCapture
+            $capture = Start-PingCapture (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).probes.ping
+            $r = $null
+            try { $r = Test-HaFailover -Scenario HardStop -ProbeInterval 0:0:0.1 -MaxOutage 0:0:8 -Settle 0:0:5 -ReportPath $Report -Confirm:$false }
+            finally { $comparison = Stop-PingCapture $capture $r }
+            [pscustomobject]@{ Result = $r; Comparison = $comparison }
+        } -ArgumentList $report, (Join-Path $LabRoot 'benchmarks/support/PingCapture.ps1'), $LabStateDir
+        $r = $out.Result
         $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
         $r.NewMaster | Should -Be 'fw2'
         $r.Outage | Should -BeLessThan ([timespan]'0:0:5')
+        $r.Outage | Should -BeGreaterThan ([timespan]'0:0:0.5') -Because 'a hard stop loses probes until the election timeout'
         $r.SessionSurvived | Should -BeTrue
         $r.FailbackClean | Should -BeTrue
+        $out.Comparison.Agrees | Should -BeTrue -Because "engine $($out.Comparison.Engine) vs ping -D $($out.Comparison.Capture), interval $($out.Comparison.Interval)"
         Test-Path $report | Should -BeTrue
     }
 
@@ -63,17 +73,33 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $r.FailbackClean | Should -BeTrue
     }
 
-    It 'WanPull (the fibre upstream dies): CARP stays put and the default route moves to Starlink, then back' {
-        $r = Invoke-InLabAdmin {
+    It 'WanPull (the fibre upstream dies) moves only the route to Starlink; after it and HardStop pass, Combined moves the VIPs to fw2 with its route on Starlink' {
+        $results = Invoke-InLabAdmin {
             param($Lab)
-            Test-HaFailover -Scenario WanPull -WanPullMethod UserAction -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:$false `
+            Test-HaFailover -Scenario WanPull, HardStop, Combined -WanPullMethod UserAction -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:$false `
                 -WanPullScript ([scriptblock]::Create("& dotnet '$Lab' fault fibre-dead | Out-Null")) `
-                -WanRestoreScript ([scriptblock]::Create("& dotnet '$Lab' heal fibre-dead | Out-Null"))
+                -WanRestoreScript ([scriptblock]::Create("& dotnet '$Lab' heal fibre-dead | Out-Null")) |
+                Select-Object @{ n = 'Scenario'; e = { "$($_.Scenario)" } }, Passed, Reasons, CarpMoved, NewMaster, GatewayAfter, FailbackClean
         } -ArgumentList (Get-LabBinary)
-        $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
-        $r.CarpMoved | Should -BeFalse
-        $r.GatewayAfter | Should -Match 'STARLINK'
-        $r.FailbackClean | Should -BeTrue
+        $results.Scenario | Should -Be @('WanPull', 'HardStop', 'Combined')
+        foreach ($r in $results) {
+            $r.Passed | Should -BeTrue -Because "$($r.Scenario): $($r.Reasons -join '; ')"
+            $r.FailbackClean | Should -BeTrue
+        }
+        $wanPull, $combined = $results[0], $results[2]
+        $wanPull.CarpMoved | Should -BeFalse
+        $wanPull.GatewayAfter | Should -Match 'STARLINK'
+        $combined.CarpMoved | Should -BeTrue
+        $combined.NewMaster | Should -Be 'fw2'
+        $combined.GatewayAfter | Should -Match 'STARLINK'
+    }
+
+    It 'Combined alone is refused before any fault: WanPull and HardStop must pass first' {
+        $out = Invoke-InLabAdmin {
+            try { Test-HaFailover -Scenario Combined -WanPullMethod UserAction -WanPullScript {} -WanRestoreScript {} -Confirm:$false; 'ran' }
+            catch { $_.FullyQualifiedErrorId }
+        }
+        $out | Should -Match '^FailoverCombinedNotAllowed'
     }
 
     It 'the HTML report renders in headless Chromium' -Skip:(-not (Get-Command chromium -ErrorAction Ignore)) {

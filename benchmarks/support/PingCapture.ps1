@@ -1,0 +1,25 @@
+# An independent `ping -D -O` capture from the namespace this runs in, set beside Test-HaFailover's own outage
+# figures: the accuracy benchmark and the HardStop lab test use it. Needs iputils ping (root for intervals < 200 ms).
+
+# Starts the capture; -O reports each unanswered probe, -n keeps DNS out of the timing.
+function Start-PingCapture([Parameter(Mandatory)] [string] $Target, [double] $IntervalMs = 20) {
+    $file = New-TemporaryFile
+    $process = Start-Process ping -PassThru -RedirectStandardOutput $file.FullName -ArgumentList @(
+        '-D', '-O', '-n', '-i', ($IntervalMs / 1000).ToString([cultureinfo]::InvariantCulture), $Target)
+    Start-Sleep -Milliseconds 300   # a few replies before the run starts
+    [pscustomobject]@{ Process = $process; File = $file.FullName }
+}
+
+# Stops the capture (SIGINT: ping flushes and exits) and returns one PingCapture comparison per result, each over
+# that scenario's failover window. The results share one run clock, so one capture serves them all.
+function Stop-PingCapture([Parameter(Mandatory)] $Capture, [object[]] $Results = @()) {
+    try {
+        & kill -INT $Capture.Process.Id
+        $Capture.Process.WaitForExit()
+        $results = @($Results | Where-Object { $_ })
+        if ($results.Count -eq 0) { return }
+        $samples = [HaEdge.Core.Failover.PingCapture]::Parse((Get-Content -Raw $Capture.File), $results[0].RunStartedAt, 'ping -D')
+        foreach ($result in $results) { [HaEdge.Core.Failover.PingCapture]::Compare($result, $samples) }
+    }
+    finally { Remove-Item $Capture.File -ErrorAction Ignore }
+}
