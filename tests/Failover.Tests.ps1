@@ -1,8 +1,9 @@
 #Requires -Modules Pester
 # Issue 6's bar on the rehearsal lab: each scenario passes on a healthy lab (Combined after WanPull and HardStop),
 # HardStop's outage agrees with an independent ping -D capture, HardStop without state sync loses the session and
-# fails, WanPull (the fibre upstream dies) leaves CARP alone and moves the default route to Starlink, -WhatIf
-# touches nothing, and the HTML report renders in a real browser. Interrupted runs: FailoverSafety.Tests.ps1.
+# fails, WanPull (the fibre upstream dies, or the gateway is marked down) leaves CARP alone and moves the default
+# route to Starlink while WanPull by link_down moves CARP, -WhatIf touches nothing, and the HTML report renders in a
+# real browser. Interrupted runs: FailoverSafety.Tests.ps1.
 BeforeDiscovery {
     $script:LabPossible = $IsLinux -and ((& id -u) -eq '0')
 }
@@ -92,6 +93,32 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $combined.CarpMoved | Should -BeTrue
         $combined.NewMaster | Should -Be 'fw2'
         $combined.GatewayAfter | Should -Match 'STARLINK'
+    }
+
+    It 'WanPull by gateway force-down (the default): CARP stays on fw1 and its default route moves to Starlink, then back' {
+        $r = Invoke-InLabAdmin {
+            Test-HaFailover -Scenario WanPull -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:$false |
+                Select-Object Passed, Reasons, Fault, CarpMoved, NewMaster, GatewayBefore, GatewayAfter, FailbackClean
+        }
+        $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
+        $r.Fault | Should -Match 'force_down'
+        $r.CarpMoved | Should -BeFalse
+        $r.NewMaster | Should -Be 'fw1'
+        $r.GatewayBefore | Should -Be 'FIBRE_GW'
+        $r.GatewayAfter | Should -Be 'STARLINK_GW'
+        $r.FailbackClean | Should -BeTrue
+    }
+
+    It 'WanPull by link_down on the WAN NIC (a cable pull at the VM): pfSense demotes CARP, so the VIPs move to fw2, then back' {
+        $r = Invoke-InLabAdmin {
+            Test-HaFailover -Scenario WanPull -WanPullMethod LinkDown -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:$false |
+                Select-Object Passed, Reasons, Fault, CarpMoved, NewMaster, FailbackClean
+        }
+        $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
+        $r.Fault | Should -Match 'link_down=1'
+        $r.CarpMoved | Should -BeTrue
+        $r.NewMaster | Should -Be 'fw2'
+        $r.FailbackClean | Should -BeTrue
     }
 
     It 'Combined alone is refused before any fault: WanPull and HardStop must pass first' {
