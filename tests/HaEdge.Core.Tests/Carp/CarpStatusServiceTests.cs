@@ -130,6 +130,24 @@ public class CarpStatusServiceTests
     }
 
     [Fact]
+    public async Task A_transport_that_blocks_its_caller_is_still_cut_off_at_the_answer_bound()
+    {
+        var fake = new FakeFirewalls();
+        fake.Answer("fw1", CarpAnswers(Fw1Master, Fw1Sysctl));
+        fake.Answer("fw2", CarpAnswers(Fw1Master, Fw1Sysctl));
+        fake.BlockingOpen["fw2"] = TimeSpan.FromSeconds(4);
+        var watch = Stopwatch.StartNew();
+
+        var report = await new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300)))
+            .ReadAsync(CancellationToken.None);
+
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0.25, 2);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal(("SshCommandTimeout", "fw2"), (failure.ErrorId, failure.Target));
+        Assert.Contains(report.Vips, v => v.Firewall == "fw1" && v.State == CarpState.Master);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_wait()
     {
         var fake = new FakeFirewalls();

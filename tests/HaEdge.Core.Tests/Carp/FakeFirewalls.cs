@@ -26,6 +26,12 @@ internal sealed class FakeFirewalls : ISshConnector
     /// <summary>Firewalls whose exec never answers and ignores its timeout (a wedged transport).</summary>
     public ConcurrentDictionary<string, bool> Hanging { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Firewalls whose exec blocks its caller's thread this long before answering, as SSH.NET's synchronous channel
+    /// open does on a peer that went silent.
+    /// </summary>
+    public ConcurrentDictionary<string, TimeSpan> BlockingOpen { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public void Answer(string firewall, Func<string, (int Status, string Output)> responder) => responders[firewall] = responder;
 
     /// <summary>Answers from a command → output table; an unknown command exits 127 as sh does.</summary>
@@ -69,6 +75,7 @@ internal sealed class FakeFirewalls : ISshConnector
         public async Task<SshCommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
         {
             owner.Execs.Enqueue((name, command));
+            if (owner.BlockingOpen.TryGetValue(name, out var block)) Thread.Sleep(block);
             if (owner.Hanging.ContainsKey(name)) await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(cancellationToken);
             var output = new System.Text.StringBuilder();
             var status = 0;

@@ -42,11 +42,17 @@ namespace HaEdge.Core.PfSense.Services
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
         private readonly EdgeSession session;
+        private readonly TimeSpan? answerWithin;
 
-        public FirewallShell(EdgeSession session, TimeSpan timeout)
+        /// <param name="timeout">Each command's own timeout.</param>
+        /// <param name="answerWithin">Bound on a whole answer, a reconnect included (default: the connect timeout plus
+        /// the command timeout plus 1 s). Polls set a short one: a dead firewall costs a poll that moment, not its
+        /// timeouts, while its reconnect goes on in the background for the next poll.</param>
+        public FirewallShell(EdgeSession session, TimeSpan timeout, TimeSpan? answerWithin = null)
         {
             this.session = session;
             Timeout = timeout;
+            this.answerWithin = answerWithin;
         }
 
         public EdgeSession Session => session;
@@ -60,9 +66,11 @@ namespace HaEdge.Core.PfSense.Services
         public async Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken)
         {
             SshTarget target = session.SshTargetOf(firewall);
-            TimeSpan limit = target.ConnectTimeout + Timeout + TimeSpan.FromSeconds(1);
+            TimeSpan limit = answerWithin ?? target.ConnectTimeout + Timeout + TimeSpan.FromSeconds(1);
             using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task<SshCommandResult> run = session.Ssh.RunAsync(target, command, Timeout, expiry.Token);
+            // On the thread pool: SSH.NET opens a channel synchronously, waiting up to its own timeout on a dead peer,
+            // which must not hold this caller past the bound.
+            Task<SshCommandResult> run = Task.Run(() => session.Ssh.RunAsync(target, command, Timeout, expiry.Token), expiry.Token);
             if (await Task.WhenAny(run, Task.Delay(limit, expiry.Token)).ConfigureAwait(false) != run)
             {
                 cancellationToken.ThrowIfCancellationRequested();
