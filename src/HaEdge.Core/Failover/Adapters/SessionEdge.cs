@@ -25,22 +25,33 @@ namespace HaEdge.Core.Failover.Adapters
         private static readonly Regex GatewayName = new Regex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
         private readonly EdgeSession session;
         private readonly FirewallShell shell;
+        private readonly FirewallShell pollShell;
         private readonly TimeSpan taskTimeout;
         private readonly ConcurrentDictionary<string, IReadOnlyList<GatewayStatus>> gatewaysByFirewall =
             new ConcurrentDictionary<string, IReadOnlyList<GatewayStatus>>(StringComparer.OrdinalIgnoreCase);
 
-        /// <param name="sshTimeout">Bound of each firewall command (a poll must not hang on a dead firewall).</param>
+        /// <summary>
+        /// Bound on one firewall's answer to a status poll while a scenario runs (ifconfig, sysctl, route: tens of
+        /// milliseconds on pfSense). A hard-stopped firewall costs each poll this long at most, so the peer's takeover
+        /// is seen within about this much of when it happens. Preflight and the restore check wait the full timeout.
+        /// </summary>
+        public static readonly TimeSpan PollAnswerTimeout = TimeSpan.FromSeconds(1);
+
+        /// <param name="sshTimeout">Bound of each firewall command that changes or reads more than status.</param>
         /// <param name="taskTimeout">Bound of each Proxmox task (stop, start).</param>
         public SessionEdge(EdgeSession session, TimeSpan sshTimeout, TimeSpan taskTimeout)
         {
             this.session = session;
             shell = new FirewallShell(session, sshTimeout);
+            pollShell = new FirewallShell(session, PollAnswerTimeout, PollAnswerTimeout);
             this.taskTimeout = taskTimeout;
         }
 
-        public async Task<CarpSnapshot> ReadCarpAsync(CancellationToken cancellationToken)
+        public Task<CarpSnapshot> ReadCarpAsync(CancellationToken cancellationToken) => ReadCarpAsync(pollShell, cancellationToken);
+
+        private static async Task<CarpSnapshot> ReadCarpAsync(FirewallShell through, CancellationToken cancellationToken)
         {
-            var report = await new CarpStatusService(shell).ReadAsync(cancellationToken).ConfigureAwait(false);
+            var report = await new CarpStatusService(through).ReadAsync(cancellationToken).ConfigureAwait(false);
             return new CarpSnapshot
             {
                 Firewalls = report.Nodes.Select(n => new FirewallCarpView
@@ -56,7 +67,7 @@ namespace HaEdge.Core.Failover.Adapters
 
         public async Task<PreflightSnapshot> ReadPreflightAsync(CancellationToken cancellationToken)
         {
-            var carp = ReadCarpAsync(cancellationToken);
+            var carp = ReadCarpAsync(shell, cancellationToken);
             var pfsync = new PfsyncService(shell).ReadAsync(cancellationToken);
             var gateways = new GatewayService(shell).ReadAsync(cancellationToken);
             var vms = ReadVmsAsync(cancellationToken);
@@ -97,7 +108,7 @@ namespace HaEdge.Core.Failover.Adapters
                 gatewaysByFirewall[definition.Name] = known;
             }
 
-            var reading = await shell.RunBatchAsync(definition, new[] { PfSenseCommands.DefaultRoute + " 2>/dev/null || true", PfSenseCommands.Ifconfig },
+            var reading = await pollShell.RunBatchAsync(definition, new[] { PfSenseCommands.DefaultRoute + " 2>/dev/null || true", PfSenseCommands.Ifconfig },
                 s => new GatewayNodeReading(known, Array.Empty<GatewayGroup>(), s[0].Trim().Length == 0 ? null : RouteGetParser.Parse(s[0]), IfconfigParser.Parse(s[1])),
                 cancellationToken).ConfigureAwait(false);
             return GatewayService.Describe(definition, reading).FirstOrDefault(g => g.DefaultRoute)?.Name
