@@ -50,18 +50,7 @@ namespace HaEdge.Core.Runbooks
         {
             SshTarget target = TargetFor(session.Definition, node);
             TimeSpan limit = target.ConnectTimeout + Timeout + TimeSpan.FromSeconds(1);
-            using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task<SshCommandResult> run = session.Ssh.RunAsync(target, command, Timeout, expiry.Token);
-            if (await Task.WhenAny(run, Task.Delay(limit, expiry.Token)).ConfigureAwait(false) != run)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                expiry.Cancel();
-                session.Ssh.Drop(node);
-                throw new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout, $"{node} ({target}) gave no answer within {limit.TotalSeconds:0.#} s.", node);
-            }
-
-            expiry.Cancel();
-            SshCommandResult result = await run.ConfigureAwait(false);
+            SshCommandResult result = await session.Ssh.RunBoundedAsync(target, command, Timeout, limit, cancellationToken).ConfigureAwait(false);
             if (result.ExitStatus != 0)
             {
                 string said = (result.Error + "\n" + result.Output).Trim();

@@ -78,20 +78,27 @@ namespace HaEdge.Core.Session
             return await connection.RunAsync(command, timeout, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Closes one firewall's connection, e.g. after a fault test killed it.</summary>
-        public void Drop(string name)
+        /// <summary>
+        /// Runs a command with a bound on the whole answer, a connect included. On the thread pool, because SSH.NET
+        /// opens a channel synchronously (waiting up to its own timeout on a silent peer): whatever the transport does,
+        /// no caller waits longer than <paramref name="limit"/>.
+        /// </summary>
+        public async Task<SshCommandResult> RunBoundedAsync(SshTarget target, string command, TimeSpan timeout, TimeSpan limit,
+            CancellationToken cancellationToken)
         {
-            lock (gate)
+            using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task<SshCommandResult> run = Task.Run(() => RunAsync(target, command, timeout, expiry.Token), expiry.Token);
+            if (await Task.WhenAny(run, Task.Delay(limit, expiry.Token)).ConfigureAwait(false) != run)
             {
-                if (connections.TryGetValue(name, out Task<ISshConnection>? pending))
-                {
-                    connections.Remove(name);
-                    if (pending.Status == TaskStatus.RanToCompletion)
-                    {
-                        pending.Result.Dispose();
-                    }
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                expiry.Cancel();
+                DropEstablished(target.Name);
+                throw new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout,
+                    $"{target.Name} ({target}) gave no answer within {limit.TotalSeconds:0.#} s.", target.Name);
             }
+
+            expiry.Cancel();
+            return await run.ConfigureAwait(false);
         }
 
         public void Dispose()
@@ -108,6 +115,22 @@ namespace HaEdge.Core.Session
                 }
 
                 connections.Clear();
+            }
+        }
+
+        /// <summary>
+        /// An established connection that let a command hang is in an unknown state: the next command gets a fresh one.
+        /// A connect still under way is left to finish: the next caller waits on it instead of starting another.
+        /// </summary>
+        private void DropEstablished(string name)
+        {
+            lock (gate)
+            {
+                if (connections.TryGetValue(name, out Task<ISshConnection>? pending) && pending.Status == TaskStatus.RanToCompletion)
+                {
+                    connections.Remove(name);
+                    pending.Result.Dispose();
+                }
             }
         }
 

@@ -148,6 +148,23 @@ public class CarpStatusServiceTests
     }
 
     [Fact]
+    public async Task A_connect_slower_than_the_answer_bound_goes_on_for_the_next_read()
+    {
+        var fake = new FakeFirewalls();
+        fake.Answer("fw1", CarpAnswers(Fw1Master, Fw1Sysctl));
+        fake.Answer("fw2", CarpAnswers(Fw1Master, Fw1Sysctl));
+        fake.SlowConnect["fw2"] = TimeSpan.FromMilliseconds(1500);
+        var polls = new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+
+        var first = await polls.ReadAsync(CancellationToken.None);
+        var second = await polls.ReadAsync(CancellationToken.None);
+
+        Assert.Equal(("SshCommandTimeout", "fw2"), (Assert.Single(first.Failures).ErrorId, first.Failures[0].Target));
+        Assert.Empty(second.Failures);
+        Assert.Equal(1, fake.Connects.Count(name => name == "fw2"));
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_wait()
     {
         var fake = new FakeFirewalls();

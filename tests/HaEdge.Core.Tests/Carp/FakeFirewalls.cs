@@ -32,17 +32,25 @@ internal sealed class FakeFirewalls : ISshConnector
     /// </summary>
     public ConcurrentDictionary<string, TimeSpan> BlockingOpen { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Firewalls whose connect (handshake and login) takes this long.</summary>
+    public ConcurrentDictionary<string, TimeSpan> SlowConnect { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every connect attempt, by firewall name.</summary>
+    public ConcurrentQueue<string> Connects { get; } = new();
+
     public void Answer(string firewall, Func<string, (int Status, string Output)> responder) => responders[firewall] = responder;
 
     /// <summary>Answers from a command → output table; an unknown command exits 127 as sh does.</summary>
     public void Answer(string firewall, IReadOnlyDictionary<string, string> outputs) =>
         Answer(firewall, command => outputs.TryGetValue(command, out var text) ? (0, text) : (127, ""));
 
-    public Task<ISshConnection> ConnectAsync(SshTarget target, CancellationToken cancellationToken)
+    public async Task<ISshConnection> ConnectAsync(SshTarget target, CancellationToken cancellationToken)
     {
+        Connects.Enqueue(target.Name);
         if (Unreachable.ContainsKey(target.Name))
             throw new HaEdgeException("SshUnreachable", FailureKind.ConnectionError, $"{target.Name} ({target}) is unreachable over SSH: Connection refused", target.Name);
-        return Task.FromResult<ISshConnection>(new Connection(this, target.Name));
+        if (SlowConnect.TryGetValue(target.Name, out var delay)) await Task.Delay(delay, cancellationToken);
+        return new Connection(this, target.Name);
     }
 
     /// <summary>A session over the fake: fw1 primary, fw2 secondary, sync addresses as the lab has them.</summary>

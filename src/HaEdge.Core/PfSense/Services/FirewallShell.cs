@@ -61,28 +61,13 @@ namespace HaEdge.Core.PfSense.Services
 
         /// <summary>
         /// Runs one command and returns its result whatever its exit status. The transport enforces its connect and
-        /// command timeouts; this bound on top guarantees no caller ever waits longer, whatever the transport does.
+        /// command timeouts; the bound on top guarantees no caller ever waits longer, whatever the transport does.
         /// </summary>
-        public async Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken)
+        public Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken)
         {
             SshTarget target = session.SshTargetOf(firewall);
             TimeSpan limit = answerWithin ?? target.ConnectTimeout + Timeout + TimeSpan.FromSeconds(1);
-            using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            // On the thread pool: SSH.NET opens a channel synchronously, waiting up to its own timeout on a dead peer,
-            // which must not hold this caller past the bound.
-            Task<SshCommandResult> run = Task.Run(() => session.Ssh.RunAsync(target, command, Timeout, expiry.Token), expiry.Token);
-            if (await Task.WhenAny(run, Task.Delay(limit, expiry.Token)).ConfigureAwait(false) != run)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                expiry.Cancel();
-                // The connection is in an unknown state: the next command gets a fresh one.
-                session.Ssh.Drop(firewall.Name);
-                throw new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout,
-                    $"{firewall.Name} ({target}) gave no answer within {limit.TotalSeconds:0.#} s.", firewall.Name);
-            }
-
-            expiry.Cancel();
-            return await run.ConfigureAwait(false);
+            return session.Ssh.RunBoundedAsync(target, command, Timeout, limit, cancellationToken);
         }
 
         /// <summary>Runs <paramref name="commands"/> in one exec and hands each command's output to <paramref name="parse"/>.</summary>
