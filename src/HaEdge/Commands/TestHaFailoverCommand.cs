@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using HaEdge.Core;
 using HaEdge.Core.Failover;
 using HaEdge.Core.Failover.Adapters;
@@ -171,7 +172,7 @@ namespace HaEdge.Commands
 
                 // The user's script blocks run on the pipeline thread, where PowerShell allows them.
                 choice.Pull = _ => InvokeOnPipelineAsync(() => WanPullScript!.Invoke());
-                choice.Restore = _ => InvokeOnPipelineAsync(() => InvokeRestoreScript(WanRestoreScript!));
+                choice.Restore = token => InvokeOnPipelineAsync(() => InvokeRestoreScript(WanRestoreScript!, token));
                 choice.Description = WanPullScript!.ToString().Trim();
             }
 
@@ -179,23 +180,35 @@ namespace HaEdge.Commands
         }
 
         /// <summary>
-        /// After Ctrl+C PowerShell runs no more script on this pipeline, yet the WAN must come back: the restore script
-        /// then runs in a runspace of its own (without this session's variables).
+        /// After Ctrl+C PowerShell runs no more script on this pipeline (a run cut short by it included), yet the WAN
+        /// must come back: the restore script then runs in a runspace of its own, without this session's variables,
+        /// and is stopped when the restore's own time runs out.
         /// </summary>
-        private void InvokeRestoreScript(ScriptBlock restore)
+        private void InvokeRestoreScript(ScriptBlock restore, CancellationToken cancellationToken)
         {
             if (!Stopping)
             {
-                restore.Invoke();
-                return;
+                try
+                {
+                    restore.Invoke();
+                    return;
+                }
+                catch (PipelineStoppedException) when (Stopping)
+                {
+                }
             }
 
             using PowerShell detached = PowerShell.Create(RunspaceMode.NewRunspace);
-            detached.AddScript(restore.ToString()).Invoke();
-            if (detached.Streams.Error.Count > 0)
+            detached.AddScript(restore.ToString());
+            IAsyncResult running = detached.BeginInvoke();
+            if (WaitHandle.WaitAny(new[] { running.AsyncWaitHandle, cancellationToken.WaitHandle }) != 0)
             {
-                throw detached.Streams.Error[0].Exception;
+                detached.Stop();
+                throw new OperationCanceledException("The WAN restore script did not finish in time.", cancellationToken);
             }
+
+            // A terminating error in the script throws here, as it does from ScriptBlock.Invoke.
+            detached.EndInvoke(running);
         }
     }
 }
