@@ -78,8 +78,8 @@ internal sealed class FirewallVm
         Shell.WriteFile(File("iptables.rules"), IptablesRules());
         // pfSense's admin shell runs `ssh host cmd` with `sh -c`. Here root's shell is bash with its home in the
         // firewall's directory, and shell-rc loads ifconfig and sysctl as functions, so a status read costs one
-        // process start as on pfSense, not one per command. bash run by sshd reads ~/.bashrc when its input is a
-        // socket, else BASH_ENV; a login reads ~/.profile. The shims find this firewall through HAEDGE_LAB_FWDIR.
+        // process start as on pfSense, not one per command. Debian's bash started by sshd (SSH_CLIENT set) reads
+        // ~/.bashrc, other builds BASH_ENV; a login reads ~/.profile. The shims find this firewall through HAEDGE_LAB_FWDIR.
         string shellRc = Path.Combine(_paths.ShimLab, "shell-rc");
         Shell.WriteFile(File("sshd_config"), LabSshd.Config(_fw.Name, $"{_fw.Address(LabLayout.Lan)}:22", _paths.HostKey(_fw),
             File("sshd.pid"), _paths.AuthorizedKeys, _paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir), ("BASH_ENV", shellRc) }));
