@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using HaEdge.Core.Failover.Adapters;
 using HaEdge.Core.PfSense.Services;
 using Xunit;
 
@@ -45,17 +46,21 @@ public class CommandBatchTests
     [Fact]
     public void Every_command_batched_is_plain_sh_as_pfSense_runs_it()
     {
-        // pfSense runs ssh commands with /bin/sh; the lab's firewalls run bash, which would hide a bashism.
-        // Debian's sh (dash) is an ash like FreeBSD's: -n parses without running.
+        // pfSense runs ssh commands with /bin/sh; the lab's firewalls run bash, which would hide a bashism. dash is an
+        // ash like FreeBSD's sh: -n parses without running. That catches bash-only syntax (<<<, arrays, [[ ]] with
+        // && inside), not bash-only commands.
         var all = typeof(PfSenseCommands).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => (string)f.GetRawConstantValue()!).ToList();
-        var check = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true };
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Append(SessionEdge.ForceDownCommand("FIBRE_GW", down: true))
+            .Append(SessionEdge.ForceDownCommand("FIBRE_GW", down: false))
+            .ToList();
+        var check = new ProcessStartInfo(File.Exists("/bin/dash") ? "/bin/dash" : "/bin/sh") { RedirectStandardError = true };
         foreach (var argument in new[] { "-n", "-c", CommandBatch.Join(all) }) check.ArgumentList.Add(argument);
         using var sh = Process.Start(check)!;
         var error = sh.StandardError.ReadToEnd();
         sh.WaitForExit();
 
-        Assert.True(all.Count >= 10, "the commands were not found");
+        Assert.True(all.Count >= 12, "the commands were not found");
         Assert.True(sh.ExitCode == 0, error);
     }
 }
