@@ -49,8 +49,7 @@ namespace HaEdge.Core.Runbooks
         public async Task<SshCommandResult> RunAsync(string node, string command, CancellationToken cancellationToken)
         {
             SshTarget target = TargetFor(session.Definition, node);
-            TimeSpan limit = target.ConnectTimeout + Timeout + TimeSpan.FromSeconds(1);
-            SshCommandResult result = await session.Ssh.RunBoundedAsync(target, command, Timeout, limit, cancellationToken).ConfigureAwait(false);
+            SshCommandResult result = await session.Ssh.RunBoundedAsync(target, command, Timeout, limit: null, cancellationToken).ConfigureAwait(false);
             if (result.ExitStatus != 0)
             {
                 string said = (result.Error + "\n" + result.Output).Trim();

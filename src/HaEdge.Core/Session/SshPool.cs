@@ -81,20 +81,22 @@ namespace HaEdge.Core.Session
         /// <summary>
         /// Runs a command with a bound on the whole answer, a connect included. On the thread pool, because SSH.NET
         /// opens a channel synchronously (waiting up to its own timeout on a silent peer): whatever the transport does,
-        /// no caller waits longer than <paramref name="limit"/>.
+        /// no caller waits longer than <paramref name="limit"/>, by default the connect timeout plus the command
+        /// timeout plus 1 s.
         /// </summary>
-        public async Task<SshCommandResult> RunBoundedAsync(SshTarget target, string command, TimeSpan timeout, TimeSpan limit,
+        public async Task<SshCommandResult> RunBoundedAsync(SshTarget target, string command, TimeSpan timeout, TimeSpan? limit,
             CancellationToken cancellationToken)
         {
+            TimeSpan bound = limit ?? target.ConnectTimeout + timeout + TimeSpan.FromSeconds(1);
             using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task<SshCommandResult> run = Task.Run(() => RunAsync(target, command, timeout, expiry.Token), expiry.Token);
-            if (await Task.WhenAny(run, Task.Delay(limit, expiry.Token)).ConfigureAwait(false) != run)
+            if (await Task.WhenAny(run, Task.Delay(bound, expiry.Token)).ConfigureAwait(false) != run)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 expiry.Cancel();
                 DropEstablished(target.Name);
                 throw new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout,
-                    $"{target.Name} ({target}) gave no answer within {limit.TotalSeconds:0.#} s.", target.Name);
+                    $"{target.Name} ({target}) gave no answer within {bound.TotalSeconds:0.#} s.", target.Name);
             }
 
             expiry.Cancel();

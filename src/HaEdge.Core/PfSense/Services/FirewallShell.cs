@@ -63,12 +63,8 @@ namespace HaEdge.Core.PfSense.Services
         /// Runs one command and returns its result whatever its exit status. The transport enforces its connect and
         /// command timeouts; the bound on top guarantees no caller ever waits longer, whatever the transport does.
         /// </summary>
-        public Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken)
-        {
-            SshTarget target = session.SshTargetOf(firewall);
-            TimeSpan limit = answerWithin ?? target.ConnectTimeout + Timeout + TimeSpan.FromSeconds(1);
-            return session.Ssh.RunBoundedAsync(target, command, Timeout, limit, cancellationToken);
-        }
+        public Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken) =>
+            session.Ssh.RunBoundedAsync(session.SshTargetOf(firewall), command, Timeout, answerWithin, cancellationToken);
 
         /// <summary>Runs <paramref name="commands"/> in one exec and hands each command's output to <paramref name="parse"/>.</summary>
         public async Task<T> RunBatchAsync<T>(FirewallDefinition firewall, IReadOnlyList<string> commands,
