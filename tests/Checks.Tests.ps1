@@ -48,7 +48,8 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
             $listener.Start(); $listener.LocalEndpoint.Port; $listener.Stop()
         }
         # HAEDGE_LAB_BIN (from build.ps1) is the lab's dll, run by dotnet; the fallback build has an app host.
-        $launch = if ($bin -like '*.dll') { @('dotnet', $bin) } else { @($bin) }
+        # @(...) around the if: its output of one item would otherwise be a string, and [0] its first character.
+        $launch = @(if ($bin -like '*.dll') { 'dotnet', $bin } else { $bin })
         $script:Simulators = foreach ($i in 0, 1) {
             Start-Process -FilePath $launch[0] -PassThru -RedirectStandardOutput "$State/pve$($i + 1).out" -RedirectStandardError "$State/pve$($i + 1).err" `
                 -ArgumentList (@($launch | Select-Object -Skip 1) + @('serve-pve', '--node', "pve$($i + 1)", '--listen', "127.0.0.1:$($Ports[$i])", '--state-dir', $State, '--fake-vms'))
