@@ -8,7 +8,7 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:Real = Join-Path $PSScriptRoot '../../shared/fixtures/real'
+    $script:Real = Join-Path $PSScriptRoot 'fixtures/real'
 
     # A real sample's body: its provenance header ends at the first blank line.
     function Get-RealSample([string] $RelativePath) {

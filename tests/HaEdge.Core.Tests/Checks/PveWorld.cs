@@ -8,8 +8,10 @@ using HaEdge.Core.Tests.Support;
 namespace HaEdge.Core.Tests.Checks;
 
 /// <summary>
-/// A clean two-firewall edge as the PVE API would answer it, every answer cut from a real PVE JSON sample in
-/// ../shared/fixtures/real/pve-api-json and edited in place. Cases break one thing and read it back through
+/// A clean two-firewall edge as the PVE API would answer it, each answer cut from a sample in
+/// tests/fixtures/real/pve-api-json and edited in place: cluster status, resources, VM config and node network from
+/// real samples; the firewall options, HA resources and HA rules from SYNTHETIC files (no real capture of those was
+/// found; they follow the API schema only). Cases break one thing and read it back through
 /// <see cref="ProxmoxClient"/>, so the checks see what they would see from a real cluster.
 /// </summary>
 internal sealed class PveWorld

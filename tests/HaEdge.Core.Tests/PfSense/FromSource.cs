@@ -1,7 +1,7 @@
 namespace HaEdge.Core.Tests.PfSense;
 
 /// <summary>
-/// Outputs built from the upstream format strings quoted in ../shared/fixtures/real/*/FORMAT-from-source.md, for the
+/// Outputs built from the upstream format strings quoted in tests/fixtures/real/*/FORMAT-from-source.md, for the
 /// formats no captured sample covers (FreeBSD 14+ CARP peer line, VRRP, VLAN blocks, configured pfsync, gateway JSON,
 /// pfctl -sc, route get). Addresses are documentation ranges. Not captured output.
 /// </summary>

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace HaEdge.Core.Tests.Proxmox;
 
-/// <summary>Every sample in ../shared/fixtures/real/pve-api-json read through the client (or the config mapper) and checked value by value.</summary>
+/// <summary>Every sample in tests/fixtures/real/pve-api-json read through the client (or the config mapper) and checked value by value.</summary>
 public class ProxmoxFixtureTests
 {
     private static readonly string[] Covered =

@@ -1,6 +1,9 @@
 namespace HaEdge.Core.Tests.Support;
 
-/// <summary>Reads a sample from ../shared/fixtures/real: the header (# lines) ends at the first blank line.</summary>
+/// <summary>
+/// Reads a real sample from tests/fixtures/real (the repository's copy of the project's real outputs, provenance headers
+/// kept): the header (# lines) ends at the first blank line.
+/// </summary>
 public static class RealFixture
 {
     public static string Root { get; } = FindRoot();
@@ -21,12 +24,12 @@ public static class RealFixture
 
     private static string FindRoot()
     {
-        // bin/<config>/<tfm> -> repository root (holds HaEdge.psd1) -> ../shared/fixtures/real
+        // bin/<config>/<tfm> -> repository root (holds HaEdge.psd1) -> tests/fixtures/real
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir != null && !File.Exists(Path.Combine(dir.FullName, "HaEdge.psd1"))) dir = dir.Parent;
-        var root = dir == null ? null : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "real"));
+        var root = dir == null ? null : Path.Combine(dir.FullName, "tests", "fixtures", "real");
         if (root == null || !Directory.Exists(root))
-            throw new DirectoryNotFoundException("../shared/fixtures/real not found beside the repository");
+            throw new DirectoryNotFoundException("tests/fixtures/real not found in the repository");
         return root;
     }
 }
