@@ -35,9 +35,11 @@ namespace HaEdge.Core.Failover
 
         /// <summary>
         /// What is left to fix for the edge to be as before a scenario: both VMs running, maintenance off, one MASTER
-        /// per VIP, both firewalls readable. Empty when restored. Each entry says what to do.
+        /// per VIP, both firewalls readable; with <paramref name="before"/> (the preflight reading), every gateway that
+        /// was up then is up again; with <paramref name="route"/>, the original MASTER's default route is back on its
+        /// gateway. Empty when restored. Each entry says what to do.
         /// </summary>
-        public static IReadOnlyList<string> RestoreProblems(PreflightSnapshot snapshot)
+        public static IReadOnlyList<string> RestoreProblems(PreflightSnapshot snapshot, PreflightSnapshot? before = null, RouteReading? route = null)
         {
             var problems = new List<string>();
             if (snapshot.VmFailure != null) problems.Add($"The firewall VMs could not be read from Proxmox ({snapshot.VmFailure}): check that both are running.");
@@ -59,8 +61,38 @@ namespace HaEdge.Core.Failover
                 else if (masters.Count > 1) problems.Add($"{vip} is MASTER on both {string.Join(" and ", masters)} (split brain).");
             }
 
+            if (before != null) problems.AddRange(GatewayProblems(snapshot, before));
+            if (route != null && !string.Equals(route.Actual, route.Expected, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"The default route of {route.Firewall} is {route.Actual ?? "unknown"}, not {route.Expected} as before: check Get-PfGateway -Firewall {route.Firewall}"
+                    + " (a gateway still marked down, or its monitor not yet seeing it up).");
+            }
+
             return problems;
         }
+
+        /// <summary>Gateways that were up at preflight and are not now (or can no longer be read).</summary>
+        private static IEnumerable<string> GatewayProblems(PreflightSnapshot now, PreflightSnapshot before)
+        {
+            foreach (var earlier in before.Gateways.Where(g => IsUp(g.Health)))
+            {
+                if (now.GatewayFailures.Any(f => string.Equals(FirewallOf(f), earlier.Firewall, StringComparison.OrdinalIgnoreCase))) continue;
+                var current = now.Gateways.FirstOrDefault(g => string.Equals(g.Firewall, earlier.Firewall, StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(g.Name, earlier.Name, StringComparison.OrdinalIgnoreCase));
+                if (current == null) yield return $"Gateway {earlier.Name} of {earlier.Firewall} is gone from its gateway status: check Get-PfGateway -Firewall {earlier.Firewall}.";
+                else if (!IsUp(current.Health)) yield return $"Gateway {earlier.Name} of {earlier.Firewall} is {current.Status}, not online as before: clear a force_down left on it, or restore the upstream.";
+            }
+
+            foreach (var failure in now.GatewayFailures.Where(f => !before.GatewayFailures.Any(b => FirewallOf(b) == FirewallOf(f))))
+            {
+                yield return $"The gateways could not be read ({failure}): check Get-PfGateway.";
+            }
+        }
+
+        /// <summary>The firewall a gateway failure names (they read "fw1: why").</summary>
+        private static string FirewallOf(string failure) => failure.Split(':')[0];
+
+        private static bool IsUp(GatewayHealth health) => health == GatewayHealth.Online || health == GatewayHealth.Warning;
 
         private static GateResult OneMaster(CarpSnapshot carp)
         {

@@ -135,7 +135,9 @@ namespace HaEdge.Core.Failover
             var master = preflight.Carp.SoleOwner ?? environment.Primary;
             var peer = master == environment.Primary ? environment.Secondary : environment.Primary;
             var routeWatched = fault.Expected.HasFlag(ExpectedFailover.RouteMoves);
-            var baselineGateway = routeWatched ? await ReadGatewayAsync(log, master, cancellationToken).ConfigureAwait(false) : null;
+            // Read for every scenario: the restore check holds the default route to it. Only a scenario that moves the
+            // route cannot go on without it.
+            var baselineGateway = await ReadGatewayAsync(log, master, required: routeWatched, cancellationToken).ConfigureAwait(false);
             var target = new FaultTarget { Master = master, Peer = peer, WanGateway = baselineGateway };
             var statesBefore = await ReadStatesAsync(log, master, cancellationToken).ConfigureAwait(false);
             // The node whose route matters while the fault holds: the new MASTER when CARP moves.
@@ -203,15 +205,14 @@ namespace HaEdge.Core.Failover
 
             var recordings = await probes.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             var endedAt = clock.Elapsed;
-            var remaining = await EnsureRestoredAsync(log, activity, fault, target, injected && !undone, failure != null || (undone && !failbackAt.HasValue))
-                .ConfigureAwait(false);
+            var remaining = await EnsureRestoredAsync(log, activity, fault, target, preflight, injected && !undone).ConfigureAwait(false);
             log.Event(TimelineEventKind.ScenarioEnded, null, remaining.Count == 0 ? "edge restored" : "edge NOT restored");
 
             var result = Judge(new Measured
             {
                 Scenario = scenario, Fault = fault, Target = target, Log = log, Gates = gates, Recordings = recordings,
                 StartedAt = startedAt, EndedAt = endedAt, FaultAt = faultAt, FaultDateTime = faultDateTime, UndoAt = undoAt, MovedAt = movedAt,
-                FailbackAt = failbackAt, StatesBefore = statesBefore, StatesAfter = statesAfter, BaselineGateway = baselineGateway,
+                FailbackAt = failbackAt, StatesBefore = statesBefore, StatesAfter = statesAfter, BaselineGateway = routeWatched ? baselineGateway : null,
                 FailoverRouteHolder = failoverRouteHolder, Failure = failure,
             });
             if (remaining.Count > 0) throw new FailoverRestoreIncompleteException(scenario, remaining, result, failure);
@@ -306,12 +307,14 @@ namespace HaEdge.Core.Failover
         }
 
         /// <summary>
-        /// The restore path: undo the fault if it is still applied, then verify the edge (both VMs running, maintenance
-        /// off, one MASTER per VIP). It runs on its own bounded token, never the caller's, which may be cancelled.
-        /// Returns what is left to fix; empty when restored.
+        /// The restore path: undo the fault if it is still applied, then verify the whole edge as the fault left it
+        /// (both VMs running, maintenance off, one MASTER per VIP, every gateway that was up before up again, the
+        /// MASTER's default route back on its gateway), waiting for it up to the restore timeout: a rebooted firewall
+        /// rejoins and a gateway monitor sees its upstream again only after a while. It runs on its own bounded token,
+        /// never the caller's, which may be cancelled. Returns what is left to fix; empty when restored.
         /// </summary>
         private async Task<IReadOnlyList<string>> EnsureRestoredAsync(ScenarioLog log, string activity, IFaultInjector fault, FaultTarget target,
-            bool undoPending, bool waitForHealth)
+            PreflightSnapshot before, bool undoPending)
         {
             var remaining = new List<string>();
             using var bound = new CancellationTokenSource(options.RestoreTimeout);
@@ -346,15 +349,22 @@ namespace HaEdge.Core.Failover
                 try
                 {
                     var snapshot = await environment.Observer.ReadPreflightAsync(bound.Token).ConfigureAwait(false);
-                    problems = FailoverGates.RestoreProblems(snapshot);
+                    var route = target.WanGateway == null ? null : new RouteReading
+                    {
+                        Firewall = target.Master,
+                        Expected = target.WanGateway,
+                        Actual = await environment.Observer.ReadDefaultGatewayAsync(target.Master, bound.Token).ConfigureAwait(false),
+                    };
+                    problems = FailoverGates.RestoreProblems(snapshot, before, route);
                 }
                 catch (Exception e)
                 {
-                    problems = new[] { $"The edge could not be read to verify it ({(e is OperationCanceledException ? "no answer within " + Seconds(options.RestoreTimeout) : e.Message)}): check Get-CarpStatus and Get-HaEdgeVm." };
+                    problems = new[] { $"The edge could not be read to verify it ({(e is OperationCanceledException ? "no answer within " + Seconds(options.RestoreTimeout) : e.Message)}): check Get-CarpStatus, Get-PfGateway and Get-HaEdgeVm." };
                 }
 
-                // After a failed undo waiting cannot help; otherwise give a rebooting firewall its time to rejoin.
-                if (problems.Count == 0 || undoFailed || !waitForHealth || clock.Elapsed >= deadline || bound.IsCancellationRequested) break;
+                // After a failed undo waiting cannot help; otherwise give the edge its time to recover.
+                if (problems.Count == 0 || undoFailed || clock.Elapsed >= deadline || bound.IsCancellationRequested) break;
+                reporter.Progress(activity, $"Verifying the edge is restored: waiting for {problems[0]}", 97);
                 try
                 {
                     await clock.Delay(options.PollInterval, bound.Token).ConfigureAwait(false);
@@ -385,9 +395,20 @@ namespace HaEdge.Core.Failover
             }
         }
 
-        private async Task<string?> ReadGatewayAsync(ScenarioLog log, string firewall, CancellationToken cancellationToken)
+        /// <param name="required">When false, a failed read is logged and gives null (no route to hold the restore to).</param>
+        private async Task<string?> ReadGatewayAsync(ScenarioLog log, string firewall, bool required, CancellationToken cancellationToken)
         {
-            var gateway = await environment.Observer.ReadDefaultGatewayAsync(firewall, cancellationToken).ConfigureAwait(false);
+            string? gateway;
+            try
+            {
+                gateway = await environment.Observer.ReadDefaultGatewayAsync(firewall, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!required && !(e is OperationCanceledException))
+            {
+                log.ObserverFailed(e);
+                return null;
+            }
+
             log.Event(TimelineEventKind.Phase, firewall, $"default route via {gateway ?? "(none)"} before the fault");
             return gateway;
         }

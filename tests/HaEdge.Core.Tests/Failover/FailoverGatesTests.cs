@@ -145,4 +145,36 @@ public class FailoverGatesTests
             "vhid 2 on vtnet0 has no MASTER: nobody answers for it.",
         }, FailoverGates.RestoreProblems(snapshot));
     }
+
+    [Fact]
+    public void The_restore_check_holds_every_gateway_that_was_up_before_and_the_default_route()
+    {
+        var before = Healthy();
+        var now = Healthy() with
+        {
+            Gateways = new[]
+            {
+                new GatewayView { Firewall = "fw2", Name = "WAN_FIBRE", Health = GatewayHealth.Down, Status = "force_down" },
+                new GatewayView { Firewall = "fw2", Name = "WAN_STARLINK", Health = GatewayHealth.Online, Status = "online" },
+            },
+        };
+        var route = new RouteReading { Firewall = "fw1", Expected = "WAN_FIBRE", Actual = "WAN_STARLINK" };
+
+        Assert.Equal(new[]
+        {
+            "Gateway WAN_FIBRE of fw2 is force_down, not online as before: clear a force_down left on it, or restore the upstream.",
+            "The default route of fw1 is WAN_STARLINK, not WAN_FIBRE as before: check Get-PfGateway -Firewall fw1 (a gateway still marked down, or its monitor not yet seeing it up).",
+        }, FailoverGates.RestoreProblems(now, before, route));
+        // Without the reading from before, only the route can be judged; a gateway down before the fault is not the fault's.
+        Assert.Single(FailoverGates.RestoreProblems(now, null, route));
+        Assert.Empty(FailoverGates.RestoreProblems(now, now, route with { Actual = "WAN_FIBRE" }));
+    }
+
+    [Fact]
+    public void The_restore_check_names_a_firewall_whose_gateways_can_no_longer_be_read()
+    {
+        var now = Healthy() with { Gateways = Array.Empty<GatewayView>(), GatewayFailures = new[] { "fw2: no answer within 10 s" } };
+
+        Assert.Equal(new[] { "The gateways could not be read (fw2: no answer within 10 s): check Get-PfGateway." }, FailoverGates.RestoreProblems(now, Healthy()));
+    }
 }

@@ -1,5 +1,6 @@
 using HaEdge.Core.Failover;
 using HaEdge.Core.Model.Failover;
+using HaEdge.Core.Model.PfSense;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Failover;
@@ -289,5 +290,47 @@ public class FailoverRunnerTests
         Assert.True(comparison.Agrees);
         Assert.Equal(TimeSpan.FromMilliseconds(200), comparison.Interval);
         Assert.Contains("agrees (within one interval)", comparison.ToString());
+    }
+
+    [Fact]
+    public async Task A_WanPull_returns_only_once_the_pulled_gateway_is_online_again_on_both_firewalls()
+    {
+        // fw1's route comes back 2 s after the force-down is cleared (the failback); fw2's monitor sees the fibre 30 s later.
+        edge.Fw2GatewayLag = TimeSpan.FromSeconds(30);
+
+        var result = await Runner().RunScenarioAsync(FailoverScenario.WanPull, CancellationToken.None);
+
+        Assert.True(result.Passed, string.Join(" ", result.Reasons));
+        var after = await edge.ReadPreflightAsync(CancellationToken.None);
+        Assert.All(after.Gateways, g => Assert.Equal(GatewayHealth.Online, g.Health));
+        Assert.Empty(FailoverGates.RestoreProblems(after, after, new RouteReading { Firewall = "fw1", Expected = "WAN_FIBRE", Actual = await edge.ReadDefaultGatewayAsync("fw1", CancellationToken.None) }));
+        Assert.Contains(reporter.Lines, l => l.Contains("Verifying the edge is restored: waiting for Gateway WAN_FIBRE of fw2 is down, not online as before"));
+    }
+
+    [Fact]
+    public async Task Ctrl_C_during_a_WanPull_clears_the_force_down_and_waits_for_the_route()
+    {
+        using var cts = new CancellationTokenSource();
+        clock.CancelAt = (TimeSpan.FromSeconds(6), cts);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner().RunScenarioAsync(FailoverScenario.WanPull, cts.Token));
+
+        Assert.Equal(new[] { "forcedown fw1 WAN_FIBRE True", "forcedown fw2 WAN_FIBRE True", "forcedown fw1 WAN_FIBRE False", "forcedown fw2 WAN_FIBRE False" }, edge.Calls);
+        Assert.False(edge.GatewayForcedDown);
+        Assert.Equal("WAN_FIBRE", await edge.ReadDefaultGatewayAsync("fw1", CancellationToken.None));
+        var after = await edge.ReadPreflightAsync(CancellationToken.None);
+        Assert.All(after.Gateways, g => Assert.Equal(GatewayHealth.Online, g.Health));
+    }
+
+    [Fact]
+    public async Task A_gateway_that_never_comes_back_is_named_in_what_is_left_to_fix()
+    {
+        edge.Fw2GatewayLag = TimeSpan.FromHours(1);
+
+        var error = await Assert.ThrowsAsync<FailoverRestoreIncompleteException>(() => Runner().RunScenarioAsync(FailoverScenario.WanPull, CancellationToken.None));
+
+        Assert.Equal(new[] { "Gateway WAN_FIBRE of fw2 is down, not online as before: clear a force_down left on it, or restore the upstream." }, error.Remaining);
+        Assert.NotNull(error.Result);
+        Assert.True(error.Result!.FailbackClean);
     }
 }

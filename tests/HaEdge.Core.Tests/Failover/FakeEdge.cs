@@ -61,6 +61,9 @@ internal sealed class FakeEdge : IEdgeObserver, IVmPower, IMaintenanceSwitch, IG
 
     public TimeSpan RouteDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How much longer than fw1's fw2's gateway monitor takes to see the fibre up again after a force-down.</summary>
+    public TimeSpan Fw2GatewayLag { get; set; }
+
     /// <summary>The sync link is cut: states do not reach fw2, so the session dies at the cutover.</summary>
     public bool SyncCut { get; set; }
 
@@ -145,7 +148,9 @@ internal sealed class FakeEdge : IEdgeObserver, IVmPower, IMaintenanceSwitch, IG
         PfsyncReasons = PfsyncInSync ? Array.Empty<string>() : new[] { "fw2: the pfsync bulk update has not completed (syncok: 0)." },
         Gateways = new[] { "fw1", "fw2" }.SelectMany(f => new[]
         {
-            new GatewayView { Firewall = f, Name = "WAN_FIBRE", Health = GatewayHealth.Online, Status = "online" },
+            FibreDown(f, clock.Elapsed)
+                ? new GatewayView { Firewall = f, Name = "WAN_FIBRE", Health = GatewayHealth.Down, Status = GatewayForcedDown ? "force_down" : "down" }
+                : new GatewayView { Firewall = f, Name = "WAN_FIBRE", Health = GatewayHealth.Online, Status = "online" },
             new GatewayView { Firewall = f, Name = "WAN_STARLINK", Health = GatewayHealth.Online, Status = "online" },
         }).ToList(),
         Vms = new[]
@@ -161,9 +166,14 @@ internal sealed class FakeEdge : IEdgeObserver, IVmPower, IMaintenanceSwitch, IG
     public Task<string?> ReadDefaultGatewayAsync(string firewall, CancellationToken cancellationToken)
     {
         var t = clock.Elapsed;
-        var down = forcedDownAt is { } at && t >= at + RouteDelay && (forceClearedAt == null || t < forceClearedAt + RouteDelay);
+        var down = forcedDownAt is { } at && t >= at + RouteDelay && FibreDown(firewall, t);
         return Task.FromResult<string?>(down ? "WAN_STARLINK" : "WAN_FIBRE");
     }
+
+    /// <summary>Whether <paramref name="firewall"/>'s monitor reports the fibre down: from the force-down until RouteDelay
+    /// after it is cleared (fw2's monitor <see cref="Fw2GatewayLag"/> later), as a gateway monitor needs good probes first.</summary>
+    private bool FibreDown(string firewall, TimeSpan t) =>
+        forcedDownAt is { } at && t >= at && (forceClearedAt == null || t < forceClearedAt + RouteDelay + (firewall == "fw2" ? Fw2GatewayLag : TimeSpan.Zero));
 
     public string Describe(string firewall) => firewall == "fw1" ? "VM 101 (fw1) on pve1" : "VM 102 (fw2) on pve2";
 

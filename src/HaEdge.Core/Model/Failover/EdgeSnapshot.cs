@@ -122,6 +122,18 @@ namespace HaEdge.Core.Model.Failover
         public string? VmFailure { get; init; }
     }
 
+    /// <summary>A firewall's default route as the restore check compares it with the one before the fault.</summary>
+    public sealed record RouteReading
+    {
+        public string Firewall { get; init; } = "";
+
+        /// <summary>The gateway the default route used before the fault.</summary>
+        public string Expected { get; init; } = "";
+
+        /// <summary>The gateway it uses now; null when it could not be read.</summary>
+        public string? Actual { get; init; }
+    }
+
     /// <summary>One preflight gate's verdict.</summary>
     public sealed record GateResult
     {
