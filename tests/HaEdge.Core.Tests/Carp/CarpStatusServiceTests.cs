@@ -121,11 +121,15 @@ public class CarpStatusServiceTests
         fake.Hanging["fw2"] = true;
         var watch = Stopwatch.StartNew();
 
-        // Connect timeout 1 s + command timeout 1 s + 1 s grace.
-        var report = await new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1))).ReadAsync(CancellationToken.None);
+        // Connect timeout 1 s + command timeout 1 s + 1 s grace. The hang itself never ends: should the bound fail,
+        // the test fails after 30 s instead of hanging.
+        var report = await new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1))).ReadAsync(CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.InRange(watch.Elapsed.TotalSeconds, 2.5, 6);
+        // It waited for the bound (not less), and not much longer: the margin above is for a loaded machine.
+        Assert.InRange(watch.Elapsed.TotalSeconds, 2.5, 15);
         Assert.Equal(("SshCommandTimeout", FailureKind.OperationTimeout), (report.Failures[0].ErrorId, report.Failures[0].Kind));
+        Assert.Contains("gave no answer within 3 s", report.Failures[0].Message, StringComparison.Ordinal);
         Assert.All(report.Vips, v => Assert.Equal(CarpPairVerdict.Degraded, v.Verdict));
     }
 
@@ -135,16 +139,25 @@ public class CarpStatusServiceTests
         var fake = new FakeFirewalls();
         fake.Answer("fw1", CarpAnswers(Fw1Master, Fw1Sysctl));
         fake.Answer("fw2", CarpAnswers(Fw1Master, Fw1Sysctl));
-        fake.BlockingOpen["fw2"] = TimeSpan.FromSeconds(4);
-        var watch = Stopwatch.StartNew();
+        fake.BlockingOpen["fw2"] = TimeSpan.FromSeconds(60);
+        try
+        {
+            var watch = Stopwatch.StartNew();
 
-        var report = await new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300)))
-            .ReadAsync(CancellationToken.None);
+            var report = await new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300)))
+                .ReadAsync(CancellationToken.None);
 
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0.25, 2);
-        var failure = Assert.Single(report.Failures);
-        Assert.Equal(("SshCommandTimeout", "fw2"), (failure.ErrorId, failure.Target));
-        Assert.Contains(report.Vips, v => v.Firewall == "fw1" && v.State == CarpState.Master);
+            // The 0.3 s bound ended the wait, not the transport (blocked for a minute); the margin above is for a loaded machine.
+            Assert.InRange(watch.Elapsed.TotalSeconds, 0.25, 10);
+            var failure = Assert.Single(report.Failures);
+            Assert.Equal(("SshCommandTimeout", "fw2"), (failure.ErrorId, failure.Target));
+            Assert.Contains("gave no answer within 0.3 s", failure.Message, StringComparison.Ordinal);
+            Assert.Contains(report.Vips, v => v.Firewall == "fw1" && v.State == CarpState.Master);
+        }
+        finally
+        {
+            fake.Unblock();
+        }
     }
 
     [Fact]
@@ -153,11 +166,17 @@ public class CarpStatusServiceTests
         var fake = new FakeFirewalls();
         fake.Answer("fw1", CarpAnswers(Fw1Master, Fw1Sysctl));
         fake.Answer("fw2", CarpAnswers(Fw1Master, Fw1Sysctl));
-        fake.SlowConnect["fw2"] = TimeSpan.FromMilliseconds(1500);
-        var polls = new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+        var connect = fake.HoldConnect("fw2");
+        var session = fake.Session();
+        // Two polls on one session: the first with a poll's short bound, which fw2's connect outlasts (it is held
+        // until the test lets it go); the second with room for a loaded machine, started while that connect is still on.
+        var polls = new CarpStatusService(new FirewallShell(session, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300)));
+        var patientPolls = new CarpStatusService(new FirewallShell(session, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
 
         var first = await polls.ReadAsync(CancellationToken.None);
-        var second = await polls.ReadAsync(CancellationToken.None);
+        var reading = patientPolls.ReadAsync(CancellationToken.None);
+        connect.SetResult();
+        var second = await reading;
 
         Assert.Equal(("SshCommandTimeout", "fw2"), (Assert.Single(first.Failures).ErrorId, first.Failures[0].Target));
         Assert.Empty(second.Failures);

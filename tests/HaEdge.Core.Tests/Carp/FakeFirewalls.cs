@@ -28,12 +28,21 @@ internal sealed class FakeFirewalls : ISshConnector
 
     /// <summary>
     /// Firewalls whose exec blocks its caller's thread this long before answering, as SSH.NET's synchronous channel
-    /// open does on a peer that went silent.
+    /// open does on a peer that went silent; <see cref="Unblock"/> ends every such block early.
     /// </summary>
     public ConcurrentDictionary<string, TimeSpan> BlockingOpen { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Firewalls whose connect (handshake and login) takes this long.</summary>
-    public ConcurrentDictionary<string, TimeSpan> SlowConnect { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Firewalls whose connect (handshake and login) goes on until the test completes the source.</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> HeldConnects { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    private readonly ManualResetEventSlim unblocked = new();
+
+    /// <summary>Lets every exec blocked by <see cref="BlockingOpen"/> go on (so a test does not leave a thread blocked behind it).</summary>
+    public void Unblock() => unblocked.Set();
+
+    /// <summary>Holds the firewall's next connects until the returned source is completed.</summary>
+    public TaskCompletionSource HoldConnect(string firewall) =>
+        HeldConnects[firewall] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Every connect attempt, by firewall name.</summary>
     public ConcurrentQueue<string> Connects { get; } = new();
@@ -49,7 +58,7 @@ internal sealed class FakeFirewalls : ISshConnector
         Connects.Enqueue(target.Name);
         if (Unreachable.ContainsKey(target.Name))
             throw new HaEdgeException("SshUnreachable", FailureKind.ConnectionError, $"{target.Name} ({target}) is unreachable over SSH: Connection refused", target.Name);
-        if (SlowConnect.TryGetValue(target.Name, out var delay)) await Task.Delay(delay, cancellationToken);
+        if (HeldConnects.TryGetValue(target.Name, out var held)) await held.Task.WaitAsync(cancellationToken);
         return new Connection(this, target.Name);
     }
 
@@ -83,7 +92,7 @@ internal sealed class FakeFirewalls : ISshConnector
         public async Task<SshCommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
         {
             owner.Execs.Enqueue((name, command));
-            if (owner.BlockingOpen.TryGetValue(name, out var block)) Thread.Sleep(block);
+            if (owner.BlockingOpen.TryGetValue(name, out var block)) owner.unblocked.Wait(block);
             if (owner.Hanging.ContainsKey(name)) await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(cancellationToken);
             var output = new System.Text.StringBuilder();
             var status = 0;
