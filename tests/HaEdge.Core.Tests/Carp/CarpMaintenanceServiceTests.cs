@@ -2,6 +2,7 @@ using HaEdge.Core.Definition;
 using HaEdge.Core.Model.PfSense;
 using HaEdge.Core.PfSense.Parsing;
 using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Tests.Support;
 using Xunit;
 using static HaEdge.Core.Tests.Carp.CarpSamples;
 
@@ -14,6 +15,10 @@ namespace HaEdge.Core.Tests.Carp;
 /// </summary>
 public class CarpMaintenanceServiceTests
 {
+    /// <summary>For a handover that does happen (after two reads): it ends as soon as it is seen, so only a loaded machine gets near it.</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+
+    /// <summary>For a handover that never happens, whose undo gets as long again.</summary>
     private static readonly TimeSpan Short = TimeSpan.FromSeconds(3);
 
     [Fact]
@@ -23,11 +28,14 @@ public class CarpMaintenanceServiceTests
         var (service, session) = pair.Service();
 
         var before = await service.CheckAsync(session.Definition.Primary, enable: true, CancellationToken.None);
-        var result = await service.SetAsync(session.Definition.Primary, enable: true, wait: true, Short, SilentReporter.Instance, CancellationToken.None);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await service.SetAsync(session.Definition.Primary, enable: true, wait: true, Generous, SilentReporter.Instance, CancellationToken.None);
+        var outside = watch.Elapsed;
 
         Assert.All(before.Vips.Where(v => v.Firewall == "fw1"), v => Assert.Equal(CarpState.Master, v.State));
         Assert.Equal(("fw1", "fw2", true, true), (result.Firewall, result.Peer, result.Maintenance, result.Verified));
-        Assert.InRange(result.Elapsed, TimeSpan.FromMilliseconds(1), Short);
+        // The time of the whole change, the wait between the two reads included: some, and no more than the call took.
+        Assert.InRange(result.Elapsed, TimeSpan.FromMilliseconds(1), outside);
         Assert.All(result.Status.Where(v => v.Firewall == "fw2"), v => Assert.Equal(CarpState.Master, v.State));
         Assert.All(result.Status.Where(v => v.Firewall == "fw1"), v => Assert.Equal((CarpState.Backup, 254, true), (v.State, v.AdvSkew, v.Maintenance)));
         Assert.Contains(PfSenseCommands.EnableMaintenance, pair.Fake.Commands);
@@ -40,7 +48,7 @@ public class CarpMaintenanceServiceTests
         var pair = new SimulatedPair { Fw1Maintenance = true };
         var (service, session) = pair.Service();
 
-        var result = await service.SetAsync(session.Definition.Primary, enable: false, wait: true, Short, SilentReporter.Instance, CancellationToken.None);
+        var result = await service.SetAsync(session.Definition.Primary, enable: false, wait: true, Generous, SilentReporter.Instance, CancellationToken.None);
 
         Assert.True(result.Verified);
         Assert.All(result.Status.Where(v => v.Firewall == "fw1"), v => Assert.Equal((CarpState.Master, 0), (v.State, v.AdvSkew)));
@@ -54,7 +62,7 @@ public class CarpMaintenanceServiceTests
         var (service, session) = pair.Service();
 
         var error = await Assert.ThrowsAsync<HaEdgeException>(() =>
-            service.SetAsync(session.Definition.Primary, enable: true, wait: true, TimeSpan.FromMilliseconds(600), SilentReporter.Instance, CancellationToken.None));
+            service.SetAsync(session.Definition.Primary, enable: true, wait: true, Short, SilentReporter.Instance, CancellationToken.None));
 
         Assert.Equal(("CarpHandoverTimeout", FailureKind.OperationTimeout, "fw1"), (error.ErrorId, error.Kind, error.Target));
         Assert.Contains("not yet moved to fw2: vhid 3, vhid 1", error.Message, StringComparison.Ordinal);
@@ -68,11 +76,14 @@ public class CarpMaintenanceServiceTests
     {
         var pair = new SimulatedPair { PeerTakesOver = false };
         var (service, session) = pair.Service();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cancel = new CancellationTokenSource();
+        // Stopped once the change is made and the wait has begun (not after a guessed time, which a loaded machine could move).
+        var stopWhileWaiting = new CancelOnProgress(cancel, "Waiting for");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            service.SetAsync(session.Definition.Primary, enable: true, wait: true, Short, SilentReporter.Instance, cancel.Token));
+            service.SetAsync(session.Definition.Primary, enable: true, wait: true, Generous, stopWhileWaiting, cancel.Token));
 
+        Assert.Equal(new[] { PfSenseCommands.EnableMaintenance, PfSenseCommands.DisableMaintenance }, pair.Fake.Commands.Where(c => c.StartsWith("pfSsh", StringComparison.Ordinal)));
         Assert.False(pair.Fw1Maintenance);
     }
 
