@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Model.Sync;
 using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.Tests.Support;
 using HaEdge.Core.Transport;
 using Xunit;
 
@@ -161,7 +162,7 @@ public class ConfigSyncServiceTests
         var reporter = new RecordingReporter();
 
         var plan = await service.PrepareAsync(reporter, CancellationToken.None);
-        var result = await service.SyncAsync(plan, TimeSpan.FromSeconds(10), reporter, CancellationToken.None);
+        var result = await service.SyncAsync(plan, TimeSpan.FromSeconds(30), reporter, CancellationToken.None);
 
         Assert.Equal(("fw1", "php -f /etc/rc.filter_synchronize"), Assert.Single(pair.Execs));
         Assert.True(result.Triggered);
@@ -184,13 +185,16 @@ public class ConfigSyncServiceTests
         var reporter = new RecordingReporter();
 
         var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
-        var result = await service.SyncAsync(plan, TimeSpan.FromMilliseconds(300), reporter, CancellationToken.None);
+        // 2 s: long enough that even a loaded machine runs the command and the first compare well within it, so the wait is seen.
+        var timeout = TimeSpan.FromSeconds(2);
+        var result = await service.SyncAsync(plan, timeout, reporter, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(result.Triggered);
         Assert.False(result.DriftGone);
         Assert.Equal(LanRuleDescr, Assert.Single(result.Remaining).Path);
         Assert.Empty(result.Resolved);
-        Assert.InRange(result.Duration, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
+        // It waited out the timeout (less the last poll interval it would not have room for), and not much more.
+        Assert.InRange(result.Duration, timeout - service.PollInterval, 5 * timeout);
         Assert.Contains(reporter.Lines, l => l == "progress: Sync-PfConfig: Waiting for fw2 to match: 1 difference left");
     }
 
@@ -202,7 +206,7 @@ public class ConfigSyncServiceTests
         var service = pair.Service();
 
         var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
-        var failure = await Assert.ThrowsAsync<HaEdgeException>(() => service.SyncAsync(plan, TimeSpan.FromSeconds(5), SilentReporter.Instance, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<HaEdgeException>(() => service.SyncAsync(plan, TimeSpan.FromSeconds(30), SilentReporter.Instance, CancellationToken.None));
 
         Assert.Equal(("PfConfigSyncCommandFailed", FailureKind.InvalidOperation, "fw1"), (failure.ErrorId, failure.Kind, failure.Target));
         Assert.Contains("exit status 1", failure.Message);
@@ -217,12 +221,17 @@ public class ConfigSyncServiceTests
         pair.SyncResponder = () => (0, "");
         var service = pair.Service();
         var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var stop = new CancellationTokenSource();
+        // Stopped once the wait has begun (its first progress), not after a guessed time a loaded machine could move.
+        var stopWhileWaiting = new CancelOnProgress(stop, "Waiting for");
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.SyncAsync(plan, TimeSpan.FromMinutes(5), SilentReporter.Instance, stop.Token));
+        // A wait that ignored the stop would run its 5 minutes: the test fails after 30 s instead (a TimeoutException).
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            service.SyncAsync(plan, TimeSpan.FromMinutes(5), stopWhileWaiting, stop.Token).WaitAsync(TimeSpan.FromSeconds(30)));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.True(stop.IsCancellationRequested, "the wait was never reached");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
 
     [Fact]
