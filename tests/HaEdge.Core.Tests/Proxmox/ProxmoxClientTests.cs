@@ -59,7 +59,8 @@ public class ProxmoxClientTests
             if (request.RequestUri!.Host == "pve1.example") await Task.Delay(Timeout.Infinite, token);
             return Ok(QuorateCluster);
         });
-        using var client = handler.Client(FakeProxmoxHandler.Options(TimeSpan.FromMilliseconds(200), "https://pve1.example:8006", "https://pve2.example:8006"));
+        // pve2 must answer within the same per-call timeout: 1 s, so that even a loaded machine answers in time.
+        using var client = handler.Client(FakeProxmoxHandler.Options(TimeSpan.FromSeconds(1), "https://pve1.example:8006", "https://pve2.example:8006"));
 
         Assert.True((await client.GetClusterStatusAsync()).Quorate);
         Assert.Equal(2, handler.Requests.Count);
@@ -87,15 +88,19 @@ public class ProxmoxClientTests
             await Task.Delay(Timeout.Infinite, token);
             return Ok("{}");
         });
-        using var client = handler.Client(FakeProxmoxHandler.Options(TimeSpan.FromMilliseconds(150), "https://pve1.example:8006", "https://pve2.example:8006"));
+        var timeout = TimeSpan.FromMilliseconds(500);
+        using var client = handler.Client(FakeProxmoxHandler.Options(timeout, "https://pve1.example:8006", "https://pve2.example:8006"));
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<HaEdgeException>(() => client.GetVmsAsync());
+        // The endpoints never answer: without a per-call timeout the test fails after 30 s instead of hanging.
+        var error = await Assert.ThrowsAsync<HaEdgeException>(() => client.GetVmsAsync().WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Equal("ProxmoxTimeout", error.ErrorId);
         Assert.Equal(FailureKind.OperationTimeout, error.Kind);
         Assert.Equal("pve1.example:8006, pve2.example:8006", error.Target);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), clock.Elapsed.ToString());
+        Assert.Equal(2, handler.Requests.Count);
+        // Each endpoint got its own timeout (so at least two of them), and the call ended soon after: the margin is for a loaded machine.
+        Assert.InRange(clock.Elapsed, 2 * timeout - TimeSpan.FromMilliseconds(50), 20 * timeout);
     }
 
     [Fact]
@@ -235,7 +240,7 @@ public class ProxmoxClientTests
         var handler = new FakeProxmoxHandler(_ => Ok(answers.Dequeue()));
         using var client = handler.Client();
 
-        var status = await client.WaitForTaskAsync(StartTask, TimeSpan.FromSeconds(5));
+        var status = await client.WaitForTaskAsync(StartTask, TimeSpan.FromSeconds(30));
 
         Assert.True(status.Succeeded);
         Assert.Equal(3, handler.Requests.Count);
@@ -250,7 +255,7 @@ public class ProxmoxClientTests
         var answers = new Queue<string>(new[] { RunningTask, """{"data":{"status":"stopped","exitstatus":"start failed: QEMU exited with code 1"}}""" });
         using var client = new FakeProxmoxHandler(_ => Ok(answers.Dequeue())).Client();
 
-        var error = await Assert.ThrowsAsync<HaEdgeException>(() => client.WaitForTaskAsync(StartTask, TimeSpan.FromSeconds(5)));
+        var error = await Assert.ThrowsAsync<HaEdgeException>(() => client.WaitForTaskAsync(StartTask, TimeSpan.FromSeconds(30)));
 
         Assert.Equal(("ProxmoxTaskFailed", FailureKind.InvalidOperation, "pve2"), (error.ErrorId, error.Kind, error.Target));
         Assert.Contains("start failed: QEMU exited with code 1", error.Message);
