@@ -10,7 +10,7 @@ public class ProxmoxTlsPinningTests
     private const string Status = """{"data":[{"type":"cluster","name":"loopback","quorate":1,"nodes":1}]}""";
 
     private static ProxmoxClient ClientFor(LoopbackHttpsServer server, string? pin) =>
-        new(new ProxmoxClientOptions(new[] { server.Endpoint }, "haedge@pve!edge", ProxmoxTestSecrets.TokenSecret, pin == null ? null : new[] { pin }, TimeSpan.FromSeconds(5)));
+        new(new ProxmoxClientOptions(new[] { server.Endpoint }, "haedge@pve!edge", ProxmoxTestSecrets.TokenSecret, pin == null ? null : new[] { pin }, TimeSpan.FromSeconds(30)));
 
     [Fact]
     public async Task The_pinned_certificate_is_accepted()

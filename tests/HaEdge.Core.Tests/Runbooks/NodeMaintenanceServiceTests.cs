@@ -87,8 +87,8 @@ public class NodeMaintenanceServiceTests
     {
         using var edge = new Edge();
 
-        HaEdgeNodeMaintenanceResult suspended = await edge.Service.SuspendAsync(edge.Fw1, true, TimeSpan.FromSeconds(5), false, SilentReporter.Instance, CancellationToken.None);
-        HaEdgeNodeMaintenanceResult resumed = await edge.Service.ResumeAsync(edge.Fw1, true, TimeSpan.FromSeconds(5), false, SilentReporter.Instance, CancellationToken.None);
+        HaEdgeNodeMaintenanceResult suspended = await edge.Service.SuspendAsync(edge.Fw1, true, TimeSpan.FromSeconds(30), false, SilentReporter.Instance, CancellationToken.None);
+        HaEdgeNodeMaintenanceResult resumed = await edge.Service.ResumeAsync(edge.Fw1, true, TimeSpan.FromSeconds(30), false, SilentReporter.Instance, CancellationToken.None);
 
         Assert.True(suspended.Verified);
         Assert.True(suspended.HaMaintenance);
@@ -112,7 +112,7 @@ public class NodeMaintenanceServiceTests
         using var edge = new Edge(haCommandFails: true);
 
         var error = await Assert.ThrowsAsync<HaEdgeException>(() =>
-            edge.Service.SuspendAsync(edge.Fw1, true, TimeSpan.FromSeconds(5), false, SilentReporter.Instance, CancellationToken.None));
+            edge.Service.SuspendAsync(edge.Fw1, true, TimeSpan.FromSeconds(30), false, SilentReporter.Instance, CancellationToken.None));
 
         Assert.Equal("HaMaintenanceNotEntered", error.ErrorId);
         Assert.Contains("fw1 is in CARP maintenance (its peer holds every VIP), but pve1 did not enter HA maintenance", error.Message, StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public class NodeMaintenanceServiceTests
     {
         using var edge = new Edge();
 
-        HaEdgeNodeMaintenanceResult suspended = await edge.Service.SuspendAsync(edge.Fw1, false, TimeSpan.FromSeconds(5), true, SilentReporter.Instance, CancellationToken.None);
+        HaEdgeNodeMaintenanceResult suspended = await edge.Service.SuspendAsync(edge.Fw1, false, TimeSpan.FromSeconds(30), true, SilentReporter.Instance, CancellationToken.None);
 
         Assert.Null(suspended.HaMaintenance);
         Assert.True(suspended.Forced);
