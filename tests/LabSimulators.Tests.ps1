@@ -3,40 +3,20 @@
 # them over HTTPS, trusting only the certificate each simulator wrote (--cacert).
 
 BeforeAll {
-    $script:Repo = Split-Path $PSScriptRoot -Parent
-    # HAEDGE_LAB_BIN (from build.ps1) names the lab's dll; its app host sits beside it.
-    $script:Bin = $env:HAEDGE_LAB_BIN -replace '\.dll$', ''
-    if (-not $script:Bin) {
-        & dotnet build (Join-Path $script:Repo 'src/HaEdge.Lab') --nologo -v q -c Debug | Out-Null
-        if ($LASTEXITCODE -ne 0) { throw 'dotnet build src/HaEdge.Lab failed' }
-        $script:Bin = Join-Path $script:Repo 'src/HaEdge.Lab/bin/Debug/net10.0/haedge-lab'
-    }
+    . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+    $script:Launcher = Get-LabLauncher
     $script:State = Join-Path ([IO.Path]::GetTempPath()) ("haedge-labsim-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory $script:State | Out-Null
 
-    function Get-FreePort {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop(); $port
-    }
-    $script:Port = @{ pve1 = Get-FreePort; pve2 = Get-FreePort; fw1 = Get-FreePort; fw2 = Get-FreePort }
-
-    function Start-Sim([string] $Name, [string[]] $Arguments) {
-        Start-Process -FilePath $script:Bin -ArgumentList $Arguments -PassThru `
-            -RedirectStandardOutput (Join-Path $script:State "$Name.out") -RedirectStandardError (Join-Path $script:State "$Name.err")
-    }
-    $script:Processes = @(
-        Start-Sim pve1 @('serve-pve', '--node', 'pve1', '--listen', "127.0.0.1:$($Port.pve1)", '--state-dir', $State, '--fake-vms')
-        Start-Sim pve2 @('serve-pve', '--node', 'pve2', '--listen', "127.0.0.1:$($Port.pve2)", '--state-dir', $State, '--fake-vms')
-        Start-Sim fw1 @('serve-xmlrpc', '--firewall', 'fw1', '--listen', "127.0.0.1:$($Port.fw1)", '--state-dir', $State, '--sync-target', '127.0.0.1')
-        Start-Sim fw2 @('serve-xmlrpc', '--firewall', 'fw2', '--listen', "127.0.0.1:$($Port.fw2)", '--state-dir', $State)
+    # Each binds a free port itself; fw1 (the primary) syncs to 127.0.0.1 at fw2's port.
+    $script:Simulators = @(
+        Start-LabSimulator serve-pve pve1 $State -ExtraArguments '--fake-vms'
+        Start-LabSimulator serve-pve pve2 $State -ExtraArguments '--fake-vms'
+        Start-LabSimulator serve-xmlrpc fw1 $State -ExtraArguments '--sync-target', '127.0.0.1'
+        Start-LabSimulator serve-xmlrpc fw2 $State
     )
-    $deadline = [DateTime]::UtcNow.AddSeconds(40)
-    foreach ($name in 'pve1', 'pve2', 'fw1', 'fw2') {
-        while (-not (Select-String -Quiet -Pattern '^serve-' -Path (Join-Path $State "$name.out") -ErrorAction SilentlyContinue)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "$name did not start: $(Get-Content -Raw (Join-Path $State "$name.err"))" }
-            Start-Sleep -Milliseconds 100
-        }
-    }
+    $script:Port = @{}
+    foreach ($simulator in $Simulators) { $Port[$simulator.Name] = $simulator.Port }
 
     $tokens = Get-Content -Raw (Join-Path $State 'pve/tokens.json') | ConvertFrom-Json
     $script:EdgeAuth = 'PVEAPIToken=haedge@pve!edge=' + ($tokens | Where-Object id -EQ 'haedge@pve!edge').secret
@@ -92,16 +72,13 @@ BeforeAll {
         Set-Content -Path $path -Value (& $Change $text) -NoNewline
     }
     function Invoke-Sync {
-        $output = & $script:Bin sync-config --firewall fw1 --state-dir $script:State --peer-port $script:Port.fw2 2>&1
+        $output = & $Launcher[0] @($Launcher | Select-Object -Skip 1) sync-config --firewall fw1 --state-dir $script:State --peer-port $script:Port.fw2 2>&1
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
     }
 }
 
 AfterAll {
-    foreach ($process in $script:Processes) {
-        if (-not $process.HasExited) { Stop-Process -Id $process.Id -ErrorAction SilentlyContinue }
-    }
-    foreach ($process in $script:Processes) { $process.WaitForExit(5000) | Out-Null }
+    Stop-LabSimulator $script:Simulators
     Remove-Item -Recurse -Force $script:State -ErrorAction SilentlyContinue
 }
 
@@ -321,7 +298,7 @@ Describe 'pfSense XMLRPC endpoint and config sync' -Tag 'Lab' {
     }
 
     It 'does nothing on the secondary, which has no sync target' {
-        $output = & $Bin sync-config --firewall fw2 --state-dir $State 2>&1
+        $output = & $Launcher[0] @($Launcher | Select-Object -Skip 1) sync-config --firewall fw2 --state-dir $State 2>&1
         $LASTEXITCODE | Should -Be 0
         $output | Should -BeNullOrEmpty
     }

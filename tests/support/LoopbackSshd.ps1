@@ -9,19 +9,35 @@ function Start-LoopbackSshd {
     & ssh-keygen -q -t ed25519 -N '' -f "$Directory/host_key" | Out-Null
     & ssh-keygen -q -t ed25519 -N '' -f "$Directory/client_key" | Out-Null
     Copy-Item "$Directory/client_key.pub" "$Directory/authorized_keys"
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-    @(
-        "Port $port", 'ListenAddress 127.0.0.1', "HostKey $Directory/host_key", "PidFile $Directory/sshd.pid",
-        "AuthorizedKeysFile $Directory/authorized_keys", 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password', 'UseDNS no', 'PrintMotd no', 'PrintLastLog no', 'GSSAPIAuthentication no'
-    ) | Set-Content "$Directory/sshd_config"
-    $process = Start-Process -FilePath $sshd.Source -ArgumentList '-D', '-e', '-f', "$Directory/sshd_config" -PassThru `
-        -RedirectStandardError "$Directory/sshd.log"
-    $deadline = [DateTime]::UtcNow.AddSeconds(10)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        try { [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port).Dispose(); break } catch { Start-Sleep -Milliseconds 50 }
+    # sshd cannot bind port 0 ("Badly formatted port number"), so a candidate port is tried and, if another process
+    # took it first, the next one: sshd's own log says which happened ("Server listening on ..." or "Bind to port ...
+    # failed"), and once it listens the port is held.
+    $process = $null
+    $port = 0
+    foreach ($attempt in 1..20) {
+        $port = Get-Random -Minimum 20000 -Maximum 60000
+        @(
+            "Port $port", 'ListenAddress 127.0.0.1', "HostKey $Directory/host_key", "PidFile $Directory/sshd.pid",
+            "AuthorizedKeysFile $Directory/authorized_keys", 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no',
+            'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password', 'UseDNS no', 'PrintMotd no', 'PrintLastLog no', 'GSSAPIAuthentication no'
+        ) | Set-Content "$Directory/sshd_config"
+        $log = "$Directory/sshd-$attempt.log"
+        $process = Start-Process -FilePath $sshd.Source -ArgumentList '-D', '-e', '-f', "$Directory/sshd_config" -PassThru -RedirectStandardError $log
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        $state = $null
+        while (-not $state) {
+            $text = Get-Content -Raw $log -ErrorAction Ignore
+            if ($text -match "Server listening on 127\.0\.0\.1 port $port") { $state = 'listening' }
+            elseif ($text -match 'Bind to port \d+ .*failed|Cannot bind any address' -or $process.HasExited) { $state = 'taken' }
+            elseif ([DateTime]::UtcNow -gt $deadline) { $state = 'silent' }
+            else { Start-Sleep -Milliseconds 20 }
+        }
+        if ($state -eq 'listening') { break }
+        if (-not $process.HasExited) { $process.Kill($true); $process.WaitForExit(5000) | Out-Null }
+        if ($state -eq 'silent') { throw "sshd did not start listening within 30 s: $(Get-Content -Raw $log -ErrorAction Ignore)" }
+        $process = $null
     }
+    if (-not $process) { throw 'sshd found no free loopback port in 20 attempts.' }
     $fingerprint = ((& ssh-keygen -lf "$Directory/host_key.pub") -split ' ')[1]
     [pscustomobject]@{ Process = $process; Port = $port; HostKey = $fingerprint; ClientKey = "$Directory/client_key"; User = (& id -un) }
 }

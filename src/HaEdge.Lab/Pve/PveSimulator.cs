@@ -12,7 +12,10 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HaEdge.Lab.Pve;
@@ -52,7 +55,7 @@ public static class PveSimulator
 
         WebApplication app = SimulatorHost.Build(options.Listen, cert);
         app.Run(context => HandleAsync(context, tokens, files, api));
-        return await SimulatorHost.RunAsync(app, $"serve-pve {options.Name} on https://{options.Listen} (fingerprint {fingerprint})", cancellationToken).ConfigureAwait(false);
+        return await SimulatorHost.RunAsync(app, "serve-pve", bound => $"serve-pve {options.Name} on https://{bound} (fingerprint {fingerprint})", cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task HandleAsync(HttpContext context, PveTokens tokens, PveFiles files, PveApi api)
@@ -150,7 +153,8 @@ internal sealed record SimulatorOptions(string Name, IPEndPoint Listen, string S
             }
         }
         string Required(string key) => values.TryGetValue(key, out string? v) ? v : throw new ArgumentException($"missing {key}");
-        if (!IPEndPoint.TryParse(Required("--listen"), out IPEndPoint? listen) || listen.Port == 0)
+        // Port 0: the server binds a free port itself and prints it (tests on loopback never race for one).
+        if (!IPEndPoint.TryParse(Required("--listen"), out IPEndPoint? listen))
         {
             throw new ArgumentException($"--listen must be <ip>:<port>, got '{values["--listen"]}'");
         }
@@ -174,7 +178,9 @@ internal static class SimulatorHost
         return builder.Build();
     }
 
-    public static async Task<int> RunAsync(WebApplication app, string banner, CancellationToken cancellationToken)
+    /// <summary>Starts the server, then prints <paramref name="started"/>'s banner for the address it bound (the real
+    /// port when --listen gave 0): readers wait for that line, so the server is listening once they see it.</summary>
+    public static async Task<int> RunAsync(WebApplication app, string verb, Func<IPEndPoint, string> started, CancellationToken cancellationToken)
     {
         try
         {
@@ -183,10 +189,10 @@ internal static class SimulatorHost
         catch (IOException error)
         {
             // Typically the address is taken or not configured in this namespace: one line, not a stack trace.
-            Console.Error.WriteLine($"{banner.Split(' ')[0]}: {error.Message}");
+            Console.Error.WriteLine($"{verb}: {error.Message}");
             return 1;
         }
-        Console.WriteLine(banner);
+        Console.WriteLine(started(BoundEndpoint(app)));
         // The host's own SIGTERM/Ctrl+C handling stops it too: wait for whichever comes first.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
         try
@@ -199,5 +205,12 @@ internal static class SimulatorHost
         }
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
+    }
+
+    private static IPEndPoint BoundEndpoint(WebApplication app)
+    {
+        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var uri = new Uri(address);
+        return new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
     }
 }

@@ -45,12 +45,15 @@ public static class XmlRpcServer
         XmlRpcUsers.EnsureSyncPassword(options.StateDir, firewall.Name);
         // The primary's hasync password is the secondary's sync user password.
         string peerPassword = XmlRpcUsers.EnsureSyncPassword(options.StateDir, peer.Name);
-        PfConfig.EnsureExists(options.StateDir, firewall.Name, () => PfDefaultConfig.Create(firewall, syncTarget, peerPassword, options.Listen.Port));
-
         using X509Certificate2 cert = LabCertificate.LoadOrCreate(XmlRpcUsers.Directory(options.StateDir, firewall.Name), firewall.Name, options.Listen.Address);
         WebApplication app = SimulatorHost.Build(options.Listen, cert);
         app.Run(context => HandleAsync(context, options.StateDir, firewall.Name));
-        return await SimulatorHost.RunAsync(app, $"serve-xmlrpc {firewall.Name} on https://{options.Listen}/xmlrpc.php (fingerprint {LabCertificate.Fingerprint(cert)})", cancellationToken).ConfigureAwait(false);
+        return await SimulatorHost.RunAsync(app, "serve-xmlrpc", bound =>
+        {
+            // The webGUI port in config.xml is the one bound (with --listen ...:0 known only now); written before the banner.
+            PfConfig.EnsureExists(options.StateDir, firewall.Name, () => PfDefaultConfig.Create(firewall, syncTarget, peerPassword, bound.Port));
+            return $"serve-xmlrpc {firewall.Name} on https://{bound}/xmlrpc.php (fingerprint {LabCertificate.Fingerprint(cert)})";
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task HandleAsync(HttpContext context, string stateDir, string firewall)
