@@ -12,7 +12,8 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $manifest = (Resolve-Path (Join-Path $ModulePath 'HaEdge.psd1')).Path
-$pwsh = @((Get-Process -Id $PID).Path) + @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+. (Join-Path $PSScriptRoot '../tests/support/Lab.ps1')
+$pwsh = Get-PwshLauncher
 $probe = "`$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$manifest'; `$ms = `$w.Elapsed.TotalMilliseconds; " +
     "`$exported = ((Get-Module HaEdge).ExportedCmdlets.Keys | Sort-Object) -join ','; `"`$ms|`$exported`""
 
@@ -26,4 +27,6 @@ $sorted = $samples.Milliseconds | Sort-Object
 $median = $sorted[[int][math]::Floor($sorted.Count / 2)]
 'Import-Module HaEdge in a fresh pwsh {0} ({1} runs): median {2:N1} ms, min {3:N1} ms, max {4:N1} ms (goal < 250 ms)' -f `
     $PSVersionTable.PSVersion, $Runs, $median, $sorted[0], $sorted[-1]
-'Exports exactly the declared cmdlets: {0}' -f (@($samples | Where-Object Exported -ne $declared).Count -eq 0)
+$exact = @($samples | Where-Object Exported -ne $declared).Count -eq 0
+'Exports exactly the declared cmdlets: {0}' -f $exact
+if ($median -ge 250 -or -not $exact) { 'goal NOT met'; exit 1 }

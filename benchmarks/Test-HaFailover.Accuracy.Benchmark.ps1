@@ -17,26 +17,23 @@ param(
     [int] $Runs = 2,
     [double] $ProbeIntervalMs = 200,
     [double] $CaptureIntervalMs = 20,
-    [string] $StateDir = '/run/haedge-lab',
-    [string] $Namespace = 'hel-admin',
     # Set when the script has re-launched itself inside the admin namespace.
     [switch] $InNamespace
 )
 $ErrorActionPreference = 'Stop'
-. (Join-Path $PSScriptRoot 'support/LabNamespace.ps1')
+. (Join-Path $PSScriptRoot '../tests/support/Lab.ps1')
 . (Join-Path $PSScriptRoot 'support/PingCapture.ps1')
-if (-not (Test-LabUp $StateDir 'Test-HaFailover accuracy')) { return }
+$StateDir = $LabStateDir
+if (-not (Test-Path "$StateDir/edge.json")) { throw 'The rehearsal lab is not up: run dotnet pwsh ./build.ps1 Benchmark (as root), which brings it up.' }
 $manifest = (Resolve-Path (Join-Path $ModulePath 'HaEdge.psd1')).Path
 if (-not $InNamespace) {
-    Invoke-InLabNamespace -Script $PSCommandPath -Namespace $Namespace -Parameters @{
-        ModulePath = $ModulePath; Scenario = $Scenario; Runs = $Runs; ProbeIntervalMs = $ProbeIntervalMs
-        CaptureIntervalMs = $CaptureIntervalMs; StateDir = $StateDir
-    }
-    return
+    exit (Invoke-InLabNamespace -Script $PSCommandPath -Parameters @{
+            ModulePath = $ModulePath; Scenario = $Scenario; Runs = $Runs; ProbeIntervalMs = $ProbeIntervalMs; CaptureIntervalMs = $CaptureIntervalMs
+        })
 }
 
 Import-Module $manifest
-Import-LabEnvironment $StateDir
+Import-LabEnvironment
 Connect-HaEdge -Path "$StateDir/edge.json" | Out-Null
 $target = (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).probes.ping
 $comparisons = foreach ($run in 1..$Runs) {
@@ -52,5 +49,6 @@ $comparisons = foreach ($run in 1..$Runs) {
 "Test-HaFailover outage vs an independent ping -D capture at $CaptureIntervalMs ms, module probe interval $ProbeIntervalMs ms, $Runs run(s):"
 foreach ($comparison in $comparisons) { '  ' + $comparison.ToString() }
 $worst = ($comparisons | Measure-Object -Property { $_.Difference.TotalMilliseconds } -Maximum).Maximum
-'  goal: every difference within one probe interval ({0} ms) -> worst {1:N0} ms, {2}' -f $ProbeIntervalMs, $worst,
-    $(if (@($comparisons | Where-Object { -not $_.Agrees }).Count -eq 0) { 'met' } else { 'NOT met' })
+$met = @($comparisons | Where-Object { -not $_.Agrees }).Count -eq 0
+'  goal: every difference within one probe interval ({0} ms) -> worst {1:N0} ms, {2}' -f $ProbeIntervalMs, $worst, $(if ($met) { 'met' } else { 'NOT met' })
+if (-not $met) { exit 1 }

@@ -140,47 +140,24 @@ Describe 'CARP cmdlets without a session' -Tag Unit {
 
 Describe 'CARP on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
     BeforeAll {
-        $script:LabState = '/run/haedge-lab'
-        $Repo = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
-        $labOut = Join-Path $Repo 'output/lab'
-        & dotnet build (Join-Path $Repo 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
-        $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
-        # Bring the lab up only if nobody else has; then leave it as found.
-        $script:BroughtUp = -not (Test-Path "$LabState/edge.json")
-        if ($BroughtUp) {
-            & dotnet $LabDll up | Out-Host
-            if ($LASTEXITCODE -ne 0) { throw 'haedge-lab up failed' }
-        }
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+        Start-Lab | Out-Null
+        $script:LabState = $LabStateDir
 
-        # The module runs where an operator's laptop would: in the lab's admin namespace. The probe runs the given
-        # commands in one session and returns their output and errors as JSON.
-        $script:Pwsh = @((Get-Process -Id $PID).Path) + @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
-        $script:Probe = Join-Path ([IO.Path]::GetTempPath()) "haedge-carp-lab-$PID.ps1"
-        @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$(Join-Path $ModulePath 'HaEdge.psd1')'
-foreach (`$line in Get-Content '$LabState/lab.env') { `$name, `$value = `$line -split '=', 2; [Environment]::SetEnvironmentVariable(`$name, `$value) }
-Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
-`$errors = `$null
-# An advanced script block, so -ErrorAction and -ErrorVariable apply to the commands in it.
-`$output = @(& ([scriptblock]::Create('[CmdletBinding()] param() ' + `$args[0])) -ErrorVariable +errors -ErrorAction Continue)
-[pscustomobject]@{ Output = `$output; Errors = @(`$errors | ForEach-Object { `$_.FullyQualifiedErrorId }) } | ConvertTo-Json -Depth 6 -Compress -EnumsAsStrings
-"@ | Set-Content $Probe
+        # The module runs where an operator's laptop would: in the lab's admin namespace. The commands run in one
+        # session; their output (enums as names) and error ids come back.
         function Invoke-InAdmin([string] $Command) {
-            $json = & ip netns exec hel-admin @Pwsh -NoProfile -File $Probe $Command 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "$Command in the admin namespace failed: $json" }
-            # -WhatIf writes to the host, so the JSON is the last line.
-            @($json)[-1] | ConvertFrom-Json
+            Invoke-InLabAdmin {
+                param($Command)
+                $errors = $null
+                # An advanced script block, so -ErrorAction and -ErrorVariable apply to the commands in it.
+                $output = @(& ([scriptblock]::Create('[CmdletBinding()] param() ' + $Command)) -ErrorVariable +errors -ErrorAction Continue)
+                [pscustomobject]@{ Output = $output; Errors = @($errors | ForEach-Object { $_.FullyQualifiedErrorId }) } | ConvertTo-Json -Depth 6 -Compress -EnumsAsStrings
+            } -ArgumentList $Command | ConvertFrom-Json
         }
 
         # Start from the normal state: no maintenance on either firewall, fw1 MASTER of everything.
         Invoke-InAdmin "'fw1', 'fw2' | ForEach-Object { Set-CarpMaintenance -Disable -Firewall `$_ -Confirm:`$false -NoWait }" | Out-Null
-    }
-
-    AfterAll {
-        if ($Probe) { Remove-Item $Probe -ErrorAction Ignore }
-        if ($BroughtUp) { & dotnet $LabDll down | Out-Null }
     }
 
     It 'Get-CarpStatus shows every VIP Healthy, fw1 MASTER and fw2 BACKUP' {

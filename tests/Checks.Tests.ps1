@@ -9,7 +9,6 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:Repo = Split-Path $PSScriptRoot -Parent
 
     # The two simulated nodes' answers, read straight from the API (to see what -Repair wrote, and to make faults).
     function Invoke-SimPve([string] $Method = 'GET', [string] $Path, [hashtable] $Form) {
@@ -35,32 +34,15 @@ BeforeAll {
 
 Describe 'Checks against the PVE API simulator' -Tag Simulator {
     BeforeAll {
-        $bin = $env:HAEDGE_LAB_BIN
-        if (-not $bin) {
-            & dotnet build (Join-Path $Repo 'src/HaEdge.Lab') --nologo -v q -c Debug | Out-Null
-            if ($LASTEXITCODE -ne 0) { throw 'dotnet build src/HaEdge.Lab failed' }
-            $bin = Join-Path $Repo 'src/HaEdge.Lab/bin/Debug/net10.0/haedge-lab'
-        }
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
         $script:State = Join-Path ([IO.Path]::GetTempPath()) ("haedge-checks-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
         New-Item -ItemType Directory $State | Out-Null
-        $script:Ports = foreach ($i in 1, 2) {
-            $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-            $listener.Start(); $listener.LocalEndpoint.Port; $listener.Stop()
-        }
-        # HAEDGE_LAB_BIN (from build.ps1) is the lab's dll, run by dotnet; the fallback build has an app host.
-        # @(...) around the if: its output of one item would otherwise be a string, and [0] its first character.
-        $launch = @(if ($bin -like '*.dll') { 'dotnet', $bin } else { $bin })
-        $script:Simulators = foreach ($i in 0, 1) {
-            Start-Process -FilePath $launch[0] -PassThru -RedirectStandardOutput "$State/pve$($i + 1).out" -RedirectStandardError "$State/pve$($i + 1).err" `
-                -ArgumentList (@($launch | Select-Object -Skip 1) + @('serve-pve', '--node', "pve$($i + 1)", '--listen', "127.0.0.1:$($Ports[$i])", '--state-dir', $State, '--fake-vms'))
-        }
-        $deadline = [DateTime]::UtcNow.AddSeconds(40)
-        foreach ($node in 'pve1', 'pve2') {
-            while (-not (Select-String -Quiet -Pattern '^serve-pve' -Path "$State/$node.out" -ErrorAction SilentlyContinue)) {
-                if ([DateTime]::UtcNow -gt $deadline) { throw "$node did not start: $(Get-Content -Raw "$State/$node.err")" }
-                Start-Sleep -Milliseconds 100
-            }
-        }
+        # Each binds a free port itself and prints it.
+        $script:Simulators = @(
+            Start-LabSimulator serve-pve pve1 $State -ExtraArguments '--fake-vms'
+            Start-LabSimulator serve-pve pve2 $State -ExtraArguments '--fake-vms'
+        )
+        $script:Ports = $Simulators.Port
         $script:TokenSecret = (Get-Content -Raw "$State/pve/tokens.json" | ConvertFrom-Json | Where-Object id -EQ 'haedge@pve!edge').secret
 
         # The lab's layout (src/HaEdge.Lab/Network/LabLayout.cs) as an edge definition.
@@ -90,7 +72,7 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
 
     AfterAll {
         if ($Session) { $Session | Disconnect-HaEdge -Confirm:$false }
-        $Simulators | Stop-Process -ErrorAction Ignore
+        Stop-LabSimulator $Simulators
         Remove-Item -Recurse -Force $State -ErrorAction Ignore
     }
 
@@ -200,34 +182,15 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
 
 Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
     BeforeAll {
-        $script:LabState = '/run/haedge-lab'
-        $labOut = Join-Path $Repo 'output/lab'
-        & dotnet build (Join-Path $Repo 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
-        $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
-        function Invoke-Lab([string[]] $Arguments) {
-            $output = & dotnet $LabDll @Arguments 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "haedge-lab $Arguments failed: $output" }
-        }
-
-        # Bring the lab up only if nobody else has; then leave it as found.
-        $script:BroughtUp = -not (Test-Path "$LabState/edge.json")
-        if ($BroughtUp) { Invoke-Lab @('up') }
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+        Start-Lab | Out-Null
 
         # The module runs where an operator would: in the lab's admin namespace, which reaches the PVE API.
-        $script:Pwsh = @((Get-Process -Id $PID).Path) + @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
-        $script:Probe = Join-Path ([IO.Path]::GetTempPath()) "haedge-checks-lab-$PID.ps1"
-        @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$(Join-Path $ModulePath 'HaEdge.psd1')'
-foreach (`$line in Get-Content '$LabState/lab.env') { `$name, `$value = `$line -split '=', 2; [Environment]::SetEnvironmentVariable(`$name, `$value) }
-Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
-@(& ([scriptblock]::Create(`$args[0])) | Select-Object @{ n = 'Severity'; e = { "`$(`$_.Severity)" } }, Code, Target) | ConvertTo-Json -AsArray -Compress
-"@ | Set-Content $Probe
         function Get-LabFinding([string] $Command) {
-            $json = & ip netns exec hel-admin @Pwsh -NoProfile -File $Probe $Command 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "$Command in the admin namespace failed: $json" }
-            @($json | Out-String | ConvertFrom-Json) | ForEach-Object { "$($_.Severity) $($_.Code) $($_.Target)" }
+            Invoke-InLabAdmin {
+                param($Command)
+                & ([scriptblock]::Create($Command)) | ForEach-Object { "$($_.Severity) $($_.Code) $($_.Target)" }
+            } -ArgumentList $Command
         }
 
         # Which lab firewalls hold a VIP right now (from their namespaces).
@@ -245,11 +208,6 @@ Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
         }
     }
 
-    AfterAll {
-        Remove-Item $Probe -ErrorAction Ignore
-        if ($BroughtUp) { Invoke-Lab @('down') }
-    }
-
     It 'finds no Error on the clean lab' {
         Get-LabFinding 'Test-HaEdgeSymmetry' | Where-Object { $_ -like 'Error *' } | Should -BeNullOrEmpty
     }
@@ -259,26 +217,26 @@ Connect-HaEdge -Path '$LabState/edge.json' | Out-Null
     }
 
     It 'reports the MAC filter on fw1, and the pair splits as the finding says' {
-        Invoke-Lab @('fault', 'mac-filter', 'fw1')
+        Invoke-Lab fault mac-filter fw1 | Out-Null
         try {
             Get-LabFinding 'Test-HaEdgeSymmetry' | Should -Be @('Error MacFilterOnCarp fw1/net0', 'Error MacFilterOnCarp fw1/net1', 'Error MacFilterOnCarp fw1/net2') `
                 -Because 'Proxmox filters MACs only with VM firewall enable=1, NIC firewall=1 and macfilter 1, so the lab must show all three'
             # fw1's adverts leave from the virtual MAC and are dropped: fw2 hears no MASTER and takes the VIP too.
             Wait-VipHolder '192.0.2.1' @('fw1', 'fw2') | Should -Be @('fw1', 'fw2')
         }
-        finally { Invoke-Lab @('heal', 'mac-filter', 'fw1') }
+        finally { Invoke-Lab heal mac-filter fw1 | Out-Null }
         Wait-VipHolder '192.0.2.1' @('fw1') | Should -Be @('fw1')
     }
 
     It 'reports the VLAN asymmetry on pve2, and VLAN20 splits as the finding says' {
-        Invoke-Lab @('fault', 'vlan-asymmetry', 'pve2')
+        Invoke-Lab fault vlan-asymmetry pve2 | Out-Null
         try {
             Get-LabFinding 'Test-HaEdgeSymmetry' | Should -Be @('Error VlanAsymmetric VLAN20')
             # VLAN20 adverts of fw1 never reach fw2's tap: both hold the VLAN20 VIP, the other VIPs stay on fw1.
             Wait-VipHolder '192.0.2.129' @('fw1', 'fw2') | Should -Be @('fw1', 'fw2')
             Get-VipHolder '192.0.2.1' | Should -Be @('fw1')
         }
-        finally { Invoke-Lab @('heal', 'vlan-asymmetry', 'pve2') }
+        finally { Invoke-Lab heal vlan-asymmetry pve2 | Out-Null }
         Wait-VipHolder '192.0.2.129' @('fw1') | Should -Be @('fw1')
     }
 }

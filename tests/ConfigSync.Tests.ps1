@@ -14,9 +14,11 @@ BeforeAll {
     $script:XmlRpcPassword = 'xmlrpc-S3cret-never-shown'
     $script:XmlRpcCredential = [pscredential]::new('hasync', (ConvertTo-SecureString $XmlRpcPassword -AsPlainText -Force))
 
-    # A closed loopback port: connections to it are refused at once.
-    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $script:ClosedPort = $listener.LocalEndpoint.Port; $listener.Stop()
+    # A closed loopback port: bound but not listening, so connections to it are refused at once, and held for the
+    # whole file so no other process can take it meanwhile.
+    $script:ClosedSocket = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::InterNetwork, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Tcp)
+    $ClosedSocket.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+    $script:ClosedPort = $ClosedSocket.LocalEndPoint.Port
 
     $starter = Join-Path $TestDrive 'starter.json'
     New-HaEdgeDefinition -Path $starter | Out-Null
@@ -25,6 +27,10 @@ BeforeAll {
     $text -replace 'https://192\.0\.2\.[23]/xmlrpc\.php', "https://127.0.0.1:$ClosedPort/xmlrpc.php" | Set-Content $Unreachable
     $script:NoXmlRpc = Join-Path $TestDrive 'no-xmlrpc.json'
     ($text -split "`n" | Where-Object { $_ -notmatch '"xmlrpc"' }) -join "`n" | Set-Content $NoXmlRpc
+}
+
+AfterAll {
+    $ClosedSocket.Dispose()
 }
 
 Describe 'Config sync cmdlets without a firewall' -Tag Unit {
@@ -118,40 +124,11 @@ Describe 'Config sync end to end in the rehearsal lab' -Tag Lab -Skip:(-not $Lab
         $script:StateDir = '/run/haedge-lab'
         $script:LanRule = 'filter/rule[tracker=0100000101]/descr'
         $script:Drifted = 'Drifted on fw2 by ConfigSync.Tests'
-        # Use a running lab as it is (another suite may own it); bring one up, and down afterwards, only if none runs.
-        $script:StartedLab = $false
-        if (-not (Test-Path "$StateDir/edge.json")) {
-            $repo = Split-Path $PSScriptRoot -Parent
-            $labOut = Join-Path $repo 'output/lab-configsync'
-            & dotnet build (Join-Path $repo 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
-            if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
-            $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
-            & dotnet $LabDll up | Out-Host
-            if ($LASTEXITCODE -ne 0) { throw 'haedge-lab up failed' }
-            $script:StartedLab = $true
-        }
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+        Start-Lab | Out-Null
         $edge = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
         $script:PrimarySync = $edge.firewalls[0].syncAddress
         $script:SecondarySync = $edge.firewalls[1].syncAddress
-        $script:Pwsh = @((Get-Process -Id $PID).Path) + @(if ((Split-Path -Leaf (Get-Process -Id $PID).Path) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
-
-        # Runs $Body in a fresh PowerShell inside the lab's admin namespace (the operator's laptop) with the lab's
-        # secrets in the environment and a session open; returns what it outputs, through JSON.
-        function Invoke-FromAdmin([string] $Body) {
-            $script = Join-Path $TestDrive "admin-$([guid]::NewGuid().ToString('N')).ps1"
-            @"
-`$ErrorActionPreference = 'Stop'
-`$ProgressPreference = 'SilentlyContinue'
-Import-Module '$ModulePath/HaEdge.psd1'
-Get-Content '$StateDir/lab.env' | ForEach-Object { `$name, `$value = `$_ -split '=', 2; if (`$name) { Set-Item "env:`$name" `$value } }
-Connect-HaEdge '$StateDir/edge.json' | Out-Null
-`$result = & { $Body }
-ConvertTo-Json -InputObject @(`$result) -Depth 6 -Compress
-"@ | Set-Content $script
-            $output = & ip netns exec hel-admin @Pwsh -NoProfile -NonInteractive -File $script 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "in the admin namespace: $($output -join "`n")" }
-            ConvertFrom-Json -InputObject ($output | Select-Object -Last 1)
-        }
 
         # A change to a lab firewall's config.xml, under the lock the lab's XMLRPC server takes, written atomically.
         function Edit-LabConfig([string] $Firewall, [scriptblock] $Change) {
@@ -165,12 +142,8 @@ ConvertTo-Json -InputObject @(`$result) -Depth 6 -Compress
         }
     }
 
-    AfterAll {
-        if ($StartedLab) { & dotnet $LabDll down | Out-Host }
-    }
-
     It 'Get-PfHaSync reads the pair and finds nothing wrong' {
-        $status = Invoke-FromAdmin 'Get-PfHaSync'
+        $status = Invoke-InLabAdmin { Get-PfHaSync }
         $status.SynchronizeToIp | Should -Be $SecondarySync
         $status.PfsyncPeerIp | Should -Be $SecondarySync
         $status.Sections | Should -Contain 'filter'
@@ -183,7 +156,7 @@ ConvertTo-Json -InputObject @(`$result) -Depth 6 -Compress
         Edit-LabConfig fw2 { param($xml) $xml.Replace('<![CDATA[Default allow LAN to any rule]]>', "<![CDATA[$Drifted]]>") }
 
         # One PowerShell for both steps: starting one in the namespace costs seconds.
-        $seen = Invoke-FromAdmin '[pscustomobject]@{ Before = @(Compare-PfConfig); AfterWhatIf = @(Sync-PfConfig -WhatIf; Compare-PfConfig) }'
+        $seen = Invoke-InLabAdmin { [pscustomobject]@{ Before = @(Compare-PfConfig); AfterWhatIf = @(Sync-PfConfig -WhatIf; Compare-PfConfig) } }
         $differences = @($seen.Before)
         $differences.Count | Should -Be 1
         $differences[0].Section | Should -Be 'filter'
@@ -194,7 +167,7 @@ ConvertTo-Json -InputObject @(`$result) -Depth 6 -Compress
     }
 
     It 'Sync-PfConfig removes it through rc.filter_synchronize and a second compare is empty' {
-        $seen = Invoke-FromAdmin '[pscustomobject]@{ Sync = Sync-PfConfig -Confirm:$false; Compare = @(Compare-PfConfig); Again = Sync-PfConfig -Confirm:$false }'
+        $seen = Invoke-InLabAdmin { [pscustomobject]@{ Sync = Sync-PfConfig -Confirm:$false; Compare = @(Compare-PfConfig); Again = Sync-PfConfig -Confirm:$false } }
         $result = $seen.Sync
         $result.Triggered | Should -BeTrue
         $result.DriftGone | Should -BeTrue
@@ -208,10 +181,10 @@ ConvertTo-Json -InputObject @(`$result) -Depth 6 -Compress
     It 'refuses when the secondary syncs back (loop guard) and names it in Get-PfHaSync' {
         Edit-LabConfig fw2 { param($xml) $xml -replace '<synchronizetoip>[^<]*</synchronizetoip>|<synchronizetoip/>', "<synchronizetoip>$PrimarySync</synchronizetoip>" }
         try {
-            $refusal = Invoke-FromAdmin @'
+            $refusal = Invoke-InLabAdmin {
 try { Sync-PfConfig -Confirm:$false -Force; 'not refused' }
 catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message; Findings = @((Get-PfHaSync).Findings.Code) } }
-'@
+}
             $refusal.Id | Should -Be 'PfConfigSyncLoopGuard,HaEdge.Commands.SyncPfConfigCommand'
             $refusal.Category | Should -Be 'InvalidOperation'
             $refusal.Message | Should -Match 'loop guard'
@@ -223,11 +196,11 @@ catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.Categ
     }
 
     It 'refuses when the secondary cannot be read, with the reason' {
-        $refusal = Invoke-FromAdmin @'
+        $refusal = Invoke-InLabAdmin {
 $env:HAEDGE_FW2_XMLRPC_PASSWORD = 'not-the-password'
 try { Sync-PfConfig -Confirm:$false -Force; 'not refused' }
 catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message } }
-'@
+}
         $refusal.Id | Should -Be 'PfConfigSyncPeerUnreachable,HaEdge.Commands.SyncPfConfigCommand'
         $refusal.Category | Should -Be 'AuthenticationError'
         $refusal.Message | Should -Match 'fw2 could not be read over XML-RPC'

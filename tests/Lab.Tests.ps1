@@ -10,23 +10,10 @@ BeforeDiscovery {
 
 Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
     BeforeAll {
-        $Root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
-        $script:StateDir = '/run/haedge-lab'
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+        $script:StateDir = $LabStateDir
         $script:Prefix = 'hel-'
         $script:Target = '203.0.113.10'
-        # build.ps1 Test builds the lab once (HAEDGE_LAB_BIN); a direct Pester run builds it here.
-        $script:LabDll = $env:HAEDGE_LAB_BIN
-        if (-not $LabDll -or -not (Test-Path $LabDll)) {
-            $labOut = Join-Path $Root 'output/lab'
-            & dotnet build (Join-Path $Root 'src/HaEdge.Lab/HaEdge.Lab.csproj') -c Release -o $labOut -nologo -v q | Out-Host
-            if ($LASTEXITCODE -ne 0) { throw 'building src/HaEdge.Lab failed' }
-            $script:LabDll = Join-Path $labOut 'haedge-lab.dll'
-        }
-
-        function Invoke-Lab([string[]] $Arguments) {
-            $output = & dotnet $LabDll @Arguments 2>&1
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
-        }
 
         # Which VIPs a firewall holds right now, straight from its namespace (cheap enough to poll).
         function Get-HeldVip([string] $Firewall) {
@@ -47,12 +34,6 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
             return $null
         }
 
-        function Invoke-AdminSsh([string] $HostAddress, [string] $Command) {
-            $output = & ip netns exec "${Prefix}admin" ssh -i "$StateDir/keys/id_ed25519" -o "UserKnownHostsFile=$StateDir/keys/known_hosts" `
-                -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 "root@$HostAddress" $Command 2>&1
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
-        }
-
         # Probes run in the admin workstation namespace, as the operator's laptop would.
         function Start-AdminProbe([string[]] $Command, [string] $OutFile) {
             Start-Process -FilePath ip -ArgumentList (@('netns', 'exec', "${Prefix}admin") + $Command) -RedirectStandardOutput $OutFile -PassThru
@@ -67,24 +48,25 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
 
         function Get-EpochMs { [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() }
 
+        # Waits until the echo probe writing $File has seen $Count echoes after $AfterMs (epoch ms); false after $TimeoutSeconds.
+        function Wait-Echo([string] $File, [int] $Count, [long] $AfterMs = 0, [double] $TimeoutSeconds = 30) {
+            $null -ne (Wait-Until { @(Get-Echo $File | Where-Object AtMs -gt $AfterMs).Count -ge $Count } $TimeoutSeconds)
+        }
+
         $script:Probes = Join-Path ([IO.Path]::GetTempPath()) "haedge-lab-tests-$PID"
         New-Item -ItemType Directory -Force $Probes | Out-Null
 
-        Invoke-Lab @('down') | Out-Null
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $script:Up = Invoke-Lab @('up')
-        $script:UpSeconds = $clock.Elapsed.TotalSeconds
-        Write-Host "lab up in $([math]::Round($UpSeconds, 1)) s (including the program's start)"
+        $script:Up = Start-Lab
+        Write-Host "lab up in $([math]::Round($Up.UpSeconds, 1)) s (including the program's start)"
     }
 
     AfterAll {
-        Invoke-Lab @('down') | Out-Null
+        Stop-Lab
         Remove-Item -Recurse -Force $Probes -ErrorAction Ignore
     }
 
     It 'comes up ready in under 20 s and writes the edge definition' {
-        $Up.ExitCode | Should -Be 0 -Because $Up.Output
-        $UpSeconds | Should -BeLessThan 20
+        $Up.UpSeconds | Should -BeLessThan 20 -Because $Up.Output
         $definition = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
         $definition.firewalls.name | Should -Be @('fw1', 'fw2')
         $definition.proxmox.endpoints | Should -Be @('https://192.0.2.31:8006', 'https://192.0.2.32:8006')
@@ -97,31 +79,29 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
     }
 
     It 'answers the pfSense commands over real SSH with carp lines that match the live VRRP state' {
-        $primary = Invoke-AdminSsh '192.0.2.2' 'ifconfig; echo ===; sysctl net.inet.carp; echo ===; pfctl -si; echo ===; ifconfig pfsync0; echo ===; route -n get default'
-        $primary.ExitCode | Should -Be 0 -Because $primary.Output
+        $primary = Invoke-LabSsh fw1 'ifconfig; echo ===; sysctl net.inet.carp; echo ===; pfctl -si; echo ===; ifconfig pfsync0; echo ===; route -n get default'
         foreach ($vhid in 1, 10, 20) {
-            $primary.Output | Should -Match "(?m)^\tcarp: MASTER vhid $vhid advbase 1 advskew 0\r?$"
+            $primary | Should -Match "(?m)^\tcarp: MASTER vhid $vhid advbase 1 advskew 0\r?$"
         }
-        $primary.Output | Should -Match '(?m)^\t      peer 224\.0\.0\.18 peer6 ff02::12\r?$'
-        $primary.Output | Should -Match '(?m)^\tinet 192\.0\.2\.1 netmask 0xffffff80 broadcast 192\.0\.2\.127 vhid 1\r?$'
-        $primary.Output | Should -Match '(?m)^net\.inet\.carp\.demotion: 0\r?$'
-        $primary.Output | Should -Match '(?m)^  current entries +\d+ {15}\r?$'
-        $primary.Output | Should -Match '(?m)^\tsyncdev: vtnet4 syncpeer: 198\.51\.100\.130 maxupd: 128 defer: off version: 1400\r?$'
-        $primary.Output | Should -Match '(?m)^\tsyncok: 1\r?$'
-        $primary.Output | Should -Match '(?m)^  interface: vtnet0\r?$'
+        $primary | Should -Match '(?m)^\t      peer 224\.0\.0\.18 peer6 ff02::12\r?$'
+        $primary | Should -Match '(?m)^\tinet 192\.0\.2\.1 netmask 0xffffff80 broadcast 192\.0\.2\.127 vhid 1\r?$'
+        $primary | Should -Match '(?m)^net\.inet\.carp\.demotion: 0\r?$'
+        $primary | Should -Match '(?m)^  current entries +\d+ {15}\r?$'
+        $primary | Should -Match '(?m)^\tsyncdev: vtnet4 syncpeer: 198\.51\.100\.130 maxupd: 128 defer: off version: 1400\r?$'
+        $primary | Should -Match '(?m)^\tsyncok: 1\r?$'
+        $primary | Should -Match '(?m)^  interface: vtnet0\r?$'
 
-        $secondary = Invoke-AdminSsh '192.0.2.3' 'ifconfig | grep carp:'
+        $secondary = Invoke-LabSsh fw2 'ifconfig | grep carp:'
         foreach ($vhid in 1, 10, 20) {
-            $secondary.Output | Should -Match "(?m)^\tcarp: BACKUP vhid $vhid advbase 1 advskew 100\r?$"
+            $secondary | Should -Match "(?m)^\tcarp: BACKUP vhid $vhid advbase 1 advskew 100\r?$"
         }
     }
 
     It 'hands php -f /etc/rc.filter_synchronize to the XMLRPC config sync over the sync link' {
         $definition = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
         $definition.firewalls.xmlrpc.url | Should -Be @('https://192.0.2.2/xmlrpc.php', 'https://192.0.2.3/xmlrpc.php')
-        $sync = Invoke-AdminSsh '192.0.2.2' 'php -f /etc/rc.filter_synchronize'
-        $sync.ExitCode | Should -Be 0 -Because $sync.Output
-        $sync.Output | Should -Match '198\.51\.100\.130'
+        $sync = Invoke-LabSsh fw1 'php -f /etc/rc.filter_synchronize'
+        $sync | Should -Match '198\.51\.100\.130'
     }
 
     It 'puts a PVE node into HA maintenance over SSH with a pinned host key, shown in the HA status as PVE 9 does' {
@@ -131,22 +111,21 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
             $pveSsh.nodes.$node.hostKeySha256 | Should -Be $printed[1]
         }
         $pveSsh.nodes.pve1.host | Should -Be '192.0.2.31'
-        $enable = Invoke-AdminSsh '192.0.2.31' 'ha-manager crm-command node-maintenance enable pve1 && ha-manager status'
+        $enable = Invoke-LabSsh pve1 'ha-manager crm-command node-maintenance enable pve1 && ha-manager status'
         try {
-            $enable.ExitCode | Should -Be 0 -Because $enable.Output
-            $enable.Output | Should -Match '(?m)^quorum OK\r?$'
-            $enable.Output | Should -Match '(?m)^lrm pve1 \(maintenance mode, \w{3} \w{3} +\d+ [\d:]{8} \d{4}\)\r?$'
-            $enable.Output | Should -Match '(?m)^lrm pve2 \((active|idle), '
+            $enable | Should -Match '(?m)^quorum OK\r?$'
+            $enable | Should -Match '(?m)^lrm pve1 \(maintenance mode, \w{3} \w{3} +\d+ [\d:]{8} \d{4}\)\r?$'
+            $enable | Should -Match '(?m)^lrm pve2 \((active|idle), '
         }
         finally {
-            $disable = Invoke-AdminSsh '192.0.2.32' 'ha-manager crm-command node-maintenance disable pve1 && ha-manager status'
+            $disable = Invoke-LabSsh pve2 'ha-manager crm-command node-maintenance disable pve1 && ha-manager status'
         }
-        $disable.ExitCode | Should -Be 0 -Because $disable.Output
-        $disable.Output | Should -Match '(?m)^lrm pve1 \((active|idle), '
+        $disable | Should -Match '(?m)^lrm pve1 \((active|idle), '
     }
 
     It 'moves the default route to Starlink when the fibre upstream dies, and CARP does not move' {
-        (Invoke-Lab @('fault', 'fibre-dead')).ExitCode | Should -Be 0
+        Reset-Lab
+        Invoke-Lab fault fibre-dead | Out-Null
         try {
             $switched = Wait-Until { (Get-DefaultRoute fw1) -match 'dev vtnet3' } 15
             Write-Host "default route on Starlink after $switched s"
@@ -157,24 +136,31 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
             $LASTEXITCODE | Should -Be 0 -Because 'LAN traffic leaves through Starlink'
         }
         finally {
-            Invoke-Lab @('heal', 'fibre-dead') | Out-Null
+            Invoke-Lab heal fibre-dead | Out-Null
         }
         Wait-Until { (Get-DefaultRoute fw1) -match 'dev vtnet0' } 15 | Should -Not -BeNullOrEmpty
         Get-HeldVip fw1 | Should -HaveCount 3
     }
 
     It 'fails over a hard-stopped MASTER by protocol timeout: ping loss at most 5 s, the NATed session survives' {
+        Reset-Lab
         $echoFile = Join-Path $Probes 'echo-sync.txt'
         $pingFile = Join-Path $Probes 'ping.txt'
-        $echo = Start-AdminProbe @("$StateDir/shims/lab/echo-probe", $Target, '7', '20') $echoFile
+        $echo = Start-AdminProbe @("$StateDir/shims/lab/echo-probe", $Target, '7', '60') $echoFile
         $ping = Start-AdminProbe @('ping', '-n', '-q', '-i', '0.1', '-c', '180', '-W', '1', $Target) $pingFile
-        Start-Sleep -Seconds 3
-        (Invoke-Lab @('fault', 'hard-stop', 'fw1')).ExitCode | Should -Be 0
-        # fw1 is off when the verb returns: any echo after that came through fw2.
-        $faultDone = Get-EpochMs
-        $takeover = Wait-Until { (Get-HeldVip fw2).Count -eq 3 } 15
-        $echo.WaitForExit(30000) | Out-Null
-        $ping.WaitForExit(30000) | Out-Null
+        try {
+            Wait-Echo $echoFile 3 -TimeoutSeconds 20 | Should -BeTrue -Because 'the session works before the fault'
+            Invoke-Lab fault hard-stop fw1 | Out-Null
+            # fw1 is off when the verb returns: any echo after that came through fw2.
+            $faultDone = Get-EpochMs
+            $takeover = Wait-Until { (Get-HeldVip fw2).Count -eq 3 } 15
+            $survived = Wait-Echo $echoFile 5 -AfterMs ($faultDone + 500) -TimeoutSeconds 40
+            $ping.WaitForExit(60000) | Out-Null
+        }
+        finally {
+            $echo.Kill(); $ping.Kill()
+            Invoke-Lab heal hard-stop fw1 | Out-Null
+        }
 
         $takeover | Should -Not -BeNullOrEmpty
         # fw1 powered off (links down, processes killed) at stopped-at; fw2's VRRP notify hook logs each
@@ -199,28 +185,33 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         Write-Host ('failover: fw2 MASTER on all VIPs {0:0.0} s after fw1 powered off; ping lost {1:0.0} s; echo session: {2} echoes after the fault, longest gap {3:0.0} s' -f
             $takeoverSeconds, $lostSeconds, $afterFault.Count, $longestGap)
         $lostSeconds | Should -BeLessOrEqual 5
-        $afterFault.Count | Should -BeGreaterThan 5 -Because 'the established session continues on fw2 with the synced state'
+        $survived | Should -BeTrue -Because 'the established session continues on fw2 with the synced state'
     }
 
     It 'breaks the same kind of session when the sync link is cut' {
-        (Invoke-Lab @('heal', 'hard-stop', 'fw1')).ExitCode | Should -Be 0
-        Wait-Until { (Get-HeldVip fw1).Count -eq 3 } 20 | Should -Not -BeNullOrEmpty -Because 'fw1 preempts back'
-        (Invoke-Lab @('fault', 'sync-cut')).ExitCode | Should -Be 0
+        Reset-Lab
+        Invoke-Lab fault sync-cut | Out-Null
         $echoFile = Join-Path $Probes 'echo-nosync.txt'
         $echo = Start-AdminProbe @("$StateDir/shims/lab/echo-probe", $Target, '7', '14') $echoFile
-        Start-Sleep -Seconds 3
-        (Invoke-Lab @('fault', 'hard-stop', 'fw1')).ExitCode | Should -Be 0
-        $faultDone = Get-EpochMs
-        Wait-Until { (Get-HeldVip fw2).Count -eq 3 } 15 | Should -Not -BeNullOrEmpty
-        $echo.WaitForExit(30000) | Out-Null
+        try {
+            Wait-Echo $echoFile 3 -TimeoutSeconds 20 | Should -BeTrue -Because 'the session works before the fault'
+            Invoke-Lab fault hard-stop fw1 | Out-Null
+            $faultDone = Get-EpochMs
+            Wait-Until { (Get-HeldVip fw2).Count -eq 3 } 15 | Should -Not -BeNullOrEmpty
+            # The probe ends on its own 14 s after it started: long past the takeover, whose echoes came back within
+            # 4 s in the synced case above.
+            $echo.WaitForExit(30000) | Out-Null
+        }
+        finally {
+            Invoke-Lab heal hard-stop fw1 | Out-Null
+            Invoke-Lab heal sync-cut | Out-Null
+        }
 
-        $echoes = @(Get-Echo $echoFile)
-        $echoes.Count | Should -BeGreaterThan 5 -Because 'the session worked before the fault'
-        @($echoes | Where-Object AtMs -gt ($faultDone + 500)).Count | Should -Be 0 -Because 'fw2 has no state for it and drops it as INVALID'
+        @(Get-Echo $echoFile | Where-Object AtMs -gt ($faultDone + 500)).Count | Should -Be 0 -Because 'fw2 has no state for it and drops it as INVALID'
     }
 
     It 'down leaves no namespace, link, process or file behind' {
-        (Invoke-Lab @('down')).ExitCode | Should -Be 0
+        Stop-Lab
         @(& ip netns list | Where-Object { $_ -like "$Prefix*" }) | Should -HaveCount 0
         @(& ip -o link show | Where-Object { ($_ -split ': ')[1] -like "$Prefix*" }) | Should -HaveCount 0
         $leftovers = Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {

@@ -38,7 +38,21 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
         # ip netns exec replaces itself with ping, so the process started is the ping.
         $script:Ping = Start-Process ip -ArgumentList 'netns', 'exec', 'hel-admin', 'ping', '-D', '-n', '-i', "$PingInterval", '203.0.113.10' `
             -RedirectStandardOutput $PingLog -PassThru
-        Start-Sleep -Seconds 2
+        # Echo replies only (not "Destination Host Unreachable") as (time, seq).
+        function Get-Reply {
+            @(Get-Content $PingLog -ErrorAction Ignore | ForEach-Object {
+                    if ($_ -match '^\[(\d+\.\d+)\] \d+ bytes from .*icmp_seq=(\d+)') { [pscustomobject]@{ Time = [double]$Matches[1]; Seq = [int]$Matches[2] } }
+                })
+        }
+        # Waits until the ping has $Count replies sent after $After (epoch s), so a window has replies on both sides.
+        function Wait-Reply([double] $After, [int] $Count = 10) {
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (@(Get-Reply | Where-Object Time -gt $After).Count -lt $Count) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw "the ping to 203.0.113.10 got fewer than $Count replies after $After within 30 s" }
+                Start-Sleep -Milliseconds 100
+            }
+        }
+        Wait-Reply 0
 
         # The runbook, as an operator runs it from the admin workstation, stopping at the first check that fails.
         $script:Run = Invoke-InLabAdmin -ArgumentList $HaMaintenance {
@@ -103,14 +117,12 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
             $result.After = Summary (Test-HaEdge -TimeoutSec 30)
             [pscustomobject]$result
         }
-        Start-Sleep -Seconds 2
+        # The last window ends 2 s after the resume: wait for replies past it before stopping the ping.
+        if ($Run.ResumeEnd) { Wait-Reply ($Run.ResumeEnd + 2) }
         Stop-Process -Id $Ping.Id -ErrorAction Ignore
 
-        # Echo replies only (not "Destination Host Unreachable") as (time, seq); the outage in a window is its longest
-        # silence less one interval.
-        $script:Replies = @(Get-Content $PingLog | ForEach-Object {
-                if ($_ -match '^\[(\d+\.\d+)\] \d+ bytes from .*icmp_seq=(\d+)') { [pscustomobject]@{ Time = [double]$Matches[1]; Seq = [int]$Matches[2] } }
-            })
+        # The outage in a window is its longest silence less one interval.
+        $script:Replies = Get-Reply
         function Get-Outage([double] $From, [double] $To) {
             $times = @($Replies | Where-Object { $_.Time -ge $From -and $_.Time -le $To } | ForEach-Object Time)
             if ($times.Count -lt 2) { return [double]::PositiveInfinity }
