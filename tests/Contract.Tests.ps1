@@ -7,7 +7,7 @@ BeforeDiscovery {
         @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeNode'; Parameters = 'Name', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
-        @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Settle', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
+        @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Settle', 'RestoreTimeout', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
         @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
         @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
         @{ Name = 'Get-PfHaSync'; Parameters = 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfHaSyncStatus'; Impact = $null }
@@ -32,7 +32,7 @@ BeforeAll {
     $script:Manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'HaEdge.psd1')
 }
 
-Describe 'Module manifest' -Tag Unit {
+Describe 'Module manifest' -Tag Unit, Contract {
     It 'exports exactly the declared cmdlets and nothing else' {
         $exported = (Get-Module HaEdge).ExportedCommands.Keys | Sort-Object
         $exported | Should -Be ($Manifest.CmdletsToExport | Sort-Object)
@@ -59,7 +59,7 @@ Describe 'Module manifest' -Tag Unit {
     }
 }
 
-Describe '<Name> contract' -Tag Unit -ForEach $Contract {
+Describe '<Name> contract' -Tag Unit, Contract -ForEach $Contract {
     BeforeAll {
         $script:Command = Get-Command $Name -Module HaEdge
         $script:Attribute = $Command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]

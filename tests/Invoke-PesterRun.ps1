@@ -1,4 +1,6 @@
-# Runs the Pester suite in its own process (build.ps1 Test starts it) and writes the pass/fail counts as JSON.
+# Runs ONE Pester test file in this fresh process (build.ps1 Test starts one per file, so nothing a file imports,
+# sets or leaves running can reach the next) and writes what happened as JSON: counts, and the names of every test
+# that did not pass. Output is Detailed, a line per test, so the parent sees progress and can enforce a time limit.
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -15,8 +17,27 @@ $configuration = New-PesterConfiguration
 $configuration.Run.Path = $TestPath
 $configuration.Run.PassThru = $true
 $configuration.Filter.ExcludeTag = @($ExcludeTag -split ',' | Where-Object { $_ })
-$configuration.Output.Verbosity = 'Normal'
+$configuration.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $configuration
 
-@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount } |
-    ConvertTo-Json | Set-Content $ResultPath
+$names = { param($Tests) @($Tests | ForEach-Object { $_.ExpandedPath }) }
+# A test's own tags and every enclosing block's.
+function Get-AllTag($Test) {
+    $Test.Tag
+    for ($block = $Test.Block; $block; $block = $block.Parent) { $block.Tag }
+}
+$run = @($result.Tests | Where-Object { $_.ShouldRun })
+[ordered]@{
+    File         = Split-Path -Leaf $TestPath
+    Passed       = $result.PassedCount
+    # A failed BeforeAll or discovery counts: the tests it held never ran.
+    Failed       = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped      = $result.SkippedCount
+    Inconclusive = $result.InconclusiveCount
+    # Contract pins restate declarations (parameters, output types); reported apart from behaviour tests.
+    Contract     = @($run | Where-Object { (Get-AllTag $_) -contains 'Contract' } | Where-Object Result -EQ 'Passed').Count
+    Lab          = @($run | Where-Object { (Get-AllTag $_) -contains 'Lab' }).Count
+    FailedNames  = @(& $names $result.Failed) + @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) + @($result.FailedContainers | ForEach-Object { "$($_.Item) (container)" })
+    SkippedNames = @(& $names $result.Skipped)
+    InconclusiveNames = @(& $names $result.Inconclusive)
+} | ConvertTo-Json -Depth 3 | Set-Content $ResultPath
