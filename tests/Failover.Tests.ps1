@@ -16,8 +16,12 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
     }
 
     AfterAll {
-        Invoke-Lab heal sync-cut | Out-Null
         Remove-Item $Reports -Recurse -Force -ErrorAction Ignore
+    }
+
+    # Every scenario starts from the healthy edge, whatever the test before it left.
+    BeforeEach {
+        Reset-Lab
     }
 
     It '-WhatIf touches nothing and returns no result' {
@@ -33,27 +37,44 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $out.Vms | Should -Be @('running', 'running')
     }
 
-    It 'HardStop: the backup takes over by protocol timeout, the session survives, the failback is clean, and the outage agrees with ping -D' {
-        $report = Join-Path $Reports 'hardstop.html'
-        $out = Invoke-InLabAdmin {
-            param($Report, $PingCapture, $StateDir)
-            # An independent capture at 20 ms from the same LAN namespace, compared over the failover window.
-            . $PingCapture
-            $capture = Start-PingCapture (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).probes.ping
-            $r = $null
-            try { $r = Test-HaFailover -Scenario HardStop -ProbeInterval 0:0:0.1 -MaxOutage 0:0:8 -Settle 0:0:5 -ReportPath $Report -Confirm:$false }
-            finally { $comparison = Stop-PingCapture $capture $r }
-            [pscustomobject]@{ Result = $r; Comparison = $comparison }
-        } -ArgumentList $report, (Join-Path $LabRoot 'benchmarks/support/PingCapture.ps1'), $LabStateDir
-        $r = $out.Result
-        $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
-        $r.NewMaster | Should -Be 'fw2'
-        $r.Outage | Should -BeLessThan ([timespan]'0:0:5')
-        $r.Outage | Should -BeGreaterThan ([timespan]'0:0:0.5') -Because 'a hard stop loses probes until the election timeout'
-        $r.SessionSurvived | Should -BeTrue
-        $r.FailbackClean | Should -BeTrue
-        $out.Comparison.Agrees | Should -BeTrue -Because "engine $($out.Comparison.Engine) vs ping -D $($out.Comparison.Capture), interval $($out.Comparison.Interval)"
-        Test-Path $report | Should -BeTrue
+    Context 'HardStop' {
+        BeforeAll {
+            Reset-Lab
+            $script:Report = Join-Path $Reports 'hardstop.html'
+            $script:HardStop = Invoke-InLabAdmin {
+                param($Report, $PingCapture, $StateDir)
+                # An independent capture at 20 ms from the same LAN namespace, compared over the failover window.
+                . $PingCapture
+                $capture = Start-PingCapture (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).probes.ping
+                $r = $null
+                try { $r = Test-HaFailover -Scenario HardStop -ProbeInterval 0:0:0.1 -MaxOutage 0:0:8 -Settle 0:0:5 -ReportPath $Report -Confirm:$false }
+                finally { $comparison = Stop-PingCapture $capture $r }
+                [pscustomobject]@{ Result = $r; Comparison = $comparison }
+            } -ArgumentList $Report, (Join-Path $LabRoot 'benchmarks/support/PingCapture.ps1'), $LabStateDir
+        }
+
+        It 'the backup takes over by protocol timeout, the session survives, the failback is clean, and the outage agrees with ping -D' {
+            $r = $HardStop.Result
+            $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
+            $r.NewMaster | Should -Be 'fw2'
+            $r.Outage | Should -BeLessThan ([timespan]'0:0:5')
+            $r.Outage | Should -BeGreaterThan ([timespan]'0:0:0.5') -Because 'a hard stop loses probes until the election timeout'
+            $r.SessionSurvived | Should -BeTrue
+            $r.FailbackClean | Should -BeTrue
+            $HardStop.Comparison.Agrees | Should -BeTrue -Because "engine $($HardStop.Comparison.Engine) vs ping -D $($HardStop.Comparison.Capture), interval $($HardStop.Comparison.Interval)"
+        }
+
+        It 'its HTML report renders in headless Chromium' {
+            Test-Path $Report | Should -BeTrue
+            $shot = Join-Path $Reports 'hardstop.png'
+            $arguments = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+                '--disable-component-update', '--disable-sync', "--user-data-dir=$(Join-Path $Reports 'chromium')",
+                '--window-size=1400,1800', "--screenshot=$shot", "file://$Report")
+            & chromium @arguments 2>$null | Out-Null
+            Test-Path $shot | Should -BeTrue
+            (Get-Item $shot).Length | Should -BeGreaterThan 20KB
+            (Get-Content -Raw $Report) | Should -Match '<svg'
+        }
     }
 
     It 'HardStop with the sync link cut: the session breaks and the scenario fails' {
@@ -81,7 +102,7 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
                 -WanPullScript ([scriptblock]::Create("& dotnet '$Lab' fault fibre-dead | Out-Null")) `
                 -WanRestoreScript ([scriptblock]::Create("& dotnet '$Lab' heal fibre-dead | Out-Null")) |
                 Select-Object @{ n = 'Scenario'; e = { "$($_.Scenario)" } }, Passed, Reasons, CarpMoved, NewMaster, GatewayAfter, FailbackClean
-        } -ArgumentList (Get-LabBinary)
+        } -ArgumentList (Get-LabLauncher)[1]
         $results.Scenario | Should -Be @('WanPull', 'HardStop', 'Combined')
         foreach ($r in $results) {
             $r.Passed | Should -BeTrue -Because "$($r.Scenario): $($r.Reasons -join '; ')"
@@ -129,15 +150,4 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $out | Should -Match '^FailoverCombinedNotAllowed'
     }
 
-    It 'the HTML report renders in headless Chromium' -Skip:(-not (Get-Command chromium -ErrorAction Ignore)) {
-        $report = Join-Path $Reports 'hardstop.html'
-        $shot = Join-Path $Reports 'hardstop.png'
-        $arguments = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', "--user-data-dir=$(Join-Path $Reports 'chromium')",
-            '--window-size=1400,1800', "--screenshot=$shot", "file://$report")
-        & chromium @arguments 2>$null | Out-Null
-        Test-Path $shot | Should -BeTrue
-        (Get-Item $shot).Length | Should -BeGreaterThan 20KB
-        (Get-Content -Raw $report) | Should -Match '<svg'
-    }
 }

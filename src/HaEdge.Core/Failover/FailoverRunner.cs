@@ -180,7 +180,7 @@ namespace HaEdge.Core.Failover
                 reporter.Progress(activity, "Undoing the fault", 55);
                 undoAt = clock.Elapsed;
                 foreach (var step in fault.DescribeUndo(target)) log.Event(TimelineEventKind.FaultUndone, master, step);
-                await fault.UndoAsync(target, cancellationToken).ConfigureAwait(false);
+                await UndoBoundedAsync(fault, target, cancellationToken).ConfigureAwait(false);
                 undone = true;
 
                 failbackAt = await WatchAsync(log, activity, "Waiting for the failback", 60, options.FailbackTimeout,
@@ -331,7 +331,7 @@ namespace HaEdge.Core.Failover
 
                 try
                 {
-                    await fault.UndoAsync(target, bound.Token).ConfigureAwait(false);
+                    await UndoPatientlyAsync(fault, target, deadline, bound.Token).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -394,6 +394,64 @@ namespace HaEdge.Core.Failover
                 return null;
             }
         }
+
+        /// <summary>
+        /// The undo on the normal path, bounded by the restore timeout as the restore path's is: an undo that never
+        /// ends (a user's restore script that hangs) becomes an error, and the restore path tries once more.
+        /// </summary>
+        private async Task UndoBoundedAsync(IFaultInjector fault, FaultTarget target, CancellationToken cancellationToken)
+        {
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(options.RestoreTimeout);
+            try
+            {
+                await UndoPatientlyAsync(fault, target, clock.Elapsed + options.RestoreTimeout, bound.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HaEdgeException("FailoverUndoTimeout", FailureKind.OperationTimeout,
+                    $"The undo did not finish within {Seconds(options.RestoreTimeout)}: {string.Join("; ", fault.DescribeUndo(target))}.", target.Master, e);
+            }
+        }
+
+        /// <summary>
+        /// Undoes the fault, and again while it fails in a way time cures (a firewall still booting refuses the SSH
+        /// connection that clears its gateway's force_down), until <paramref name="deadline"/> on the run's clock;
+        /// then the last such failure stands. Undo steps are idempotent, so repeating the ones that worked is safe.
+        /// </summary>
+        private async Task UndoPatientlyAsync(IFaultInjector fault, FaultTarget target, TimeSpan deadline, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                try
+                {
+                    await fault.UndoAsync(target, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception e) when (IsTransient(e) && clock.Elapsed + UndoRetryInterval < deadline && !cancellationToken.IsCancellationRequested)
+                {
+                    reporter.Verbose($"Undo: {e.Message} Trying again.");
+                    try
+                    {
+                        await clock.Delay(UndoRetryInterval, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        ExceptionDispatchInfo.Capture(e).Throw();
+                    }
+                }
+            }
+        }
+
+        private static readonly TimeSpan UndoRetryInterval = TimeSpan.FromSeconds(1);
+
+        /// <summary>A failure that waiting can cure: the peer not answering (yet), or not in time.</summary>
+        private static bool IsTransient(Exception e) => e switch
+        {
+            HaEdgeException { InnerException: AggregateException all } when all.InnerExceptions.Count > 0 => all.InnerExceptions.All(IsTransient),
+            HaEdgeException failure => failure.Kind == FailureKind.ConnectionError || failure.Kind == FailureKind.OperationTimeout,
+            _ => false,
+        };
 
         /// <param name="required">When false, a failed read is logged and gives null (no route to hold the restore to).</param>
         private async Task<string?> ReadGatewayAsync(ScenarioLog log, string firewall, bool required, CancellationToken cancellationToken)

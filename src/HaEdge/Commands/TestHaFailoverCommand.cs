@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Threading;
 using HaEdge.Core;
 using HaEdge.Core.Failover;
@@ -63,6 +64,11 @@ namespace HaEdge.Commands
         [Parameter]
         public TimeSpan Settle { get; set; } = TimeSpan.FromSeconds(10);
 
+        /// <summary>How long undoing a fault and waiting for the edge to be whole again may take before the run gives up
+        /// and says what is left to fix (default 4 minutes: a hard-stopped firewall boots and rejoins first).</summary>
+        [Parameter]
+        public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromMinutes(4);
+
         /// <summary>Write one self-contained HTML report with a timeline chart to this file.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -80,8 +86,14 @@ namespace HaEdge.Commands
                 MaxOutage = MaxOutage,
                 MaxFailbackOutage = MaxOutage,
                 Settle = Settle,
+                RestoreTimeout = RestoreTimeout,
                 Force = Force.IsPresent,
             };
+            if (RestoreTimeout < TimeSpan.FromSeconds(1))
+            {
+                ThrowTerminatingError(Error("RestoreTimeoutTooShort", ErrorCategory.InvalidArgument, "-RestoreTimeout must be at least 1 s.", RestoreTimeout));
+            }
+
             if (ProbeInterval < ProbeOptions.MinimumInterval)
             {
                 ThrowTerminatingError(Error("ProbeIntervalTooShort", ErrorCategory.InvalidArgument,
@@ -180,25 +192,47 @@ namespace HaEdge.Commands
         }
 
         /// <summary>
-        /// After Ctrl+C PowerShell runs no more script on this pipeline (a run cut short by it included), yet the WAN
-        /// must come back: the restore script then runs in a runspace of its own, without this session's variables,
-        /// and is stopped when the restore's own time runs out.
+        /// Runs the user's restore script within <paramref name="cancellationToken"/>'s deadline. Normally in a nested
+        /// pipeline of this runspace (it sees the caller's variables, as ScriptBlock.Invoke would, and can be stopped
+        /// when the time runs out). After Ctrl+C PowerShell runs no more script on this pipeline, yet the WAN must come
+        /// back: the script then runs in a runspace of its own, in the caller's language mode, without the session's
+        /// variables, and is stopped when the restore's own time runs out.
         /// </summary>
         private void InvokeRestoreScript(ScriptBlock restore, CancellationToken cancellationToken)
         {
             if (!Stopping)
             {
-                try
+                using PowerShell nested = PowerShell.Create(RunspaceMode.CurrentRunspace);
+                nested.AddCommand(@"Microsoft.PowerShell.Core\Invoke-Command").AddParameter("ScriptBlock", restore);
+                using (cancellationToken.Register(() => nested.BeginStop(null, null)))
                 {
-                    restore.Invoke();
+                    try
+                    {
+                        // A terminating error in the script throws here, as it does from ScriptBlock.Invoke.
+                        nested.Invoke();
+                    }
+                    catch (PipelineStoppedException) when (Stopping)
+                    {
+                    }
+                }
+
+                if (nested.InvocationStateInfo.State != PSInvocationState.Stopped)
+                {
                     return;
                 }
-                catch (PipelineStoppedException) when (Stopping)
+
+                if (!Stopping)
                 {
+                    throw new OperationCanceledException("The WAN restore script did not finish in time.", cancellationToken);
                 }
             }
 
-            using PowerShell detached = PowerShell.Create(RunspaceMode.NewRunspace);
+            InitialSessionState state = InitialSessionState.CreateDefault2();
+            state.LanguageMode = SessionState.LanguageMode;
+            using Runspace runspace = RunspaceFactory.CreateRunspace(state);
+            runspace.Open();
+            using PowerShell detached = PowerShell.Create();
+            detached.Runspace = runspace;
             detached.AddScript(restore.ToString());
             IAsyncResult running = detached.BeginInvoke();
             if (WaitHandle.WaitAny(new[] { running.AsyncWaitHandle, cancellationToken.WaitHandle }) != 0)

@@ -214,6 +214,9 @@ internal sealed class FakeEdge : IEdgeObserver, IVmPower, IMaintenanceSwitch, IG
     public Task SetForceDownAsync(string firewall, string gateway, bool down, CancellationToken cancellationToken)
     {
         Calls.Add($"forcedown {firewall} {gateway} {down}");
+        // The php one-liner goes over SSH: a stopped or still booting fw1 refuses the connection.
+        if (firewall == "fw1" && !Fw1Reachable(clock.Elapsed))
+            throw new HaEdgeException("SshUnreachable", FailureKind.ConnectionError, "fw1 (192.0.2.2:22) is unreachable over SSH: connection refused", "fw1");
         if (down && GatewayForcedDown != down) (forcedDownAt, forceClearedAt) = (clock.Elapsed, null);
         else if (!down && forceClearedAt == null) forceClearedAt = clock.Elapsed;
         GatewayForcedDown = down;
