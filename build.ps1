@@ -6,11 +6,15 @@
 .DESCRIPTION
     Tasks:
       Build      the module laid out in output/HaEdge, ready for Import-Module (help compiled from docs/).
-      Test       Build, then xunit (HaEdge.Core) and Pester (the cmdlets; Lab-tagged tests when root on Linux).
-                 Ends with one line 'N passed, N failed' over both and exits non-zero on any failure.
+      Test       Build, then xunit (HaEdge.Core) and Pester (the cmdlets; Lab-tagged tests when root on Linux, which
+                 installs the lab's Debian packages first). Each Pester file runs in a fresh process; the files that
+                 use the lab run one after another while xunit and the others run beside them. Ends with one line
+                 'N passed, N failed' and exits non-zero on any failure, crash, hang (-> $TestTimeLimit), skipped
+                 test, or a test count below tests/test-counts.json.
       Rehearsal  The main job: Build, bring the lab up, run a failover rehearsal on it, print the result, take it down.
       LabUp / LabDown / LabStatus   The rehearsal lab on its own (root, Linux).
-      Benchmark  Build, then every benchmark script in benchmarks/, printing figures.
+      Benchmark  Build, bring the lab up, run every benchmark script in benchmarks/ (each prints its figures and
+                 exits non-zero when its goal is missed), take the lab down.
       Clean      Remove output/ and every bin/ and obj/.
 #>
 [CmdletBinding()]
@@ -23,7 +27,10 @@ param(
     [string] $Configuration = 'Release',
 
     # Pester tags to leave out, e.g. -ExcludeTag Lab on a machine where the lab cannot run.
-    [string[]] $ExcludeTag = @()
+    [string[]] $ExcludeTag = @(),
+
+    # Test: only these Pester files (no xunit, no count floors), e.g. -TestFile tests/Checks.Tests.ps1 while working on one.
+    [string[]] $TestFile = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -105,87 +112,136 @@ function Assert-LabPossible {
     if (-not (Test-LabPossible)) { throw 'The rehearsal lab needs Linux and root (it builds network namespaces).' }
 }
 
-# xunit over HaEdge.Core. Counted from the TRX file, and never trusted alone: a crashed or hung test host can leave a
-# TRX that shows fewer tests and no failure, so a non-zero exit code, an outcome other than Completed, or fewer
-# executed than discovered is a failure too.
-function Invoke-XunitRun([string] $Results) {
-    $trx = Join-Path $Results 'core.trx'
-    Remove-Item $trx -ErrorAction Ignore
-    & dotnet test "$Root/tests/HaEdge.Core.Tests/HaEdge.Core.Tests.csproj" -c $Configuration --nologo `
-        --blame-hang --blame-hang-timeout "$([int]$TestTimeLimit.TotalSeconds)s" --blame-hang-dump-type none `
-        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
-    $exitCode = $LASTEXITCODE
-    $run = [ordered]@{ Name = 'xunit'; Passed = 0; Failed = 0; Skipped = 0; Contract = 0; Lab = 0; Problems = [Collections.Generic.List[string]]::new() }
-    if (-not (Test-Path $trx)) {
-        $run.Problems.Add("no TRX was written (dotnet test exit code $exitCode)")
-        return $run
-    }
-    $summary = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary
-    $counters = $summary.Counters
-    $run.Passed = [int]$counters.passed
-    $run.Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-    $run.Skipped = [int]$counters.notExecuted + [int]$counters.inconclusive + [int]$counters.warning
-    if ($exitCode -ne 0) { $run.Problems.Add("dotnet test exited with $exitCode") }
-    if ($summary.outcome -ne 'Completed' -and $run.Failed -eq 0) { $run.Problems.Add("the test run's outcome is '$($summary.outcome)', not Completed") }
-    if ([int]$counters.executed -ne [int]$counters.total) { $run.Problems.Add("$($counters.executed) of $($counters.total) tests executed") }
-    foreach ($skipped in ([xml](Get-Content -Raw $trx)).TestRun.Results.UnitTestResult | Where-Object outcome -in 'NotExecuted', 'Inconclusive') {
-        $run.Problems.Add("skipped: $($skipped.testName)")
-    }
-    $run
-}
-
-# One Pester test file in a fresh process (nothing it imports, sets or starts reaches the next file), its output
-# passed through. A file that prints nothing for $TestTimeLimit (Detailed output: a line per test) is killed and
-# failed; one that ends without writing its result (a crash) fails too.
-function Invoke-PesterFile([string] $File, [string] $Exclude, [string] $Results) {
-    $json = Join-Path $Results ([IO.Path]::GetFileNameWithoutExtension($File) + '.json')
-    Remove-Item $json -ErrorAction Ignore
-    $start = [Diagnostics.ProcessStartInfo]::new($ChildPwsh[0])
-    foreach ($argument in @($ChildPwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', "$Root/tests/Invoke-PesterRun.ps1",
-            '-PesterPath', (Get-Pester), '-ModulePath', $ModuleOut, '-TestPath', $File, '-ExcludeTag', $Exclude, '-ResultPath', $json)) {
-        $start.ArgumentList.Add($argument)
-    }
+# One test step in a fresh process (xunit, or one Pester file: nothing it imports, sets or starts reaches the next),
+# run in a lane. Its output is shown live, or held and shown in one block when it ends; a step that prints nothing
+# for $TestTimeLimit (Pester runs Detailed, a line per test; xunit's blame kills its own hangs) is killed and failed.
+function Start-TestStep([hashtable] $Step) {
+    $start = [Diagnostics.ProcessStartInfo]::new($Step.Command[0])
+    foreach ($argument in @($Step.Command | Select-Object -Skip 1)) { $start.ArgumentList.Add($argument) }
     $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
     $start.UseShellExecute = $false
     $process = [Diagnostics.Process]::Start($start)
-    $lastOutput = [Diagnostics.Stopwatch]::StartNew()
-    $line = $process.StandardOutput.ReadLineAsync()
-    $hung = $false
-    while ($true) {
-        if ($line.Wait(1000)) {
-            if ($null -eq $line.Result) { break }
-            Write-Host $line.Result
-            $lastOutput.Restart()
-            $line = $process.StandardOutput.ReadLineAsync()
-        }
-        elseif ($lastOutput.Elapsed -gt $TestTimeLimit) {
-            $hung = $true
-            $process.Kill($true)
-            break
-        }
-    }
-    $process.WaitForExit()
-    $name = Split-Path -Leaf $File
-    if ($hung) { return @{ File = $name; Problem = "no test finished within $($TestTimeLimit.TotalMinutes) min: killed" } }
-    if (-not (Test-Path $json)) { return @{ File = $name; Problem = "ended (exit code $($process.ExitCode)) without a result: crashed" } }
-    Get-Content -Raw $json | ConvertFrom-Json -AsHashtable
+    $Step.Process = $process
+    $Step.Lines = [Collections.Generic.List[string]]::new()
+    $Step.Quiet = [Diagnostics.Stopwatch]::StartNew()
+    $Step.Reads = @($process.StandardOutput.ReadLineAsync(), $process.StandardError.ReadLineAsync())
+    $Step.Streams = @($process.StandardOutput, $process.StandardError)
+    $Step.Hung = $false
+    if (-not $Step.Live) { Write-Host "(started in the background: $($Step.Name))" }
 }
 
-function Invoke-PesterRun([string[]] $Exclude, [string] $Results) {
-    $run = [ordered]@{ Name = 'Pester'; Passed = 0; Failed = 0; Skipped = 0; Contract = 0; Lab = 0; Problems = [Collections.Generic.List[string]]::new() }
-    foreach ($file in Get-ChildItem "$Root/tests" -Filter *.Tests.ps1 | Sort-Object Name) {
-        $result = Invoke-PesterFile $file.FullName ($Exclude -join ',') $Results
-        if ($result.ContainsKey('Problem')) {
-            $run.Failed++
-            $run.Problems.Add("$($result.File): $($result.Problem)")
-            continue
+# Moves what the step printed to the host (live) or its buffer; returns true once it has ended.
+function Update-TestStep([hashtable] $Step) {
+    for ($i = 0; $i -lt 2; $i++) {
+        while ($Step.Reads[$i] -and $Step.Reads[$i].IsCompleted) {
+            $text = $Step.Reads[$i].Result
+            if ($null -eq $text) { $Step.Reads[$i] = $null; break }
+            if ($Step.Live) { Write-Host $text } else { $Step.Lines.Add($text) }
+            $Step.Quiet.Restart()
+            $Step.Reads[$i] = $Step.Streams[$i].ReadLineAsync()
         }
-        foreach ($key in 'Passed', 'Failed', 'Contract', 'Lab') { $run[$key] += $result[$key] }
-        $run.Skipped += $result.Skipped + $result.Inconclusive
-        foreach ($name in @($result.FailedNames)) { $run.Problems.Add("$($result.File): failed: $name") }
-        foreach ($name in @($result.SkippedNames) + @($result.InconclusiveNames)) { $run.Problems.Add("$($result.File): skipped: $name") }
     }
-    $run
+    if (-not $Step.Reads[0] -and -not $Step.Reads[1]) { $Step.Process.WaitForExit(); return $true }
+    if ($Step.Quiet.Elapsed -gt $TestTimeLimit) {
+        $Step.Hung = $true
+        $Step.Process.Kill($true)
+        $Step.Process.WaitForExit()
+        return $true
+    }
+    $false
+}
+
+# Runs lanes side by side, the steps of each lane one after another: the lab lane live, the others held. The lab's
+# tests wait on CARP elections and timers most of the time, so xunit and the tests that need no lab run meanwhile.
+function Invoke-TestLanes([object[]] $Lanes) {
+    $queues = @($Lanes | ForEach-Object { , [Collections.Generic.Queue[hashtable]]::new([hashtable[]] @($_)) })
+    $running = @($null) * $queues.Count
+    while ($true) {
+        $busy = $false
+        for ($i = 0; $i -lt $queues.Count; $i++) {
+            if ($running[$i] -and (Update-TestStep $running[$i])) {
+                $step = $running[$i]
+                if (-not $step.Live) {
+                    Write-Host "---- $($step.Name) (ran in the background) ----"
+                    $step.Lines | ForEach-Object { Write-Host $_ }
+                }
+                & $step.Done $step
+                $running[$i] = $null
+            }
+            if (-not $running[$i] -and $queues[$i].Count -gt 0) {
+                $running[$i] = $queues[$i].Dequeue()
+                Start-TestStep $running[$i]
+            }
+            $busy = $busy -or $running[$i]
+        }
+        if (-not $busy) { return }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function New-RunTotal([string] $Name) {
+    [ordered]@{ Name = $Name; Passed = 0; Failed = 0; Skipped = 0; Contract = 0; Lab = 0; Problems = [Collections.Generic.List[string]]::new() }
+}
+
+# xunit over HaEdge.Core (built beforehand). Counted from the TRX file, and never trusted alone: a crashed or hung
+# test host can leave a TRX that shows fewer tests and no failure, so a non-zero exit code, an outcome other than
+# Completed, or fewer executed than discovered is a failure too.
+function New-XunitStep([string] $Results, $Total) {
+    $trx = Join-Path $Results 'core.trx'
+    Remove-Item $trx -ErrorAction Ignore
+    $limit = $TestTimeLimit
+    @{
+        Name    = 'xunit (HaEdge.Core)'
+        Live    = $false
+        Command = @('dotnet', 'test', "$Root/tests/HaEdge.Core.Tests/HaEdge.Core.Tests.csproj", '-c', $Configuration, '--nologo', '--no-build',
+            '--blame-hang', '--blame-hang-timeout', "$([int]$TestTimeLimit.TotalSeconds)s", '--blame-hang-dump-type', 'none',
+            '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=minimal')
+        Done    = {
+            param($Step)
+            if ($Step.Hung) { $Total.Problems.Add("xunit printed nothing for $($limit.TotalMinutes) min: killed"); return }
+            $exitCode = $Step.Process.ExitCode
+            if (-not (Test-Path $trx)) { $Total.Problems.Add("xunit wrote no TRX (dotnet test exit code $exitCode)"); return }
+            $run = [xml](Get-Content -Raw $trx)
+            $counters = $run.TestRun.ResultSummary.Counters
+            $Total.Passed = [int]$counters.passed
+            $Total.Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+            $Total.Skipped = [int]$counters.notExecuted + [int]$counters.inconclusive + [int]$counters.warning
+            if ($exitCode -ne 0) { $Total.Problems.Add("dotnet test exited with $exitCode") }
+            if ($run.TestRun.ResultSummary.outcome -ne 'Completed' -and $Total.Failed -eq 0) {
+                $Total.Problems.Add("the xunit run's outcome is '$($run.TestRun.ResultSummary.outcome)', not Completed")
+            }
+            if ([int]$counters.executed -ne [int]$counters.total) { $Total.Problems.Add("xunit: $($counters.executed) of $($counters.total) tests executed") }
+            foreach ($result in $run.TestRun.Results.UnitTestResult | Where-Object outcome -NE 'Passed') {
+                $Total.Problems.Add("xunit: $($result.outcome): $($result.testName)")
+            }
+        }.GetNewClosure()
+    }
+}
+
+# One Pester file through tests/Invoke-PesterRun.ps1, which writes its counts and the names of what did not pass.
+function New-PesterStep([string] $File, [string] $Exclude, [string] $Results, [bool] $Live, $Total) {
+    $json = Join-Path $Results ([IO.Path]::GetFileNameWithoutExtension($File) + '.json')
+    Remove-Item $json -ErrorAction Ignore
+    $name = Split-Path -Leaf $File
+    $limit = $TestTimeLimit
+    @{
+        Name    = $name
+        Live    = $Live
+        Command = @($ChildPwsh) + @('-NoProfile', '-NonInteractive', '-File', "$Root/tests/Invoke-PesterRun.ps1",
+            '-PesterPath', (Get-Pester), '-ModulePath', $ModuleOut, '-TestPath', $File, '-ExcludeTag', $Exclude, '-ResultPath', $json)
+        Done    = {
+            param($Step)
+            $problem = if ($Step.Hung) { "no test finished within $($limit.TotalMinutes) min: killed" }
+            elseif (-not (Test-Path $json)) { "ended (exit code $($Step.Process.ExitCode)) without a result: crashed" }
+            if ($problem) { $Total.Failed++; $Total.Problems.Add("${name}: $problem"); return }
+            $result = Get-Content -Raw $json | ConvertFrom-Json -AsHashtable
+            foreach ($key in 'Passed', 'Failed', 'Contract', 'Lab') { $Total[$key] += $result[$key] }
+            $Total.Skipped += $result.Skipped + $result.Inconclusive
+            foreach ($test in @($result.FailedNames)) { $Total.Problems.Add("${name}: failed: $test") }
+            foreach ($test in @($result.SkippedNames) + @($result.InconclusiveNames)) { $Total.Problems.Add("${name}: skipped: $test") }
+        }.GetNewClosure()
+    }
 }
 
 # Fewer tests than the recorded floor means tests were lost (a file not discovered, a data-driven case gone): CI
@@ -213,15 +269,23 @@ function Invoke-Test {
     $withLab = $exclude -notcontains 'Lab'
     if ($withLab) { Install-LabPackage }
     $results = New-Item -ItemType Directory -Force (Join-Path $Output 'test-results')
-
-    $xunit = Invoke-XunitRun $results
-    # Pester runs in fresh processes, importing the built module as a user would.
+    if (-not $TestFile) { Invoke-Native dotnet @('build', "$Root/tests/HaEdge.Core.Tests/HaEdge.Core.Tests.csproj", '-c', $Configuration, '--nologo', '-v', 'q') }
     Build-Lab
-    try { $pester = Invoke-PesterRun $exclude $results }
-    # The Lab files each start a fresh lab; nothing of it outlives the run.
+
+    # Two lanes: the files that bring the lab up, one after another (they share it), shown live; beside them xunit
+    # and the files that need no lab. Pester files run in fresh processes, importing the built module as a user would.
+    $xunit = New-RunTotal 'xunit'
+    $pester = New-RunTotal 'Pester'
+    $files = if ($TestFile) { Get-Item $TestFile } else { Get-ChildItem "$Root/tests" -Filter *.Tests.ps1 | Sort-Object Name }
+    $usesLab = { param($file) (Get-Content -Raw $file.FullName) -match '\bStart-Lab\b' }
+    $labLane = @($files | Where-Object { & $usesLab $_ } | ForEach-Object { New-PesterStep $_.FullName ($exclude -join ',') $results $true $pester })
+    $otherLane = @(if (-not $TestFile) { New-XunitStep $results $xunit }) + @($files | Where-Object { -not (& $usesLab $_) } |
+            ForEach-Object { New-PesterStep $_.FullName ($exclude -join ',') $results $false $pester })
+    try { Invoke-TestLanes (@(, $labLane) + @(, $otherLane)) }
+    # Each lab file starts a fresh lab; nothing of it outlives the run.
     finally { if ($withLab) { Stop-Lab } }
 
-    $problems = @($xunit.Problems) + @($pester.Problems) + @(Test-CountFloor @($xunit, $pester) $withLab)
+    $problems = @($xunit.Problems) + @($pester.Problems) + @(if (-not $TestFile) { Test-CountFloor @($xunit, $pester) $withLab })
     # On root Linux with the lab nothing may skip; elsewhere the Lab tests are left out by tag, not skipped.
     Write-Host ''
     foreach ($run in $xunit, $pester) {

@@ -37,46 +37,6 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $out.Vms | Should -Be @('running', 'running')
     }
 
-    Context 'HardStop' {
-        BeforeAll {
-            Reset-Lab
-            $script:Report = Join-Path $Reports 'hardstop.html'
-            $script:HardStop = Invoke-InLabAdmin {
-                param($Report, $PingCapture, $StateDir)
-                # An independent capture at 20 ms from the same LAN namespace, compared over the failover window.
-                . $PingCapture
-                $capture = Start-PingCapture (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).probes.ping
-                $r = $null
-                try { $r = Test-HaFailover -Scenario HardStop -ProbeInterval 0:0:0.1 -MaxOutage 0:0:8 -Settle 0:0:5 -ReportPath $Report -Confirm:$false }
-                finally { $comparison = Stop-PingCapture $capture $r }
-                [pscustomobject]@{ Result = $r; Comparison = $comparison }
-            } -ArgumentList $Report, (Join-Path $LabRoot 'benchmarks/support/PingCapture.ps1'), $LabStateDir
-        }
-
-        It 'the backup takes over by protocol timeout, the session survives, the failback is clean, and the outage agrees with ping -D' {
-            $r = $HardStop.Result
-            $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
-            $r.NewMaster | Should -Be 'fw2'
-            $r.Outage | Should -BeLessThan ([timespan]'0:0:5')
-            $r.Outage | Should -BeGreaterThan ([timespan]'0:0:0.5') -Because 'a hard stop loses probes until the election timeout'
-            $r.SessionSurvived | Should -BeTrue
-            $r.FailbackClean | Should -BeTrue
-            $HardStop.Comparison.Agrees | Should -BeTrue -Because "engine $($HardStop.Comparison.Engine) vs ping -D $($HardStop.Comparison.Capture), interval $($HardStop.Comparison.Interval)"
-        }
-
-        It 'its HTML report renders in headless Chromium' {
-            Test-Path $Report | Should -BeTrue
-            $shot = Join-Path $Reports 'hardstop.png'
-            $arguments = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-                '--disable-component-update', '--disable-sync', "--user-data-dir=$(Join-Path $Reports 'chromium')",
-                '--window-size=1400,1800', "--screenshot=$shot", "file://$Report")
-            & chromium @arguments 2>$null | Out-Null
-            Test-Path $shot | Should -BeTrue
-            (Get-Item $shot).Length | Should -BeGreaterThan 20KB
-            (Get-Content -Raw $Report) | Should -Match '<svg'
-        }
-    }
-
     It 'HardStop with the sync link cut: the session breaks and the scenario fails' {
         Invoke-Lab fault sync-cut | Out-Null
         try {
@@ -95,25 +55,72 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $r.FailbackClean | Should -BeTrue
     }
 
-    It 'WanPull (the fibre upstream dies) moves only the route to Starlink; after it and HardStop pass, Combined moves the VIPs to fw2 with its route on Starlink' {
-        $results = Invoke-InLabAdmin {
-            param($Lab)
-            Test-HaFailover -Scenario WanPull, HardStop, Combined -WanPullMethod UserAction -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:$false `
-                -WanPullScript ([scriptblock]::Create("& dotnet '$Lab' fault fibre-dead | Out-Null")) `
-                -WanRestoreScript ([scriptblock]::Create("& dotnet '$Lab' heal fibre-dead | Out-Null")) |
-                Select-Object @{ n = 'Scenario'; e = { "$($_.Scenario)" } }, Passed, Reasons, CarpMoved, NewMaster, GatewayAfter, FailbackClean
-        } -ArgumentList (Get-LabLauncher)[1]
-        $results.Scenario | Should -Be @('WanPull', 'HardStop', 'Combined')
-        foreach ($r in $results) {
-            $r.Passed | Should -BeTrue -Because "$($r.Scenario): $($r.Reasons -join '; ')"
-            $r.FailbackClean | Should -BeTrue
+    # One run of the three, as the issue's practice orders them (apart, then together), with an independent ping -D
+    # capture from the same LAN namespace and the HTML report.
+    Context 'WanPull (the fibre upstream dies), HardStop, then Combined in one run' {
+        BeforeAll {
+            Reset-Lab
+            $script:Report = Join-Path $Reports 'run.html'
+            $script:Run = Invoke-InLabAdmin {
+                param($Lab, $Report, $PingCapture, $StateDir)
+                . $PingCapture
+                $capture = Start-PingCapture (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).probes.ping
+                $results = @()
+                try {
+                    $results = @(Test-HaFailover -Scenario WanPull, HardStop, Combined -WanPullMethod UserAction -ProbeInterval 0:0:0.1 -Settle 0:0:3 `
+                            -MaxOutage 0:0:8 -ReportPath $Report -Confirm:$false `
+                            -WanPullScript ([scriptblock]::Create("& dotnet '$Lab' fault fibre-dead | Out-Null")) `
+                            -WanRestoreScript ([scriptblock]::Create("& dotnet '$Lab' heal fibre-dead | Out-Null")))
+                }
+                finally { $comparisons = @(Stop-PingCapture $capture $results) }
+                [pscustomobject]@{
+                    Results     = @($results | Select-Object @{ n = 'Scenario'; e = { "$($_.Scenario)" } }, Passed, Reasons, CarpMoved, NewMaster, GatewayAfter,
+                        FailbackClean, Outage, SessionSurvived)
+                    Comparisons = $comparisons
+                }
+            } -ArgumentList (Get-LabLauncher)[1], $Report, (Join-Path $LabRoot 'benchmarks/support/PingCapture.ps1'), $LabStateDir
+            $script:WanPull, $script:HardStop, $script:Combined = $Run.Results
         }
-        $wanPull, $combined = $results[0], $results[2]
-        $wanPull.CarpMoved | Should -BeFalse
-        $wanPull.GatewayAfter | Should -Match 'STARLINK'
-        $combined.CarpMoved | Should -BeTrue
-        $combined.NewMaster | Should -Be 'fw2'
-        $combined.GatewayAfter | Should -Match 'STARLINK'
+
+        It 'runs all three and each passes with a clean failback' {
+            $Run.Results.Scenario | Should -Be @('WanPull', 'HardStop', 'Combined')
+            foreach ($r in $Run.Results) {
+                $r.Passed | Should -BeTrue -Because "$($r.Scenario): $($r.Reasons -join '; ')"
+                $r.FailbackClean | Should -BeTrue
+            }
+        }
+
+        It 'WanPull moves only the route to Starlink' {
+            $WanPull.CarpMoved | Should -BeFalse
+            $WanPull.GatewayAfter | Should -Match 'STARLINK'
+        }
+
+        It 'HardStop: the backup takes over by protocol timeout, the session survives, and the outage agrees with ping -D' {
+            $HardStop.NewMaster | Should -Be 'fw2'
+            $HardStop.Outage | Should -BeLessThan ([timespan]'0:0:5')
+            $HardStop.Outage | Should -BeGreaterThan ([timespan]'0:0:0.5') -Because 'a hard stop loses probes until the election timeout'
+            $HardStop.SessionSurvived | Should -BeTrue
+            $comparison = $Run.Comparisons[1]
+            $comparison.Agrees | Should -BeTrue -Because "engine $($comparison.Engine) vs ping -D $($comparison.Capture), interval $($comparison.Interval)"
+        }
+
+        It 'Combined moves the VIPs to fw2 with its route on Starlink' {
+            $Combined.CarpMoved | Should -BeTrue
+            $Combined.NewMaster | Should -Be 'fw2'
+            $Combined.GatewayAfter | Should -Match 'STARLINK'
+        }
+
+        It 'writes an HTML report that renders in headless Chromium' {
+            Test-Path $Report | Should -BeTrue
+            $shot = Join-Path $Reports 'run.png'
+            $arguments = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+                '--disable-component-update', '--disable-sync', "--user-data-dir=$(Join-Path $Reports 'chromium')",
+                '--window-size=1400,1800', "--screenshot=$shot", "file://$Report")
+            & chromium @arguments 2>$null | Out-Null
+            Test-Path $shot | Should -BeTrue
+            (Get-Item $shot).Length | Should -BeGreaterThan 20KB
+            (Get-Content -Raw $Report) | Should -Match '<svg'
+        }
     }
 
     It 'WanPull by gateway force-down (the default): CARP stays on fw1 and its default route moves to Starlink, then back' {

@@ -6,7 +6,12 @@ function Start-PingCapture([Parameter(Mandatory)] [string] $Target, [double] $In
     $file = New-TemporaryFile
     $process = Start-Process ping -PassThru -RedirectStandardOutput $file.FullName -ArgumentList @(
         '-D', '-O', '-n', '-i', ($IntervalMs / 1000).ToString([cultureinfo]::InvariantCulture), $Target)
-    Start-Sleep -Milliseconds 300   # a few replies before the run starts
+    # A few replies before the run starts, so the capture covers its baseline.
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while (@(Select-String -Path $file.FullName -Pattern ' bytes from ' -ErrorAction Ignore).Count -lt 3) {
+        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "ping $Target got no replies: $(Get-Content -Raw $file.FullName)" }
+        Start-Sleep -Milliseconds 20
+    }
     [pscustomobject]@{ Process = $process; File = $file.FullName }
 }
 

@@ -17,21 +17,22 @@ public static class Program
 {
     private const string Usage = """
         usage: haedge-lab <verb> [--state-dir DIR] [--verbose]
-          up                               build the lab (idempotent) and write <state>/edge.json
+          up [--profile NAME]              build the lab (idempotent) and write <state>/edge.json; profiles:
+                                           default (pfSense CE 2.7.2, PVE 9), pfsense-2.7.0, pfsense-2.8, pve-8
           down                             remove every namespace, link, process and file of the lab
           status [--json]                  what the lab looks like now
           fault <name> [target...]         inject a fault; heal <name> [target...] undoes it
                                            hard-stop fw1 | link-down fw1 net1 | fibre-dead | sync-cut |
                                            mac-filter fw1 [netN] | vlan-asymmetry [pve2]
           exec <namespace> -- <cmd...>     run a command in a lab namespace (admin, fw1, pve1, inet, ...)
-          serve-pve --node pve1 --listen <ip>:8006 --state-dir DIR    (started by up)
-          serve-xmlrpc --firewall fw1 --listen <ip>:443 --state-dir DIR [--sync-target IP]   (started by up)
-          sync-config --firewall fw1 --state-dir DIR [--peer-port N]   (the firewall's rc.filter_synchronize)
+          serve-pve --node pve1 --listen <ip>:8006 --state-dir DIR [--profile NAME]   (started by up; port 0: any)
+          serve-xmlrpc --firewall fw1 --listen <ip>:443 --state-dir DIR [--sync-target IP] [--profile NAME]
+          sync-config --firewall fw1 --state-dir DIR [--peer-port N] [--profile NAME]   (rc.filter_synchronize)
         """;
 
     private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
     {
-        ["up"] = args => Lab(args, paths => LabCommands.Up(paths)),
+        ["up"] = args => Lab(args, paths => LabCommands.Up(paths, LabProfile.FromArguments(args))),
         ["down"] = args => Lab(args, paths => LabCommands.Down(paths)),
         ["status"] = args => Lab(args, paths =>
         {

@@ -14,13 +14,15 @@ internal sealed class FirewallVm
     private readonly LabPaths _paths;
     private readonly LabFirewall _peer;
     private readonly IReadOnlyList<string> _launcher;
+    private readonly LabProfile _profile;
 
-    public FirewallVm(LabFirewall firewall, LabPaths paths, IReadOnlyList<string> launcher)
+    public FirewallVm(LabFirewall firewall, LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile)
     {
         _fw = firewall;
         _paths = paths;
         _peer = LabLayout.Peer(firewall);
         _launcher = launcher;
+        _profile = profile;
     }
 
     private string Dir => _paths.FirewallDir(_fw);
@@ -72,6 +74,8 @@ internal sealed class FirewallVm
         Directory.CreateDirectory(File("vrrp"));
         Directory.CreateDirectory(File("gw"));
         Shell.WriteFile(File("fw.env"), FirewallEnvironment());
+        // The files of pfSense's own filesystem the module reads, under root/ (the shell maps /etc/version there).
+        Shell.WriteFile(_paths.FirewallRootFile(_fw, "etc/version"), _profile.VersionFile + "\n");
         Shell.WriteFile(File("carp.conf"), CarpTable());
         Shell.WriteFile(File("keepalived.conf"), KeepalivedConfig(labBoot));
         Shell.WriteFile(File("conntrackd.conf"), ConntrackdConfig());
@@ -82,7 +86,8 @@ internal sealed class FirewallVm
         // ~/.bashrc, other builds BASH_ENV; a login reads ~/.profile. The shims find this firewall through HAEDGE_LAB_FWDIR.
         string shellRc = Path.Combine(_paths.ShimLab, "shell-rc");
         Shell.WriteFile(File("sshd_config"), LabSshd.Config(_fw.Name, $"{_fw.Address(LabLayout.Lan)}:22", _paths.HostKey(_fw),
-            File("sshd.pid"), _paths.AuthorizedKeys, _paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir), ("BASH_ENV", shellRc) }));
+            File("sshd.pid"), _paths.AuthorizedKeys, _paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir), ("BASH_ENV", shellRc) },
+            LabSshd.PfSenseAlgorithms));
         Shell.WriteFile(File(".bashrc"), $". {shellRc}\n");
         Shell.WriteFile(File(".profile"), LabSshd.InteractiveRc(_paths.ShimPfSense) + $". {shellRc}\n");
         Shell.WriteFile(File("passwd"), LabSshd.PasswdWithRoot("/bin/bash", Dir));
@@ -134,6 +139,7 @@ internal sealed class FirewallVm
             daemons.Add((_paths.Log($"{_fw.Name}-xmlrpc"), _launcher.Concat(new[]
             {
                 "serve-xmlrpc", "--firewall", _fw.Name, "--listen", $"0.0.0.0:{LabSimulators.XmlRpcPort}", "--state-dir", _paths.StateDir,
+                "--profile", _profile.Name,
             }).ToArray()));
         }
         Shell.StartDaemons(_fw.Namespace, daemons);
@@ -183,6 +189,8 @@ internal sealed class FirewallVm
         Set("FWDIR", Dir);
         Set("LAB_STATE", _paths.StateDir);
         Set("LAB_CMD", string.Join(" ", _launcher.Select(Shell.Quote)));
+        Set("LAB_PROFILE", _profile.Name);
+        Set("PFSENSE_VERSION", _profile.PfSenseVersion);
         Set("BASE_ADVSKEW", _fw.AdvSkew.ToString(CultureInfo.InvariantCulture));
         Set("HOSTID", _fw.HostId);
         Set("PEER_HOSTID", _peer.HostId);

@@ -52,15 +52,19 @@ internal static class LabCommands
         return File.Exists(paths.LabFile) && File.Exists(paths.EdgeDefinition) && LabLayout.AllNamespaces.All(namespaces.Contains);
     }
 
-    public static void Up(LabPaths paths)
+    public static void Up(LabPaths paths, LabProfile profile)
     {
         Preflight();
         using IDisposable exclusive = LockLab(paths);
         if (IsUp(paths))
         {
-            Console.WriteLine("lab already up");
-            Console.Write(LabStatusReport.Read(paths).ToText());
-            return;
+            if (LabNetwork.Load(paths.StateDir).Profile == profile)
+            {
+                Console.WriteLine("lab already up");
+                Console.Write(LabStatusReport.Read(paths).ToText());
+                return;
+            }
+            Console.WriteLine($"lab up with another profile: rebuilding it as {profile.Name}");
         }
         var clock = Stopwatch.StartNew();
         if (Shell.Namespaces().Any(n => n.StartsWith(LabLayout.Prefix, StringComparison.Ordinal)) || Directory.Exists(paths.StateDir))
@@ -69,7 +73,7 @@ internal static class LabCommands
         }
         try
         {
-            Build(paths);
+            Build(paths, profile);
         }
         catch
         {
@@ -83,19 +87,19 @@ internal static class LabCommands
         Console.WriteLine($"  secrets: {paths.EnvFile}");
     }
 
-    private static void Build(LabPaths paths)
+    private static void Build(LabPaths paths, LabProfile profile)
     {
         IReadOnlyList<string> launcher = Launcher();
         Directory.CreateDirectory(paths.StateDir);
         Directory.CreateDirectory(paths.Logs);
         InstallShims(paths);
         CreateClientKey(paths);
-        Shell.WriteFile(paths.LabFile, JsonSerializer.Serialize(new LabState(paths.StateDir, launcher, DateTimeOffset.UtcNow)));
+        Shell.WriteFile(paths.LabFile, JsonSerializer.Serialize(new LabState(paths.StateDir, launcher, DateTimeOffset.UtcNow, profile.Name)));
 
         LabTopology.Build(paths);
-        LabSimulators.StartPve(paths, launcher); // first: a .NET server takes longest to start
+        LabSimulators.StartPve(paths, launcher, profile); // first: a .NET server takes longest to start
         LabSimulators.StartPveSsh(paths);
-        var lab = LabNetwork.Create(paths, launcher);
+        var lab = LabNetwork.Create(paths, launcher, profile);
         foreach (LabFirewall fw in LabLayout.Firewalls)
         {
             FirewallVm vm = lab.Vm(fw);

@@ -10,13 +10,15 @@ public sealed class LabNetwork : ILabVmControl
 {
     private readonly LabPaths _paths;
     private readonly IReadOnlyList<string> _launcher;
+    private readonly LabProfile _profile;
     // One VM action at a time per process, as QEMU serialises a VM's monitor commands.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private LabNetwork(LabPaths paths, IReadOnlyList<string> launcher)
+    private LabNetwork(LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile)
     {
         _paths = paths;
         _launcher = launcher;
+        _profile = profile;
         // firewall=1 on every NIC, as Proxmox creates them: the VM firewall options (macfilter) then decide,
         // which is what the mac-filter fault changes.
         Vms = LabLayout.Firewalls.Select(fw => new LabVm(fw.VmId, fw.Name, fw.Node,
@@ -33,10 +35,12 @@ public sealed class LabNetwork : ILabVmControl
         }
         LabState state = JsonSerializer.Deserialize<LabState>(File.ReadAllText(paths.LabFile))
                          ?? throw new InvalidOperationException($"{paths.LabFile} is empty");
-        return new LabNetwork(paths, state.Launcher);
+        return new LabNetwork(paths, state.Launcher, LabProfile.Named(state.Profile));
     }
 
-    internal static LabNetwork Create(LabPaths paths, IReadOnlyList<string> launcher) => new(paths, launcher);
+    internal static LabNetwork Create(LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile) => new(paths, launcher, profile);
+
+    internal LabProfile Profile => _profile;
 
     public IReadOnlyList<LabVm> Vms { get; }
 
@@ -56,9 +60,9 @@ public sealed class LabNetwork : ILabVmControl
     public Task SetLinkAsync(int vmId, int netIndex, bool up, CancellationToken cancellationToken) =>
         Act(() => Vm(vmId).SetLink(netIndex, up), cancellationToken);
 
-    internal FirewallVm Vm(int vmId) => new(LabLayout.Firewall(vmId.ToString(System.Globalization.CultureInfo.InvariantCulture)), _paths, _launcher);
+    internal FirewallVm Vm(int vmId) => Vm(LabLayout.Firewall(vmId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-    internal FirewallVm Vm(LabFirewall firewall) => new(firewall, _paths, _launcher);
+    internal FirewallVm Vm(LabFirewall firewall) => new(firewall, _paths, _launcher, _profile);
 
     private async Task Act(Action action, CancellationToken cancellationToken)
     {
@@ -75,4 +79,4 @@ public sealed class LabNetwork : ILabVmControl
 }
 
 /// <summary>lab.json: what a later process needs to act on the running lab.</summary>
-internal sealed record LabState(string StateDir, IReadOnlyList<string> Launcher, DateTimeOffset Started);
+internal sealed record LabState(string StateDir, IReadOnlyList<string> Launcher, DateTimeOffset Started, string? Profile = null);

@@ -29,6 +29,8 @@ internal sealed class LabPaths
     public string FirewallFile(LabFirewall firewall, string name) => Path.Combine(FirewallDir(firewall), name);
     public string PersistDir(LabFirewall firewall) => Path.Combine(FirewallDir(firewall), "persist");
     public string MaintenanceFlag(LabFirewall firewall) => Path.Combine(PersistDir(firewall), "maintenance");
+    /// <summary>A file of the firewall's pfSense filesystem (etc/version, var/log/system.log), under its lab dir's root/.</summary>
+    public string FirewallRootFile(LabFirewall firewall, string path) => Path.Combine(FirewallDir(firewall), "root", path);
     public string HostKey(LabFirewall firewall) => Path.Combine(FirewallDir(firewall), "ssh", "ssh_host_ed25519_key");
 
     /// <summary>A PVE node's own files: its sshd's config, passwd and host key.</summary>

@@ -15,13 +15,14 @@ internal static class LabSimulators
     /// <summary>True when this build has the serve-xmlrpc verb (XmlRpc/ delivers it).</summary>
     public static bool XmlRpcAvailable => Program.HasVerb("serve-xmlrpc");
 
-    public static void StartPve(LabPaths paths, IReadOnlyList<string> launcher)
+    public static void StartPve(LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile)
     {
         foreach (LabNode node in LabLayout.Nodes)
         {
             Shell.StartDaemon(node.Namespace, paths.Log($"{node.Name}-pve"), launcher.Concat(new[]
             {
                 "serve-pve", "--node", node.Name, "--listen", $"{node.ManagementAddress}:{PvePort}", "--state-dir", paths.StateDir,
+                "--profile", profile.Name,
             }).ToArray());
         }
     }

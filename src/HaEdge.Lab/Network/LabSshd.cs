@@ -22,8 +22,9 @@ internal static class LabSshd
     /// <param name="shimPath">Directory of the command shims, put before the system PATH.</param>
     /// <param name="environment">More variables every session gets: the shims find their lab state through them, and
     /// the shell its start-up file (ENV for dash, BASH_ENV for bash).</param>
+    /// <param name="algorithms">Lines restricting key exchange, ciphers and MACs (<see cref="PfSenseAlgorithms"/>).</param>
     public static string Config(string owner, string listen, string hostKey, string pidFile, string authorizedKeys,
-        string shimPath, IEnumerable<(string Name, string Value)> environment) => $"""
+        string shimPath, IEnumerable<(string Name, string Value)> environment, string algorithms = "") => $"""
         # {owner}: sshd of the lab. Key auth only. sshd runs each command as the real system does, with the user's
         # shell (see the bind-mounted passwd) and `-c`; SetEnv puts the command shims first on PATH with no
         # wrapper process in between: every process start counts.
@@ -42,7 +43,17 @@ internal static class LabSshd
         UseDNS no
         LogLevel ERROR
         SetEnv PATH={shimPath}:/usr/sbin:/usr/bin:/sbin:/bin {string.Join(" ", environment.Select(e => $"{e.Name}={e.Value}"))}
+        {algorithms}
+        """;
 
+    /// <summary>
+    /// What pfSense's sshd offers, no more: src/etc/sshd writes these three lists, the same on CE 2.7.0, 2.7.2 and
+    /// 2.8.0 (master changed them in 2026-02, 75fd49b0d8). A client that needs anything else fails against pfSense.
+    /// </summary>
+    public const string PfSenseAlgorithms = """
+        KexAlgorithms curve25519-sha256@libssh.org,diffie-hellman-group-exchange-sha256
+        Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr
+        MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-512,hmac-sha2-256,umac-128@openssh.com
         """;
 
     /// <summary>What an interactive login shell reads last (dash's $ENV, bash's ~/.profile): shims first on PATH

@@ -7,7 +7,7 @@ namespace HaEdge.Lab.Network;
 /// <summary>What the lab looks like right now, read from the namespaces (not from what `up` intended).</summary>
 internal sealed record LabStatusReport(
     bool Up, string StateDir, string? EdgeDefinition, IReadOnlyList<string> Namespaces,
-    IReadOnlyList<FirewallStatus> Firewalls, IReadOnlyList<string> Faults)
+    IReadOnlyList<FirewallStatus> Firewalls, IReadOnlyList<string> Faults, string? Profile = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -27,7 +27,7 @@ internal sealed record LabStatusReport(
         LabNetwork lab = LabNetwork.Load(paths.StateDir);
         return new LabStatusReport(true, paths.StateDir, File.Exists(paths.EdgeDefinition) ? paths.EdgeDefinition : null, namespaces,
             LabLayout.Firewalls.Select(fw => FirewallStatus.Read(fw, paths, lab.Vm(fw))).ToList(),
-            new LabFaults(paths, lab).Active());
+            new LabFaults(paths, lab).Active(), lab.Profile.Name);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -41,6 +41,7 @@ internal sealed record LabStatusReport(
             return text.ToString();
         }
         text.Append($"lab is up: {StateDir}, edge definition {EdgeDefinition ?? "(not written)"}\n");
+        text.Append($"  profile: {LabProfile.Named(Profile).Name} ({LabProfile.Named(Profile).Description})\n");
         foreach (FirewallStatus fw in Firewalls)
         {
             text.Append($"  {fw.Name} (vmid {fw.VmId} on {fw.Node}): {(fw.Running ? "running" : "stopped")}");

@@ -86,6 +86,7 @@ namespace HaEdge.Commands
                 MaxOutage = MaxOutage,
                 MaxFailbackOutage = MaxOutage,
                 Settle = Settle,
+                FailbackSettle = Settle,
                 RestoreTimeout = RestoreTimeout,
                 Force = Force.IsPresent,
             };
