@@ -35,6 +35,9 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# From a shell (pwsh -File) a list arrives as one comma-separated string.
+$TestFile = @($TestFile | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+$ExcludeTag = @($ExcludeTag | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 
 # Tools this build restores from NuGet into output/tools, never into the user's profile or module path.
 $PesterVersion = '5.7.1'
