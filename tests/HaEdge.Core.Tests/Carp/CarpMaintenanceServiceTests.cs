@@ -72,6 +72,23 @@ public class CarpMaintenanceServiceTests
     }
 
     [Fact]
+    public async Task An_answer_lost_while_entering_maintenance_is_undone_not_left_on()
+    {
+        // pfSense ran enablecarpmaint (advskew 254 is set) but the module never heard back.
+        var pair = new SimulatedPair { EnableAnswerLost = true };
+        var (service, session) = pair.Service();
+
+        var error = await Assert.ThrowsAsync<HaEdgeException>(() =>
+            service.SetAsync(session.Definition.Primary, enable: true, wait: true, Generous, SilentReporter.Instance, CancellationToken.None));
+
+        Assert.Equal(("CarpMaintenanceCommandLost", FailureKind.OperationTimeout, "fw1"), (error.ErrorId, error.Kind, error.Target));
+        Assert.Contains("may have run", error.Message, StringComparison.Ordinal);
+        Assert.Contains("It was undone: maintenance mode is off on fw1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { PfSenseCommands.EnableMaintenance, PfSenseCommands.DisableMaintenance }, pair.Fake.Commands.Where(c => c.StartsWith("pfSsh", StringComparison.Ordinal)));
+        Assert.False(pair.Fw1Maintenance);
+    }
+
+    [Fact]
     public async Task Cancelling_the_wait_undoes_the_change()
     {
         var pair = new SimulatedPair { PeerTakesOver = false };
@@ -175,6 +192,9 @@ public class CarpMaintenanceServiceTests
 
         public bool PeerTakesOver { get; init; } = true;
 
+        /// <summary>fw1 runs enablecarpmaint, but the answer never reaches the module (its SSH command times out).</summary>
+        public bool EnableAnswerLost { get; init; }
+
         private bool fw1Master = true;
 
         public (CarpMaintenanceService, Session.EdgeSession) Service()
@@ -196,6 +216,8 @@ public class CarpMaintenanceServiceTests
                     case PfSenseCommands.DisableMaintenance:
                         Fw1Maintenance = command == PfSenseCommands.EnableMaintenance;
                         settleReads = 2;
+                        if (EnableAnswerLost && Fw1Maintenance)
+                            throw new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout, "fw1 (192.0.2.2:22) did not answer within 2 s.", "fw1");
                         return (0, "");
                     case "sysctl net.inet.carp":
                         return (0, firewall == "fw1" ? Fw1Sysctl : FromSourceSysctlHealthy);

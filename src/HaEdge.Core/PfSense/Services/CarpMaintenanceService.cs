@@ -77,7 +77,22 @@ namespace HaEdge.Core.PfSense.Services
             var peer = shell.Session.Definition.PeerOf(firewall);
             var watch = Stopwatch.StartNew();
             reporter.Progress(Activity, $"{(enable ? "Entering" : "Leaving")} maintenance mode on {firewall.Name}", -1);
-            await RunPlaybackAsync(firewall, enable, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await RunPlaybackAsync(firewall, enable, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (MayHaveRun(e))
+            {
+                // The command may have run with its answer lost (a timeout, a dropped connection): maintenance may be on
+                // with nothing watching it. Undo it as a failed handover is undone, and say so.
+                var undo = await UndoAsync(firewall, peer, enable, timeout, reporter).ConfigureAwait(false);
+                reporter.Completed(Activity);
+                if (e is OperationCanceledException) throw;
+                throw new HaEdgeException("CarpMaintenanceCommandLost", ((HaEdgeException)e).Kind,
+                    $"{(enable ? "Entering" : "Leaving")} maintenance mode on {firewall.Name}: the command's answer was lost ({e.Message}), so it may have run. "
+                    + (undo ?? $"It was undone: maintenance mode is {(enable ? "off" : "on")} on {firewall.Name}, as before."), firewall.Name, e);
+            }
+
             if (!wait)
             {
                 reporter.Completed(Activity);
@@ -130,6 +145,11 @@ namespace HaEdge.Core.PfSense.Services
                 return $"Undoing it did not complete ({e.Message}): check Get-CarpStatus and run '{fix}' if maintenance mode is still {(enable ? "on" : "off")}.";
             }
         }
+
+        /// <summary>A failure after which the command may still have run on the firewall.</summary>
+        private static bool MayHaveRun(Exception e) =>
+            e is OperationCanceledException
+            || e is HaEdgeException h && (h.Kind == FailureKind.OperationTimeout || h.Kind == FailureKind.ConnectionError) && h.ErrorId != "SshUnreachable";
 
         private async Task RunPlaybackAsync(FirewallDefinition firewall, bool enable, CancellationToken cancellationToken)
         {
