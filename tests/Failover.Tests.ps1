@@ -149,6 +149,20 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $r.FailbackClean | Should -BeTrue
     }
 
+    It 'WanPull is refused before any fault while the default gateway is fixed to the fibre (pfSense would keep the route on it)' {
+        Invoke-Lab fault fixed-default-gateway | Out-Null
+        try {
+            $out = Invoke-InLabAdmin {
+                try { Test-HaFailover -Scenario WanPull -Confirm:$false; 'ran' }
+                catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Message = $_.Exception.Message; Gateways = @(Get-PfGateway | Where-Object { "$($_.Health)" -ne 'Online' }).Count } }
+            }
+        }
+        finally { Invoke-Lab heal fixed-default-gateway | Out-Null }
+        $out.Id | Should -BeLike 'FailoverPreflightFailed,*'
+        $out.Message | Should -Match "DefaultRouteFollowsGateways: fw1's default gateway is fixed to FIBRE_GW"
+        $out.Gateways | Should -Be 0 -Because 'nothing was marked down'
+    }
+
     It 'Combined alone is refused before any fault: WanPull and HardStop must pass first' {
         $out = Invoke-InLabAdmin {
             try { Test-HaFailover -Scenario Combined -WanPullMethod UserAction -WanPullScript {} -WanRestoreScript {} -Confirm:$false; 'ran' }

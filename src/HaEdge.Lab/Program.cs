@@ -23,7 +23,7 @@ public static class Program
           status [--json]                  what the lab looks like now
           fault <name> [target...]         inject a fault; heal <name> [target...] undoes it
                                            hard-stop fw1 | link-down fw1 net1 | fibre-dead | sync-cut |
-                                           mac-filter fw1 [netN] | vlan-asymmetry [pve2]
+                                           mac-filter fw1 [netN] | vlan-asymmetry [pve2] | fixed-default-gateway
           exec <namespace> -- <cmd...>     run a command in a lab namespace (admin, fw1, pve1, inet, ...)
           serve-pve --node pve1 --listen <ip>:8006 --state-dir DIR [--profile NAME]   (started by up; port 0: any)
           serve-xmlrpc --firewall fw1 --listen <ip>:443 --state-dir DIR [--sync-target IP] [--profile NAME]

@@ -17,13 +17,18 @@ namespace HaEdge.Core.Failover
         public const string PfsyncInSync = "PfsyncInSync";
         public const string PeerGatewaysOnline = "PeerGatewaysOnline";
         public const string AntiAffinity = "AntiAffinity";
+        public const string DefaultRouteFollowsGateways = "DefaultRouteFollowsGateways";
 
-        /// <summary>All five gates, in this order: one MASTER per VIP, peer healthy, pfsync, peer gateways, anti-affinity.</summary>
-        public static IReadOnlyList<GateResult> Evaluate(PreflightSnapshot snapshot)
+        /// <summary>
+        /// The five gates every scenario passes, in this order: one MASTER per VIP, peer healthy, pfsync, peer gateways,
+        /// anti-affinity; and, when <paramref name="expected"/> includes a move of the default route, a sixth: the default
+        /// gateway setting lets the route follow gateway health at all.
+        /// </summary>
+        public static IReadOnlyList<GateResult> Evaluate(PreflightSnapshot snapshot, ExpectedFailover expected = ExpectedFailover.CarpMoves)
         {
             var master = snapshot.Carp.SoleOwner;
             var peer = master == null ? null : snapshot.Carp.Firewalls.FirstOrDefault(f => f.Firewall != master);
-            return new[]
+            var gates = new List<GateResult>
             {
                 OneMaster(snapshot.Carp),
                 Peer(snapshot.Carp, master, peer),
@@ -31,6 +36,8 @@ namespace HaEdge.Core.Failover
                 Gateways(snapshot, master, peer?.Firewall),
                 Affinity(snapshot),
             };
+            if (expected.HasFlag(ExpectedFailover.RouteMoves)) gates.Add(DefaultRoute(snapshot));
+            return gates;
         }
 
         /// <summary>
@@ -151,6 +158,32 @@ namespace HaEdge.Core.Failover
             return shared != null
                 ? Fail(AntiAffinity, $"{string.Join(" and ", shared.Select(v => v.Firewall))} both run on {shared.Key}: losing that node loses the edge.")
                 : Pass(AntiAffinity, string.Join(", ", snapshot.Vms.Select(v => $"{v.Firewall} on {v.Node}")) + ".");
+        }
+
+        /// <summary>
+        /// pfSense's fixup_default_gateway() (gwlb.inc) moves the default route off a down (or marked down) gateway only
+        /// when "Default gateway IPv4" is a gateway group or Automatic; a fixed gateway is kept as it is, dead or not.
+        /// </summary>
+        private static GateResult DefaultRoute(PreflightSnapshot snapshot)
+        {
+            if (snapshot.DefaultGateways.Count == 0) return Fail(DefaultRouteFollowsGateways, "The default gateway setting of the firewalls could not be read.");
+            var problems = new List<string>();
+            foreach (var firewall in snapshot.DefaultGateways)
+            {
+                if (firewall.Setting == null) problems.Add($"{firewall.Firewall}'s default gateway setting could not be read ({firewall.Error})");
+                else if (firewall.Setting == "-") problems.Add($"{firewall.Firewall} has no default gateway (Default gateway IPv4 is None)");
+                else if (firewall.Setting.Length > 0 && !firewall.IsGroup)
+                    problems.Add($"{firewall.Firewall}'s default gateway is fixed to {firewall.Setting}, and pfSense keeps a fixed default route on its gateway even when that gateway is down");
+            }
+
+            if (problems.Count > 0)
+            {
+                return Fail(DefaultRouteFollowsGateways, string.Join("; ", problems)
+                    + ". Set System > Routing > Gateways > Default gateway IPv4 to the gateway group (or Automatic), or test the WAN with -WanPullMethod LinkDown.");
+            }
+
+            return Pass(DefaultRouteFollowsGateways, string.Join(", ", snapshot.DefaultGateways.Select(f =>
+                $"{f.Firewall}: {(f.Setting!.Length == 0 ? "Automatic" : "gateway group " + f.Setting)}")) + ": the default route follows gateway health.");
         }
 
         private static string Join(IReadOnlyList<string> reasons, string fallback) => reasons.Count == 0 ? fallback : string.Join(" ", reasons);

@@ -52,7 +52,8 @@ namespace HaEdge.Core.Failover
             {
                 var fault = environment.FaultOf(scenario);
                 Add(scenario, PlanStepKind.Check, "edge",
-                    "Check the gates: one MASTER per VIP, the peer healthy, pfsync in sync, the peer's gateways online, the VMs on distinct nodes");
+                    "Check the gates: one MASTER per VIP, the peer healthy, pfsync in sync, the peer's gateways online, the VMs on distinct nodes"
+                    + (fault.Expected.HasFlag(ExpectedFailover.RouteMoves) ? ", a default gateway setting that lets the route follow gateway health" : ""));
                 Add(scenario, PlanStepKind.Wait, "probes", $"Start the probes and hold a {Seconds(options.Baseline)} baseline");
                 foreach (var step in fault.DescribeFault(target)) Add(scenario, PlanStepKind.Fault, target.Master, step);
                 Add(scenario, PlanStepKind.Wait, target.Peer, $"Wait up to {Seconds(options.FailoverTimeout)} for {Goal(fault.Expected, target)}, then hold {Seconds(options.Settle)}");
@@ -124,7 +125,7 @@ namespace HaEdge.Core.Failover
             // Preflight: nothing touched yet, so a failure here simply propagates.
             reporter.Progress(activity, "Preflight: checking the gates", 0);
             var preflight = await environment.Observer.ReadPreflightAsync(cancellationToken).ConfigureAwait(false);
-            var gates = FailoverGates.Evaluate(preflight);
+            var gates = FailoverGates.Evaluate(preflight, fault.Expected);
             foreach (var gate in gates) log.Event(TimelineEventKind.GateResult, gate.Gate, (gate.Passed ? "passed: " : "FAILED: ") + gate.Reason);
             if (gates.Any(g => !g.Passed))
             {

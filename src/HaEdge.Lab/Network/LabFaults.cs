@@ -9,7 +9,7 @@ namespace HaEdge.Lab.Network;
 internal sealed class LabFaults
 {
     public static readonly IReadOnlyList<string> Names =
-        new[] { "hard-stop", "link-down", "fibre-dead", "sync-cut", "mac-filter", "vlan-asymmetry" };
+        new[] { "hard-stop", "link-down", "fibre-dead", "sync-cut", "mac-filter", "vlan-asymmetry", "fixed-default-gateway" };
 
     private readonly LabPaths _paths;
     private readonly LabNetwork _lab;
@@ -31,6 +31,7 @@ internal sealed class LabFaults
             "sync-cut" => SyncCut(inject),
             "mac-filter" => MacFilter(Firewall(target, name), target.Count > 1 ? Net(target, name) : null, inject),
             "vlan-asymmetry" => VlanAsymmetry(target.Count > 0 ? LabLayout.Node(target[0]) : LabLayout.Nodes[1], inject),
+            "fixed-default-gateway" => FixedDefaultGateway(inject),
             _ => throw new LabException($"unknown fault '{name}' (known: {string.Join(", ", Names)})"),
         };
         string marker = Path.Combine(_paths.Faults, string.Join("_", new[] { name }.Concat(target)));
@@ -128,6 +129,28 @@ internal sealed class LabFaults
         string path = Path.Combine(_paths.StateDir, "nft-macfilter.nft");
         File.WriteAllText(path, content);
         return path;
+    }
+
+    /// <summary>
+    /// System > Routing > Gateways, "Default gateway IPv4" set to the fibre gateway itself instead of the group:
+    /// pfSense's fixup_default_gateway() (gwlb.inc) then keeps the default route on it even when it is down or marked
+    /// down, so no gateway failover happens. Healed: the gateway group again.
+    /// </summary>
+    private string FixedDefaultGateway(bool inject)
+    {
+        foreach (LabFirewall fw in LabLayout.Firewalls)
+        {
+            string setting = Path.Combine(_paths.PersistDir(fw), "defaultgw4");
+            if (inject)
+            {
+                File.WriteAllText(setting, LabLayout.FibreGatewayName + "\n");
+            }
+            else
+            {
+                File.Delete(setting);
+            }
+        }
+        return inject ? $"default gateway fixed to {LabLayout.FibreGatewayName} on both firewalls" : $"default gateway the group {LabLayout.GatewayGroupName} again";
     }
 
     /// <summary>The VLAN 20 NIC of the node's firewall is tagged 21 on that node only, so VLAN 20 adverts stop crossing.</summary>

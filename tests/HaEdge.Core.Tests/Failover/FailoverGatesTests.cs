@@ -177,4 +177,23 @@ public class FailoverGatesTests
 
         Assert.Equal(new[] { "The gateways could not be read (fw2: no answer within 10 s): check Get-PfGateway." }, FailoverGates.RestoreProblems(now, Healthy()));
     }
+
+    [Theory]
+    [InlineData("WAN_GROUP", true, true, "fw1: gateway group WAN_GROUP, fw2: gateway group WAN_GROUP: the default route follows gateway health.")]
+    [InlineData("", false, true, "fw1: Automatic, fw2: Automatic: the default route follows gateway health.")]
+    [InlineData("WAN_FIBRE", false, false, "fw1's default gateway is fixed to WAN_FIBRE, and pfSense keeps a fixed default route on its gateway even when that gateway is down; fw2's default gateway is fixed to WAN_FIBRE, and pfSense keeps a fixed default route on its gateway even when that gateway is down. Set System > Routing > Gateways > Default gateway IPv4 to the gateway group (or Automatic), or test the WAN with -WanPullMethod LinkDown.")]
+    [InlineData("-", false, false, "fw1 has no default gateway (Default gateway IPv4 is None); fw2 has no default gateway (Default gateway IPv4 is None). Set System > Routing > Gateways > Default gateway IPv4 to the gateway group (or Automatic), or test the WAN with -WanPullMethod LinkDown.")]
+    public void A_route_failover_needs_a_default_gateway_setting_that_follows_gateway_health(string setting, bool isGroup, bool passes, string reason)
+    {
+        var snapshot = Healthy() with
+        {
+            DefaultGateways = new[] { "fw1", "fw2" }.Select(f => new DefaultGatewayView { Firewall = f, Setting = setting, IsGroup = isGroup }).ToList(),
+        };
+
+        var gate = FailoverGates.Evaluate(snapshot, ExpectedFailover.RouteMoves).Single(g => g.Gate == FailoverGates.DefaultRouteFollowsGateways);
+
+        Assert.Equal((passes, reason), (gate.Passed, gate.Reason));
+        // A CARP failover does not depend on it.
+        Assert.DoesNotContain(FailoverGates.Evaluate(snapshot, ExpectedFailover.CarpMoves), g => g.Gate == FailoverGates.DefaultRouteFollowsGateways);
+    }
 }

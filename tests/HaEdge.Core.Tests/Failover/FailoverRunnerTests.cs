@@ -350,4 +350,18 @@ public class FailoverRunnerTests
         Assert.True(edge.Calls.Count(c => c == "forcedown fw1 WAN_FIBRE False") > 10);
         Assert.Contains(reporter.Lines, l => l.Contains("Undo: fw1 (192.0.2.2:22) is unreachable over SSH: connection refused Trying again."));
     }
+
+    [Fact]
+    public async Task A_WanPull_with_a_fixed_default_gateway_is_refused_before_any_fault()
+    {
+        // pfSense keeps a fixed default route on its gateway even when it is marked down: the route would never move.
+        edge.DefaultGatewaySetting = "WAN_FIBRE";
+
+        var refused = await Assert.ThrowsAsync<FailoverRefusedException>(() => Runner().RunScenarioAsync(FailoverScenario.WanPull, CancellationToken.None));
+
+        Assert.Contains("DefaultRouteFollowsGateways: fw1's default gateway is fixed to WAN_FIBRE", refused.Message);
+        Assert.Empty(edge.Calls);
+        // A HardStop does not depend on the setting.
+        Assert.True((await Runner().RunScenarioAsync(FailoverScenario.HardStop, CancellationToken.None)).Passed);
+    }
 }

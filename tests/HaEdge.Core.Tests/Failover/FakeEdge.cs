@@ -61,6 +61,9 @@ internal sealed class FakeEdge : IEdgeObserver, IVmPower, IMaintenanceSwitch, IG
 
     public TimeSpan RouteDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Both firewalls' "Default gateway IPv4": the gateway group unless a test fixes it to a gateway.</summary>
+    public string DefaultGatewaySetting { get; set; } = "WAN_GROUP";
+
     /// <summary>How much longer than fw1's fw2's gateway monitor takes to see the fibre up again after a force-down.</summary>
     public TimeSpan Fw2GatewayLag { get; set; }
 
@@ -158,6 +161,7 @@ internal sealed class FakeEdge : IEdgeObserver, IVmPower, IMaintenanceSwitch, IG
             new VmView { Firewall = "fw1", VmId = 101, Node = "pve1", Running = Fw1Running },
             new VmView { Firewall = "fw2", VmId = 102, Node = Fw2Node, Running = true },
         },
+        DefaultGateways = new[] { "fw1", "fw2" }.Select(f => new DefaultGatewayView { Firewall = f, Setting = DefaultGatewaySetting, IsGroup = DefaultGatewaySetting == "WAN_GROUP" }).ToList(),
     };
 
     public Task<long?> ReadStateCountAsync(string firewall, CancellationToken cancellationToken) =>

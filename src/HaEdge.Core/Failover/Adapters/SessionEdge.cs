@@ -71,7 +71,8 @@ namespace HaEdge.Core.Failover.Adapters
             var pfsync = new PfsyncService(shell).ReadAsync(cancellationToken);
             var gateways = new GatewayService(shell).ReadAsync(cancellationToken);
             var vms = ReadVmsAsync(cancellationToken);
-            await Task.WhenAll(carp, pfsync, gateways, vms).ConfigureAwait(false);
+            var defaultGateways = Task.WhenAll(session.Definition.Firewalls.Select(f => ReadDefaultGatewayAsync(f, cancellationToken)));
+            await Task.WhenAll(carp, pfsync, gateways, vms, defaultGateways).ConfigureAwait(false);
 
             var (pfsyncNodes, pfsyncFailures) = pfsync.Result;
             var (gatewayRows, gatewayFailures) = gateways.Result;
@@ -84,7 +85,26 @@ namespace HaEdge.Core.Failover.Adapters
                 GatewayFailures = gatewayFailures.Select(f => $"{f.Target}: {f.Message}").ToList(),
                 Vms = vms.Result.Vms,
                 VmFailure = vms.Result.Failure,
+                DefaultGateways = defaultGateways.Result,
             };
+        }
+
+        /// <summary>"Default gateway IPv4" and whether it names one of the gateway groups.</summary>
+        private async Task<DefaultGatewayView> ReadDefaultGatewayAsync(FirewallDefinition firewall, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await shell.RunBatchAsync(firewall, new[] { PfSenseCommands.DefaultGatewaySetting, PfSenseCommands.GatewayGroupsJson }, s =>
+                {
+                    var setting = s[0].Trim();
+                    var isGroup = GatewayGroupParser.Parse(s[1]).Any(g => string.Equals(g.Name, setting, StringComparison.Ordinal));
+                    return new DefaultGatewayView { Firewall = firewall.Name, Setting = setting, IsGroup = isGroup };
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HaEdgeException e)
+            {
+                return new DefaultGatewayView { Firewall = firewall.Name, Error = e.Message };
+            }
         }
 
         public async Task<long?> ReadStateCountAsync(string firewall, CancellationToken cancellationToken)
@@ -179,7 +199,11 @@ namespace HaEdge.Core.Failover.Adapters
             await session.Proxmox.SetNetDeviceAsync(node, definition.VmId, nic.WithLinkDown(down), config.Digest, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>The php one-liner for <see cref="SetForceDownAsync"/> (pfSense 2.7+: config_get_path/config_set_path).</summary>
+        /// <summary>
+        /// The php one-liner for <see cref="SetForceDownAsync"/> (pfSense 2.7+: config_get_path/config_set_path). It
+        /// writes with write_config($desc, false, true): no backup revision and no XMLRPC sync to the peer (config.lib.inc),
+        /// so a pull and its restore cost no config history and no sync; the module marks each firewall itself.
+        /// </summary>
         internal static string ForceDownCommand(string gateway, bool down)
         {
             if (!GatewayName.IsMatch(gateway))
@@ -194,7 +218,7 @@ namespace HaEdge.Core.Failover.Adapters
                 + $" foreach ($items as $i => $gw) {{ if ($gw[\"name\"] === \"{gateway}\") {{ {change} $found = true; }} }}"
                 + $" if (!$found) {{ echo \"Error: no gateway {gateway}\\n\"; exit(1); }}"
                 + " config_set_path(\"gateways/gateway_item\", $items);"
-                + $" write_config(\"HaEdge Test-HaFailover: gateway {gateway} {(down ? "marked down" : "marked up")}\");"
+                + $" write_config(\"HaEdge Test-HaFailover: gateway {gateway} {(down ? "marked down" : "marked up")}\", false, true);"
                 + " system_routing_configure(); setup_gateways_monitor(); send_event(\"filter reload\");'";
         }
 

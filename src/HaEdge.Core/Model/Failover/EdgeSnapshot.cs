@@ -118,8 +118,26 @@ namespace HaEdge.Core.Model.Failover
 
         public IReadOnlyList<VmView> Vms { get; init; } = Array.Empty<VmView>();
 
+        /// <summary>Each firewall's default gateway setting: whether a dead WAN moves the default route at all.</summary>
+        public IReadOnlyList<DefaultGatewayView> DefaultGateways { get; init; } = Array.Empty<DefaultGatewayView>();
+
         /// <summary>Why the VMs could not be read, when they could not.</summary>
         public string? VmFailure { get; init; }
+    }
+
+    /// <summary>A firewall's "Default gateway IPv4" setting and what it means for a WAN failover.</summary>
+    public sealed record DefaultGatewayView
+    {
+        public string Firewall { get; init; } = "";
+
+        /// <summary>As configured: a gateway group's name, a gateway's name, "" (Automatic) or "-" (None); null when unread.</summary>
+        public string? Setting { get; init; }
+
+        /// <summary>The setting names a gateway group.</summary>
+        public bool IsGroup { get; init; }
+
+        /// <summary>Why it could not be read, when it could not.</summary>
+        public string? Error { get; init; }
     }
 
     /// <summary>A firewall's default route as the restore check compares it with the one before the fault.</summary>

@@ -13,5 +13,8 @@ namespace HaEdge.Core.PfSense.Services
         public const string GatewayStatusJson = "php -r 'require_once(\"gwlb.inc\"); echo json_encode(return_gateways_status(true));'";
         public const string GatewayGroupsJson = "php -r 'require_once(\"config.inc\"); echo json_encode(config_get_path(\"gateways/gateway_group\", []));'";
         public const string DefaultRoute = "route -n get default";
+
+        /// <summary>System > Routing > Gateways, "Default gateway IPv4": a group name, a gateway name, "" (Automatic) or "-" (None).</summary>
+        public const string DefaultGatewaySetting = "php -r 'require_once(\"config.inc\"); echo config_get_path(\"gateways/defaultgw4\", \"\");'";
     }
 }
