@@ -33,6 +33,8 @@ namespace HaEdge.Core.Checks
         public const string BridgeMacLearningDisabled = nameof(BridgeMacLearningDisabled);
         public const string MulticastSnoopingIpv6Carp = nameof(MulticastSnoopingIpv6Carp);
         public const string SingleLeaseWanCarp = nameof(SingleLeaseWanCarp);
+        public const string WanSharesPort = nameof(WanSharesPort);
+        public const string SyncSharesWanPort = nameof(SyncSharesWanPort);
 
         /// <summary>Linux's default MTU, used when neither the NIC nor its bridge sets one.</summary>
         private const int DefaultMtu = 1500;
@@ -44,6 +46,10 @@ namespace HaEdge.Core.Checks
             foreach (SegmentDefinition segment in facts.Segments)
             {
                 CheckSegment(facts, segment, findings);
+            }
+            foreach (SymmetrySide side in new[] { facts.Primary, facts.Secondary })
+            {
+                CheckPorts(facts, side, findings);
             }
             // Segments sharing a bridge (LAN and its VLANs) would report the same bridge problem once each.
             return findings.GroupBy(finding => (finding.Code, finding.Target)).Select(same => same.First()).ToList();
@@ -98,6 +104,87 @@ namespace HaEdge.Core.Checks
             NodeNetworkInterface? secondaryBridge = CheckSide(facts, facts.Secondary, secondaryNic, segment, findings);
             CheckVlanSymmetry(facts, segment, primaryNic, secondaryNic, primaryBridge, secondaryBridge, findings);
             CheckNicSymmetry(facts, segment, primaryNic, secondaryNic, primaryBridge, secondaryBridge, findings);
+        }
+
+        /// <summary>
+        /// One node's physical ports: each WAN on its own (or its own VLAN on a shared trunk, as the definition states),
+        /// and the sync segment on none a WAN uses, so state and config sync never depend on the uplink they protect.
+        /// </summary>
+        private static void CheckPorts(SymmetryFacts facts, SymmetrySide side, List<Finding> findings)
+        {
+            string node = side.Vm.ExpectedNode;
+            var wans = facts.Segments.Where(segment => segment.Kind == SegmentKind.Wan)
+                .Select(segment => (Segment: segment, Ports: PhysicalPorts(side, segment))).ToList();
+            for (int i = 0; i < wans.Count; i++)
+            {
+                for (int j = i + 1; j < wans.Count; j++)
+                {
+                    var (first, second) = (wans[i], wans[j]);
+                    foreach (var shared in first.Ports.Join(second.Ports, a => a.Port, b => b.Port, (a, b) => (a.Port, FirstVlan: a.Vlan, SecondVlan: b.Vlan))
+                        .Where(port => port.FirstVlan == null || port.SecondVlan == null || port.FirstVlan == port.SecondVlan))
+                    {
+                        findings.Add(new Finding(FindingSeverity.Error, WanSharesPort, node + "/" + shared.Port,
+                            $"{first.Segment.Name} and {second.Segment.Name} both reach {side.Vm.Firewall} on {node} through port {shared.Port} without separate VLANs: "
+                            + "one cable or switch port carries both uplinks, so it fails both WANs at once.",
+                            $"Give each WAN its own physical port on {node} (its own bridge-ports), or separate VLANs on a trunk and set vlan on both WAN segments in the edge definition."));
+                    }
+                }
+            }
+
+            SegmentDefinition? sync = facts.Segments.FirstOrDefault(segment => segment.Kind == SegmentKind.Sync);
+            if (sync == null)
+            {
+                return;
+            }
+            var syncPorts = PhysicalPorts(side, sync).Select(port => port.Port).ToList();
+            foreach (var (wan, ports) in wans)
+            {
+                foreach (string port in ports.Select(p => p.Port).Intersect(syncPorts, StringComparer.Ordinal))
+                {
+                    findings.Add(new Finding(FindingSeverity.Error, SyncSharesWanPort, node + "/" + port,
+                        $"{sync.Name} and {wan.Name} share port {port} on {node}: pfsync and the XMLRPC sync then ride on the uplink they are meant to survive.",
+                        $"Put {sync.Name} on a port of its own on {node} (a dedicated NIC between the nodes, or a direct cable), not one {wan.Name} uses."));
+                }
+            }
+        }
+
+        /// <summary>
+        /// The physical ports (eth, or a bond's slaves) that carry <paramref name="segment"/> to the firewall on this
+        /// node, each with the VLAN that separates it there: the segment's own, or that of a VLAN interface in between.
+        /// </summary>
+        private static IReadOnlyList<(string Port, int? Vlan)> PhysicalPorts(SymmetrySide side, SegmentDefinition segment)
+        {
+            NetDevice? nic = NicOf(side, segment);
+            NodeNetworkInterface? bridge = nic == null ? null : side.NodeNetwork.FirstOrDefault(iface => iface.Name == nic.Bridge);
+            if (bridge == null)
+            {
+                return Array.Empty<(string, int?)>();
+            }
+            var ports = new List<(string, int?)>();
+            void Walk(string name, int? vlan, int depth)
+            {
+                NodeNetworkInterface? iface = side.NodeNetwork.FirstOrDefault(i => i.Name == name);
+                if (depth > 4 || name == "none") return;
+                if (iface?.Type == NetworkInterfaceType.Vlan || iface == null && name.Contains('.'))
+                {
+                    string raw = iface?.VlanRawDevice ?? name.Substring(0, name.LastIndexOf('.'));
+                    int? id = iface?.VlanId ?? (int.TryParse(name.Substring(name.LastIndexOf('.') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) ? parsed : (int?)null);
+                    Walk(raw, vlan ?? id, depth + 1);
+                }
+                else if (iface?.Type == NetworkInterfaceType.Bond || iface?.Type == NetworkInterfaceType.OVSBond)
+                {
+                    foreach (string slave in iface.Slaves.Concat(iface.OvsPorts)) Walk(slave, vlan, depth + 1);
+                }
+                else
+                {
+                    ports.Add((name, vlan));
+                }
+            }
+            foreach (string port in bridge.BridgePorts.Concat(bridge.OvsPorts))
+            {
+                Walk(port, segment.Vlan ?? nic!.Tag, 0);
+            }
+            return ports;
         }
 
         private static NetDevice? NicOf(SymmetrySide side, SegmentDefinition segment) =>

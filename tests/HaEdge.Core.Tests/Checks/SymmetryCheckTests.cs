@@ -50,8 +50,9 @@ public class SymmetryCheckTests
         {
             foreach (var vm in new[] { Fw1, Fw2 }) { world.Config(vm).Remove("net4"); world.Config(vm)["hostpci0"] = "mapping=syncNic"; }
         }, (SegmentPassthrough, I, "SYNC")),
+        // Starlink's NIC on the fibre's bridge: both WANs then share that bridge's port too.
         ["NIC on another bridge than defined"] = new(world => world.SetNicOption(Fw2, 3, "bridge", "vmbr0"),
-            (NicBridgeMismatch, E, "fw2/net3")),
+            (NicBridgeMismatch, E, "fw2/net3"), (WanSharesPort, E, "node2/eno1")),
         ["bridge missing on one node"] = new(world => world.Array("/nodes/node2/network").Remove(world.Interface("node2", "vmbr9")),
             (BridgeMissing, E, "node2/vmbr9")),
         ["WAN bridge without uplink on one node"] = new(world => world.Interface("node2", "vmbr0").Remove("bridge_ports"),
@@ -87,6 +88,25 @@ public class SymmetryCheckTests
             (MulticastSnoopingIpv6Carp, W, "node1/vmbr1"), (MulticastSnoopingIpv6Carp, W, "node2/vmbr1")),
         ["CARP on a single-lease WAN"] = new(world => world.WithSegments(new SegmentDefinition("WAN-Starlink", SegmentKind.Wan, 3, "vmbr2", null, true, "dhcp")),
             (SingleLeaseWanCarp, I, "WAN-Starlink")),
+        ["both WANs on one port of one node"] = new(world => world.Interface("node2", "vmbr2")["bridge_ports"] = "eno1",
+            (WanSharesPort, E, "node2/eno1")),
+        ["both WANs on one port, each on its own VLAN"] = new(world =>
+        {
+            world.Interface("node2", "vmbr0")["bridge_ports"] = "eno1.100";
+            world.Interface("node2", "vmbr2")["bridge_ports"] = "eno1.200";
+        }),
+        ["a WAN sharing a bond's port with the other WAN"] = new(world =>
+        {
+            world.Array("/nodes/node1/network").Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["iface"] = "bond0", ["type"] = "bond", ["slaves"] = "eno1 eno3", ["bond_mode"] = "active-backup", ["active"] = 1,
+            });
+            world.Interface("node1", "vmbr2")["bridge_ports"] = "bond0";
+        }, (WanSharesPort, E, "node1/eno1")),
+        ["sync on a WAN's port"] = new(world => world.Interface("node1", "vmbr9")["bridge_ports"] = "eno3",
+            (SyncSharesWanPort, E, "node1/eno3")),
+        ["sync on a VLAN of a WAN's port"] = new(world => world.Interface("node1", "vmbr9")["bridge_ports"] = "eno1.99",
+            (SyncSharesWanPort, E, "node1/eno1")),
     };
 
     public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(name => new object[] { name });
