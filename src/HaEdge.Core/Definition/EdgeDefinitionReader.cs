@@ -19,7 +19,14 @@ namespace HaEdge.Core.Definition
 
         private static readonly Regex HostKeyPattern = new Regex("^SHA256:[A-Za-z0-9+/]{43}$", RegexOptions.CultureInvariant);
         private static readonly Regex TokenIdPattern = new Regex(@"^[^@\s!]+@[^@\s!]+![A-Za-z][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
-        private static readonly Regex VariablePattern = new Regex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+        private static readonly Regex VariablePattern = new Regex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// The only environment variables a definition may name as a secret. A definition is trusted like a script, but
+        /// one shared or downloaded could otherwise name another tool's secret (a cloud key, a CI token) and an endpoint
+        /// of its own, and the first call would send that secret there.
+        /// </summary>
+        public const string SecretVariablePrefix = "HAEDGE_";
         private static readonly Regex NamePattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
 
         public static EdgeDefinition Read(string path)
@@ -363,6 +370,13 @@ namespace HaEdge.Core.Definition
                 if (text != null && !VariablePattern.IsMatch(text))
                 {
                     throw Invalid(path, $"{at}.{name}", $"'{text}' is not an environment variable name");
+                }
+
+                if (text != null && !text.StartsWith(SecretVariablePrefix, StringComparison.Ordinal))
+                {
+                    throw Invalid(path, $"{at}.{name}",
+                        $"'{text}' does not start with {SecretVariablePrefix}: HaEdge reads secrets only from variables named for it, so a definition "
+                        + "cannot send another tool's secret to a host it names. Rename the variable (for example " + SecretVariablePrefix + text + ") or pass the secret as a credential");
                 }
 
                 return text;

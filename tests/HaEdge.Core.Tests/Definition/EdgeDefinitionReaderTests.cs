@@ -80,6 +80,11 @@ public class EdgeDefinitionReaderTests
         { "vlan without id", Valid.Replace(", \"vlan\": 20", ""), "segments[1].vlan: a vlan segment needs its VLAN id" },
         { "carp not bool", Valid.Replace("\"carp\": true }\n", "\"carp\": \"yes\" }\n"), "segments[1].carp: expected true or false" },
         { "bad env var", Valid.Replace("HAEDGE_PVE_TOKEN", "HAEDGE PVE"), "proxmox.tokenSecretVariable: 'HAEDGE PVE' is not an environment variable name" },
+        { "env var name ends in a newline", Valid.Replace("HAEDGE_PVE_TOKEN", "HAEDGE_PVE_TOKEN\\n"), "proxmox.tokenSecretVariable: 'HAEDGE_PVE_TOKEN\n' is not an environment variable name" },
+        { "another tool's secret as the token", Valid.Replace("HAEDGE_PVE_TOKEN", "AWS_SECRET_ACCESS_KEY"),
+            "proxmox.tokenSecretVariable: 'AWS_SECRET_ACCESS_KEY' does not start with HAEDGE_: HaEdge reads secrets only from variables named for it" },
+        { "another tool's secret as the XML-RPC password", Valid.Replace("HAEDGE_XMLRPC", "GITHUB_TOKEN"),
+            "firewalls[1].xmlrpc.passwordVariable: 'GITHUB_TOKEN' does not start with HAEDGE_" },
         { "interval too small", Valid.Replace("\"intervalMs\": 100", "\"intervalMs\": 5"), "probes.intervalMs: 5 is outside 20..60000" },
         { "tcp echo no port", Valid.Replace("203.0.113.10:7", "203.0.113.10"), "probes.tcpEcho: '203.0.113.10' is not host:port" },
     };

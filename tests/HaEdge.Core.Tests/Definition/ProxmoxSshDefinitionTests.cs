@@ -9,7 +9,7 @@ public class ProxmoxSshDefinitionTests
     private const string Path = "/defs/edge.json";
 
     private const string Ssh = """
-        "ssh": { "port": 2022, "user": "root", "keyFile": "keys/id_ed25519", "passwordVariable": "PVE_SSH_PW",
+        "ssh": { "port": 2022, "user": "root", "keyFile": "keys/id_ed25519", "passwordVariable": "HAEDGE_PVE_SSH_PW",
                  "nodes": { "pve1": { "host": "192.0.2.31", "hostKeySha256": "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU" },
                             "pve2": { "host": "192.0.2.32", "hostKeySha256": "SHA256:qg9U4VRVyQGLhT0CBdgN34cns6gyC9QcPbjrEG/IDKs" } } },
         """;
@@ -24,7 +24,7 @@ public class ProxmoxSshDefinitionTests
         Assert.Equal(2022, ssh.Port);
         Assert.Equal("root", ssh.User);
         Assert.Equal("/defs/keys/id_ed25519", ssh.KeyFile);
-        Assert.Equal("PVE_SSH_PW", ssh.PasswordVariable);
+        Assert.Equal("HAEDGE_PVE_SSH_PW", ssh.PasswordVariable);
         Assert.Null(ssh.PassphraseVariable);
         Assert.Equal("192.0.2.32", ssh.Nodes["PVE2"].Host);
         Assert.StartsWith("SHA256:47DEQ", ssh.Nodes["pve1"].HostKeySha256);
@@ -58,7 +58,8 @@ public class ProxmoxSshDefinitionTests
         { "bad node name", Ssh.Replace("\"pve2\":", "\"pve 2\":"), "proxmox.ssh.nodes.pve 2: 'pve 2' is not a valid node name" },
         { "duplicate node", Ssh.Replace("\"pve2\":", "\"PVE1\":"), "proxmox.ssh.nodes.PVE1: duplicate node 'PVE1'" },
         { "port out of range", Ssh.Replace("2022", "0"), "proxmox.ssh.port: 0 is outside 1..65535" },
-        { "bad variable", Ssh.Replace("PVE_SSH_PW", "PVE-SSH"), "proxmox.ssh.passwordVariable: 'PVE-SSH' is not an environment variable name" },
+        { "bad variable", Ssh.Replace("HAEDGE_PVE_SSH_PW", "PVE-SSH"), "proxmox.ssh.passwordVariable: 'PVE-SSH' is not an environment variable name" },
+        { "foreign variable", Ssh.Replace("HAEDGE_PVE_SSH_PW", "VAULT_TOKEN"), "proxmox.ssh.passwordVariable: 'VAULT_TOKEN' does not start with HAEDGE_" },
         { "ssh as string", "\"ssh\": \"root@pve1\",", "proxmox.ssh: expected an object, found the string \"root@pve1\"" },
     };
 
