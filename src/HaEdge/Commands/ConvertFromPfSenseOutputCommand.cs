@@ -9,7 +9,8 @@ namespace HaEdge.Commands
 {
     /// <summary>
     /// Reads pfSense/FreeBSD command output from the pipeline (a line at a time or whole) and returns the typed objects
-    /// the live cmdlets use. The text is collected until the end of the input and parsed once.
+    /// the live cmdlets use. The text is collected until the end of the input and parsed once; a line that is not part
+    /// of such output (a pasted prompt, a banner, a line cut short) is skipped with a warning.
     /// </summary>
     [Cmdlet(VerbsData.ConvertFrom, "PfSenseOutput")]
     [OutputType(typeof(IfconfigOutput), typeof(CarpSysctl), typeof(PfctlInfo), typeof(PfsyncStatus), typeof(GatewayStatus),
@@ -37,9 +38,15 @@ namespace HaEdge.Commands
         {
             try
             {
-                object parsed = PfSenseOutput.Parse(Kind, text.ToString());
+                Parsed<object> parsed = PfSenseOutput.Read(Kind, text.ToString());
+                // A line the parser cannot read costs only itself: a warning, and the rest is read.
+                foreach (SkippedLine line in parsed.Skipped)
+                {
+                    WriteWarning($"Skipped {line}; the rest was read.");
+                }
+
                 // Gateways, groups and creator ids are lists: one object each on the pipeline.
-                WriteObject(parsed, enumerateCollection: parsed is IList);
+                WriteObject(parsed.Value, enumerateCollection: parsed.Value is IList);
             }
             catch (HaEdgeException e)
             {

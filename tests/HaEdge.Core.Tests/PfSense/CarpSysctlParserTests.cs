@@ -43,7 +43,7 @@ public class CarpSysctlParserTests
 
     [Theory]
     [InlineData("", "empty")]
-    [InlineData("kern.hostname: fw1", "line 1 is not a net.inet.carp")]
+    [InlineData("kern.hostname: fw1", "line 1 'kern.hostname: fw1' (not a net.inet.carp.* value)")]
     [InlineData("net.inet.carp.ifdown_demotion_factor: 240\nnet.inet.carp.senderr_demotion_factor: 240\nnet.inet.carp.demo", "line 3")]
     [InlineData("net.inet.carp.ifdown_demotion_factor: 240\nnet.inet.carp.senderr_demotion_factor: 240", "net.inet.carp.allow is missing")]
     [InlineData("net.inet.carp.allow: yes", "allow 'yes'")]
@@ -53,5 +53,15 @@ public class CarpSysctlParserTests
 
         Assert.Contains("sysctl net.inet.carp", error.Message, StringComparison.Ordinal);
         Assert.Contains(detail, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_line_that_is_no_carp_value_and_an_unreadable_dscp_are_skipped_and_reported()
+    {
+        var parsed = CarpSysctlParser.Read(">>> Launching rc.local in background...\n" + FromSource.CarpSysctlPfSense.Replace("dscp: 56", "dscp: x"));
+
+        Assert.Equal(new[] { (1, "not a net.inet.carp.* value"), (7, "net.inet.carp.dscp 'x' is not a number from 0 to 63") },
+            parsed.Skipped.Select(s => (s.Number, s.Reason)));
+        Assert.Equal((240, false, (int?)null), (parsed.Value.Demotion, parsed.Value.Allow, parsed.Value.Dscp));
     }
 }

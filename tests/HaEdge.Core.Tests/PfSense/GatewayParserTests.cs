@@ -32,7 +32,7 @@ public class GatewayParserTests
     [Fact]
     public void FromSource_Table24_NoSubstatusColumn()
     {
-        var gateways = GatewayStatusParser.ParseTable(FromSource.GatewayTablePfSense24);
+        var gateways = GatewayStatusParser.ReadTable(FromSource.GatewayTablePfSense24).Value;
 
         Assert.Equal(("WAN_DHCP", "none", (string?)null, GatewayHealth.Online, (double?)1.234), (gateways[0].Name, gateways[0].Status, gateways[0].Substatus, gateways[0].Health, gateways[0].DelayMs));
         Assert.Equal(("OPT1_GW", "loss", GatewayHealth.Warning, (double?)12), (gateways[1].Name, gateways[1].Status, gateways[1].Health, gateways[1].LossPercent));
@@ -69,7 +69,7 @@ public class GatewayParserTests
     [Fact]
     public void FromSource_JsonPfSense23_NoSubstatusAlarmInStatus()
     {
-        var gateways = GatewayStatusParser.ParseJson(FromSource.GatewayJsonPfSense23);
+        var gateways = GatewayStatusParser.ReadJson(FromSource.GatewayJsonPfSense23).Value;
 
         Assert.Equal(new[] { ("WAN_DHCP", GatewayHealth.Online), ("OPT1_GW", GatewayHealth.Warning), ("LAN_GW", GatewayHealth.Online) },
             gateways.Select(g => (g.Name, g.Health)));
@@ -88,6 +88,7 @@ public class GatewayParserTests
     [Theory]
     [InlineData("", "empty")]
     [InlineData("Error: Invalid playback file specified.", "not the 'Name ... Status' table header")]
+    // A row or entry it cannot read is skipped; when none is left, the error names it.
     [InlineData("Name  Monitor  Source  Delay  StdDev  Loss  Status  Substatus\nWAN_DHCP  1.1.1.1  192.0.2.1  13.707ms  4.021ms  0.0%", "not a status")]
     [InlineData("Name  Monitor  Source  Delay  StdDev  Loss  Status  Substatus\nWAN_DHCP  1.1.1.1  192.0.2.1  1ms  2ms  3ms  4  online  none", "does not fit")]
     [InlineData("{\"WAN\":{\"status\":\"online\",\"delay\":\"fast\"}}", "delay 'fast'")]
@@ -128,8 +129,6 @@ public class GatewayParserTests
     [Theory]
     [InlineData("", "empty")]
     [InlineData("[{\"item\":\"GW|1|address\"}]", "has no name")]
-    [InlineData("[{\"name\":\"G\",\"item\":\"GW\"}]", "is not 'GATEWAY|tier|vip'")]
-    [InlineData("[{\"name\":\"G\",\"item\":\"GW|9|address\"}]", "tier '9'")]
     [InlineData("\"text\"", "not a list of gateway groups")]
     public void Groups_Unreadable_ThrowsNamingTheKind(string text, string detail)
     {
@@ -137,5 +136,44 @@ public class GatewayParserTests
 
         Assert.Contains("gateway groups", error.Message, StringComparison.Ordinal);
         Assert.Contains(detail, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_PHP_notice_and_a_banner_around_the_JSON_and_an_unreadable_gateway_are_skipped_and_reported()
+    {
+        // From source (gwlb.inc return_gateways_status JSON) with what a real exec may put around it.
+        var text = ">>> Launching rc.local in background...\nPHP Notice:  Undefined index: foo in /etc/inc/gwlb.inc on line 1\n"
+            + "{\"GOOD\":{\"status\":\"online\",\"substatus\":\"none\",\"delay\":\"1ms\"},\"BAD\":{\"delay\":\"1ms\"}}\n";
+
+        var parsed = GatewayStatusParser.Read(text);
+
+        Assert.Equal("GOOD", Assert.Single(parsed.Value).Name);
+        Assert.Equal(new[] { (1, "not part of the JSON"), (2, "not part of the JSON"), (3, "gateway 'BAD' has no status") },
+            parsed.Skipped.Select(s => (s.Number, s.Reason)));
+        Assert.Equal("\"BAD\": {\"delay\":\"1ms\"}", parsed.Skipped[2].Text);
+    }
+
+    [Fact]
+    public void Real_table_under_a_pasted_prompt_with_a_row_cut_short_keeps_the_other_rows()
+    {
+        var lines = RealFixture.Body("gateway-status/gerrrt-homelab-gatewaystatus-live-table.txt").Split('\n').ToList();
+        lines.Insert(0, "[2.7.2-RELEASE][admin@fw1.home.arpa]/root: pfSsh.php playback gatewaystatus");
+        lines[2] = lines[2].Substring(0, 30);
+
+        var parsed = GatewayStatusParser.Read(string.Join("\n", lines));
+
+        Assert.Equal(new[] { "WAN_DHCP", "LAN_DHCP" }, parsed.Value.Select(g => g.Name));
+        Assert.Equal(new[] { 1, 3 }, parsed.Skipped.Select(s => s.Number));
+    }
+
+    [Theory]
+    [InlineData("[{\"name\":\"G\",\"item\":[\"GW\",\"OK|1|\"]}]", "is not 'GATEWAY|tier|vip'")]
+    [InlineData("[{\"name\":\"G\",\"item\":[\"GW|9|address\",\"OK|1|\"]}]", "tier '9'")]
+    public void Groups_a_member_it_cannot_read_is_skipped_and_reported(string text, string reason)
+    {
+        var parsed = GatewayGroupParser.Read(text);
+
+        Assert.Equal("OK", Assert.Single(Assert.Single(parsed.Value).Members).Gateway);
+        Assert.Contains(reason, Assert.Single(parsed.Skipped).Reason, StringComparison.Ordinal);
     }
 }

@@ -156,16 +156,13 @@ public class IfconfigParserTests
     [InlineData("   \n\t\n", "empty")]
     [InlineData("hello world", "neither an interface header")]
     [InlineData("\toptions=80028<VLAN_MTU>\n\tmedia: Ethernet", "no interface header")]
+    // A line it cannot read is skipped; when nothing else is left, the error names it.
     [InlineData("\tcarp: MASTER vhid 1 advbase 1 adv", "adv has no value")]
     [InlineData("\tcarp: MASTER vhid 1 advbase 1", "no advskew")]
     [InlineData("\tcarp: PRIMARY vhid 1 advbase 1 advskew 0", "PRIMARY")]
     [InlineData("\tcarp: MASTER vhid 300 advbase 1 advskew 0", "vhid '300'")]
     [InlineData("\tcarp: MASTER vhid x advbase 1 advskew 0", "vhid 'x'")]
-    [InlineData("em0: flags=8843<UP> mtu 1500\n\tinet 192.0.2.1 netmask", "netmask has no value")]
-    [InlineData("em0: flags=8843<UP> mtu 1500\n\tinet 192.0.2.1", "no netmask")]
-    [InlineData("em0: flags=8843<UP> mtu 1500\n\tinet 192.0.2.1 netmask 0xff00ff00", "not contiguous")]
-    [InlineData("em0: flags=8843<UP> mtu 1500\n\t      peer 224.0.0.18 peer6 ff02::12", "peer line without a carp")]
-    [InlineData("vtnet3: flags=8863<UP,BROAD", "neither an interface header")]
+    [InlineData("vtnet3: flags=8863<UP,BROAD", "an interface header cut short")]
     public void Unreadable_ThrowsHaEdgeExceptionNamingIfconfigAndWhatIsMissing(string text, string detail)
     {
         var error = Assert.Throws<HaEdgeException>(() => IfconfigParser.Parse(text));
@@ -174,6 +171,37 @@ public class IfconfigParserTests
         Assert.Equal(FailureKind.InvalidData, error.Kind);
         Assert.Contains("ifconfig", error.Message, StringComparison.Ordinal);
         Assert.Contains(detail, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("em0: flags=8843<UP> mtu 1500\n\tinet 192.0.2.1 netmask\n\tcarp: MASTER vhid 1 advbase 1 advskew 0", 2, "netmask has no value")]
+    [InlineData("em0: flags=8843<UP> mtu 1500\n\tinet 192.0.2.1\n\tcarp: MASTER vhid 1 advbase 1 advskew 0", 2, "no netmask")]
+    [InlineData("em0: flags=8843<UP> mtu 1500\n\tinet 192.0.2.1 netmask 0xff00ff00\n\tcarp: MASTER vhid 1 advbase 1 advskew 0", 2, "not contiguous")]
+    [InlineData("em0: flags=8843<UP> mtu 1500\n\t      peer 224.0.0.18 peer6 ff02::12\n\tcarp: MASTER vhid 1 advbase 1 advskew 0", 2, "peer line without a carp")]
+    [InlineData("em0: flags=8843<UP> mtu 1500\n\tcarp: MASTER vhid x advbase 1 advskew 0\n\tcarp: MASTER vhid 1 advbase 1 advskew 0", 2, "vhid 'x'")]
+    [InlineData(">>> Launching rc.local in background...\nem0: flags=8843<UP> mtu 1500\n\tcarp: MASTER vhid 1 advbase 1 advskew 0", 1, "neither an interface header")]
+    public void A_line_it_cannot_read_is_skipped_and_reported_and_the_rest_read(string text, int line, string reason)
+    {
+        var parsed = IfconfigParser.Read(text);
+
+        var skipped = Assert.Single(parsed.Skipped);
+        Assert.Equal(line, skipped.Number);
+        Assert.Contains(reason, skipped.Reason, StringComparison.Ordinal);
+        var vip = Assert.Single(parsed.Value.Vips);
+        Assert.Equal(("em0", 1, CarpState.Master), (vip.Interface, vip.Vhid, vip.State));
+    }
+
+    [Fact]
+    public void A_header_cut_short_takes_its_detail_lines_with_it_instead_of_giving_them_to_the_interface_before()
+    {
+        var parsed = IfconfigParser.Read(
+            "em0: flags=8843<UP> mtu 1500\n\tcarp: MASTER vhid 1 advbase 1 advskew 0\n" +
+            "em1: flags=88\n\tinet 192.0.2.9 netmask 0xffffff00 vhid 2\n\tcarp: BACKUP vhid 2 advbase 1 advskew 0\n" +
+            "em2: flags=8843<UP> mtu 1500\n\tcarp: MASTER vhid 3 advbase 1 advskew 0\n");
+
+        Assert.Equal(new[] { ("em0", 1), ("em2", 3) }, parsed.Value.Vips.Select(v => (v.Interface!, v.Vhid)));
+        Assert.Equal(new[] { 3, 4, 5 }, parsed.Skipped.Select(s => s.Number));
+        Assert.Contains("line 3", parsed.Skipped[1].Reason, StringComparison.Ordinal);
     }
 
     private static void AssertSingleAddress(CarpVip vip, string iface, IpVersion version, string address, int prefix)

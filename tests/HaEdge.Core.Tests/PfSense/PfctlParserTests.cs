@@ -78,17 +78,30 @@ public class PfctlParserTests
     [Theory]
     [InlineData("", "empty")]
     [InlineData("State Table  Total  Rate\n  current entries   2", "no 'Status")]
-    [InlineData("Status: Enabled for 0 days 00:1", "Status line")]
+    [InlineData("Status: Enabled for 0 days 00:1", "the Status line is incomplete")]
     [InlineData("Status: Enabled for 0 days 00:18:25           Debug: Urgent\n\nState Table                          Total             Rate\n", "no 'current entries'")]
     [InlineData("Status: Enabled for 0 days 00:18:25           Debug: Urgent\n\nState Table                          Total             Rate\n  current entries", "not 'name total")]
+    [InlineData("Status: Enabled for 0 days 00:18:25           Debug: Urgent\n\nState Table                          Total             Rate\n  current entries   two", "not 'name total")]
     [InlineData("Status: Enabled for 0 days 00:18:25           Debug: Urgent\nSource Tracking Table\n  current entries   5\n", "no 'current entries' line in the State Table")]
-    [InlineData("Status: Enabled for 0 days 00:18:25\nHostid:   0xZZ", "Hostid")]
     public void Unreadable_ThrowsNamingTheKind(string text, string detail)
     {
         var error = Assert.Throws<HaEdgeException>(() => PfctlInfoParser.Parse(text));
 
         Assert.Contains("pfctl -si", error.Message, StringComparison.Ordinal);
         Assert.Contains(detail, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Real_AnUnreadableHostIdAndCounter_AreSkippedAndReported()
+    {
+        var body = RealFixture.Body("pfctl-si/tykling-pfctl-exporter-freebsd-vsi-full.txt")
+            .Replace("Hostid:   0x68d01842", "Hostid:   0xZZ").Replace("  inserts                            94115            0.0/s", "  inserts");
+
+        var parsed = PfctlInfoParser.Read(body);
+
+        Assert.Equal((null, 2L, (long?)94113), (parsed.Value.HostId, parsed.Value.StateEntries, parsed.Value.StateRemovals?.Total));
+        Assert.Null(parsed.Value.StateInserts);
+        Assert.Equal(new[] { "Hostid: '0xZZ' is not a hex number", "not 'name total [rate/s]'" }, parsed.Skipped.Select(s => s.Reason));
     }
 
     [Fact]
@@ -103,10 +116,25 @@ public class PfctlParserTests
         Assert.Equal(new[] { "00000abc" }, PfctlCreatorParser.Parse("abc\n"));
     }
 
+    [Fact]
+    public void Creators_FromTheStatesWalk_HaveNoTitle()
+    {
+        // pfctl -vvss | awk '/creatorid:/ {print $4;}' | sort -u, as pfSense 2.7.0 reads them (status_carp.php l.239).
+        Assert.Equal(new[] { "0a1b2c3d", "68d01842" }, PfctlCreatorParser.Parse("0a1b2c3d\n68d01842\n"));
+    }
+
+    [Fact]
+    public void Creators_ALineThatIsNoHostId_IsSkippedAndReported()
+    {
+        var parsed = PfctlCreatorParser.Read(">>> Launching rc.local in background...\nCreator IDs:\n68d01842\nnot-an-id\n0a1b2c3d\n");
+
+        Assert.Equal(new[] { "68d01842", "0a1b2c3d" }, parsed.Value);
+        Assert.Equal(new[] { (1, "not a host id"), (4, "not a host id") }, parsed.Skipped.Select(s => (s.Number, s.Reason)));
+    }
+
     [Theory]
     [InlineData("", "empty")]
-    [InlineData("Creator IDs:\n68d01842\nnot-an-id", "'not-an-id' is not a host id")]
-    [InlineData("pfctl: /dev/pf: Permission denied", "does not name creator ids")]
+    [InlineData("pfctl: /dev/pf: Permission denied", "no 'Creator IDs:' title and no host id; skipped: line 1 'pfctl: /dev/pf: Permission denied'")]
     public void Creators_Unreadable_ThrowsNamingTheKind(string text, string detail)
     {
         var error = Assert.Throws<HaEdgeException>(() => PfctlCreatorParser.Parse(text));

@@ -73,14 +73,26 @@ public class PfsyncParserTests
     [InlineData("", "empty")]
     [InlineData("ifconfig: interface pfsync0 does not exist", "no pfsync interface header")]
     [InlineData("em0: flags=8843<UP> metric 0 mtu 1500\n\tinet 192.0.2.1 netmask 0xffffff00\n", "has no pfsync interface")]
-    [InlineData("pfsync0: flags=0<> metric 0 mtu 1500\n\tsyncpeer: 0.0.0.0 maxupd:", "maxupd: has no value")]
-    [InlineData("pfsync0: flags=0<> metric 0 mtu 1500\n\tsyncpeer: 0.0.0.0 maxupd: 128 defer: maybe", "defer: 'maybe'")]
-    [InlineData("\tsyncok: 2", "syncok: '2'")]
     public void Unreadable_ThrowsNamingTheKind(string text, string detail)
     {
         var error = Assert.Throws<HaEdgeException>(() => PfsyncParser.Parse(text));
 
         Assert.Contains("ifconfig pfsync0", error.Message, StringComparison.Ordinal);
         Assert.Contains(detail, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pfsync0: flags=0<> metric 0 mtu 1500\n\tsyncpeer: 0.0.0.0 maxupd:\n\tsyncok: 1", 2, "maxupd: has no value")]
+    [InlineData("pfsync0: flags=0<> metric 0 mtu 1500\n\tsyncpeer: 0.0.0.0 maxupd: 128 defer: maybe\n\tsyncok: 1", 2, "defer: 'maybe' is neither on nor off")]
+    [InlineData(">>> Launching rc.local in background...\npfsync0: flags=0<> metric 0 mtu 1500\n\tsyncpeer: 0.0.0.0\n\tsyncok: 1", 1, "neither an interface header")]
+    [InlineData("pfsync0: flags=0<> metric 0 mtu 1500\n\tsyncpeer: 0.0.0.0\n[2.7.2-RELEASE][admin@fw1]/root: \n\tsyncok: 1", 3, "not a pfsync detail line")]
+    public void A_field_or_line_it_cannot_read_is_skipped_and_reported_and_the_rest_read(string text, int line, string reason)
+    {
+        var parsed = PfsyncParser.Read(text);
+
+        var skipped = Assert.Single(parsed.Skipped);
+        Assert.Equal(line, skipped.Number);
+        Assert.Contains(reason, skipped.Reason, StringComparison.Ordinal);
+        Assert.Equal(("0.0.0.0", true), (parsed.Value.SyncPeer, parsed.Value.SyncOk!.Value));
     }
 }

@@ -35,4 +35,13 @@ public class RouteGetParserTests
         Assert.Contains("route -n get", error.Message, StringComparison.Ordinal);
         Assert.Contains(detail, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_line_route_get_does_not_print_is_skipped_and_reported()
+    {
+        var parsed = RouteGetParser.Read(">>> Launching rc.local in background...\n" + FromSource.RouteGetDefault);
+
+        Assert.Equal(("vtnet0", "192.0.2.254"), (parsed.Value.Interface, parsed.Value.Gateway));
+        Assert.Equal((1, "not a line route get prints"), (Assert.Single(parsed.Skipped).Number, parsed.Skipped[0].Reason));
+    }
 }

@@ -8,29 +8,53 @@ namespace HaEdge.Core.PfSense.Parsing
 {
     /// <summary>
     /// Reads pfSense gateway status: the JSON of <c>return_gateways_status(true)</c> (keyed by gateway name; pfSense 2.3/2.4
-    /// without <c>substatus</c>, 2.5+ with it) or the <c>pfSsh.php playback gatewaystatus [brief]</c> table.
+    /// without <c>substatus</c>, 2.5+ with it) or the <c>pfSsh.php playback gatewaystatus [brief]</c> table. A gateway
+    /// entry or row it cannot read, and any line that is not part of the JSON or the table, is skipped and reported.
     /// </summary>
     public static class GatewayStatusParser
     {
         private const string Kind = "gateway status";
 
-        /// <summary>JSON or table, told apart by the first character.</summary>
-        public static IReadOnlyList<GatewayStatus> Parse(string text)
+        private static readonly string[] Columns = { "Name", "Monitor", "Source", "Delay", "StdDev", "Loss", "Status", "Substatus" };
+
+        /// <summary>The reading alone, for callers with no one to tell about skipped lines.</summary>
+        public static IReadOnlyList<GatewayStatus> Parse(string text) => Read(text).Value;
+
+        /// <summary>JSON when no line is the table's <c>Name ... Status</c> header and some line opens a JSON value.</summary>
+        public static Parsed<IReadOnlyList<GatewayStatus>> Read(string text)
         {
             ParseText.RequireText(text, Kind);
-            return JsonText.LooksLikeJson(text) ? ParseJson(text) : ParseTable(text);
+            var lines = ParseText.Lines(text);
+            return !lines.Any(IsHeader) && lines.Any(JsonText.OpensJson) ? ReadJson(text) : ReadTable(text);
         }
 
-        public static IReadOnlyList<GatewayStatus> ParseJson(string text)
+        public static Parsed<IReadOnlyList<GatewayStatus>> ReadJson(string text)
         {
             ParseText.RequireText(text, Kind);
-            return JsonText.Read(text, Kind, root =>
+            var log = new SkipLog(Kind);
+            var gateways = JsonText.Read(text, Kind, log, (root, line) =>
             {
                 // An empty PHP array encodes as [], a keyed one as {}.
                 if (root.ValueKind != JsonValueKind.Object && root.ValueKind != JsonValueKind.Array)
-                    throw ParseText.Unparsable(Kind, "the JSON is not an object keyed by gateway name");
-                return JsonText.Entries(root).Select(e => ReadJsonGateway(e.Key, e.Value)).ToList();
+                    throw log.Fail("the JSON is not an object keyed by gateway name");
+                var entries = JsonText.Entries(root).ToList();
+                var read = new List<GatewayStatus>();
+                foreach (var entry in entries)
+                {
+                    try
+                    {
+                        read.Add(ReadJsonGateway(entry.Key, entry.Value));
+                    }
+                    catch (HaEdgeException e) when (ParseText.IsUnparsable(e))
+                    {
+                        log.Skip(line, JsonText.Entry(entry.Key, entry.Value), e);
+                    }
+                }
+
+                if (entries.Count > 0 && read.Count == 0) throw log.Fail("no gateway could be read");
+                return read;
             });
+            return log.Result<IReadOnlyList<GatewayStatus>>(gateways);
         }
 
         private static GatewayStatus ReadJsonGateway(string key, JsonElement gateway)
@@ -58,28 +82,62 @@ namespace HaEdge.Core.PfSense.Parsing
         /// rows are read by word shape instead: name first, status (and substatus) last, addresses, then values ending in
         /// <c>ms</c>, then the one ending in <c>%</c>. Unmonitored gateways leave the value columns empty.
         /// </summary>
-        public static IReadOnlyList<GatewayStatus> ParseTable(string text)
+        public static Parsed<IReadOnlyList<GatewayStatus>> ReadTable(string text)
         {
             ParseText.RequireText(text, Kind);
-            var lines = ParseText.Lines(text).Where(l => l.Trim().Length > 0).ToList();
-            var header = ParseText.Words(lines[0]);
-            var known = new[] { "Name", "Monitor", "Source", "Delay", "StdDev", "Loss", "Status", "Substatus" };
-            if (header.Length < 2 || header[0] != "Name" || !header.Contains("Status") || header.Any(h => !known.Contains(h)))
-                throw ParseText.Unparsable(Kind, $"the first line '{lines[0].Trim()}' is not the 'Name ... Status' table header");
+            var log = new SkipLog(Kind);
+            var lines = ParseText.Lines(text);
+            var headerAt = Array.FindIndex(lines, IsHeader);
+            if (headerAt < 0)
+            {
+                var first = lines.First(l => l.Trim().Length > 0).Trim();
+                throw log.Fail($"the first line '{first}' is not the 'Name ... Status' table header");
+            }
+
+            var header = ParseText.Words(lines[headerAt]);
             var hasSubstatus = header.Contains("Substatus");
             var brief = header.Length == 2;
-            return lines.Skip(1).Select((line, i) => ReadRow(ParseText.Words(line), hasSubstatus, brief, i + 2)).ToList();
+            var gateways = new List<GatewayStatus>();
+            var rows = 0;
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (i == headerAt || lines[i].Trim().Length == 0) continue;
+                if (i < headerAt)
+                {
+                    log.Skip(i + 1, lines[i], "before the table header");
+                    continue;
+                }
+
+                rows++;
+                try
+                {
+                    gateways.Add(ReadRow(ParseText.Words(lines[i]), hasSubstatus, brief));
+                }
+                catch (HaEdgeException e) when (ParseText.IsUnparsable(e))
+                {
+                    log.Skip(i + 1, lines[i], e);
+                }
+            }
+
+            if (rows > 0 && gateways.Count == 0) throw log.Fail("no gateway row could be read");
+            return log.Result<IReadOnlyList<GatewayStatus>>(gateways);
         }
 
-        private static GatewayStatus ReadRow(string[] words, bool hasSubstatus, bool brief, int lineNumber)
+        private static bool IsHeader(string line)
+        {
+            var header = ParseText.Words(line);
+            return header.Length >= 2 && header[0] == "Name" && header.Contains("Status") && header.All(h => Columns.Contains(h));
+        }
+
+        private static GatewayStatus ReadRow(string[] words, bool hasSubstatus, bool brief)
         {
             var trailing = hasSubstatus ? 2 : 1;
             if (words.Length < 1 + trailing || (brief && words.Length != 2))
-                throw ParseText.Unparsable(Kind, $"line {lineNumber} has too few columns");
+                throw ParseText.Unparsable(Kind, "too few columns");
             var status = words[words.Length - trailing];
             var substatus = hasSubstatus ? words[words.Length - 1] : null;
             if (!IsWord(status) || (substatus != null && !IsWord(substatus)))
-                throw ParseText.Unparsable(Kind, $"line {lineNumber}: '{status} {substatus}' is not a status (truncated row?)");
+                throw ParseText.Unparsable(Kind, $"'{status} {substatus}' is not a status (truncated row?)");
 
             var addresses = new List<string>();
             var times = new List<double>();
@@ -94,7 +152,7 @@ namespace HaEdge.Core.PfSense.Parsing
                 else if (times.Count == 0 && loss == null && addresses.Count < 2)
                     addresses.Add(word);
                 else
-                    throw ParseText.Unparsable(Kind, $"line {lineNumber}: '{word}' does not fit the Monitor Source Delay StdDev Loss columns");
+                    throw ParseText.Unparsable(Kind, $"'{word}' does not fit the Monitor Source Delay StdDev Loss columns");
             }
 
             return new GatewayStatus

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using HaEdge.Core.Model.PfSense;
 
 namespace HaEdge.Core.PfSense.Parsing
@@ -9,49 +10,87 @@ namespace HaEdge.Core.PfSense.Parsing
     /// Reads <c>ifconfig</c> output (FreeBSD 8 to 15): interfaces, addresses with their <c>vhid</c>, <c>carp:</c> lines with the
     /// FreeBSD 14+ <c>peer</c> line, <c>vrrp:</c> lines and VLAN details. Lines are read by their first word, not their
     /// position, because releases print the CARP block in different places. Lines before the first interface header
-    /// (an <c>ifconfig | grep carp</c> excerpt) are kept with no interface.
+    /// (an <c>ifconfig | grep carp</c> excerpt) are kept with no interface. A line it cannot read is skipped and
+    /// reported, never the whole output: an unindented line that is no interface header (a banner, a pasted prompt)
+    /// alone, a header cut short with the detail lines under it (they would land on the interface before). Indented
+    /// detail lines it has no use for (options=, media:, nd6 ...) are passed over without a report.
     /// </summary>
     public static class IfconfigParser
     {
         private const string Kind = "ifconfig";
 
-        public static IfconfigOutput Parse(string text)
+        // "name:" at the start of a line: an interface header, even when the rest of it is cut off.
+        private static readonly Regex HeaderStart = new Regex(@"^[A-Za-z0-9_.\-]+:(?: |$)", RegexOptions.CultureInvariant);
+
+        /// <summary>The reading alone, for callers with no one to tell about skipped lines.</summary>
+        public static IfconfigOutput Parse(string text) => Read(text).Value;
+
+        public static Parsed<IfconfigOutput> Read(string text)
         {
             ParseText.RequireText(text, Kind);
+            var log = new SkipLog(Kind);
             var headerless = new InterfaceBuilder(null, Array.Empty<string>(), null);
             var interfaces = new List<InterfaceBuilder>();
             var current = headerless;
+            int? brokenHeader = null;
             var lines = ParseText.Lines(text);
             for (var i = 0; i < lines.Length; i++)
             {
                 var line = lines[i];
                 if (line.Trim().Length == 0) continue;
-                if (!ParseText.IsIndented(line) && IfconfigHeader.TryRead(line, out var name, out var flags, out var mtu))
+                if (!ParseText.IsIndented(line))
                 {
-                    current = new InterfaceBuilder(name, flags, mtu);
-                    interfaces.Add(current);
+                    if (IfconfigHeader.TryRead(line, out var name, out var flags, out var mtu))
+                    {
+                        current = new InterfaceBuilder(name, flags, mtu);
+                        interfaces.Add(current);
+                        brokenHeader = null;
+                    }
+                    else if (HeaderStart.IsMatch(line))
+                    {
+                        brokenHeader = i + 1;
+                        log.Skip(i + 1, line, "an interface header cut short; the detail lines under it are skipped with it");
+                    }
+                    else
+                    {
+                        log.Skip(i + 1, line, "neither an interface header nor an indented detail line");
+                    }
+
                     continue;
                 }
 
-                ReadBodyLine(current, line, i + 1);
+                if (brokenHeader != null)
+                {
+                    log.Skip(i + 1, line, $"under the interface header of line {brokenHeader}, which could not be read");
+                    continue;
+                }
+
+                try
+                {
+                    ReadBodyLine(current, line);
+                }
+                catch (HaEdgeException e) when (ParseText.IsUnparsable(e))
+                {
+                    log.Skip(i + 1, line, e);
+                }
             }
 
             var all = new[] { headerless }.Concat(interfaces).ToList();
             var carp = all.SelectMany(b => b.Carp).ToList();
             var vrrp = all.SelectMany(b => b.Vrrp).ToList();
             if (interfaces.Count == 0 && carp.Count == 0 && vrrp.Count == 0)
-                throw ParseText.Unparsable(Kind, "no interface header and no carp: or vrrp: line");
+                throw log.Fail("no interface header and no carp: or vrrp: line");
 
-            return new IfconfigOutput
+            return log.Result(new IfconfigOutput
             {
                 Interfaces = interfaces.Select(b => b.Build()).ToList(),
                 Carp = carp,
                 Vrrp = vrrp,
                 Vips = all.SelectMany(b => b.Vips()).ToList(),
-            };
+            });
         }
 
-        private static void ReadBodyLine(InterfaceBuilder target, string line, int lineNumber)
+        private static void ReadBodyLine(InterfaceBuilder target, string line)
         {
             var words = ParseText.Words(line);
             switch (words[0])
@@ -61,7 +100,7 @@ namespace HaEdge.Core.PfSense.Parsing
                     break;
                 case "peer":
                     // FreeBSD 14+ prints it right under its carp: line.
-                    if (target.Carp.Count == 0) throw ParseText.Unparsable(Kind, $"line {lineNumber}: a peer line without a carp: line before it");
+                    if (target.Carp.Count == 0) throw ParseText.Unparsable(Kind, "a peer line without a carp: line before it");
                     var pair = Pairs(words, 0, "peer line");
                     var last = target.Carp.Count - 1;
                     target.Carp[last] = target.Carp[last] with { Peer = Required(pair, "peer", "peer line"), Peer6 = Optional(pair, "peer6") };
@@ -74,21 +113,18 @@ namespace HaEdge.Core.PfSense.Parsing
                     target.Addresses.Add(ReadAddress(words));
                     break;
                 case "ether":
-                    if (words.Length < 2) throw ParseText.Unparsable(Kind, $"line {lineNumber}: ether without an address");
+                    if (words.Length < 2) throw ParseText.Unparsable(Kind, "ether without an address");
                     target.MacAddress = words[1];
                     break;
                 case "status:":
-                    if (words.Length < 2) throw ParseText.Unparsable(Kind, $"line {lineNumber}: status: without a value");
+                    if (words.Length < 2) throw ParseText.Unparsable(Kind, "status: without a value");
                     target.Status = string.Join(" ", words.Skip(1));
                     break;
                 case "vlan:":
                     target.Vlan = ReadVlan(words);
                     break;
                 default:
-                    // options=, media:, nd6, groups: ... carry nothing HaEdge needs. A line that is neither indented
-                    // nor an interface header is not ifconfig output at all.
-                    if (!ParseText.IsIndented(line))
-                        throw ParseText.Unparsable(Kind, $"line {lineNumber} is neither an interface header nor an indented detail line");
+                    // options=, media:, nd6, groups: ... carry nothing HaEdge needs.
                     break;
             }
         }

@@ -13,6 +13,18 @@ namespace HaEdge.Core.PfSense.Parsing
         internal static HaEdgeException Unparsable(string kind, string what) =>
             new HaEdgeException(UnparsableErrorId, FailureKind.InvalidData, $"Cannot read the {kind} output: {what}.");
 
+        /// <summary>What an <see cref="Unparsable"/> error of <paramref name="kind"/> says is wrong, without its frame.</summary>
+        internal static string Detail(string kind, HaEdgeException error)
+        {
+            var prefix = $"Cannot read the {kind} output: ";
+            var message = error.Message;
+            if (message.StartsWith(prefix, StringComparison.Ordinal)) message = message.Substring(prefix.Length);
+            return message.EndsWith(".", StringComparison.Ordinal) ? message.Substring(0, message.Length - 1) : message;
+        }
+
+        /// <summary>True for the parsers' own errors (which a parser may turn into a skipped line), not others.</summary>
+        internal static bool IsUnparsable(HaEdgeException error) => error.ErrorId == UnparsableErrorId;
+
         internal static void RequireText(string? text, string kind)
         {
             if (text == null || text.Trim().Length == 0) throw Unparsable(kind, "the text is empty");

@@ -38,20 +38,25 @@ namespace HaEdge.Core.PfSense.Parsing
         /// <c>CarpSysctl</c>, <c>PfctlInfo</c>, <c>PfsyncStatus</c>, <c>RouteInfo</c>, or a list of host ids,
         /// <c>GatewayStatus</c> or <c>GatewayGroup</c>. Unreadable text throws <see cref="HaEdgeException"/> only.
         /// </summary>
-        public static object Parse(PfSenseOutputKind kind, string text)
+        public static object Parse(PfSenseOutputKind kind, string text) => Read(kind, text).Value;
+
+        /// <summary>As <see cref="Parse"/>, with the lines the parser skipped.</summary>
+        public static Parsed<object> Read(PfSenseOutputKind kind, string text)
         {
             switch (kind)
             {
-                case PfSenseOutputKind.Ifconfig: return IfconfigParser.Parse(text);
-                case PfSenseOutputKind.CarpSysctl: return CarpSysctlParser.Parse(text);
-                case PfSenseOutputKind.PfctlInfo: return PfctlInfoParser.Parse(text);
-                case PfSenseOutputKind.PfctlCreators: return PfctlCreatorParser.Parse(text);
-                case PfSenseOutputKind.Pfsync: return PfsyncParser.Parse(text);
-                case PfSenseOutputKind.GatewayStatus: return GatewayStatusParser.Parse(text);
-                case PfSenseOutputKind.GatewayGroups: return GatewayGroupParser.Parse(text);
-                case PfSenseOutputKind.RouteGet: return RouteGetParser.Parse(text);
+                case PfSenseOutputKind.Ifconfig: return Boxed(IfconfigParser.Read(text));
+                case PfSenseOutputKind.CarpSysctl: return Boxed(CarpSysctlParser.Read(text));
+                case PfSenseOutputKind.PfctlInfo: return Boxed(PfctlInfoParser.Read(text));
+                case PfSenseOutputKind.PfctlCreators: return Boxed(PfctlCreatorParser.Read(text));
+                case PfSenseOutputKind.Pfsync: return Boxed(PfsyncParser.Read(text));
+                case PfSenseOutputKind.GatewayStatus: return Boxed(GatewayStatusParser.Read(text));
+                case PfSenseOutputKind.GatewayGroups: return Boxed(GatewayGroupParser.Read(text));
+                case PfSenseOutputKind.RouteGet: return Boxed(RouteGetParser.Read(text));
                 default: throw new HaEdgeException("PfSenseOutputKindUnknown", FailureKind.InvalidArgument, $"Unknown pfSense output kind '{kind}'.");
             }
         }
+
+        private static Parsed<object> Boxed<T>(Parsed<T> parsed) where T : class => new Parsed<object>(parsed.Value, parsed.Skipped);
     }
 }

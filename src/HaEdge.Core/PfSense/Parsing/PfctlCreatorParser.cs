@@ -6,29 +6,38 @@ using System.Linq;
 namespace HaEdge.Core.PfSense.Parsing
 {
     /// <summary>
-    /// Reads <c>pfctl -sc</c>: a title line (<c>Creator IDs:</c>), then one state-creator host id per line (<c>%08x</c>).
-    /// The ids come back as eight lower-case hex digits, the form of <see cref="Model.PfSense.PfctlInfo.HostId"/>.
+    /// Reads <c>pfctl -sc</c>: a title line (<c>Creator IDs:</c>), then one state-creator host id per line (<c>%08x</c>);
+    /// also the title-less list of <c>pfctl -vvss | awk '/creatorid:/ {print $4;}' | sort -u</c> (pfSense 2.7.0's way).
+    /// The ids come back as eight lower-case hex digits, the form of <see cref="Model.PfSense.PfctlInfo.HostId"/>. A
+    /// line that is no host id is skipped and reported.
     /// </summary>
     public static class PfctlCreatorParser
     {
         private const string Kind = "pfctl -sc";
 
-        public static IReadOnlyList<string> Parse(string text)
+        /// <summary>The reading alone, for callers with no one to tell about skipped lines.</summary>
+        public static IReadOnlyList<string> Parse(string text) => Read(text).Value;
+
+        public static Parsed<IReadOnlyList<string>> Read(string text)
         {
             ParseText.RequireText(text, Kind);
-            var lines = ParseText.Lines(text).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            var log = new SkipLog(Kind);
             var ids = new List<string>();
-            for (var i = 0; i < lines.Count; i++)
+            var titled = false;
+            var lines = ParseText.Lines(text);
+            for (var i = 0; i < lines.Length; i++)
             {
-                if (ParseText.TryUInt32Hex(lines[i], out var id))
+                var line = lines[i].Trim();
+                if (line.Length == 0) continue;
+                if (ParseText.TryUInt32Hex(line, out var id))
                     ids.Add(id.ToString("x8", CultureInfo.InvariantCulture));
-                // pfSense itself skips the first line ("tail -n +2"); only that line may be a title.
-                else if (i > 0) throw ParseText.Unparsable(Kind, $"'{lines[i]}' is not a host id");
-                else if (lines[i].IndexOf("creator", StringComparison.OrdinalIgnoreCase) < 0)
-                    throw ParseText.Unparsable(Kind, $"the title line '{lines[i]}' does not name creator ids");
+                // pfSense itself skips the title ("tail -n +2"): it comes before the ids.
+                else if (!titled && ids.Count == 0 && line.IndexOf("creator", StringComparison.OrdinalIgnoreCase) >= 0) titled = true;
+                else log.Skip(i + 1, lines[i], "not a host id");
             }
 
-            return ids;
+            if (!titled && ids.Count == 0) throw log.Fail("no 'Creator IDs:' title and no host id");
+            return log.Result<IReadOnlyList<string>>(ids);
         }
     }
 }
