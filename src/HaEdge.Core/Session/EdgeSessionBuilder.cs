@@ -12,10 +12,11 @@ namespace HaEdge.Core.Session
         /// <param name="definition">The edge.</param>
         /// <param name="tokenSecret">The Proxmox token secret, or null to read the variable the definition names.</param>
         /// <param name="sshPassword">An SSH password for both firewalls, or null for each firewall's key file or variable.</param>
+        /// <param name="sshUser">The SSH user for both firewalls (the user of -SshCredential), or null for each firewall's ssh.user.</param>
         /// <param name="sshPassphrase">The key passphrase, or null for each firewall's passphrase variable.</param>
         /// <param name="trustOnFirstUse">Accept an unpinned (never a changed) host key on this session's first connection.</param>
         /// <param name="connectorFactory">Creates the SSH connector on first use (keeps SSH.NET unloaded until then).</param>
-        public static EdgeSession Open(EdgeDefinition definition, Secret? tokenSecret, Secret? sshPassword, Secret? sshPassphrase,
+        public static EdgeSession Open(EdgeDefinition definition, Secret? tokenSecret, Secret? sshPassword, string? sshUser, Secret? sshPassphrase,
             bool trustOnFirstUse, Func<ISshConnector> connectorFactory)
         {
             Secret token = tokenSecret ?? Secret.FromEnvironment(definition.Proxmox.TokenSecretVariable)
@@ -27,14 +28,14 @@ namespace HaEdge.Core.Session
 
             var options = new ProxmoxClientOptions(definition.Proxmox.Endpoints, definition.Proxmox.TokenId, token.Reveal(),
                 definition.Proxmox.CertificatePins, definition.Proxmox.Timeout);
-            var targets = definition.Firewalls.Select(f => SshTargetFor(f, sshPassword, sshPassphrase, trustOnFirstUse)).ToList();
+            var targets = definition.Firewalls.Select(f => SshTargetFor(f, sshPassword, sshUser, sshPassphrase, trustOnFirstUse)).ToList();
             return new EdgeSession(definition, () => new ProxmoxClient(options), new SshPool(connectorFactory), targets);
         }
 
-        private static SshTarget SshTargetFor(FirewallDefinition firewall, Secret? password, Secret? passphrase, bool trustOnFirstUse)
+        private static SshTarget SshTargetFor(FirewallDefinition firewall, Secret? password, string? user, Secret? passphrase, bool trustOnFirstUse)
         {
             SshDefinition ssh = firewall.Ssh;
-            return new SshTarget(firewall.Name, ssh.Host, ssh.Port, ssh.User)
+            return new SshTarget(firewall.Name, ssh.Host, ssh.Port, string.IsNullOrEmpty(user) ? ssh.User : user!)
             {
                 KeyFile = ssh.KeyFile,
                 Passphrase = passphrase ?? Secret.FromEnvironment(ssh.PassphraseVariable),

@@ -25,10 +25,14 @@ namespace HaEdge.Commands
         [Credential]
         public PSCredential? Credential { get; set; }
 
-        /// <summary>An SSH password (and user) for both firewalls, instead of key files.</summary>
+        /// <summary>An SSH user and password for both firewalls, instead of each definition's ssh.user and key file.</summary>
         [Parameter]
         [Credential]
         public PSCredential? SshCredential { get; set; }
+
+        /// <summary>The passphrase of the firewalls' SSH key files (instead of the variable ssh.passphraseVariable names).</summary>
+        [Parameter]
+        public System.Security.SecureString? SshKeyPassphrase { get; set; }
 
         /// <summary>Accept an unpinned SSH host key once and show it, so it can be pinned. A changed key is still refused.</summary>
         [Parameter]
@@ -46,10 +50,16 @@ namespace HaEdge.Commands
                     WriteWarning($"-Credential names {Credential.UserName} but the definition's token is {definition.Proxmox.TokenId}; the definition's token id is used with the given secret.");
                 }
 
+                foreach (string keyFile in definition.Firewalls.Select(f => f.Ssh.KeyFile).OfType<string>().Distinct().Where(KeyFilePermissions.OpenToOthers))
+                {
+                    WriteWarning($"SSH key file {keyFile} can be read by other users on this machine: chmod 600 {keyFile}.");
+                }
+
                 session = EdgeSessionBuilder.Open(definition,
                     SecretOf(Credential),
                     SecretOf(SshCredential),
-                    null,
+                    SshCredential?.UserName.TrimStart('\\'),
+                    SshKeyPassphrase == null || SshKeyPassphrase.Length == 0 ? null : new Secret(new System.Net.NetworkCredential(string.Empty, SshKeyPassphrase).Password),
                     TrustOnFirstUse.IsPresent,
                     SshLoader.CreateConnector);
             }

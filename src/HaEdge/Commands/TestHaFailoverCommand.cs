@@ -186,7 +186,8 @@ namespace HaEdge.Commands
                 // The user's script blocks run on the pipeline thread, where PowerShell allows them.
                 choice.Pull = _ => InvokeOnPipelineAsync(() => WanPullScript!.Invoke());
                 choice.Restore = token => InvokeOnPipelineAsync(() => InvokeRestoreScript(WanRestoreScript!, token));
-                choice.Description = WanPullScript!.ToString().Trim();
+                // Never the script's text: it may hold a smart plug's token, and the description reaches the result and the report.
+                choice.Description = "the -WanPullScript and -WanRestoreScript script blocks";
             }
 
             return choice;
