@@ -60,16 +60,16 @@ namespace HaEdge.Core.Runbooks
                 Timed(ReadinessChecks.Symmetry, async () => ReadinessJudge.Symmetry(SymmetryCheck.Evaluate(
                     await CheckReader.ReadSymmetryAsync(proxmox, session.Definition, session.Definition.Segments, Array.Empty<string>(), cancellationToken)
                         .ConfigureAwait(false)))),
-                Timed(ReadinessChecks.Carp, async () => ReadinessJudge.Carp(await new CarpStatusService(shell).ReadAsync(cancellationToken).ConfigureAwait(false))),
+                Timed(ReadinessChecks.Carp, async () => ReadinessJudge.Carp(await new CarpStatusService(shell, reporter).ReadAsync(cancellationToken).ConfigureAwait(false))),
                 Timed(ReadinessChecks.Pfsync, async () =>
                 {
-                    var (nodes, failures) = await new PfsyncService(shell).ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var (nodes, failures) = await new PfsyncService(shell, reporter).ReadAsync(cancellationToken).ConfigureAwait(false);
                     return ReadinessJudge.Pfsync(nodes, failures);
                 }),
                 Timed(ReadinessChecks.ConfigDrift, () => DriftAsync(cancellationToken)),
                 Timed(ReadinessChecks.Gateways, async () =>
                 {
-                    var (gateways, failures) = await new GatewayService(shell).ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var (gateways, failures) = await new GatewayService(shell, reporter).ReadAsync(cancellationToken).ConfigureAwait(false);
                     return ReadinessJudge.Gateways(session.Definition, gateways, failures);
                 }),
             };

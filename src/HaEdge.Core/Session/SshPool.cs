@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Transport;
@@ -15,6 +17,8 @@ namespace HaEdge.Core.Session
         private readonly Func<ISshConnector> connectorFactory;
         private readonly Dictionary<string, Task<ISshConnection>> connections = new Dictionary<string, Task<ISshConnection>>(StringComparer.OrdinalIgnoreCase);
         private readonly object gate = new object();
+        private readonly ConditionalWeakTable<ISshConnection, ConcurrentDictionary<string, Lazy<Task<object?>>>> facts =
+            new ConditionalWeakTable<ISshConnection, ConcurrentDictionary<string, Lazy<Task<object?>>>>();
         private ISshConnector? connector;
         private bool disposed;
 
@@ -69,6 +73,28 @@ namespace HaEdge.Core.Session
             }
 
             return await WaitAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Something about the far end read once per connection (the firewall's release): kept with the pooled
+        /// connection, so a new connection (after an upgrade and reboot, say) reads it again. Concurrent callers share
+        /// one read; a read that fails is not kept. <paramref name="read"/> runs on this pool, so it is bounded as
+        /// every command is.
+        /// </summary>
+        public async Task<T> OncePerConnectionAsync<T>(SshTarget target, string key, Func<Task<T>> read, CancellationToken cancellationToken)
+        {
+            ISshConnection connection = await GetAsync(target, cancellationToken).ConfigureAwait(false);
+            var known = facts.GetValue(connection, _ => new ConcurrentDictionary<string, Lazy<Task<object?>>>(StringComparer.Ordinal));
+            var fact = known.GetOrAdd(key, _ => new Lazy<Task<object?>>(async () => await read().ConfigureAwait(false)));
+            try
+            {
+                return (T)(await WaitAsync(fact.Value, cancellationToken).ConfigureAwait(false))!;
+            }
+            catch when (fact.Value.IsFaulted || fact.Value.IsCanceled)
+            {
+                ((ICollection<KeyValuePair<string, Lazy<Task<object?>>>>)known).Remove(new KeyValuePair<string, Lazy<Task<object?>>>(key, fact));
+                throw;
+            }
         }
 
         /// <summary>Runs a command on the firewall's pooled connection (reopened first when it had dropped).</summary>

@@ -30,8 +30,9 @@ namespace HaEdge.Commands
         {
             EdgeSession session = CurrentSession;
             string[]? names = Firewall?.Select(name => Check(() => session.Firewall(name)).Name).ToArray();
-            var service = new CarpStatusService(new FirewallShell(session, TimeSpan.FromSeconds(TimeoutSec)));
-            CarpPairReport report = Run((_, token) => service.ReadAsync(token));
+            var shell = new FirewallShell(session, TimeSpan.FromSeconds(TimeoutSec));
+            // A line of output it cannot read is a warning; the rest of the answer is still read.
+            CarpPairReport report = Run((reporter, token) => new CarpStatusService(shell, reporter).ReadAsync(token));
             foreach (HaEdgeException failure in report.Failures.Where(f => names == null || names.Contains(f.Target, StringComparer.OrdinalIgnoreCase)))
             {
                 WriteFailure(failure);

@@ -23,8 +23,8 @@ namespace HaEdge.Commands
         protected override void ProcessRecord()
         {
             EdgeSession session = CurrentSession;
-            var service = new GatewayService(new FirewallShell(session, TimeSpan.FromSeconds(TimeoutSec)));
-            var (gateways, failures) = Run((_, token) => service.ReadAsync(token));
+            var shell = new FirewallShell(session, TimeSpan.FromSeconds(TimeoutSec));
+            var (gateways, failures) = Run((reporter, token) => new GatewayService(shell, reporter).ReadAsync(token));
             foreach (HaEdgeException failure in failures)
             {
                 WriteFailure(failure);

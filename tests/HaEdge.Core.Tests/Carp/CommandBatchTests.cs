@@ -10,37 +10,117 @@ public class CommandBatchTests
 {
     private static readonly string[] Commands = { "ifconfig", "sysctl net.inet.carp" };
 
-    [Fact]
-    public void Joins_each_command_with_its_exit_status_marker()
+    /// <summary>rc.initial on CE 2.7.0-2.7.2 (src/etc/rc.initial l.35): on stdout before the exec'd command, as admin.</summary>
+    private const string RcLocalBanner = ">>> Launching rc.local in background...";
+
+    /// <summary>The sh that runs pfSense's commands: dash, an ash like FreeBSD's /bin/sh, where it exists.</summary>
+    private static string Sh => File.Exists("/bin/dash") ? "/bin/dash" : "/bin/sh";
+
+    /// <summary>Runs <paramref name="arguments"/> with the sh; its stdout, stderr and exit code.</summary>
+    private static (string Output, string Error, int Status) RunSh(params string[] arguments)
     {
-        Assert.Equal("ifconfig; printf '\\n@@haedge-exit %d\\n' $?; sysctl net.inet.carp; printf '\\n@@haedge-exit %d\\n' $?", CommandBatch.Join(Commands));
+        var start = new ProcessStartInfo(Sh) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var sh = Process.Start(start)!;
+        var error = sh.StandardError.ReadToEndAsync();
+        var output = sh.StandardOutput.ReadToEnd();
+        sh.WaitForExit();
+        return (output, error.Result, sh.ExitCode);
+    }
+
+    /// <summary>As admin's shell runs it on CE 2.7.x: the banner on stdout first, then /bin/sh -c with the command.</summary>
+    private static (string Output, string Error, int Status) RunAsAdmin(string command) =>
+        RunSh("-c", $"echo '{RcLocalBanner}'; {Sh} -c \"$1\"; exit", "rc.initial", command);
+
+    [Fact]
+    public void Joins_each_command_with_its_exit_status_marker_behind_the_begin_marker()
+    {
+        Assert.Equal(
+            "printf '\\n@@haedge-begin\\n'; printf '\\n@@haedge-begin\\n' >&2; "
+            + "haedge_end() { printf '\\n@@haedge-exit %d\\n' $1; printf '\\n@@haedge-exit %d\\n' $1 >&2; }; "
+            + "ifconfig; haedge_end $?; sysctl net.inet.carp; haedge_end $?",
+            CommandBatch.Join(Commands));
     }
 
     [Fact]
     public void Cuts_the_answer_back_into_each_command_output()
     {
-        // As /bin/sh prints it: output with and without a final newline, each followed by printf's marker line.
-        var sections = CommandBatch.Split("fw1", Commands, "a\nb\n\n@@haedge-exit 0\n{\"json\":1}\n@@haedge-exit 0\n", "");
+        // As /bin/sh prints it: output with and without a final newline, each followed by the marker line.
+        var sections = CommandBatch.Split("fw1", Commands, "\n@@haedge-begin\na\nb\n\n@@haedge-exit 0\n{\"json\":1}\n@@haedge-exit 0\n",
+            "\n@@haedge-begin\n\n@@haedge-exit 0\n\n@@haedge-exit 0\n");
 
-        Assert.Equal(new[] { "a\nb\n", "{\"json\":1}\n" }, sections);
+        Assert.Equal(new[] { "a\nb\n", "{\"json\":1}" }, sections.Select(s => s.Output));
+        Assert.All(sections, s => Assert.Equal((0, ""), (s.Status, s.Error)));
     }
 
     [Fact]
     public void An_answer_cut_short_names_the_command_that_did_not_finish()
     {
-        var error = Assert.Throws<HaEdgeException>(() => CommandBatch.Split("fw1", Commands, "a\n\n@@haedge-exit 0\nnet.inet.carp.allow: 1\n", ""));
+        var error = Assert.Throws<HaEdgeException>(() =>
+            CommandBatch.Split("fw1", Commands, "\n@@haedge-begin\na\n\n@@haedge-exit 0\nnet.inet.carp.allow: 1\n", "\n@@haedge-begin\n\n@@haedge-exit 0\nsysctl: killed\n"));
 
         Assert.Equal(("PfSenseOutputTruncated", "fw1"), (error.ErrorId, error.Target));
-        Assert.Contains("after 1 of 2 commands ('sysctl net.inet.carp' did not finish)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("after 1 of 2 commands ('sysctl net.inet.carp' did not finish): sysctl: killed", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_failed_command_carries_its_status_and_stderr()
+    public void A_failed_command_is_an_answer_with_its_own_status_and_stderr()
     {
-        var error = Assert.Throws<HaEdgeException>(() => CommandBatch.Split("fw2", Commands, "\n@@haedge-exit 127\n", "sh: ifconfig: not found\n"));
+        var sections = CommandBatch.Split("fw2", Commands, "\n@@haedge-begin\n\n@@haedge-exit 127\nnet.inet.carp.allow: 1\n\n@@haedge-exit 0\n",
+            "\n@@haedge-begin\nsh: ifconfig: not found\n\n@@haedge-exit 127\n\n@@haedge-exit 0\n");
 
-        Assert.Equal(("PfSenseCommandFailed", "fw2"), (error.ErrorId, error.Target));
-        Assert.Equal("fw2: 'ifconfig' exited with status 127: sh: ifconfig: not found", error.Message);
+        Assert.Equal((127, "sh: ifconfig: not found\n"), (sections[0].Status, sections[0].Error));
+        Assert.Equal("fw2: 'ifconfig' exited with status 127: sh: ifconfig: not found", sections[0].Failure!.Message);
+        Assert.Equal(("PfSenseCommandFailed", "fw2"), (sections[0].Failure!.ErrorId, sections[0].Failure!.Target));
+        Assert.Equal((0, "net.inet.carp.allow: 1\n", ""), (sections[1].Status, sections[1].Output, sections[1].Error));
+        Assert.Null(sections[1].Failure);
+    }
+
+    [Fact]
+    public void Item4_a_batch_run_by_a_real_sh_splits_stdout_stderr_and_status_per_command()
+    {
+        // pfctl -sc on 2.7.0 in miniature: the middle command fails with text on stderr; the others still answer.
+        var commands = new[] { "echo one", "echo \"pfctl: Unknown show modifier 'c'\" >&2; echo usage >&2; false", "printf three" };
+
+        var (output, error, _) = RunSh("-c", CommandBatch.Join(commands));
+        var sections = CommandBatch.Split("fw1", commands, output, error);
+
+        Assert.Equal(new[] { (0, "one\n", ""), (1, "", "pfctl: Unknown show modifier 'c'\nusage\n"), (0, "three", "") },
+            sections.Select(s => (s.Status, s.Output, s.Error)));
+    }
+
+    [Fact]
+    public void Item6_what_admins_shell_prints_before_the_begin_marker_is_no_part_of_any_answer()
+    {
+        var (output, error, _) = RunAsAdmin(CommandBatch.Join(Commands.Select(c => "echo " + c.Replace(' ', '_')).ToList()));
+        Assert.StartsWith(RcLocalBanner, output, StringComparison.Ordinal);
+
+        var sections = CommandBatch.Split("fw1", Commands, output, error);
+
+        Assert.Equal(new[] { "ifconfig\n", "sysctl_net.inet.carp\n" }, sections.Select(s => s.Output));
+    }
+
+    [Fact]
+    public void Item6_a_single_command_keeps_its_exit_status_and_loses_the_banner()
+    {
+        var command = "echo 2.7.2-RELEASE; echo oops >&2; exit 3";
+        var (output, error, status) = RunAsAdmin(CommandBatch.Single(command));
+
+        var result = CommandBatch.Unwrap(command, new Transport.SshCommandResult(command, status, output, error, TimeSpan.Zero));
+
+        Assert.Equal((3, "2.7.2-RELEASE\n", "oops\n"), (result.ExitStatus, result.Output, result.Error));
+    }
+
+    [Fact]
+    public void Item6_a_login_shell_that_is_not_sh_is_named_with_the_users_that_work()
+    {
+        // What tcsh (every pfSense user but root and admin) does with the batch: it refuses the sh function syntax.
+        var error = Assert.Throws<HaEdgeException>(() => CommandBatch.Split("fw1", Commands, "", "Badly placed ()'s.\n"));
+
+        Assert.Equal(("PfSenseShellUnsupported", "fw1"), (error.ErrorId, error.Target));
+        Assert.Contains("Badly placed ()'s.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("admin", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tcsh", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,13 +134,10 @@ public class CommandBatchTests
             .Append(SessionEdge.ForceDownCommand("FIBRE_GW", down: true))
             .Append(SessionEdge.ForceDownCommand("FIBRE_GW", down: false))
             .ToList();
-        var check = new ProcessStartInfo(File.Exists("/bin/dash") ? "/bin/dash" : "/bin/sh") { RedirectStandardError = true };
-        foreach (var argument in new[] { "-n", "-c", CommandBatch.Join(all) }) check.ArgumentList.Add(argument);
-        using var sh = Process.Start(check)!;
-        var error = sh.StandardError.ReadToEnd();
-        sh.WaitForExit();
 
-        Assert.True(all.Count >= 12, "the commands were not found");
-        Assert.True(sh.ExitCode == 0, error);
+        var (_, error, status) = RunSh("-n", "-c", CommandBatch.Join(all));
+
+        Assert.True(all.Count >= 14, "the commands were not found");
+        Assert.True(status == 0, error);
     }
 }

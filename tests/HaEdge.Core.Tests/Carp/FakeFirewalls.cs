@@ -1,20 +1,34 @@
 using System.Collections.Concurrent;
 using HaEdge.Core.Definition;
+using HaEdge.Core.PfSense.Services;
 using HaEdge.Core.Session;
 using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.Tests.Carp;
 
 /// <summary>
-/// A fake pair of firewalls behind ISshConnector: each firewall answers commands from a responder, and a batch
-/// (commands joined with exit markers, as the module sends them) is run command by command as /bin/sh would.
+/// A fake pair of firewalls behind ISshConnector: each firewall answers commands from a responder, and what the module
+/// sends (a command or a batch behind the begin marker, each command of a batch followed by its exit marker) is run
+/// command by command as /bin/sh would, stdout and stderr apart. CommandBatchTests run the same text through a real sh.
 /// </summary>
 internal sealed class FakeFirewalls : ISshConnector
 {
-    // What CommandBatch puts after each command; the fake shell runs the pieces one by one.
-    private const string Separator = "; printf '\\n@@haedge-exit %d\\n' $?";
 
-    private readonly ConcurrentDictionary<string, Func<string, (int Status, string Output)>> responders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Func<string, (int Status, string Output, string Error)>> responders = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// What a firewall's login shell prints on stdout before every command it runs, as pfSense CE 2.7.x's
+    /// /etc/rc.initial (admin's shell) prints its rc.local banner when /etc/rc.local exists.
+    /// </summary>
+    public ConcurrentDictionary<string, string> Preamble { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Firewalls whose connection has dropped: the pool must open a new one.</summary>
+    public void Drop(string firewall)
+    {
+        foreach (var connection in connections.Where(c => string.Equals(c.Name, firewall, StringComparison.OrdinalIgnoreCase))) connection.Dropped = true;
+    }
+
+    private readonly ConcurrentBag<Connection> connections = new();
 
     public ConcurrentQueue<(string Firewall, string Command)> Execs { get; } = new();
 
@@ -47,7 +61,11 @@ internal sealed class FakeFirewalls : ISshConnector
     /// <summary>Every connect attempt, by firewall name.</summary>
     public ConcurrentQueue<string> Connects { get; } = new();
 
-    public void Answer(string firewall, Func<string, (int Status, string Output)> responder) => responders[firewall] = responder;
+    public void Answer(string firewall, Func<string, (int Status, string Output)> responder) =>
+        responders[firewall] = command => { var (status, output) = responder(command); return (status, output, ""); };
+
+    /// <summary>Answers with stdout and stderr apart, as a real exec channel carries them.</summary>
+    public void AnswerWithErrors(string firewall, Func<string, (int Status, string Output, string Error)> responder) => responders[firewall] = responder;
 
     /// <summary>Answers from a command → output table; an unknown command exits 127 as sh does.</summary>
     public void Answer(string firewall, IReadOnlyDictionary<string, string> outputs) =>
@@ -59,7 +77,9 @@ internal sealed class FakeFirewalls : ISshConnector
         if (Unreachable.ContainsKey(target.Name))
             throw new HaEdgeException("SshUnreachable", FailureKind.ConnectionError, $"{target.Name} ({target}) is unreachable over SSH: Connection refused", target.Name);
         if (HeldConnects.TryGetValue(target.Name, out var held)) await held.Task.WaitAsync(cancellationToken);
-        return new Connection(this, target.Name);
+        var connection = new Connection(this, target.Name);
+        connections.Add(connection);
+        return connection;
     }
 
     /// <summary>A session over the fake: fw1 primary, fw2 secondary, sync addresses as the lab has them.</summary>
@@ -85,28 +105,53 @@ internal sealed class FakeFirewalls : ISshConnector
 
     private sealed class Connection(FakeFirewalls owner, string name) : ISshConnection
     {
+        public string Name => name;
+
+        public bool Dropped { get; set; }
+
         public string HostKeySha256 => "SHA256:fake";
 
-        public bool IsConnected => true;
+        public bool IsConnected => !Dropped;
 
         public async Task<SshCommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            owner.Execs.Enqueue((name, command));
+            // What the module asked for, without the begin marker every exec carries.
+            owner.Execs.Enqueue((name, command.StartsWith(CommandBatch.Prefix, StringComparison.Ordinal) ? command.Substring(CommandBatch.Prefix.Length) : command));
             if (owner.BlockingOpen.TryGetValue(name, out var block)) owner.unblocked.Wait(block);
             if (owner.Hanging.ContainsKey(name)) await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(cancellationToken);
-            var output = new System.Text.StringBuilder();
+            var output = new System.Text.StringBuilder(owner.Preamble.TryGetValue(name, out var preamble) ? preamble : "");
+            var error = new System.Text.StringBuilder();
+            if (!command.StartsWith(CommandBatch.Prefix, StringComparison.Ordinal))
+            {
+                // Not through FirewallShell (a PVE node's command): run as it is.
+                owner.Commands.Enqueue(command);
+                var (rawStatus, rawText, rawError) = owner.responders[name](command);
+                return new SshCommandResult(command, rawStatus, output.Append(rawText).ToString(), rawError, TimeSpan.FromMilliseconds(1));
+            }
+
+            var sent = command.Substring(CommandBatch.Prefix.Length);
+            output.Append('\n').Append(CommandBatch.Begin).Append('\n');
+            error.Append('\n').Append(CommandBatch.Begin).Append('\n');
             var status = 0;
-            foreach (var piece in command.Split(Separator))
+            if (!sent.StartsWith(CommandBatch.MarkFunction, StringComparison.Ordinal))
+            {
+                // One command: its status is the exec's.
+                owner.Commands.Enqueue(sent);
+                (status, var text, var stderr) = owner.responders[name](sent);
+                return new SshCommandResult(command, status, output.Append(text).ToString(), error.Append(stderr).ToString(), TimeSpan.FromMilliseconds(1));
+            }
+
+            foreach (var piece in sent.Substring(CommandBatch.MarkFunction.Length).Split(CommandBatch.Mark))
             {
                 var single = piece.StartsWith("; ", StringComparison.Ordinal) ? piece.Substring(2) : piece;
                 if (single.Length == 0) continue;
                 owner.Commands.Enqueue(single);
-                (status, var text) = owner.responders[name](single);
-                output.Append(text);
-                if (command.Contains(Separator)) output.Append("\n@@haedge-exit ").Append(status).Append('\n');
+                (status, var text, var stderr) = owner.responders[name](single);
+                output.Append(text).Append('\n').Append(CommandBatch.Exit).Append(' ').Append(status).Append('\n');
+                error.Append(stderr).Append('\n').Append(CommandBatch.Exit).Append(' ').Append(status).Append('\n');
             }
 
-            return new SshCommandResult(command, status, output.ToString(), "", TimeSpan.FromMilliseconds(1));
+            return new SshCommandResult(command, status, output.ToString(), error.ToString(), TimeSpan.FromMilliseconds(1));
         }
 
         public void Dispose()

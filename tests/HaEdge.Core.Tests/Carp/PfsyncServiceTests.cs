@@ -20,8 +20,10 @@ public class PfsyncServiceTests
         $"\tsyncok: {syncOk}\n" +
         "\tgroups: pfsync\n";
 
+    /// <summary>A CE 2.7.2 firewall (src/etc/version), so its creator ids come from pfctl -sc.</summary>
     private static Dictionary<string, string> Answers(string pfsync, string creators = FromSource.PfctlCreators) => new()
     {
+        ["cat /etc/version"] = "2.7.2-RELEASE\n",
         ["ifconfig pfsync0"] = pfsync,
         ["pfctl -si"] = PfctlInfo,
         ["pfctl -sc"] = creators,

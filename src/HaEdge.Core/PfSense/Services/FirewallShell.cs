@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Definition;
+using HaEdge.Core.PfSense.Parsing;
 using HaEdge.Core.Session;
 using HaEdge.Core.Transport;
 
@@ -35,11 +36,14 @@ namespace HaEdge.Core.PfSense.Services
 
     /// <summary>
     /// Runs pfSense commands on the session's pooled SSH connections: one exec per firewall per batch, both firewalls
-    /// in parallel, every exec bounded by a timeout.
+    /// in parallel, every exec bounded by a timeout. Each exec begins with a marker: what the login shell prints before
+    /// it (admin's rc.local banner on CE 2.7.x) is never taken for an answer (<see cref="CommandBatch"/>).
     /// </summary>
     public sealed class FirewallShell
     {
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+        private const string ReleaseKey = "pfsense-release";
 
         private readonly EdgeSession session;
         private readonly TimeSpan? answerWithin;
@@ -60,21 +64,35 @@ namespace HaEdge.Core.PfSense.Services
         public TimeSpan Timeout { get; }
 
         /// <summary>
-        /// Runs one command and returns its result whatever its exit status. The transport enforces its connect and
-        /// command timeouts; the bound on top guarantees no caller ever waits longer, whatever the transport does.
+        /// Runs one command and returns its result whatever its exit status, without what the login shell printed
+        /// before it. The transport enforces its connect and command timeouts; the bound on top guarantees no caller
+        /// ever waits longer, whatever the transport does.
         /// </summary>
-        public Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken) =>
-            session.Ssh.RunBoundedAsync(session.SshTargetOf(firewall), command, Timeout, answerWithin, cancellationToken);
+        public async Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken)
+        {
+            SshCommandResult result = await ExecAsync(firewall, CommandBatch.Single(command), cancellationToken).ConfigureAwait(false);
+            return CommandBatch.Unwrap(command, result);
+        }
 
-        /// <summary>Runs <paramref name="commands"/> in one exec and hands each command's output to <paramref name="parse"/>.</summary>
+        /// <summary>Runs <paramref name="commands"/> in one exec: each command's own output, error text and status.</summary>
+        public async Task<IReadOnlyList<CommandOutput>> AskAsync(FirewallDefinition firewall, IReadOnlyList<string> commands, CancellationToken cancellationToken)
+        {
+            SshCommandResult result = await ExecAsync(firewall, CommandBatch.Join(commands), cancellationToken).ConfigureAwait(false);
+            return CommandBatch.Split(firewall.Name, commands, result.Output, result.Error);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="commands"/> in one exec and hands each command's output to <paramref name="parse"/>,
+        /// for readings that need every command: the first that failed is the error.
+        /// </summary>
         public async Task<T> RunBatchAsync<T>(FirewallDefinition firewall, IReadOnlyList<string> commands,
             Func<IReadOnlyList<string>, T> parse, CancellationToken cancellationToken)
         {
-            SshCommandResult result = await RunAsync(firewall, CommandBatch.Join(commands), cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<string> sections = CommandBatch.Split(firewall.Name, commands, result.Output, result.Error);
+            IReadOnlyList<CommandOutput> outputs = await AskAsync(firewall, commands, cancellationToken).ConfigureAwait(false);
+            if (outputs.FirstOrDefault(o => !o.Succeeded) is { } failed) throw failed.Failure!;
             try
             {
-                return parse(sections);
+                return parse(outputs.Select(o => o.Output).ToList());
             }
             catch (HaEdgeException e) when (e.Target == null)
             {
@@ -84,22 +102,38 @@ namespace HaEdge.Core.PfSense.Services
         }
 
         /// <summary>
-        /// Runs the batch on both firewalls at once. A firewall that fails (unreachable, timeout, host key, unreadable
-        /// answer) gives a failed answer; cancellation still throws.
+        /// The firewall's release (<c>/etc/version</c>), read once per SSH connection and kept with it, so the
+        /// commands can be chosen by version without a round trip per read; a reconnect (an upgrade reboots the
+        /// firewall) reads it again. Null when the file cannot be read or names no release.
         /// </summary>
-        public async Task<IReadOnlyList<FirewallAnswer<T>>> RunOnBothAsync<T>(IReadOnlyList<string> commands,
-            Func<IReadOnlyList<string>, T> parse, CancellationToken cancellationToken)
+        public Task<PfSenseRelease?> ReleaseAsync(FirewallDefinition firewall, CancellationToken cancellationToken) =>
+            session.Ssh.OncePerConnectionAsync(session.SshTargetOf(firewall), ReleaseKey, async () =>
+            {
+                // Shared by every caller on this connection: no one caller's cancellation ends it (the bound does).
+                SshCommandResult result = await RunAsync(firewall, PfSenseCommands.Version, CancellationToken.None).ConfigureAwait(false);
+                return result.ExitStatus == 0 ? PfSenseRelease.FromVersionFile(result.Output) : null;
+            }, cancellationToken);
+
+        /// <summary>
+        /// Reads both firewalls at once. A firewall that fails (unreachable, timeout, host key, unreadable answer)
+        /// gives a failed answer; cancellation still throws.
+        /// </summary>
+        public async Task<IReadOnlyList<FirewallAnswer<T>>> RunOnBothAsync<T>(Func<FirewallDefinition, CancellationToken, Task<T>> read,
+            CancellationToken cancellationToken)
         {
-            var answers = session.Definition.Firewalls.Select(f => AnswerAsync(f, commands, parse, cancellationToken)).ToList();
+            var answers = session.Definition.Firewalls.Select(f => AnswerAsync(f, read, cancellationToken)).ToList();
             return await Task.WhenAll(answers).ConfigureAwait(false);
         }
 
-        private async Task<FirewallAnswer<T>> AnswerAsync<T>(FirewallDefinition firewall, IReadOnlyList<string> commands,
-            Func<IReadOnlyList<string>, T> parse, CancellationToken cancellationToken)
+        private Task<SshCommandResult> ExecAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken) =>
+            session.Ssh.RunBoundedAsync(session.SshTargetOf(firewall), command, Timeout, answerWithin, cancellationToken);
+
+        private static async Task<FirewallAnswer<T>> AnswerAsync<T>(FirewallDefinition firewall, Func<FirewallDefinition, CancellationToken, Task<T>> read,
+            CancellationToken cancellationToken)
         {
             try
             {
-                return FirewallAnswer<T>.Of(firewall, await RunBatchAsync(firewall, commands, parse, cancellationToken).ConfigureAwait(false));
+                return FirewallAnswer<T>.Of(firewall, await read(firewall, cancellationToken).ConfigureAwait(false));
             }
             catch (HaEdgeException e)
             {

@@ -31,7 +31,10 @@ namespace HaEdge.Core.PfSense.Services
         public IfconfigOutput Ifconfig { get; }
     }
 
-    /// <summary>Get-PfGateway: gateway status, groups, the default route and the CARP states in one exec per firewall.</summary>
+    /// <summary>
+    /// Get-PfGateway: gateway status, groups, the default route and the CARP states in one exec per firewall. The
+    /// gateway status is the reading; a failure of any other command costs only its part (a warning says which).
+    /// </summary>
     public sealed class GatewayService
     {
         // route exits non-zero when there is no default route at all; that is an answer here, not a failure.
@@ -41,23 +44,43 @@ namespace HaEdge.Core.PfSense.Services
         };
 
         private readonly FirewallShell shell;
+        private readonly IOperationReporter reporter;
 
-        public GatewayService(FirewallShell shell)
+        /// <param name="reporter">Told about each output line skipped and each part left out, naming the firewall.</param>
+        public GatewayService(FirewallShell shell, IOperationReporter? reporter = null)
         {
             this.shell = shell;
+            this.reporter = reporter ?? SilentReporter.Instance;
         }
 
         /// <summary>The gateways of both firewalls, and the firewalls that could not be read.</summary>
         public async Task<(IReadOnlyList<PfGateway> Gateways, IReadOnlyList<HaEdgeException> Failures)> ReadAsync(CancellationToken cancellationToken)
         {
-            var answers = await shell.RunOnBothAsync(Commands, s => new GatewayNodeReading(
-                    GatewayStatusParser.Parse(s[0]),
-                    GatewayGroupParser.Parse(s[1]),
-                    s[2].Trim().Length == 0 ? null : RouteGetParser.Parse(s[2]),
-                    IfconfigParser.Parse(s[3])), cancellationToken)
-                .ConfigureAwait(false);
+            var answers = await shell.RunOnBothAsync(ReadNodeAsync, cancellationToken).ConfigureAwait(false);
             var gateways = answers.Where(a => a.Succeeded).SelectMany(a => Describe(a.Firewall, a.Value!)).ToList();
             return (gateways, answers.Where(a => !a.Succeeded).Select(a => a.Failure!).ToList());
+        }
+
+        private async Task<GatewayNodeReading> ReadNodeAsync(FirewallDefinition firewall, CancellationToken cancellationToken)
+        {
+            var outputs = await shell.AskAsync(firewall, Commands, cancellationToken).ConfigureAwait(false);
+            return new GatewayNodeReading(
+                outputs[0].Parse(GatewayStatusParser.Read, reporter),
+                Part(outputs[1].TryParse(GatewayGroupParser.Read, reporter), $"{firewall.Name}'s gateways are shown without their groups")
+                    ?? Array.Empty<GatewayGroup>(),
+                outputs[2].Output.Trim().Length == 0 ? null
+                    : Part(outputs[2].TryParse(RouteGetParser.Read, reporter), $"no gateway of {firewall.Name} is shown as carrying its default route"),
+                Part(outputs[3].TryParse(IfconfigParser.Read, reporter), $"{firewall.Name}'s CARP state and default route gateway are unknown")
+                    ?? new IfconfigOutput());
+        }
+
+        /// <summary>A part of the reading, or null and a warning saying what is left out.</summary>
+        private T? Part<T>(Reading<T> reading, string consequence)
+            where T : class
+        {
+            if (reading.Succeeded) return reading.Value;
+            reporter.Warning($"{reading.Failure!.Message.TrimEnd('.')}; {consequence}.");
+            return null;
         }
 
         /// <summary>One row per gateway of <paramref name="firewall"/> (pure).</summary>
