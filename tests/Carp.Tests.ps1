@@ -160,6 +160,19 @@ Describe 'CARP on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         Invoke-InAdmin "'fw1', 'fw2' | ForEach-Object { Set-CarpMaintenance -Disable -Firewall `$_ -Confirm:`$false -NoWait }" | Out-Null
     }
 
+    It 'Item 6: the module logs in as admin, whose shell prints the rc.local banner first (CE 2.7.2), and Get-CarpStatus reads through it' {
+        (Get-Content -Raw "$LabState/edge.json" | ConvertFrom-Json).firewalls.ssh.user | Sort-Object -Unique | Should -Be 'admin'
+        # rc.initial of CE 2.7.0-2.7.2 (src/etc/rc.initial l.35): the banner on stdout, then the command's own output.
+        $answer = Invoke-LabSsh fw1 'cat /etc/version; sysctl -n net.inet.carp.allow' -User admin
+        $answer -split "`n" | Select-Object -First 3 | Should -Be '>>> Launching rc.local in background...', '2.7.2-RELEASE', '1'
+        $result = Invoke-InAdmin 'Get-CarpStatus -WarningVariable +warnings; [pscustomobject]@{ Warnings = @($warnings) }'
+        $result.Errors | Should -BeNullOrEmpty
+        ($result.Output | Where-Object Warnings).Warnings | Should -BeNullOrEmpty
+        $rows = @($result.Output | Where-Object Vhid)
+        $rows.Count | Should -Be 6
+        ($rows | Where-Object Firewall -eq fw1).State | Sort-Object -Unique | Should -Be 'Master'
+    }
+
     It 'Get-CarpStatus shows every VIP Healthy, fw1 MASTER and fw2 BACKUP' {
         $deadline = [DateTime]::UtcNow.AddSeconds(15)
         do {

@@ -47,3 +47,43 @@ Describe 'The module against the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         $status.Verdict | Sort-Object -Unique | Should -Be 'Healthy'
     }
 }
+
+Describe 'The module against pfSense CE 2.7.0 (lab profile pfsense-2.7.0)' -Tag Lab -Skip:(-not $LabPossible) {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+        $script:Lab = Start-Lab -Profile pfsense-2.7.0
+    }
+
+    It 'Item 4: the lab plays 2.7.0: /etc/version says so and pfctl -sc is refused as its pfctl refuses it' {
+        Invoke-LabSsh fw1 'cat /etc/version' -User admin | Should -BeLike "*2.7.0-RELEASE*"
+        { Invoke-LabSsh fw1 'pfctl -sc' } | Should -Throw "*Unknown show modifier 'c'*"
+    }
+
+    It 'Item 4: Get-PfsyncStatus reads both firewalls in sync, the creator ids as 2.7.0 reads them (pfctl -vvss)' {
+        $nodes = Invoke-InLabAdmin { Get-PfsyncStatus | Select-Object Firewall, Reachable, SyncDev, CreatorIds, Reasons, @{ n = 'Verdict'; e = { "$($_.Verdict)" } } }
+        $nodes.Firewall | Should -Be 'fw1', 'fw2'
+        $nodes.Reachable | Should -Be $true, $true
+        $nodes.SyncDev | Should -Be 'vtnet4', 'vtnet4'
+        $nodes[0].Reasons | Should -BeNullOrEmpty
+        $nodes.Verdict | Should -Be 'InSync', 'InSync'
+        # Each holds states of both creators while state sync runs (the lab's pfctl -vvss answer).
+        @($nodes[0].CreatorIds).Count | Should -Be 2
+        @($nodes[1].CreatorIds) | Should -Be @($nodes[0].CreatorIds)
+    }
+
+    It 'Item 4: Test-HaEdge is ready, its pfsync and CARP checks passed' {
+        $readiness = Invoke-InLabAdmin {
+            # The edge as designed: the HA rule that keeps the firewalls apart (a fresh lab has none).
+            Assert-AntiAffinity -Repair -Confirm:$false | Out-Null
+            $r = Test-HaEdge -TimeoutSec 30
+            [pscustomobject]@{
+                Ready  = $r.Ready
+                Checks = @($r.Checks | ForEach-Object { "$($_.Check)=$($_.Verdict)" })
+                Errors = @($r.Errors | ForEach-Object { "$($_.Code) [$($_.Target)]: $($_.Message)" })
+            }
+        }
+        $readiness.Checks | Should -Contain 'Pfsync=Passed'
+        $readiness.Checks | Should -Contain 'Carp=Passed'
+        $readiness.Ready | Should -BeTrue -Because ($readiness.Errors -join '; ')
+    }
+}

@@ -32,11 +32,13 @@ function Invoke-Lab {
 
 # A freshly built, healthy lab (fw1 MASTER of every VIP, every gateway online, nothing injected) and where its edge
 # definition and secrets are. Whatever an earlier run left (faults, a stopped VM, maintenance, config drift, HA rules)
-# is gone: each test file starts from the same edge.
+# is gone: each test file starts from the same edge. -Profile chooses the releases the lab plays (`up --profile`,
+# src/HaEdge.Lab/LabProfile.cs); without it the default profile.
 function Start-Lab {
+    param([ValidateSet('default', 'pfsense-2.7.0', 'pfsense-2.8', 'pve-8')] [string] $Profile)
     Invoke-Lab down | Out-Null
     $clock = [Diagnostics.Stopwatch]::StartNew()
-    $printed = Invoke-Lab up
+    $printed = if ($Profile) { Invoke-Lab up --profile $Profile } else { Invoke-Lab up }
     $upSeconds = $clock.Elapsed.TotalSeconds
     Wait-LabHealthy
     [pscustomobject]@{
@@ -89,12 +91,16 @@ function Reset-Lab {
 }
 
 # One command on a lab firewall or PVE node over its real SSH, from the admin namespace, with the lab's pinned host
-# keys; what it printed, or an error carrying that.
+# keys; what it printed, or an error carrying that. -User admin meets the firewall's admin shell (rc.initial).
 function Invoke-LabSsh {
-    param([Parameter(Mandatory)] [ValidateSet('fw1', 'fw2', 'pve1', 'pve2')] [string] $Target, [Parameter(Mandatory)] [string] $Command)
+    param(
+        [Parameter(Mandatory)] [ValidateSet('fw1', 'fw2', 'pve1', 'pve2')] [string] $Target,
+        [Parameter(Mandatory)] [string] $Command,
+        [ValidateSet('root', 'admin')] [string] $User = 'root'
+    )
     $address = @{ fw1 = '192.0.2.2'; fw2 = '192.0.2.3'; pve1 = '192.0.2.31'; pve2 = '192.0.2.32' }[$Target]
     $output = & ip netns exec $LabAdminNamespace ssh -i "$LabStateDir/keys/id_ed25519" -o "UserKnownHostsFile=$LabStateDir/keys/known_hosts" `
-        -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 "root@$address" $Command 2>&1 | Out-String
+        -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 "$User@$address" $Command 2>&1 | Out-String
     if ($LASTEXITCODE -ne 0) { throw "ssh $Target '$Command' failed ($LASTEXITCODE): $output" }
     $output
 }

@@ -33,7 +33,8 @@ internal static class EdgeDefinitionWriter
                 {
                     ["host"] = lanAddress,
                     ["port"] = 22,
-                    ["user"] = "root",
+                    // pfSense's admin, whose shell is rc.initial (the rc.local banner on 2.7.x), as operators connect.
+                    ["user"] = "admin",
                     ["hostKeySha256"] = HostKeyFingerprint(paths.HostKey(fw) + ".pub"),
                     ["keyFile"] = Path.GetRelativePath(paths.StateDir, paths.ClientKey),
                 },

@@ -76,21 +76,34 @@ internal sealed class FirewallVm
         Shell.WriteFile(File("fw.env"), FirewallEnvironment());
         // The files of pfSense's own filesystem the module reads, under root/ (the shell maps /etc/version there).
         Shell.WriteFile(_paths.FirewallRootFile(_fw, "etc/version"), _profile.VersionFile + "\n");
+        // An /etc/rc.local, as many pfSense installs have one (packages and guides add it): on CE 2.7.x admin's shell
+        // (rc.initial) announces it before every exec'd command; 2.8 runs it at boot instead.
+        string rcLocal = _paths.FirewallRootFile(_fw, "etc/rc.local");
+        if (_profile.RcLocalBanner)
+        {
+            Shell.WriteFile(rcLocal, "#!/bin/sh\n# HaEdge lab: rc.initial starts this at every admin login on CE 2.7.x; it does nothing.\n");
+        }
+        else
+        {
+            System.IO.File.Delete(rcLocal);
+        }
         Shell.WriteFile(File("carp.conf"), CarpTable());
         Shell.WriteFile(File("keepalived.conf"), KeepalivedConfig(labBoot));
         Shell.WriteFile(File("conntrackd.conf"), ConntrackdConfig());
         Shell.WriteFile(File("iptables.rules"), IptablesRules());
-        // pfSense's admin shell runs `ssh host cmd` with `sh -c`. Here root's shell is bash with its home in the
-        // firewall's directory, and shell-rc loads ifconfig and sysctl as functions, so a status read costs one
-        // process start as on pfSense, not one per command. Debian's bash started by sshd (SSH_CLIENT set) reads
-        // ~/.bashrc, other builds BASH_ENV; a login reads ~/.profile. The shims find this firewall through HAEDGE_LAB_FWDIR.
+        // pfSense runs `ssh host cmd` with the user's shell: /bin/sh for root, /etc/rc.initial for admin (uid 0),
+        // whose `-c` runs the command with /bin/sh after its rc.local banner on 2.7.x. Here root's shell is bash with
+        // its home in the firewall's directory, admin's the rc.initial shim with the same home, and shell-rc loads
+        // ifconfig and sysctl as functions, so a status read costs one process start as on pfSense, not one per
+        // command. Debian's bash started by sshd (SSH_CLIENT set) reads ~/.bashrc, other builds and scripts such as
+        // rc.initial BASH_ENV; a login reads ~/.profile. The shims find this firewall through HAEDGE_LAB_FWDIR.
         string shellRc = Path.Combine(_paths.ShimLab, "shell-rc");
         Shell.WriteFile(File("sshd_config"), LabSshd.Config(_fw.Name, $"{_fw.Address(LabLayout.Lan)}:22", _paths.HostKey(_fw),
             File("sshd.pid"), _paths.AuthorizedKeys, _paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir), ("BASH_ENV", shellRc) },
             LabSshd.PfSenseAlgorithms));
         Shell.WriteFile(File(".bashrc"), $". {shellRc}\n");
         Shell.WriteFile(File(".profile"), LabSshd.InteractiveRc(_paths.ShimPfSense) + $". {shellRc}\n");
-        Shell.WriteFile(File("passwd"), LabSshd.PasswdWithRoot("/bin/bash", Dir));
+        Shell.WriteFile(File("passwd"), LabSshd.PasswdWithRoot("/bin/bash", Dir, admin: Path.Combine(_paths.ShimPfSense, "rc.initial")));
     }
 
     /// <summary>Boot: links up, routes back, then the daemons from the persisted config.</summary>

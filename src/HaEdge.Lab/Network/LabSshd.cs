@@ -65,12 +65,23 @@ internal static class LabSshd
     /// and bash as root's shell with the host's home would read root's ~/.bashrc for each ssh command (seconds, on a
     /// machine with pyenv).
     /// </summary>
-    public static string PasswdWithRoot(string shell, string? home = null) => string.Concat(File.ReadAllLines("/etc/passwd")
-        .Select(line => line.Split(':'))
-        .Select(fields => fields[0] == "root" && fields.Length >= 7
-            ? string.Join(":", fields.Take(5).Append(home ?? fields[5]).Append(shell))
-            : string.Join(":", fields))
-        .Select(line => line + "\n"));
+    /// <param name="admin">pfSense's <c>admin</c> (uid 0, as auth.inc's local_user_set() makes it) with this login
+    /// shell and root's home, in place of any host user of that name; none when null.</param>
+    public static string PasswdWithRoot(string shell, string? home = null, string? admin = null)
+    {
+        var lines = File.ReadAllLines("/etc/passwd")
+            .Select(line => line.Split(':'))
+            .Where(fields => admin == null || fields[0] != "admin")
+            .Select(fields => fields[0] == "root" && fields.Length >= 7
+                ? string.Join(":", fields.Take(5).Append(home ?? fields[5]).Append(shell))
+                : string.Join(":", fields))
+            .ToList();
+        if (admin != null)
+        {
+            lines.Add($"admin:x:0:0:System Administrator:{home ?? "/root"}:{admin}");
+        }
+        return string.Concat(lines.Select(line => line + "\n"));
+    }
 
     /// <summary>sshd in the foreground, seeing <paramref name="passwdFile"/> as /etc/passwd through a private bind mount.</summary>
     public static string[] Command(string passwdFile, string configFile) => new[]
