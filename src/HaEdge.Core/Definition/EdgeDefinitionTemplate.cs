@@ -43,6 +43,7 @@ namespace HaEdge.Core.Definition
       ""node"": ""pve1"",
       ""ssh"": {
         ""host"": ""192.0.2.2"",
+        // admin (pfSense runs its commands through rc.initial with /bin/sh) or root; any other user's shell is tcsh, which HaEdge cannot drive.
         ""user"": ""admin"",
         // ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the firewall's console, or Connect-HaEdge -TrustOnFirstUse once.
         // ""hostKeySha256"": ""SHA256:..."",
