@@ -101,6 +101,15 @@ Describe 'ConvertFrom-PfSenseOutput' -Tag Unit {
         $gateways[2].MonitorDisabled | Should -BeTrue
     }
 
+    It 'Item 8: skips a line that is no part of the output with a warning and reads the rest' {
+        # The real sample with a pasted prompt inserted here (the sample on disk stays as captured).
+        $text = @('[2.7.2-RELEASE][admin@fw1.home.arpa]/root: ifconfig | grep carp') + @(Get-RealSample 'ifconfig-carp/opnsense-core-3671-fw1-grep-master.txt')
+        $out = $text | ConvertFrom-PfSenseOutput -Kind Ifconfig -WarningVariable warnings -WarningAction SilentlyContinue
+        $out.Vips.Vhid | Should -Be 3, 1
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "Skipped line 1 '*' (neither an interface header nor an indented detail line); the rest was read."
+    }
+
     It 'names the kind when the text is garbage' {
         $out = 'this is not ifconfig output' | ConvertFrom-PfSenseOutput -Kind Ifconfig -ErrorAction SilentlyContinue -ErrorVariable err
         $out | Should -BeNullOrEmpty

@@ -23,7 +23,7 @@ namespace HaEdge.Core.PfSense.Services
             Info = info.Value;
             Creators = creators.Value ?? Array.Empty<string>();
             CreatorsKnown = creators.Succeeded;
-            Unread = new[] { ("pfsync settings", pfsync.Failure), ("state table", info.Failure), ("state creator ids", creators.Failure) }
+            Unread = new[] { ("pfsync settings are", pfsync.Failure), ("state table is", info.Failure), ("state creator ids are", creators.Failure) }
                 .Where(p => p.Failure != null).Select(p => (p.Item1, p.Failure!)).ToList();
         }
 
@@ -43,7 +43,7 @@ namespace HaEdge.Core.PfSense.Services
 
         public bool CreatorsKnown { get; }
 
-        /// <summary>The parts that could not be read, each with why.</summary>
+        /// <summary>The parts that could not be read ("state table is"), each with why.</summary>
         public IReadOnlyList<(string Part, HaEdgeException Failure)> Unread { get; } = Array.Empty<(string, HaEdgeException)>();
 
         /// <summary>Set when nothing of the firewall could be read.</summary>
@@ -109,7 +109,7 @@ namespace HaEdge.Core.PfSense.Services
                 {
                     // The failure names the firewall first ("fw1: 'pfctl -sc' exited ..."): say what it cost instead.
                     var why = failure.Message.StartsWith(name + ": ", StringComparison.Ordinal) ? failure.Message.Substring(name.Length + 2) : failure.Message;
-                    reasons.Add($"{name}'s {part} are unknown: {why.TrimEnd('.')}.");
+                    reasons.Add($"{name}'s {part} unknown: {why.TrimEnd('.')}.");
                 }
 
                 var peer = nodes.First(n => n != node).Firewall;
