@@ -166,20 +166,62 @@ Describe 'PVE API simulator' -Tag 'Lab' {
         $again.Task.exitstatus | Should -Be 'VM 102 already running'
     }
 
-    It 'creates, reads and deletes an HA rule; HA groups answer as migrated' {
-        $create = Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Form @('rule=keep-apart', 'type=resource-affinity',
-            'resources=vm:101,vm:102', 'affinity=negative', 'comment=fw pair on distinct nodes')
-        $create.Status | Should -Be 200
-        (Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Auth $ReadOnlyAuth -Form @('rule=x', 'type=resource-affinity', 'resources=vm:101', 'affinity=negative')).Status | Should -Be 403
-        $rule = (Invoke-Pve -Path '/cluster/ha/rules/keep-apart' -Node pve2).Body.data
-        $rule.affinity | Should -Be 'negative'
-        $rule.resources | Should -Be 'vm:101,vm:102'
-        (Invoke-Pve -Path '/cluster/ha/rules?type=resource-affinity').Body.data.rule | Should -Be 'keep-apart'
-        (Invoke-Pve -Method DELETE -Path '/cluster/ha/rules/keep-apart').Status | Should -Be 200
-        (Invoke-Pve -Path '/cluster/ha/rules/keep-apart').Status | Should -Be 500
+    It 'creates, reads and deletes an HA rule over HA resources' {
+        foreach ($sid in 'vm:101', 'vm:102') { (Invoke-Pve -Method POST -Path '/cluster/ha/resources' -Form @("sid=$sid", 'state=started')).Status | Should -Be 200 }
+        try {
+            $create = Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Form @('rule=keep-apart', 'type=resource-affinity',
+                'resources=vm:101,vm:102', 'affinity=negative', 'comment=fw pair on distinct nodes')
+            $create.Status | Should -Be 200
+            (Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Auth $ReadOnlyAuth -Form @('rule=x', 'type=resource-affinity', 'resources=vm:101', 'affinity=negative')).Status | Should -Be 403
+            $rule = (Invoke-Pve -Path '/cluster/ha/rules/keep-apart' -Node pve2).Body.data
+            $rule.affinity | Should -Be 'negative'
+            $rule.resources | Should -Be 'vm:101,vm:102'
+            (Invoke-Pve -Path '/cluster/ha/rules?type=resource-affinity').Body.data.rule | Should -Be 'keep-apart'
+            (Invoke-Pve -Method DELETE -Path '/cluster/ha/rules/keep-apart').Status | Should -Be 200
+            $gone = Invoke-Pve -Path '/cluster/ha/rules/keep-apart'
+            $gone.Status | Should -Be 500
+            $gone.Body.message | Should -Be "no such ha rule 'keep-apart'`n"
+        }
+        finally { foreach ($sid in 'vm:101', 'vm:102') { Invoke-Pve -Method DELETE -Path "/cluster/ha/resources/$sid" | Out-Null } }
+    }
+
+    It 'refuses an HA rule over VMs that are not HA resources, with PVE 9''s text (Rules.pm assert_valid_resources_param)' {
+        $refused = Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Form @('rule=keep-apart', 'type=resource-affinity', 'resources=vm:102,vm:101', 'affinity=negative')
+        $refused.Status | Should -Be 500
+        $refused.Body.message | Should -Be "create ha rule failed: cannot use unmanaged resource(s) vm:101, vm:102.`n"
+        (Invoke-Pve -Method POST -Path '/cluster/ha/resources' -Form @('sid=vm:101')).Status | Should -Be 200
+        try {
+            (Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Form @('rule=keep-apart', 'type=resource-affinity', 'resources=vm:101,vm:102', 'affinity=negative')).Body.message |
+                Should -Be "create ha rule failed: cannot use unmanaged resource(s) vm:102.`n"
+            (Invoke-Pve -Path '/cluster/ha/rules').Body.data | Should -BeNullOrEmpty
+        }
+        finally { Invoke-Pve -Method DELETE -Path '/cluster/ha/resources/vm:101' | Out-Null }
+    }
+
+    It 'ignores disable=0 on a rule as PVE 9 does (c060bc4); delete=disable enables it; deleting a resource takes it out of the rules' {
+        foreach ($sid in 'vm:101', 'vm:102') { Invoke-Pve -Method POST -Path '/cluster/ha/resources' -Form @("sid=$sid") | Out-Null }
+        try {
+            Invoke-Pve -Method POST -Path '/cluster/ha/rules' -Form @('rule=apart', 'type=resource-affinity', 'resources=vm:101,vm:102', 'affinity=negative', 'disable=1') | Out-Null
+            (Invoke-Pve -Method PUT -Path '/cluster/ha/rules/apart' -Form @('type=resource-affinity', 'disable=0')).Status | Should -Be 200
+            (Invoke-Pve -Path '/cluster/ha/rules/apart').Body.data.disable | Should -Be 1
+            (Invoke-Pve -Method PUT -Path '/cluster/ha/rules/apart' -Form @('type=resource-affinity', 'delete=disable')).Status | Should -Be 200
+            (Invoke-Pve -Path '/cluster/ha/rules/apart').Raw | Should -Not -Match '"disable"'
+            Invoke-Pve -Method DELETE -Path '/cluster/ha/resources/vm:102' | Out-Null
+            (Invoke-Pve -Path '/cluster/ha/rules/apart').Body.data.resources | Should -Be 'vm:101'
+        }
+        finally {
+            Invoke-Pve -Method DELETE -Path '/cluster/ha/rules/apart' | Out-Null
+            foreach ($sid in 'vm:101', 'vm:102') { Invoke-Pve -Method DELETE -Path "/cluster/ha/resources/$sid" | Out-Null }
+        }
+    }
+
+    It 'refuses HA groups as migrated to rules, with PVE 9''s text per call (Groups.pm)' {
         $groups = Invoke-Pve -Path '/cluster/ha/groups'
         $groups.Status | Should -Be 500
-        $groups.Body.message | Should -Match 'ha groups have been migrated to rules'
+        $groups.Body.message | Should -Be "cannot index groups: ha groups have been migrated to rules`n"
+        (Invoke-Pve -Method POST -Path '/cluster/ha/groups' -Form @('group=fw1-only', 'nodes=pve1')).Body.message | Should -Be "cannot create group: ha groups have been migrated to rules`n"
+        (Invoke-Pve -Method POST -Path '/cluster/ha/resources' -Form @('sid=vm:101', 'group=fw1-only')).Body.message | Should -Be "invalid parameter 'group': ha groups have been migrated to rules`n"
+        (Invoke-Pve -Path '/cluster/ha/resources').Body.data | Should -BeNullOrEmpty
     }
 
     It 'turns power calls on an HA resource into HA requests that the node''s LRM carries out' {
@@ -219,6 +261,64 @@ Describe 'PVE API simulator' -Tag 'Lab' {
         $failed.Status | Should -Be 500
         $failed.Body.message | Should -Match 'injected'
         (Invoke-Pve -Path '/nodes/pve1/qemu/101/status/current').Status | Should -Be 200
+    }
+}
+
+Describe 'PVE API simulator, Proxmox VE 8 profile' -Tag 'Lab' {
+    BeforeAll {
+        # One node process is enough: the cluster state (both nodes, both fake VMs) is shared through the state dir.
+        $script:Pve8State = Join-Path ([IO.Path]::GetTempPath()) ("haedge-labsim8-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $Pve8State | Out-Null
+        $script:Pve8 = Start-LabSimulator serve-pve pve1 $Pve8State -ExtraArguments '--fake-vms', '--profile', 'pve-8'
+        $secret = (Get-Content -Raw (Join-Path $Pve8State 'pve/tokens.json') | ConvertFrom-Json | Where-Object id -EQ 'haedge@pve!edge').secret
+        function Invoke-Pve8([string] $Method = 'GET', [string] $Path, [string[]] $Form = @()) {
+            $curlArgs = @('-sS', '--cacert', (Join-Path $Pve8State 'pve/cert.pem'), '-X', $Method, '-o', '-', '-D', (Join-Path $Pve8State 'headers'), '-w', "`n%{http_code}",
+                '-H', "Authorization: PVEAPIToken=haedge@pve!edge=$secret")
+            foreach ($field in $Form) { $curlArgs += @('--data-urlencode', $field) }
+            $out = (& curl @curlArgs "https://127.0.0.1:$($Pve8.Port)/api2/json$Path") -join "`n"
+            $split = $out.LastIndexOf("`n")
+            $raw = $out.Substring(0, $split)
+            [pscustomobject]@{
+                Status = [int]$out.Substring($split + 1); Raw = $raw; Body = ($raw | ConvertFrom-Json)
+                StatusLine = (Get-Content (Join-Path $Pve8State 'headers') -TotalCount 1).Trim()
+            }
+        }
+    }
+
+    AfterAll {
+        Stop-LabSimulator $Pve8
+        Remove-Item -Recurse -Force $Pve8State -ErrorAction SilentlyContinue
+    }
+
+    It 'has no HA rules: pve-manager''s 501 with the reason in the status line and the body (HTTPServer.pm, pve-http-server 5.2)' {
+        $rules = Invoke-Pve8 -Path '/cluster/ha/rules'
+        $rules.Status | Should -Be 501
+        $rules.StatusLine | Should -Be "HTTP/1.1 501 Method 'GET /cluster/ha/rules' not implemented"
+        $rules.Raw | Should -Be '{"data":null,"message":"Method ''GET /cluster/ha/rules'' not implemented"}'
+        (Invoke-Pve8 -Method POST -Path '/cluster/ha/rules' -Form @('rule=x', 'type=resource-affinity', 'resources=vm:101,vm:102', 'affinity=negative')).Body.message |
+            Should -Be "Method 'POST /cluster/ha/rules' not implemented"
+        (Invoke-Pve8 -Path '/version').Body.data.release | Should -Be '8.4'
+    }
+
+    It 'keeps HA groups: create, list, bind a resource, refuse to delete a group in use' {
+        (Invoke-Pve8 -Path '/cluster/ha/groups').Raw | Should -Be '{"data":[]}'
+        (Invoke-Pve8 -Method POST -Path '/cluster/ha/groups' -Form @('group=fw1-only', 'nodes=pve1', 'restricted=1', 'comment=fw1 on pve1')).Status | Should -Be 200
+        (Invoke-Pve8 -Method POST -Path '/cluster/ha/groups' -Form @('group=fw1-only', 'nodes=pve1')).Body.message | Should -Be "create ha group failed: ha group ID 'fw1-only' already defined`n"
+        $group = (Invoke-Pve8 -Path '/cluster/ha/groups').Body.data
+        $group.group | Should -Be 'fw1-only'
+        $group.type | Should -Be 'group'
+        $group.nodes | Should -Be 'pve1'
+        $group.restricted | Should -Be 1
+        (Invoke-Pve8 -Method POST -Path '/cluster/ha/resources' -Form @('sid=vm:101')).Status | Should -Be 200
+        (Invoke-Pve8 -Method PUT -Path '/cluster/ha/resources/vm:101' -Form @('group=nowhere')).Body.message | Should -Be "HA group 'nowhere' does not exist`n"
+        (Invoke-Pve8 -Method PUT -Path '/cluster/ha/resources/vm:101' -Form @('group=fw1-only')).Status | Should -Be 200
+        $resource = (Invoke-Pve8 -Path '/cluster/ha/resources').Body.data
+        $resource.group | Should -Be 'fw1-only'
+        $resource.PSObject.Properties.Name | Should -Not -Contain 'failback' -Because 'failback is new in pve-ha-manager 5 (PVE 9)'
+        (Invoke-Pve8 -Method DELETE -Path '/cluster/ha/groups/fw1-only').Body.message | Should -Be "delete ha group failed: ha group is used by service 'vm:101'`n"
+        Invoke-Pve8 -Method DELETE -Path '/cluster/ha/resources/vm:101' | Out-Null
+        (Invoke-Pve8 -Method DELETE -Path '/cluster/ha/groups/fw1-only').Status | Should -Be 200
+        (Invoke-Pve8 -Path '/cluster/ha/groups').Raw | Should -Be '{"data":[]}'
     }
 }
 

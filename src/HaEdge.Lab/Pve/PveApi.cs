@@ -16,8 +16,9 @@ internal sealed record PveRequest(string Method, string[] Path, IReadOnlyDiction
 }
 
 /// <summary>
-/// The PVE 9 API paths HaEdge uses, answered from the shared cluster state and acted out through
-/// <see cref="ILabVmControl"/>. Either node answers for the whole cluster, as pveproxy forwards to the owner node.
+/// The PVE API paths HaEdge uses, answered from the shared cluster state and acted out through
+/// <see cref="ILabVmControl"/>, as the profile's Proxmox VE major answers them (/cluster/ha in <see cref="PveHa"/>).
+/// Either node answers for the whole cluster, as pveproxy forwards to the owner node.
 /// </summary>
 internal sealed class PveApi
 {
@@ -32,9 +33,6 @@ internal sealed class PveApi
     // Config keys PVE returns as JSON numbers; the rest are strings (memory is a string, as PVE 8.1+ returns it).
     private static readonly string[] IntegerConfigKeys = { "cores", "sockets", "numa", "onboot", "balloon" };
 
-    private static readonly Regex RuleIdPattern = new(@"^[a-zA-Z][a-zA-Z0-9\-_\.]+$", RegexOptions.CultureInvariant);
-    private static readonly Regex HaResourcesPattern = new(@"^(vm|ct):\d+(,(vm|ct):\d+)*$", RegexOptions.CultureInvariant);
-
     private const long MaxMem = 2147483648;
     private const long MaxDisk = 17179869184;
 
@@ -45,8 +43,10 @@ internal sealed class PveApi
     private readonly ILabVmControl _vms;
     private readonly string _localNode;
     private readonly string _fingerprint;
+    private readonly LabProfile _profile;
+    private readonly PveHa _ha;
 
-    public PveApi(PveStore store, PveFiles files, PveTasks tasks, PveVmPower power, ILabVmControl vms, string localNode, string fingerprint)
+    public PveApi(PveStore store, PveFiles files, PveTasks tasks, PveVmPower power, ILabVmControl vms, string localNode, string fingerprint, LabProfile profile)
     {
         _store = store;
         _files = files;
@@ -55,14 +55,25 @@ internal sealed class PveApi
         _vms = vms;
         _localNode = localNode;
         _fingerprint = fingerprint;
+        _profile = profile;
+        _ha = new PveHa(store, files, profile, localNode);
     }
+
+    /// <summary>
+    /// pve-manager's answer to a path no handler serves (PVE/HTTPServer.pm rest_handler): 501 "Method 'GET
+    /// /cluster/ha/rules' not implemented", the path as it follows /api2/json.
+    /// </summary>
+    public static PveError NotImplemented(PveRequest r) => new(501, $"Method '{r.Method} /{string.Join('/', r.Path)}' not implemented");
 
     public async Task<JsonNode?> HandleAsync(PveRequest r, CancellationToken ct)
     {
         switch (r.Method, r.Path)
         {
             case ("GET", ["version"]):
-                return new JsonObject { ["version"] = "9.0.10", ["release"] = "9.0", ["repoid"] = "0fcd5d8b46a9b7d8" };
+                // pve-manager's debian/changelog: 9.0.10 (PVE 9), 8.4.21 (stable-8 2606ac850d).
+                return _profile.PveMajor >= 9
+                    ? new JsonObject { ["version"] = "9.0.10", ["release"] = "9.0", ["repoid"] = "0fcd5d8b46a9b7d8" }
+                    : new JsonObject { ["version"] = "8.4.21", ["release"] = "8.4", ["repoid"] = "2606ac850d" };
             case ("GET", ["cluster", "status"]):
                 Require(r, "/", "Sys.Audit");
                 return ClusterStatus();
@@ -104,48 +115,10 @@ internal sealed class PveApi
                 Require(r, $"/nodes/{node}", "Sys.Audit");
                 RequireNode(node);
                 return Network(node, r.Get("type"));
-            case ("GET", ["cluster", "ha", "resources"]):
-                Require(r, "/", "Sys.Audit");
-                return HaResources(r.Get("type"));
-            case ("GET", ["cluster", "ha", "resources", var sid]):
-                Require(r, "/", "Sys.Audit");
-                return HaResources(null).FirstOrDefault(h => (string?)h?["sid"] == Sid(sid))?.DeepClone()
-                    ?? throw new PveError(500, $"no such resource '{Sid(sid)}'");
-            case ("POST", ["cluster", "ha", "resources"]):
-                Require(r, "/", "Sys.Console");
-                CreateHaResource(r);
-                return null;
-            case ("DELETE", ["cluster", "ha", "resources", var sid]):
-                Require(r, "/", "Sys.Console");
-                _store.Update(s => s.HaResources.RemoveAll(h => h.Sid == Sid(sid)) > 0
-                    ? 0 : throw new PveError(500, $"cannot delete service '{Sid(sid)}', not HA managed!"));
-                return null;
-            case ("GET", ["cluster", "ha", "status", "current"]):
-                Require(r, "/", "Sys.Audit");
-                return HaStatus();
-            case ("GET" or "POST", ["cluster", "ha", "groups", ..]):
-                Require(r, "/", "Sys.Audit");
-                throw new PveError(500, "ha groups have been migrated to rules");
-            case ("GET", ["cluster", "ha", "rules"]):
-                Require(r, "/", "Sys.Audit");
-                return HaRules(r.Get("type"), r.Get("resource"));
-            case ("POST", ["cluster", "ha", "rules"]):
-                Require(r, "/", "Sys.Console");
-                CreateRule(r);
-                return null;
-            case ("GET", ["cluster", "ha", "rules", var rule]):
-                Require(r, "/", "Sys.Audit");
-                return _store.Read(s => RuleJson(FindRule(s, rule), s));
-            case ("PUT", ["cluster", "ha", "rules", var rule]):
-                Require(r, "/", "Sys.Console");
-                UpdateRule(r, rule);
-                return null;
-            case ("DELETE", ["cluster", "ha", "rules", var rule]):
-                Require(r, "/", "Sys.Console");
-                _store.Update(s => s.HaRules.Remove(FindRule(s, rule)));
-                return null;
+            case (_, ["cluster", "ha", .. var rest]):
+                return _ha.Handle(r, rest);
             default:
-                throw new PveError(501, $"Method '{r.Method} /{string.Join('/', r.Path)}' not implemented");
+                throw NotImplemented(r);
         }
     }
 
@@ -242,7 +215,7 @@ internal sealed class PveApi
             ["mem"] = running ? 912261120L : 0, ["maxmem"] = MaxMem, ["disk"] = 0, ["maxdisk"] = MaxDisk,
             ["diskread"] = 0, ["diskwrite"] = 0, ["netin"] = 0, ["netout"] = 0,
         };
-        if (_store.Read(s => s.HaResources.FirstOrDefault(h => h.Sid == $"vm:{vmId}")) is HaResourceRecord ha)
+        if (_store.Read(s => PveHa.ResourceOf(s, vmId)) is HaResourceRecord ha)
         {
             entry["hastate"] = ha.State;
         }
@@ -252,7 +225,7 @@ internal sealed class PveApi
     private JsonObject VmStatus(string node, int vmId)
     {
         (VmRecord vm, HaResourceRecord? ha) = _store.Read(s =>
-            (PveStore.RequireVm(s, node, vmId), s.HaResources.FirstOrDefault(h => h.Sid == $"vm:{vmId}")));
+            (PveStore.RequireVm(s, node, vmId), PveHa.ResourceOf(s, vmId)));
         bool running = _vms.IsRunning(vmId);
         var status = new JsonObject
         {
@@ -387,231 +360,5 @@ internal sealed class PveApi
         return new JsonArray(selected.Select(i => i?.DeepClone()).ToArray());
     }
 
-    private JsonArray HaResources(string? type) => _store.Read(s => new JsonArray(s.HaResources
-        .Where(h => type is null || h.Sid.StartsWith(type + ":", StringComparison.Ordinal))
-        .Select(h =>
-        {
-            var entry = new JsonObject
-            {
-                ["sid"] = h.Sid, ["type"] = h.Sid.Split(':')[0], ["state"] = h.State, ["failback"] = h.Failback,
-                ["max_restart"] = h.MaxRestart, ["max_relocate"] = h.MaxRelocate, ["digest"] = HaDigest(s),
-            };
-            if (h.Comment is not null)
-            {
-                entry["comment"] = h.Comment;
-            }
-            return (JsonNode)entry;
-        }).ToArray()));
-
-    private JsonArray HaStatus() => _store.Read(s =>
-    {
-        long now = Now();
-        string master = s.Nodes.Keys.First();
-        var list = new JsonArray
-        {
-            new JsonObject { ["id"] = "quorum", ["type"] = "quorum", ["node"] = _localNode, ["status"] = "OK", ["quorate"] = 1 },
-            new JsonObject
-            {
-                ["id"] = "master", ["type"] = "master", ["node"] = master, ["status"] = $"{master} (active, {Stamp(now)})",
-                ["timestamp"] = now,
-            },
-        };
-        foreach (string node in s.Nodes.Keys)
-        {
-            bool active = s.HaResources.Any(h => s.Vms.TryGetValue(VmIdOf(h.Sid), out VmRecord? vm) && vm.Node == node);
-            // PVE's Status.pm shows an LRM whose mode is not active by its mode, whatever its state.
-            string mode = _files.InHaMaintenance(node) ? "maintenance mode" : active ? "active" : "idle";
-            list.Add(new JsonObject
-            {
-                ["id"] = $"lrm:{node}", ["type"] = "lrm", ["node"] = node,
-                ["status"] = $"{node} ({mode}, {Stamp(now)})", ["timestamp"] = now,
-            });
-        }
-        foreach (HaResourceRecord h in s.HaResources)
-        {
-            string node = s.Vms.TryGetValue(VmIdOf(h.Sid), out VmRecord? vm) ? vm.Node : master;
-            list.Add(new JsonObject
-            {
-                ["id"] = $"service:{h.Sid}", ["type"] = "service", ["sid"] = h.Sid, ["node"] = node, ["state"] = h.State,
-                ["crm_state"] = h.State, ["request_state"] = h.State, ["status"] = $"{h.Sid} ({node}, {h.State})",
-                ["failback"] = h.Failback, ["max_restart"] = h.MaxRestart, ["max_relocate"] = h.MaxRelocate,
-            });
-        }
-        return list;
-    });
-
-    private JsonArray HaRules(string? type, string? resource) => _store.Read(s => new JsonArray(s.HaRules
-        .Where(h => type is null || h.Type == type)
-        .Where(h => resource is null || h.Resources.Split(',').Contains(resource))
-        .Select(h => (JsonNode)RuleJson(h, s)).ToArray()));
-
-    private static JsonObject RuleJson(HaRuleRecord rule, ClusterState state)
-    {
-        var entry = new JsonObject { ["rule"] = rule.Rule, ["type"] = rule.Type, ["resources"] = rule.Resources };
-        if (rule.Affinity is not null)
-        {
-            entry["affinity"] = rule.Affinity;
-        }
-        if (rule.Nodes is not null)
-        {
-            entry["nodes"] = rule.Nodes;
-            entry["strict"] = rule.Strict ?? 0;
-        }
-        if (rule.Comment is not null)
-        {
-            entry["comment"] = rule.Comment;
-        }
-        if (rule.Disable is int disable)
-        {
-            entry["disable"] = disable;
-        }
-        entry["digest"] = HaDigest(state);
-        return entry;
-    }
-
-    /// <summary>ha-manager add: the VM becomes HA-managed; power requests on it then go through the HA stack.</summary>
-    private void CreateHaResource(PveRequest r)
-    {
-        string sid = Sid(r.Get("sid") ?? throw PveError.Parameter("sid", "property is missing and it is not optional"));
-        var resource = new HaResourceRecord { Sid = sid, State = r.Get("state") ?? "started", Comment = r.Get("comment") };
-        if (resource.State is not ("started" or "stopped" or "enabled" or "disabled" or "ignored"))
-        {
-            throw PveError.Parameter("state", $"value '{resource.State}' does not have a value in the enumeration 'started, stopped, enabled, disabled, ignored'");
-        }
-        resource.MaxRestart = int.TryParse(r.Get("max_restart"), out int restart) ? restart : 1;
-        resource.MaxRelocate = int.TryParse(r.Get("max_relocate"), out int relocate) ? relocate : 1;
-        resource.Failback = r.Get("failback") is string failback ? Flag("failback", failback) : 1;
-        _store.Update(s =>
-        {
-            if (!s.Vms.ContainsKey(VmIdOf(sid)))
-            {
-                throw new PveError(500, $"unable to find VM '{VmIdOf(sid)}'");
-            }
-            if (s.HaResources.Any(h => h.Sid == sid))
-            {
-                throw new PveError(500, $"resource ID '{sid}' already defined");
-            }
-            s.HaResources.Add(resource);
-            return 0;
-        });
-    }
-
-    /// <summary>A service id as PVE accepts it: "vm:101", or a bare VM id.</summary>
-    private static string Sid(string text) => text.Contains(':', StringComparison.Ordinal) ? text : "vm:" + text;
-
-    private void CreateRule(PveRequest r)
-    {
-        string id = r.Get("rule") ?? throw PveError.Parameter("rule", "property is missing and it is not optional");
-        if (!RuleIdPattern.IsMatch(id))
-        {
-            throw PveError.Parameter("rule", $"invalid format - invalid configuration ID '{id}'");
-        }
-        var rule = new HaRuleRecord { Rule = id };
-        rule.Type = r.Get("type") ?? throw PveError.Parameter("type", "property is missing and it is not optional");
-        if (rule.Type is not ("node-affinity" or "resource-affinity"))
-        {
-            throw PveError.Parameter("type", $"value '{rule.Type}' does not have a value in the enumeration 'node-affinity, resource-affinity'");
-        }
-        rule.Resources = r.Get("resources") ?? throw PveError.Parameter("resources", "property is missing and it is not optional");
-        ApplyRuleFields(r, rule);
-        if (rule.Type == "resource-affinity" && rule.Affinity is null)
-        {
-            throw PveError.Parameter("affinity", "property is missing and it is not optional");
-        }
-        if (rule.Type == "node-affinity" && rule.Nodes is null)
-        {
-            throw PveError.Parameter("nodes", "property is missing and it is not optional");
-        }
-        _store.Update(s =>
-        {
-            if (s.HaRules.Any(h => h.Rule == id))
-            {
-                throw new PveError(500, $"ha rule '{id}' already defined");
-            }
-            s.HaRules.Add(rule);
-            return 0;
-        });
-    }
-
-    private void UpdateRule(PveRequest r, string id) => _store.Update(s =>
-    {
-        HaRuleRecord rule = FindRule(s, id);
-        if (r.Get("digest") is string digest && digest != HaDigest(s))
-        {
-            throw new PveError(500, "detected modified configuration - file changed by other user? Try again.");
-        }
-        if (r.Get("type") is string type && type != rule.Type)
-        {
-            throw PveError.Parameter("type", $"rule '{id}' is of type '{rule.Type}'");
-        }
-        foreach (string key in (r.Get("delete") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            switch (key.Trim())
-            {
-                case "comment": rule.Comment = null; break;
-                case "disable": rule.Disable = null; break;
-                case "strict": rule.Strict = null; break;
-                default: throw PveError.Parameter("delete", $"cannot delete required property '{key}'");
-            }
-        }
-        if (r.Get("resources") is string resources)
-        {
-            rule.Resources = resources;
-        }
-        ApplyRuleFields(r, rule);
-        return 0;
-    });
-
-    private static void ApplyRuleFields(PveRequest r, HaRuleRecord rule)
-    {
-        if (!HaResourcesPattern.IsMatch(rule.Resources))
-        {
-            throw PveError.Parameter("resources", $"invalid format - value '{rule.Resources}' does not look like a valid HA resource id");
-        }
-        if (r.Get("affinity") is string affinity)
-        {
-            if (rule.Type != "resource-affinity" || affinity is not ("positive" or "negative"))
-            {
-                throw PveError.Parameter("affinity", "value does not have a value in the enumeration 'positive, negative'");
-            }
-            rule.Affinity = affinity;
-        }
-        if (r.Get("nodes") is string nodes)
-        {
-            rule.Nodes = nodes;
-        }
-        if (r.Get("strict") is string strict)
-        {
-            rule.Strict = Flag("strict", strict);
-        }
-        if (r.Get("comment") is string comment)
-        {
-            rule.Comment = comment;
-        }
-        if (r.Get("disable") is string disable)
-        {
-            rule.Disable = Flag("disable", disable);
-        }
-    }
-
-    private static int Flag(string name, string value) => value switch
-    {
-        "1" or "true" or "on" or "yes" => 1,
-        "0" or "false" or "off" or "no" => 0,
-        _ => throw PveError.Parameter(name, $"type check ('boolean') failed - got '{value}'"),
-    };
-
-    private static HaRuleRecord FindRule(ClusterState s, string id) =>
-        s.HaRules.FirstOrDefault(h => h.Rule == id) ?? throw new PveError(500, $"no such ha rule '{id}'");
-
-    private static string HaDigest(ClusterState s) =>
-        PveStore.Digest(s.HaRules.Select(h => new KeyValuePair<string, string>(h.Rule, $"{h.Type} {h.Resources} {h.Affinity}{h.Nodes}{h.Strict}{h.Comment}{h.Disable}"))
-            .Concat(s.HaResources.Select(h => new KeyValuePair<string, string>(h.Sid, h.State))));
-
-    private static int VmIdOf(string sid) => int.TryParse(sid.Split(':').Last(), out int id) ? id : 0;
-
-    private static string Stamp(long unix) =>
-        DateTimeOffset.FromUnixTimeSeconds(unix).ToString("ddd MMM d HH:mm:ss yyyy", CultureInfo.InvariantCulture);
-
-    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    internal static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

@@ -21,7 +21,8 @@ using Microsoft.Extensions.Logging;
 namespace HaEdge.Lab.Pve;
 
 /// <summary>
-/// The Proxmox VE API simulator: <c>serve-pve --node pve1 --listen &lt;ip&gt;:8006 --state-dir &lt;dir&gt; [--fake-vms]</c>.
+/// The Proxmox VE API simulator: <c>serve-pve --node pve1 --listen &lt;ip&gt;:8006 --state-dir &lt;dir&gt; [--profile NAME] [--fake-vms]</c>.
+/// The profile's Proxmox VE major decides which HA API the cluster has (<see cref="PveHa"/>).
 /// HTTPS with a self-signed certificate (&lt;state-dir&gt;/pve/cert.pem, key.pem, fingerprint), API tokens from
 /// &lt;state-dir&gt;/pve/tokens.json, one shared cluster state for both node processes.
 /// </summary>
@@ -50,7 +51,7 @@ public static class PveSimulator
         files.EnsureDefaults(vms.Vms, options.Name, localIp);
         var tasks = new PveTasks(store, cancellationToken);
         var power = new PveVmPower(store, tasks, vms, options.Name);
-        var api = new PveApi(store, files, tasks, power, vms, options.Name, fingerprint);
+        var api = new PveApi(store, files, tasks, power, vms, options.Name, fingerprint, LabProfile.FromArguments(args));
         _ = Task.Run(() => power.RunLocalResourceManagerAsync(cancellationToken));
 
         WebApplication app = SimulatorHost.Build(options.Listen, cert);
@@ -86,7 +87,8 @@ public static class PveSimulator
             {
                 body["errors"] = error.Errors;
             }
-            body["message"] = error.Message + "\n";
+            // Handlers die with "text\n"; pve-manager's own 501 for an unknown path has no newline.
+            body["message"] = error.Status == 501 ? error.Message : error.Message + "\n";
             await WriteAsync(context, error.Status, error.Message, body).ConfigureAwait(false);
         }
     }

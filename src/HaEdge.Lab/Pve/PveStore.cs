@@ -51,6 +51,21 @@ internal sealed class HaResourceRecord
     public int MaxRestart { get; set; } = 1;
     public int MaxRelocate { get; set; } = 1;
     public string? Comment { get; set; }
+
+    /// <summary>PVE 8: the HA group the resource is bound to.</summary>
+    public string? Group { get; set; }
+}
+
+/// <summary>An HA group (/etc/pve/ha/groups.cfg entry), PVE 8.</summary>
+internal sealed class HaGroupRecord
+{
+    public string Group { get; set; } = "";
+
+    /// <summary>As given: <c>pve1:2,pve2</c>.</summary>
+    public string Nodes { get; set; } = "";
+    public int? Restricted { get; set; }
+    public int? NoFailback { get; set; }
+    public string? Comment { get; set; }
 }
 
 /// <summary>An HA rule (/etc/pve/ha/rules.cfg entry), PVE 9.</summary>
@@ -64,6 +79,9 @@ internal sealed class HaRuleRecord
     public int? Strict { get; set; }
     public string? Comment { get; set; }
     public int? Disable { get; set; }
+
+    /// <summary>The rule's place in rules.cfg (PVE::HA::Rules get_next_ordinal).</summary>
+    public int Order { get; set; }
 }
 
 /// <summary>Everything pmxcfs would hold for the simulated cluster: one JSON file both node processes share.</summary>
@@ -73,6 +91,7 @@ internal sealed class ClusterState
     public SortedDictionary<int, VmRecord> Vms { get; set; } = new();
     public List<HaResourceRecord> HaResources { get; set; } = new();
     public List<HaRuleRecord> HaRules { get; set; } = new();
+    public List<HaGroupRecord> HaGroups { get; set; } = new();
     public List<TaskRecord> Tasks { get; set; } = new();
     public int NextPid { get; set; } = 0x1A000;
     public int ConfigVersion { get; set; } = 1;
