@@ -21,33 +21,37 @@ BeforeAll {
         (Invoke-RestMethod @request).data
     }
 
-    function Remove-SimHaRule {
-        foreach ($rule in @(Invoke-SimPve -Path '/cluster/ha/rules')) { Invoke-SimPve DELETE "/cluster/ha/rules/$($rule.rule)" | Out-Null }
+    # The firewall VMs' HA design on the simulated cluster: -Managed makes those VMs HA resources (the others leave HA,
+    # which on PVE 9 also takes them out of every rule), -Rule adds the negative rule over both.
+    function Set-SimHa([int[]] $Managed = @(), [switch] $Rule) {
+        foreach ($resource in @(Invoke-SimPve -Path '/cluster/ha/resources')) {
+            if ($resource.sid -notin @($Managed | ForEach-Object { "vm:$_" })) { Invoke-SimPve DELETE "/cluster/ha/resources/$($resource.sid)" | Out-Null }
+        }
+        foreach ($existing in @(Invoke-SimPve -Path '/cluster/ha/rules')) { Invoke-SimPve DELETE "/cluster/ha/rules/$($existing.rule)" | Out-Null }
+        $present = @(Invoke-SimPve -Path '/cluster/ha/resources').sid
+        foreach ($vmId in $Managed) {
+            if ("vm:$vmId" -notin $present) { Invoke-SimPve POST '/cluster/ha/resources' @{ sid = "vm:$vmId"; state = 'started' } | Out-Null }
+        }
+        if ($Rule) { Invoke-SimPve POST '/cluster/ha/rules' @{ rule = 'fw-apart'; type = 'resource-affinity'; resources = 'vm:101,vm:102'; affinity = 'negative' } | Out-Null }
     }
 
-    function Set-SimNicTag([int] $VmId, [int] $Net, [int] $Tag) {
-        $vm = @(Invoke-SimPve -Path '/cluster/resources?type=vm') | Where-Object vmid -EQ $VmId
-        $nic = (Invoke-SimPve -Path "/nodes/$($vm.node)/qemu/$VmId/config")."net$Net" -replace ',tag=\d+', ''
-        Invoke-SimPve PUT "/nodes/$($vm.node)/qemu/$VmId/config" @{ "net$Net" = "$nic,tag=$Tag" } | Out-Null
-    }
-}
+    function Get-FindingLine { process { "$($_.Severity) $($_.Code) $($_.Target)" } }
 
-Describe 'Checks against the PVE API simulator' -Tag Simulator {
-    BeforeAll {
-        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+    # Two simulated nodes (serve-pve --fake-vms, the lab's profile NAME) and a session on them, in $script: variables.
+    function Start-SimEdge([string] $LabProfile = 'default') {
         $script:State = Join-Path ([IO.Path]::GetTempPath()) ("haedge-checks-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
         New-Item -ItemType Directory $State | Out-Null
         # Each binds a free port itself and prints it.
         $script:Simulators = @(
-            Start-LabSimulator serve-pve pve1 $State -ExtraArguments '--fake-vms'
-            Start-LabSimulator serve-pve pve2 $State -ExtraArguments '--fake-vms'
+            Start-LabSimulator serve-pve pve1 $State -ExtraArguments '--fake-vms', '--profile', $LabProfile
+            Start-LabSimulator serve-pve pve2 $State -ExtraArguments '--fake-vms', '--profile', $LabProfile
         )
         $script:Ports = $Simulators.Port
         $script:TokenSecret = (Get-Content -Raw "$State/pve/tokens.json" | ConvertFrom-Json | Where-Object id -EQ 'haedge@pve!edge').secret
 
         # The lab's layout (src/HaEdge.Lab/Network/LabLayout.cs) as an edge definition.
         $definition = [ordered]@{
-            name      = 'checks-sim'
+            name      = "checks-sim-$LabProfile"
             proxmox   = @{
                 endpoints = @("https://127.0.0.1:$($Ports[0])", "https://127.0.0.1:$($Ports[1])"); tokenId = 'haedge@pve!edge'
                 certificateSha256 = (Get-Content -Raw "$State/pve/fingerprint").Trim()
@@ -70,14 +74,70 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
         $script:Session = Connect-HaEdge -Path $path -Credential $token
     }
 
-    AfterAll {
+    function Stop-SimEdge {
         if ($Session) { $Session | Disconnect-HaEdge -Confirm:$false }
         Stop-LabSimulator $Simulators
         Remove-Item -Recurse -Force $State -ErrorAction Ignore
     }
 
-    Context 'Assert-AntiAffinity' {
-        BeforeEach { Remove-SimHaRule }
+    function Set-SimNicTag([int] $VmId, [int] $Net, [int] $Tag) {
+        $vm = @(Invoke-SimPve -Path '/cluster/resources?type=vm') | Where-Object vmid -EQ $VmId
+        $nic = (Invoke-SimPve -Path "/nodes/$($vm.node)/qemu/$VmId/config")."net$Net" -replace ',tag=\d+', ''
+        Invoke-SimPve PUT "/nodes/$($vm.node)/qemu/$VmId/config" @{ "net$Net" = "$nic,tag=$Tag" } | Out-Null
+    }
+}
+
+Describe 'Checks against the PVE API simulator' -Tag Simulator {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+        Start-SimEdge
+    }
+
+    AfterAll { Stop-SimEdge }
+
+    Context 'Assert-AntiAffinity, VMs outside HA (the lab''s design: placement by configuration)' {
+        BeforeEach { Set-SimHa }
+
+        It 'gives no error, an Information that placement is by configuration, and the VMs tied to their nodes' {
+            Assert-AntiAffinity -PassThru | Get-FindingLine | Sort-Object | Should -Be @(
+                'Information PlacementByConfiguration vm:101,vm:102'
+                'Information VmTiedToNode fw1'
+                'Information VmTiedToNode fw2'
+                'Warning TwoVoteCluster haedge-lab'
+            )
+            { Assert-AntiAffinity -WarningAction SilentlyContinue } | Should -Not -Throw
+        }
+
+        It 'repairs nothing: PVE refuses rules over VMs outside HA, so no request is sent' {
+            # A refused request would end the call in a ProxmoxServerError; it ends with only the warning.
+            Assert-AntiAffinity -Repair -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings | Should -HaveCount 1
+            "$warnings" | Should -BeLike 'TwoVoteCluster*'
+            @(Invoke-SimPve -Path '/cluster/ha/rules') | Should -HaveCount 0
+        }
+
+        It 'takes the VMs from Get-HaEdgeVm on the pipeline' {
+            (Get-HaEdgeVm | Assert-AntiAffinity -PassThru).Code | Should -Contain 'PlacementByConfiguration'
+            (Get-HaEdgeVm -Firewall fw2 | Assert-AntiAffinity -PassThru | Where-Object Code -EQ 'VmTiedToNode').Target | Should -Be @('fw1', 'fw2')
+        }
+
+        It 'refuses VMs of another edge' {
+            $stranger = [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw9'; VmId = 909 }
+            { $stranger | Assert-AntiAffinity } | Should -Throw -ErrorId 'VmNotInEdge,HaEdge.Commands.AssertAntiAffinityCommand'
+        }
+    }
+
+    Context 'Assert-AntiAffinity, both VMs HA resources' {
+        BeforeEach { Set-SimHa -Managed 101, 102 }
+
+        It 'passes with the negative resource-affinity rule' {
+            Set-SimHa -Managed 101, 102 -Rule
+            Assert-AntiAffinity -PassThru | Get-FindingLine | Sort-Object | Should -Be @(
+                'Information VmTiedToNode fw1'
+                'Information VmTiedToNode fw2'
+                'Warning TwoVoteCluster haedge-lab'
+            )
+        }
 
         It 'ends in one terminating error naming the missing rule, so a runbook stops' {
             $err = { Assert-AntiAffinity -WarningAction SilentlyContinue } | Should -Throw -PassThru
@@ -89,29 +149,15 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
 
         It 'returns the findings instead with -PassThru' {
             $findings = Assert-AntiAffinity -PassThru
-            $findings | ForEach-Object { "$($_.Severity) $($_.Code) $($_.Target)" } | Sort-Object | Should -Be @(
+            $findings | Get-FindingLine | Sort-Object | Should -Be @(
                 'Error AntiAffinityRuleMissing vm:101,vm:102'
                 'Information VmTiedToNode fw1'
                 'Information VmTiedToNode fw2'
+                'Warning HaRecoveryCanColocate fw1'
+                'Warning HaRecoveryCanColocate fw2'
                 'Warning TwoVoteCluster haedge-lab'
             )
             $findings[0].GetType().FullName | Should -Be 'HaEdge.Core.Model.Sync.Finding'
-        }
-
-        It 'writes warnings to the warning stream when it does not fail' {
-            Assert-AntiAffinity -Repair -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
-            $warnings | Should -HaveCount 1
-            "$warnings" | Should -BeLike 'TwoVoteCluster*'
-        }
-
-        It 'takes the VMs from Get-HaEdgeVm on the pipeline' {
-            (Get-HaEdgeVm | Assert-AntiAffinity -PassThru).Code | Should -Contain 'AntiAffinityRuleMissing'
-            (Get-HaEdgeVm -Firewall fw2 | Assert-AntiAffinity -PassThru | Where-Object Code -EQ 'VmTiedToNode').Target | Should -Be @('fw1', 'fw2')
-        }
-
-        It 'refuses VMs of another edge' {
-            $stranger = [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw9'; VmId = 909 }
-            { $stranger | Assert-AntiAffinity } | Should -Throw -ErrorId 'VmNotInEdge,HaEdge.Commands.AssertAntiAffinityCommand'
         }
 
         It 'writes nothing with -Repair -WhatIf' {
@@ -131,13 +177,29 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
             (Assert-AntiAffinity -PassThru | Where-Object Severity -EQ 'Error') | Should -BeNullOrEmpty
         }
 
-        It 'enables a disabled negative rule instead of adding a second one' {
+        It 'enables a disabled negative rule instead of adding a second one (PVE ignores disable=0)' {
             Invoke-SimPve POST '/cluster/ha/rules' @{ rule = 'fw-apart'; type = 'resource-affinity'; resources = 'vm:101,vm:102'; affinity = 'negative'; disable = 1 } | Out-Null
             (Assert-AntiAffinity -PassThru).Code | Should -Contain 'AntiAffinityRuleDisabled'
-            Assert-AntiAffinity -Repair -Confirm:$false -WarningAction SilentlyContinue
+            { Assert-AntiAffinity -Repair -Confirm:$false -WarningAction SilentlyContinue } | Should -Not -Throw
             $rules = @(Invoke-SimPve -Path '/cluster/ha/rules')
             $rules.rule | Should -Be @('fw-apart')
-            [int]$rules[0].disable | Should -Be 0
+            $rules[0].PSObject.Properties.Name | Should -Not -Contain 'disable'
+        }
+    }
+
+    Context 'Assert-AntiAffinity, only fw1 an HA resource' {
+        BeforeEach { Set-SimHa -Managed 101 }
+
+        It 'says what to do, and -Repair refuses before sending a rule PVE would refuse' {
+            $finding = Assert-AntiAffinity -PassThru | Where-Object Severity -EQ 'Error'
+            $finding | Get-FindingLine | Should -Be 'Error HaManagesOneFirewall vm:101'
+            $finding.Remediation | Should -Be 'Take fw1 out of HA (ha-manager remove vm:101): CARP already makes the pair redundant. Or make fw2 an HA resource too (ha-manager add vm:102 --state started) and run Assert-AntiAffinity -Repair.'
+            $err = $null
+            try { Assert-AntiAffinity -Repair -Confirm:$false -ErrorVariable refusal -ErrorAction SilentlyContinue -WarningAction SilentlyContinue }
+            catch { $err = $_ }
+            $err.TargetObject.Code | Should -Be @('HaManagesOneFirewall')
+            $refusal[0].FullyQualifiedErrorId | Should -BeLike 'AntiAffinityRepairNeedsBothInHa,*'
+            @(Invoke-SimPve -Path '/cluster/ha/rules') | Should -HaveCount 0
         }
     }
 
@@ -180,6 +242,76 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
     }
 }
 
+Describe 'Assert-AntiAffinity against the PVE API simulator as Proxmox VE 8 (HA groups, no HA rules)' -Tag Simulator {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+        Start-SimEdge -LabProfile pve-8
+        function Reset-SimHa8 {
+            foreach ($resource in @(Invoke-SimPve -Path '/cluster/ha/resources')) { Invoke-SimPve DELETE "/cluster/ha/resources/$($resource.sid)" | Out-Null }
+            foreach ($group in @(Invoke-SimPve -Path '/cluster/ha/groups')) { Invoke-SimPve DELETE "/cluster/ha/groups/$($group.group)" | Out-Null }
+        }
+        function Add-SimHa8([int] $VmId, [string] $Group) {
+            $form = @{ sid = "vm:$VmId"; state = 'started' }
+            if ($Group) { $form.group = $Group }
+            Invoke-SimPve POST '/cluster/ha/resources' $form | Out-Null
+        }
+    }
+
+    AfterAll { Stop-SimEdge }
+
+    BeforeEach { Reset-SimHa8 }
+
+    It 'VMs outside HA: no error, placement by configuration, and -Repair writes nothing' {
+        Assert-AntiAffinity -PassThru | Get-FindingLine | Sort-Object | Should -Be @(
+            'Information PlacementByConfiguration vm:101,vm:102'
+            'Information VmTiedToNode fw1'
+            'Information VmTiedToNode fw2'
+            'Warning TwoVoteCluster haedge-lab'
+        )
+        { Assert-AntiAffinity -Repair -Confirm:$false -WarningAction SilentlyContinue } | Should -Not -Throw
+        @(Invoke-SimPve -Path '/cluster/ha/groups') | Should -HaveCount 0
+    }
+
+    It 'HA resources pinned by restricted groups of one node each: no error' {
+        Invoke-SimPve POST '/cluster/ha/groups' @{ group = 'fw1-only'; nodes = 'pve1'; restricted = 1 } | Out-Null
+        Invoke-SimPve POST '/cluster/ha/groups' @{ group = 'fw2-only'; nodes = 'pve2'; restricted = 1 } | Out-Null
+        Add-SimHa8 101 fw1-only
+        Add-SimHa8 102 fw2-only
+        Assert-AntiAffinity -PassThru | Get-FindingLine | Sort-Object | Should -Be @(
+            'Information VmTiedToNode fw1'
+            'Information VmTiedToNode fw2'
+            'Warning TwoVoteCluster haedge-lab'
+        )
+    }
+
+    It 'HA resources without groups: HaGroupsDoNotSeparate; -Repair pins each with a restricted group of its node, then passes' {
+        Add-SimHa8 101
+        Add-SimHa8 102
+        $err = { Assert-AntiAffinity -WarningAction SilentlyContinue } | Should -Throw -PassThru
+        $err.TargetObject | Get-FindingLine | Should -Be 'Error HaGroupsDoNotSeparate vm:101,vm:102'
+        $err.Exception.Message | Should -BeLike '*ha-manager groupadd haedge-101-pve1 --nodes pve1 --restricted 1*'
+
+        { Assert-AntiAffinity -Repair -Confirm:$false -WarningAction SilentlyContinue } | Should -Not -Throw
+        @(Invoke-SimPve -Path '/cluster/ha/groups') | Sort-Object group | ForEach-Object { "$($_.group) $($_.nodes) $($_.restricted)" } |
+            Should -Be @('haedge-101-pve1 pve1 1', 'haedge-102-pve2 pve2 1')
+        @(Invoke-SimPve -Path '/cluster/ha/resources') | Sort-Object sid | ForEach-Object { "$($_.sid) $($_.group)" } |
+            Should -Be @('vm:101 haedge-101-pve1', 'vm:102 haedge-102-pve2')
+    }
+
+    It 'one HA resource in a group HaEdge did not make: the repair is refused with the reason, nothing is written' {
+        Invoke-SimPve POST '/cluster/ha/groups' @{ group = 'both'; nodes = 'pve1,pve2' } | Out-Null
+        Add-SimHa8 101 both
+        Add-SimHa8 102
+        $err = $null
+        try { Assert-AntiAffinity -Repair -Confirm:$false -ErrorVariable refusal -ErrorAction SilentlyContinue -WarningAction SilentlyContinue }
+        catch { $err = $_ }
+        $err.TargetObject.Code | Should -Be @('HaGroupsDoNotSeparate')
+        $refusal[0].FullyQualifiedErrorId | Should -BeLike 'AntiAffinityRepairConflict,*'
+        $refusal[0].Exception.Message | Should -BeLike "vm:101 (fw1) is in HA group 'both'*"
+        @(Invoke-SimPve -Path '/cluster/ha/groups').group | Should -Be @('both')
+    }
+}
+
 Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'support/Lab.ps1')
@@ -212,8 +344,10 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         Get-LabFinding 'Test-HaEdgeSymmetry' | Where-Object { $_ -like 'Error *' } | Should -BeNullOrEmpty
     }
 
-    It 'has no Error once -Repair wrote the negative rule' {
-        Get-LabFinding 'Assert-AntiAffinity -Repair -Confirm:$false -PassThru' | Where-Object { $_ -like 'Error *' } | Should -BeNullOrEmpty
+    It 'keeps the firewalls apart as it comes up: VMs outside HA, placement by configuration, nothing to repair' {
+        $findings = Get-LabFinding 'Assert-AntiAffinity -Repair -Confirm:$false -PassThru'
+        $findings | Where-Object { $_ -like 'Error *' } | Should -BeNullOrEmpty
+        $findings | Should -Contain 'Information PlacementByConfiguration vm:101,vm:102'
     }
 
     It 'reports the MAC filter on fw1, and the pair splits as the finding says' {

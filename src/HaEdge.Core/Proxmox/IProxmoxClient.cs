@@ -65,9 +65,18 @@ namespace HaEdge.Core.Proxmox
 
         Task CreateHaRuleAsync(HaRule rule, CancellationToken cancellationToken = default);
 
-        /// <summary>Replaces the rule's settings; its <see cref="HaRule.Digest"/>, when set, guards against a concurrent change.</summary>
+        /// <summary>
+        /// Replaces the rule's settings; its <see cref="HaRule.Digest"/>, when set, guards against a concurrent change.
+        /// An enabled rule is sent as <c>delete=disable</c>: PVE 9 ignores <c>disable=0</c> (pve-ha-manager c060bc4).
+        /// </summary>
         Task UpdateHaRuleAsync(HaRule rule, CancellationToken cancellationToken = default);
 
         Task DeleteHaRuleAsync(string rule, CancellationToken cancellationToken = default);
+
+        /// <summary>PVE 8: POST /cluster/ha/groups (PVE 9 refuses: groups became rules).</summary>
+        Task CreateHaGroupAsync(HaGroup group, CancellationToken cancellationToken = default);
+
+        /// <summary>PVE 8: binds HA resource <paramref name="sid"/> (<c>vm:101</c>) to an existing HA group.</summary>
+        Task SetHaResourceGroupAsync(string sid, string group, CancellationToken cancellationToken = default);
     }
 }

@@ -166,18 +166,42 @@ namespace HaEdge.Core.Proxmox
         {
             var form = RuleForm(rule);
             form.Insert(0, Field("rule", rule.Rule));
+            if (rule.Disabled) form.Add(Field("disable", "1"));
             return SendAsync(HttpMethod.Post, "/cluster/ha/rules", form, null, IgnoreData, cancellationToken);
         }
 
         public Task UpdateHaRuleAsync(HaRule rule, CancellationToken cancellationToken = default)
         {
             var form = RuleForm(rule);
+            // Rules.pm drops a falsy disable before anything else (c060bc4): only deleting the key enables a rule.
+            form.Add(rule.Disabled ? Field("disable", "1") : Field("delete", "disable"));
             if (rule.Digest != null) form.Add(Field("digest", rule.Digest));
             return SendAsync(HttpMethod.Put, "/cluster/ha/rules/" + Segment(rule.Rule), form, null, IgnoreData, cancellationToken);
         }
 
         public Task DeleteHaRuleAsync(string rule, CancellationToken cancellationToken = default) =>
             SendAsync(HttpMethod.Delete, "/cluster/ha/rules/" + Segment(rule), null, null, IgnoreData, cancellationToken);
+
+        public Task CreateHaGroupAsync(HaGroup group, CancellationToken cancellationToken = default)
+        {
+            if (group == null) throw new ArgumentNullException(nameof(group));
+            if (string.IsNullOrWhiteSpace(group.Group) || group.Nodes.Count == 0)
+            {
+                throw new HaEdgeException("ProxmoxInvalidHaGroup", FailureKind.InvalidArgument, "An HA group needs an id and at least one node.", group.Group);
+            }
+            var form = new List<KeyValuePair<string, string>>
+            {
+                Field("group", group.Group),
+                Field("nodes", HaNodePriority.FormatList(group.Nodes)),
+                Field("restricted", group.Restricted ? "1" : "0"),
+                Field("nofailback", group.NoFailback ? "1" : "0"),
+            };
+            if (group.Comment != null) form.Add(Field("comment", group.Comment));
+            return SendAsync(HttpMethod.Post, "/cluster/ha/groups", form, null, IgnoreData, cancellationToken);
+        }
+
+        public Task SetHaResourceGroupAsync(string sid, string group, CancellationToken cancellationToken = default) =>
+            SendAsync(HttpMethod.Put, "/cluster/ha/resources/" + Segment(sid), new[] { Field("group", group) }, null, IgnoreData, cancellationToken);
 
         private static List<KeyValuePair<string, string>> RuleForm(HaRule rule)
         {
@@ -191,7 +215,6 @@ namespace HaEdge.Core.Proxmox
             {
                 Field("type", rule.TypeName),
                 Field("resources", string.Join(",", rule.Resources)),
-                Field("disable", rule.Disabled ? "1" : "0"),
             };
             if (rule.Type == HaRuleType.ResourceAffinity)
             {

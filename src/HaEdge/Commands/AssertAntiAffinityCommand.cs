@@ -10,9 +10,11 @@ using HaEdge.Core.Session;
 namespace HaEdge.Commands
 {
     /// <summary>
-    /// Asserts that the two firewall VMs are on different nodes and that Proxmox HA keeps them apart. An Error
+    /// Asserts that the two firewall VMs are on different nodes and stay apart: outside HA by configuration, or as HA
+    /// resources kept apart by a negative resource-affinity rule (PVE 9) or restricted HA groups (PVE 8). An Error
     /// finding ends in a terminating error so a runbook stops; -PassThru returns the findings instead.
-    /// ConfirmImpact Medium: -Repair writes cluster HA policy (one rule, reversible) but never moves, stops or restarts a VM.
+    /// ConfirmImpact Medium: -Repair writes cluster HA policy (one rule, or two groups and their bindings; reversible)
+    /// but never moves, stops or restarts a VM, and never adds or removes an HA resource.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Assert, "AntiAffinity", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(Finding))]
@@ -25,7 +27,7 @@ namespace HaEdge.Commands
         [ValidateNotNull]
         public HaEdgeVm[]? Vm { get; set; }
 
-        /// <summary>Create the negative resource-affinity rule, or enable the disabled one.</summary>
+        /// <summary>PVE 9: create the negative resource-affinity rule, or enable the disabled one. PVE 8: pin each VM with a restricted HA group of its node.</summary>
         [Parameter]
         public SwitchParameter Repair { get; set; }
 
@@ -61,7 +63,7 @@ namespace HaEdge.Commands
             Report(AntiAffinityCheck.Evaluate(facts));
         }
 
-        /// <summary>True when a rule was written.</summary>
+        /// <summary>True when HA policy was written.</summary>
         private bool RepairRule(EdgeSession session, AntiAffinityFacts facts)
         {
             AntiAffinityRepair? repair;
@@ -76,16 +78,14 @@ namespace HaEdge.Commands
             }
             if (repair == null)
             {
-                WriteVerbose("An enabled negative resource-affinity rule already keeps the firewalls apart; nothing to repair.");
+                WriteVerbose("Nothing to repair: HA keeps the firewalls apart already, or they are not HA resources (their placement is by configuration).");
                 return false;
             }
-            if (!ShouldProcess($"HA rule '{repair.Rule.Rule}' of cluster {facts.Cluster.ClusterName ?? session.Name}", repair.Action))
+            if (!ShouldProcess($"HA policy of cluster {facts.Cluster.ClusterName ?? session.Name}", repair.Action))
             {
                 return false;
             }
-            Run((_, token) => repair.Create
-                ? session.Proxmox.CreateHaRuleAsync(repair.Rule, token)
-                : session.Proxmox.UpdateHaRuleAsync(repair.Rule, token));
+            Run((_, token) => repair.ApplyAsync(session.Proxmox, token));
             return true;
         }
 

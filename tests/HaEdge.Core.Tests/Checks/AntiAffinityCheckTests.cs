@@ -28,7 +28,21 @@ public class AntiAffinityCheckTests
         ["no negative rule, VMs are HA resources"] = new(world => world.Array("/cluster/ha/rules").Clear(),
             (AntiAffinityRuleMissing, E), (HaRecoveryCanColocate, W), (HaRecoveryCanColocate, W)),
         ["no negative rule, VMs not in HA"] = new(world => { world.Array("/cluster/ha/rules").Clear(); world.Array("/cluster/ha/resources").Clear(); },
-            (AntiAffinityRuleMissing, E)),
+            (PlacementByConfiguration, I)),
+        ["VMs not in HA, both on one node"] = new(world => { NotInHa(world); world.MoveVm(PveWorld.Fw2, "node1"); },
+            (VmsOnSameNode, E)),
+        ["only fw1 in HA"] = new(world => { world.Array("/cluster/ha/rules").Clear(); world.Array("/cluster/ha/resources").RemoveAt(1); },
+            (HaManagesOneFirewall, E)),
+        ["only fw1 in HA, pinned to its node by a strict node-affinity rule"] = new(world =>
+            {
+                world.Array("/cluster/ha/resources").RemoveAt(1);
+                world.Answer("/cluster/ha/rules", new JsonArray(NodeRule("fw1-home", "vm:101", "node1", strict: 1)));
+            }),
+        ["PVE 9, pinned apart by strict node-affinity rules (migrated PVE 8 groups)"] = new(world => world.Answer("/cluster/ha/rules", new JsonArray(
+                NodeRule("ha-group-fw1-only", "vm:101", "node1", strict: 1), NodeRule("ha-group-fw2-only", "vm:102", "node2", strict: 1)))),
+        ["PVE 9, node-affinity rules that are not strict"] = new(world => world.Answer("/cluster/ha/rules", new JsonArray(
+                NodeRule("fw1-home", "vm:101", "node1", strict: 0), NodeRule("fw2-home", "vm:102", "node2", strict: 0))),
+            (AntiAffinityRuleMissing, E), (HaRecoveryCanColocate, W), (HaRecoveryCanColocate, W)),
         ["negative rule disabled"] = new(world => Rule(world)["disable"] = 1,
             (AntiAffinityRuleDisabled, E), (HaRecoveryCanColocate, W), (HaRecoveryCanColocate, W)),
         ["negative rule over other VMs only"] = new(world => Rule(world)["resources"] = "vm:101,vm:100",
@@ -40,6 +54,10 @@ public class AntiAffinityCheckTests
         ["PVE 8 restricted groups on one node"] = new(Pve8(("fw1-only", "node1", 1), ("fw2-only", "node1", 1)),
             (HaGroupsDoNotSeparate, E), (HaRecoveryCanColocate, W), (HaRecoveryCanColocate, W)),
         ["PVE 8 restricted groups, one node each"] = new(Pve8(("fw1-only", "node1", 1), ("fw2-only", "node2", 1))),
+        ["PVE 8 VMs not in HA"] = new(world => { Pve8()(world); NotInHa(world); },
+            (PlacementByConfiguration, I)),
+        ["PVE 8 only fw2 in HA"] = new(world => { Pve8()(world); world.Array("/cluster/ha/resources").RemoveAt(0); },
+            (HaManagesOneFirewall, E)),
         ["two-vote cluster"] = new(world => { Remove(world.Array("/cluster/status"), "name", "node3"); Remove(world.Array("/cluster/status"), "name", "node4"); },
             (TwoVoteCluster, W)),
         ["PCI passthrough"] = new(world => world.Config(PveWorld.Fw1)["hostpci0"] = "mapping=someNic",
@@ -105,6 +123,7 @@ public class AntiAffinityCheckTests
 
         Assert.NotNull(repair);
         Assert.True(repair.Create);
+        Assert.NotNull(repair.Rule);
         Assert.Equal("haedge-101-102-apart", repair.Rule.Rule);
         Assert.Equal(HaRuleType.ResourceAffinity, repair.Rule.Type);
         Assert.Equal(HaAffinity.Negative, repair.Rule.Affinity);
@@ -123,6 +142,7 @@ public class AntiAffinityCheckTests
 
         Assert.NotNull(repair);
         Assert.False(repair.Create);
+        Assert.NotNull(repair.Rule);
         Assert.Equal("fw-apart", repair.Rule.Rule);
         Assert.False(repair.Rule.Disabled);
         Assert.Equal("0c2e1d4b", repair.Rule.Digest);
@@ -132,10 +152,52 @@ public class AntiAffinityCheckTests
     public async Task Repair_has_nothing_to_do_on_a_clean_pair() =>
         Assert.Null(AntiAffinityRepair.Plan(await Read(PveWorld.Clean())));
 
+    [Fact]
+    public async Task Repair_writes_nothing_for_VMs_outside_HA_which_PVE_would_refuse_in_a_rule()
+    {
+        var world = PveWorld.Clean();
+        NotInHa(world);
+
+        Assert.Null(AntiAffinityRepair.Plan(await Read(world)));
+    }
+
+    [Fact]
+    public async Task Repair_on_PVE_8_pins_each_VM_with_a_restricted_group_of_its_node()
+    {
+        var world = PveWorld.Clean();
+        Pve8()(world);
+
+        var repair = AntiAffinityRepair.Plan(await Read(world));
+
+        Assert.NotNull(repair);
+        Assert.Null(repair.Rule);
+        Assert.Equal(new[] { "haedge-101-node1:node1:True", "haedge-102-node2:node2:True" },
+            repair.Groups.Select(group => $"{group.Group}:{HaNodePriority.FormatList(group.Nodes)}:{group.Restricted}"));
+        Assert.Equal(new[] { "vm:101=haedge-101-node1", "vm:102=haedge-102-node2" }, repair.Bindings.Select(binding => $"{binding.Key}={binding.Value}"));
+        Assert.Equal("ha-manager groupadd haedge-101-node1 --nodes node1 --restricted 1; ha-manager groupadd haedge-102-node2 --nodes node2 --restricted 1; "
+            + "ha-manager set vm:101 --group haedge-101-node1; ha-manager set vm:102 --group haedge-102-node2", repair.Commands);
+    }
+
+    [Fact]
+    public async Task Repair_on_PVE_8_binds_only_the_VM_not_yet_pinned()
+    {
+        var world = PveWorld.Clean();
+        Pve8(("fw1-only", "node1", 1))(world);
+
+        var repair = AntiAffinityRepair.Plan(await Read(world));
+
+        Assert.NotNull(repair);
+        Assert.Equal("haedge-102-node2", Assert.Single(repair.Groups).Group);
+        Assert.Equal("vm:102", Assert.Single(repair.Bindings).Key);
+    }
+
     [Theory]
     [InlineData("same node", "AntiAffinityRepairWouldMigrate")]
-    [InlineData("PVE 8", "AntiAffinityRepairNeedsRules")]
     [InlineData("positive rule", "AntiAffinityRepairConflict")]
+    [InlineData("only fw1 in HA", "AntiAffinityRepairNeedsBothInHa")]
+    [InlineData("PVE 8 only fw2 in HA", "AntiAffinityRepairNeedsBothInHa")]
+    [InlineData("PVE 8 group of both nodes", "AntiAffinityRepairConflict")]
+    [InlineData("PVE 8 same node", "AntiAffinityRepairWouldMigrate")]
     public async Task Repair_refuses_what_it_cannot_do_safely(string situation, string errorId)
     {
         var world = PveWorld.Clean();
@@ -143,8 +205,11 @@ public class AntiAffinityCheckTests
         switch (situation)
         {
             case "same node": world.MoveVm(PveWorld.Fw2, "node1"); break;
-            case "PVE 8": world.Fail("/cluster/ha/rules", HttpStatusCode.NotImplemented, "Method 'GET /cluster/ha/rules' not implemented"); break;
             case "positive rule": world.Array("/cluster/ha/rules").Add(new JsonObject { ["rule"] = "together", ["type"] = "resource-affinity", ["resources"] = "vm:101,vm:102", ["affinity"] = "positive" }); break;
+            case "only fw1 in HA": world.Array("/cluster/ha/resources").RemoveAt(1); break;
+            case "PVE 8 only fw2 in HA": Pve8()(world); world.Array("/cluster/ha/resources").RemoveAt(0); break;
+            case "PVE 8 group of both nodes": Pve8(("test-group", "node1,node2", 0))(world); break;
+            case "PVE 8 same node": Pve8()(world); world.MoveVm(PveWorld.Fw2, "node1"); break;
         }
         var facts = await Read(world);
 
@@ -153,12 +218,87 @@ public class AntiAffinityCheckTests
         Assert.Equal(errorId, error.ErrorId);
     }
 
+    [Fact]
+    public async Task A_missing_rule_names_the_repair_and_the_command_by_hand()
+    {
+        var world = PveWorld.Clean();
+        world.Array("/cluster/ha/rules").Clear();
+
+        var finding = AntiAffinityCheck.Evaluate(await Read(world)).Single(f => f.Code == AntiAffinityRuleMissing);
+
+        Assert.Equal("vm:101,vm:102", finding.Target);
+        Assert.Equal("Run Assert-AntiAffinity -Repair, or by hand: ha-manager rules add resource-affinity haedge-101-102-apart --affinity negative --resources vm:101,vm:102", finding.Remediation);
+    }
+
+    [Fact]
+    public async Task A_disabled_rule_is_enabled_by_deleting_disable_since_PVE_ignores_disable_0()
+    {
+        var world = PveWorld.Clean();
+        Rule(world)["disable"] = 1;
+
+        var finding = AntiAffinityCheck.Evaluate(await Read(world)).Single(f => f.Code == AntiAffinityRuleDisabled);
+
+        Assert.Equal("Run Assert-AntiAffinity -Repair, or by hand: ha-manager rules set resource-affinity fw-apart --delete disable", finding.Remediation);
+    }
+
+    [Fact]
+    public async Task VMs_outside_HA_are_placed_by_configuration_and_nothing_is_offered_to_repair()
+    {
+        var world = PveWorld.Clean();
+        NotInHa(world);
+
+        var finding = Assert.Single(AntiAffinityCheck.Evaluate(await Read(world)));
+
+        Assert.Equal((PlacementByConfiguration, FindingSeverity.Information, "vm:101,vm:102"), (finding.Code, finding.Severity, finding.Target));
+        Assert.Contains("distinct nodes (node1, node2)", finding.Message);
+        Assert.DoesNotContain("ha-manager", finding.Remediation);
+    }
+
+    [Fact]
+    public async Task One_VM_in_HA_says_both_ways_out_and_offers_no_rule()
+    {
+        var world = PveWorld.Clean();
+        world.Array("/cluster/ha/rules").Clear();
+        world.Array("/cluster/ha/resources").RemoveAt(1);
+
+        var finding = Assert.Single(AntiAffinityCheck.Evaluate(await Read(world)));
+
+        Assert.Equal("vm:101", finding.Target);
+        Assert.Equal("fw1 (vm:101) is an HA resource but fw2 (VM 102) is not: if node1 fails, HA may recover fw1 onto node2, next to fw2.", finding.Message);
+        Assert.Equal("Take fw1 out of HA (ha-manager remove vm:101): CARP already makes the pair redundant. Or make fw2 an HA resource too (ha-manager add vm:102 --state started) and run Assert-AntiAffinity -Repair.", finding.Remediation);
+    }
+
+    [Fact]
+    public async Task Pve_8_groups_finding_offers_the_group_repair()
+    {
+        var world = PveWorld.Clean();
+        Pve8()(world);
+
+        var finding = AntiAffinityCheck.Evaluate(await Read(world)).Single(f => f.Code == HaGroupsDoNotSeparate);
+
+        Assert.StartsWith("Run Assert-AntiAffinity -Repair, or by hand: ha-manager groupadd haedge-101-node1 --nodes node1 --restricted 1;", finding.Remediation);
+    }
+
     private static Task<AntiAffinityFacts> Read(PveWorld world) =>
         CheckReader.ReadAntiAffinityAsync(world.Client(), world.Edge, Array.Empty<HaEdgeVm>(), CancellationToken.None);
 
     private static JsonObject Rule(PveWorld world) => world.Array("/cluster/ha/rules")[0]!.AsObject();
 
-    /// <summary>PVE 8: no rules API; each VM an HA resource in the given group (name, nodes, restricted).</summary>
+    private static void NotInHa(PveWorld world)
+    {
+        world.Array("/cluster/ha/rules").Clear();
+        world.Array("/cluster/ha/resources").Clear();
+    }
+
+    /// <summary>A node-affinity rule as PVE 9 lists it, from the rules sample.</summary>
+    private static JsonObject NodeRule(string id, string resources, string nodes, int strict) =>
+        PveWorld.Edited(PveWorld.Data("goproxmox-SYNTHETIC-GET-cluster-ha-rules.json.txt")[0]!.AsObject(),
+            ("rule", id), ("resources", resources), ("nodes", nodes), ("strict", strict));
+
+    /// <summary>
+    /// PVE 8: no rules API (pve-manager's 501); both VMs HA resources, the first ones in the given groups (name,
+    /// nodes, restricted), the others in none.
+    /// </summary>
     private static Action<PveWorld> Pve8(params (string Group, string Nodes, int Restricted)[] groups) => world =>
     {
         world.Fail("/cluster/ha/rules", HttpStatusCode.NotImplemented, "Method 'GET /cluster/ha/rules' not implemented");

@@ -322,10 +322,39 @@ public class ProxmoxClientTests
 
         Assert.Equal(new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete }, handler.Requests.Select(request => request.Method));
         Assert.Equal("/api2/json/cluster/ha/rules", handler.Requests[0].Uri.AbsolutePath);
-        Assert.Equal("rule=haedge-keep-apart&type=resource-affinity&resources=vm%3A101%2Cvm%3A102&disable=0&affinity=negative&comment=pfSense+pair", handler.Requests[0].Body);
+        Assert.Equal("rule=haedge-keep-apart&type=resource-affinity&resources=vm%3A101%2Cvm%3A102&affinity=negative&comment=pfSense+pair", handler.Requests[0].Body);
         Assert.Equal("/api2/json/cluster/ha/rules/haedge-keep-apart", handler.Requests[1].Uri.AbsolutePath);
-        Assert.Equal("type=resource-affinity&resources=vm%3A101%2Cvm%3A102&disable=1&affinity=negative&comment=pfSense+pair&digest=d1", handler.Requests[1].Body);
+        Assert.Equal("type=resource-affinity&resources=vm%3A101%2Cvm%3A102&affinity=negative&comment=pfSense+pair&disable=1&digest=d1", handler.Requests[1].Body);
         Assert.Equal("/api2/json/cluster/ha/rules/haedge-keep-apart", handler.Requests[2].Uri.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Enabling_a_rule_deletes_disable_because_PVE_9_ignores_disable_0()
+    {
+        var handler = new FakeProxmoxHandler(_ => Ok("""{"data":null}"""));
+        using var client = handler.Client();
+
+        await client.UpdateHaRuleAsync(new HaRule
+        {
+            Rule = "fw-apart", Type = HaRuleType.ResourceAffinity, Resources = new[] { "vm:101", "vm:102" }, Affinity = HaAffinity.Negative, Digest = "d2",
+        });
+
+        Assert.Equal("type=resource-affinity&resources=vm%3A101%2Cvm%3A102&affinity=negative&delete=disable&digest=d2", handler.Requests.Single().Body);
+    }
+
+    [Fact]
+    public async Task Pins_a_VM_with_a_restricted_group_on_PVE_8()
+    {
+        var handler = new FakeProxmoxHandler(_ => Ok("""{"data":null}"""));
+        using var client = handler.Client();
+
+        await client.CreateHaGroupAsync(new HaGroup { Group = "haedge-101-pve1", Nodes = new[] { new HaNodePriority("pve1") }, Restricted = true, Comment = "fw1 only" });
+        await client.SetHaResourceGroupAsync("vm:101", "haedge-101-pve1");
+
+        Assert.Equal((HttpMethod.Post, "/api2/json/cluster/ha/groups"), (handler.Requests[0].Method, handler.Requests[0].Uri.AbsolutePath));
+        Assert.Equal("group=haedge-101-pve1&nodes=pve1&restricted=1&nofailback=0&comment=fw1+only", handler.Requests[0].Body);
+        Assert.Equal((HttpMethod.Put, "/api2/json/cluster/ha/resources/vm%3A101"), (handler.Requests[1].Method, handler.Requests[1].Uri.AbsolutePath));
+        Assert.Equal("group=haedge-101-pve1", handler.Requests[1].Body);
     }
 
     [Fact]
@@ -343,7 +372,7 @@ public class ProxmoxClientTests
             Strict = true,
         });
 
-        Assert.Equal("rule=fw1-home&type=node-affinity&resources=vm%3A101&disable=0&nodes=pve1%3A2%2Cpve2%3A1&strict=1", handler.Requests.Single().Body);
+        Assert.Equal("rule=fw1-home&type=node-affinity&resources=vm%3A101&nodes=pve1%3A2%2Cpve2%3A1&strict=1", handler.Requests.Single().Body);
     }
 
     [Fact]
@@ -364,7 +393,9 @@ public class ProxmoxClientTests
     [Fact]
     public async Task Ha_groups_migrated_to_rules_read_as_none()
     {
-        using var client = new FakeProxmoxHandler(_ => FakeProxmoxHandler.Json("""{"data":null}""", HttpStatusCode.InternalServerError, "ha groups have been migrated to rules")).Client();
+        // PVE 9's Groups.pm index: dies whenever no groups are left (Config.pm have_groups_been_migrated).
+        using var client = new FakeProxmoxHandler(_ => FakeProxmoxHandler.Json("""{"data":null,"message":"cannot index groups: ha groups have been migrated to rules\n"}""",
+            HttpStatusCode.InternalServerError, "cannot index groups: ha groups have been migrated to rules")).Client();
 
         Assert.Empty(await client.GetHaGroupsAsync());
     }
