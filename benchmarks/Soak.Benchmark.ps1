@@ -86,7 +86,8 @@ $after = Get-Leftover
 function Get-Quantile([double[]] $Values, [double] $Q) {
     if ($Values.Count -eq 0) { return [double]::NaN }
     $sorted = @($Values | Sort-Object)
-    $sorted[[int][math]::Min($sorted.Count - 1, [math]::Ceiling($Q * $sorted.Count) - 1)]
+    # Nearest rank: the smallest value with at least Q of the values at or below it.
+    $sorted[[int][math]::Max(0, [math]::Min($sorted.Count - 1, [math]::Ceiling($Q * $sorted.Count) - 1))]
 }
 $passed = @($results | Where-Object Passed)
 $outages = @($passed | Where-Object Outage | ForEach-Object { $_.Outage.TotalSeconds })
