@@ -71,7 +71,7 @@ $sshArgs = foreach ($firewall in $definition.firewalls) {
 $ssh = foreach ($run in 1..$Runs) {
     Measure-Ms {
         foreach ($arguments in $sshArgs) {
-            & ssh @arguments | Out-Null
+            & ssh @arguments 2>$null | Out-Null
             if ($LASTEXITCODE -ne 0) { throw "ssh $($arguments[-2]) failed with exit code $LASTEXITCODE" }
         }
     }

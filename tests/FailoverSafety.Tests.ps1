@@ -25,10 +25,12 @@ Describe 'Test-HaFailover interrupted on the rehearsal lab' -Tag Lab -Skip:(-not
                 [Parameter(Mandatory)] [ValidateSet('StopProcessing', 'StopTwice', 'KillSsh', 'None')] [string] $Interrupt,
                 [string] $WhenVm,
                 # More Test-HaFailover parameters, as PowerShell text.
-                [string] $Arguments = ''
+                [string] $Arguments = '',
+                # Run Test-HaFailover in a session whose language mode is ConstrainedLanguage (after the module loads).
+                [switch] $ConstrainedLanguage
             )
             Invoke-InLabAdmin {
-                param($Scenario, $Phase, $Interrupt, $WhenVm, $Arguments, $StateDir)
+                param($Scenario, $Phase, $Interrupt, $WhenVm, $Arguments, $StateDir, $ConstrainedLanguage)
                 $manifest = Join-Path (Get-Module HaEdge).ModuleBase 'HaEdge.psd1'
                 $runspace = [runspacefactory]::CreateRunspace()
                 $runspace.Open()
@@ -38,6 +40,7 @@ Describe 'Test-HaFailover interrupted on the rehearsal lab' -Tag Lab -Skip:(-not
 `$ErrorActionPreference = 'Stop'
 Import-Module '$manifest'
 Connect-HaEdge '$StateDir/edge.json' | Out-Null
+$(if ($ConstrainedLanguage) { "`$ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage'" })
 Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:`$false $Arguments
 "@)
                 $async = $run.BeginInvoke()
@@ -103,9 +106,11 @@ Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confir
                     Firewalls     = @($carp.Firewall | Sort-Object -Unique)
                     NotSettled    = @($carp | Where-Object { "$($_.State)" -notin 'Master', 'Backup' }).Count
                     GatewaysDown  = @($gateways | Where-Object { "$($_.Health)" -notin 'Online', 'Warning' } | ForEach-Object { "$($_.Name) on $($_.Firewall)" })
-                    MasterRoute   = @($gateways | Where-Object { $_.IsMaster -and $_.DefaultRoute }).Name
+                    # Right after a failback the old MASTER may still count itself MASTER until it hears the next
+                    # advertisement: whoever does, its default route is the one that must be back on the fibre.
+                    MasterRoute   = @($gateways | Where-Object { $_.IsMaster -and $_.DefaultRoute } | ForEach-Object Name | Sort-Object -Unique)
                 }
-            } -ArgumentList $Scenario, $Phase, $Interrupt, $WhenVm, $Arguments, $LabStateDir
+            } -ArgumentList $Scenario, $Phase, $Interrupt, $WhenVm, $Arguments, $LabStateDir, $ConstrainedLanguage.IsPresent
         }
 
         # Why a run did not get where the test needed it: its error and the progress it showed.
@@ -165,6 +170,18 @@ Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confir
         $outcome.Failure | Should -Match 'PipelineStopped'
         Assert-EdgeRestored $outcome
         Invoke-Lab status | Should -Match 'faults: none'
+    }
+
+    It 'Ctrl+C in a ConstrainedLanguage session runs the restore script in ConstrainedLanguage too' {
+        # The restore script records the language mode it ran in, then heals the fibre.
+        $mode = Join-Path $LabStateDir 'restore-language-mode'
+        Remove-Item $mode -ErrorAction Ignore
+        $outcome = Invoke-InterruptedFailover -Scenario WanPull -Phase '^Waiting for the default route' -Interrupt StopProcessing -Arguments (
+            "-WanPullMethod UserAction -WanPullScript { & dotnet '$LabDll' fault fibre-dead | Out-Null } " +
+            "-WanRestoreScript { `$ExecutionContext.SessionState.LanguageMode | Out-File '$mode'; & dotnet '$LabDll' heal fibre-dead | Out-Null }") -ConstrainedLanguage
+        $outcome.PhaseSeen | Should -BeTrue -Because "the run should reach the route wait ($(Get-Story $outcome))"
+        (Get-Content $mode -ErrorAction Ignore) | Should -Be 'ConstrainedLanguage' -Because 'a run cut short must not widen what its scripts may do'
+        Assert-EdgeRestored $outcome
     }
 
     It 'a restore script that throws ends the run with FailoverRestoreIncomplete naming the script''s error and the gateway left down' {
