@@ -104,3 +104,45 @@ Describe 'SSH host key pinning' -Tag Integration {
         $elapsed.TotalSeconds | Should -BeLessThan 7
     }
 }
+
+Describe 'Trust on first use' -Tag Integration {
+    BeforeAll {
+        # A server of its own: this test changes its host key.
+        $script:Changing = Start-LoopbackSshd -Directory (Join-Path $TestDrive 'sshd-tofu')
+    }
+
+    AfterAll {
+        Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false
+        Stop-LoopbackSshd $Changing
+    }
+
+    It 'holds the rest of the session to the key it trusted: a reconnect that meets another key is refused' {
+        $definition = Join-Path $TestDrive 'tofu.json'
+        New-LoopbackEdgeDefinition -Server $Changing -Path $definition
+        $session = Connect-HaEdge $definition -TrustOnFirstUse -WarningAction SilentlyContinue
+        $target = $session.SshTargetOf($session.Definition.Primary)
+        $run = { $session.Ssh.RunAsync($target, 'true', [timespan]'0:0:10', [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
+        (& $run).ExitStatus | Should -Be 0
+
+        # Someone in the path: the server now presents another key, and the pooled connection is dropped.
+        $directory = Split-Path $Changing.ClientKey
+        Remove-Item "$directory/host_key", "$directory/host_key.pub"
+        & ssh-keygen -q -t ed25519 -N '' -f "$directory/host_key" | Out-Null
+        $log = @(Get-ChildItem $directory -Filter 'sshd-*.log' | Sort-Object LastWriteTime)[-1].FullName
+        $restarts = @(Select-String -Path $log -Pattern 'Server listening').Count
+        & kill -HUP $Changing.Process.Id
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (@(Select-String -Path $log -Pattern 'Server listening').Count -le $restarts) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "sshd did not restart: $(Get-Content -Raw $log)" }
+            Start-Sleep -Milliseconds 20
+        }
+        & pkill -P $Changing.Process.Id
+
+        # The first try may still meet the dropped connection (SshConnectionLost); the reconnect meets the new key.
+        $outcomes = foreach ($try in 1..3) {
+            try { & $run | Out-Null; 'ran' } catch { $_.Exception.InnerException.ErrorId }
+        }
+        $outcomes | Should -Not -Contain 'ran' -Because 'no command may run on a connection to another key'
+        $outcomes | Should -Contain 'SshHostKeyMismatch'
+    }
+}

@@ -86,6 +86,13 @@ namespace HaEdge.Core.Definition
                 string name = OptionalString(root, "(root)", "name") ?? System.IO.Path.GetFileNameWithoutExtension(path);
                 ProxmoxDefinition proxmox = ReadProxmox(Required(root, "(root)", "proxmox"));
                 List<FirewallDefinition> firewalls = ReadFirewalls(Required(root, "(root)", "firewalls"));
+                // A node named like a firewall would make every message and pooled connection ambiguous between the two.
+                string? collision = proxmox.Ssh?.Nodes.Keys.FirstOrDefault(node => firewalls.Any(f => string.Equals(f.Name, node, StringComparison.OrdinalIgnoreCase)));
+                if (collision != null)
+                {
+                    throw Invalid(path, $"proxmox.ssh.nodes.{collision}", $"'{collision}' is also a firewall's name: give the Proxmox node and the firewall names of their own");
+                }
+
                 List<SegmentDefinition> segments = ReadSegments(root);
                 ProbeDefinition probes = ReadProbes(root);
                 return new EdgeDefinition(name, path, proxmox, firewalls, segments, probes);

@@ -38,6 +38,7 @@ namespace HaEdge.Core.Runbooks
 
             return new SshTarget(node, entry.Host, ssh.Port, ssh.User)
             {
+                Kind = SshTargetKind.ProxmoxNode,
                 KeyFile = ssh.KeyFile,
                 Passphrase = Secret.FromEnvironment(ssh.PassphraseVariable),
                 Password = Secret.FromEnvironment(ssh.PasswordVariable),

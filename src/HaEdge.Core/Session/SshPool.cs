@@ -9,13 +9,16 @@ using HaEdge.Core.Transport;
 namespace HaEdge.Core.Session
 {
     /// <summary>
-    /// One SSH connection per firewall for the life of a session, opened on first use and reopened when it dropped.
-    /// Concurrent callers for the same firewall share one connect attempt.
+    /// One SSH connection per target for the life of a session, opened on first use and reopened when it dropped.
+    /// Concurrent callers for the same target share one connect attempt. Connections are kept by the target's whole
+    /// identity (kind, name, host, port, user, pinned key). A key accepted on first use becomes that target's pin for the
+    /// rest of the session: a reconnect that meets another key is refused as a changed key.
     /// </summary>
     public sealed class SshPool : IDisposable
     {
         private readonly Func<ISshConnector> connectorFactory;
-        private readonly Dictionary<string, Task<ISshConnection>> connections = new Dictionary<string, Task<ISshConnection>>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, Task<ISshConnection>> connections = new Dictionary<string, Task<ISshConnection>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> firstUseKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly object gate = new object();
         private readonly ConditionalWeakTable<ISshConnection, ConcurrentDictionary<string, Lazy<Task<object?>>>> facts =
             new ConditionalWeakTable<ISshConnection, ConcurrentDictionary<string, Lazy<Task<object?>>>>();
@@ -27,14 +30,14 @@ namespace HaEdge.Core.Session
             this.connectorFactory = connectorFactory;
         }
 
-        /// <summary>The host keys seen on this session's connections, by target name (for trust on first use).</summary>
+        /// <summary>The host keys seen on this session's open connections, by target identity.</summary>
         public IReadOnlyDictionary<string, string> SeenHostKeys
         {
             get
             {
                 lock (gate)
                 {
-                    var keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                    var keys = new Dictionary<string, string>(StringComparer.Ordinal);
                     foreach (KeyValuePair<string, Task<ISshConnection>> pair in connections)
                     {
                         if (pair.Value.Status == TaskStatus.RanToCompletion)
@@ -50,6 +53,7 @@ namespace HaEdge.Core.Session
 
         public async Task<ISshConnection> GetAsync(SshTarget target, CancellationToken cancellationToken)
         {
+            string identity = target.Identity;
             Task<ISshConnection> pending;
             lock (gate)
             {
@@ -58,7 +62,7 @@ namespace HaEdge.Core.Session
                     throw new ObjectDisposedException(nameof(SshPool), "The HaEdge session was disconnected.");
                 }
 
-                if (!connections.TryGetValue(target.Name, out pending!) || IsDead(pending))
+                if (!connections.TryGetValue(identity, out pending!) || IsDead(pending))
                 {
                     if (pending?.Status == TaskStatus.RanToCompletion)
                     {
@@ -66,13 +70,38 @@ namespace HaEdge.Core.Session
                     }
 
                     connector ??= connectorFactory();
+                    // A key trusted on first use is this target's pin from then on: trust lasts one connection.
+                    SshTarget effective = firstUseKeys.TryGetValue(identity, out string? learned) ? target.PinnedTo(learned) : target;
                     // The connect outlives any one caller's cancellation: others may be waiting on it.
-                    pending = connector.ConnectAsync(target, CancellationToken.None);
-                    connections[target.Name] = pending;
+                    pending = ConnectAsync(connector, effective, identity);
+                    connections[identity] = pending;
                 }
             }
 
             return await WaitAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The host key a connection to <paramref name="target"/> was trusted with on first use, if it was.</summary>
+        public string? FirstUseKeyOf(SshTarget target)
+        {
+            lock (gate)
+            {
+                return firstUseKeys.TryGetValue(target.Identity, out string? key) ? key : null;
+            }
+        }
+
+        private async Task<ISshConnection> ConnectAsync(ISshConnector with, SshTarget target, string identity)
+        {
+            ISshConnection connection = await with.ConnectAsync(target, CancellationToken.None).ConfigureAwait(false);
+            if (target.TrustOnFirstUse && target.PinnedHostKey == null)
+            {
+                lock (gate)
+                {
+                    firstUseKeys[identity] = connection.HostKeySha256;
+                }
+            }
+
+            return connection;
         }
 
         /// <summary>
@@ -120,7 +149,7 @@ namespace HaEdge.Core.Session
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 expiry.Cancel();
-                DropEstablished(target.Name);
+                DropEstablished(target.Identity);
                 throw new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout,
                     $"{target.Name} ({target}) gave no answer within {bound.TotalSeconds:0.#} s.", target.Name);
             }
@@ -150,13 +179,13 @@ namespace HaEdge.Core.Session
         /// An established connection that let a command hang is in an unknown state: the next command gets a fresh one.
         /// A connect still under way is left to finish: the next caller waits on it instead of starting another.
         /// </summary>
-        private void DropEstablished(string name)
+        private void DropEstablished(string identity)
         {
             lock (gate)
             {
-                if (connections.TryGetValue(name, out Task<ISshConnection>? pending) && pending.Status == TaskStatus.RanToCompletion)
+                if (connections.TryGetValue(identity, out Task<ISshConnection>? pending) && pending.Status == TaskStatus.RanToCompletion)
                 {
-                    connections.Remove(name);
+                    connections.Remove(identity);
                     pending.Result.Dispose();
                 }
             }

@@ -22,6 +22,13 @@ namespace HaEdge.Core.Transport
         Task<SshCommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken);
     }
 
+    /// <summary>What an SSH target is: the same name may not stand for a firewall and a Proxmox node at once.</summary>
+    public enum SshTargetKind
+    {
+        Firewall,
+        ProxmoxNode,
+    }
+
     /// <summary>Where and how to connect. Secrets are held as <see cref="Secret"/> and never print.</summary>
     public sealed class SshTarget
     {
@@ -35,6 +42,8 @@ namespace HaEdge.Core.Transport
 
         /// <summary>The firewall or node name, used as the target of every error.</summary>
         public string Name { get; }
+
+        public SshTargetKind Kind { get; set; } = SshTargetKind.Firewall;
 
         public string Host { get; }
 
@@ -60,6 +69,25 @@ namespace HaEdge.Core.Transport
         public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
         public override string ToString() => $"{User}@{Host}:{Port}";
+
+        /// <summary>
+        /// Everything that makes this the same peer: kind, name, host, port, user and pinned key. The pool shares a
+        /// connection only between targets with one identity, so a name never reaches another host's connection.
+        /// </summary>
+        public string Identity => string.Join("|", Kind, Name, Host, Port, User, PinnedHostKey ?? "(unpinned)");
+
+        /// <summary>This target held to <paramref name="hostKey"/>: no longer trusting on first use.</summary>
+        public SshTarget PinnedTo(string hostKey) => new SshTarget(Name, Host, Port, User)
+        {
+            Kind = Kind,
+            KeyFile = KeyFile,
+            Passphrase = Passphrase,
+            Password = Password,
+            PinnedHostKey = hostKey,
+            TrustOnFirstUse = false,
+            ConnectTimeout = ConnectTimeout,
+            CommandTimeout = CommandTimeout,
+        };
     }
 
     public sealed class SshCommandResult

@@ -87,7 +87,9 @@ namespace HaEdge.Commands
                 try
                 {
                     string key = Await((_, token) => session.Ssh.GetAsync(session.SshTargetOf(firewall), token)).HostKeySha256;
-                    WriteWarning($"{firewall.Name}: trusted host key {key} on first use. Verify it on the firewall's console, then pin it as ssh.hostKeySha256 in '{session.Definition.Path}'.");
+                    WriteWarning($"{firewall.Name}: trusted host key {key} on first use; this session now refuses any other key from {firewall.Name}. "
+                        + $"Verify it on the firewall's console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then pin it in '{session.Definition.Path}': "
+                        + $"\"hostKeySha256\": \"{key}\" in the ssh block of {firewall.Name}.");
                 }
                 catch (HaEdgeException e)
                 {

@@ -61,6 +61,7 @@ public class ProxmoxSshDefinitionTests
         { "bad variable", Ssh.Replace("HAEDGE_PVE_SSH_PW", "PVE-SSH"), "proxmox.ssh.passwordVariable: 'PVE-SSH' is not an environment variable name" },
         { "foreign variable", Ssh.Replace("HAEDGE_PVE_SSH_PW", "VAULT_TOKEN"), "proxmox.ssh.passwordVariable: 'VAULT_TOKEN' does not start with HAEDGE_" },
         { "ssh as string", "\"ssh\": \"root@pve1\",", "proxmox.ssh: expected an object, found the string \"root@pve1\"" },
+        { "node named like a firewall", Ssh.Replace("\"pve2\":", "\"FW2\":"), "proxmox.ssh.nodes.FW2: 'FW2' is also a firewall's name" },
     };
 
     [Theory]
