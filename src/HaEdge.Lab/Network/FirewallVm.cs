@@ -31,6 +31,28 @@ internal sealed class FirewallVm
 
     public bool InMaintenance => System.IO.File.Exists(_paths.MaintenanceFlag(_fw));
 
+    /// <summary>The segment pfsync (here conntrackd) syncs states over: the sync segment, or the LAN under the sync-on-lan fault.</summary>
+    private LabSegment StateSyncSegment => System.IO.File.Exists(Path.Combine(_paths.PersistDir(_fw), "pfsync-on-lan")) ? LabLayout.Lan : LabLayout.Sync;
+
+    /// <summary>The CARP VIPs this firewall has: every carp segment's, less one removed by the vip-missing fault.</summary>
+    private IEnumerable<LabSegment> CarpSegments =>
+        LabLayout.CarpSegments.Where(s => !System.IO.File.Exists(Path.Combine(_paths.PersistDir(_fw), $"vip-removed-{s.Vhid}")));
+
+    /// <summary>
+    /// Applies a changed persisted setting to the running firewall, as pfSense applies a saved change: the config files
+    /// rewritten, the CARP daemon reloaded (a VIP removed goes), the state sync restarted on its segment.
+    /// </summary>
+    public void Reconfigure()
+    {
+        WriteConfig();
+        Shell.CheckInNamespace(_fw.Namespace, "sh", "-c",
+            $"kill -HUP $(cat {Shell.Quote(File("keepalived.pid"))}); conntrackd -C {Shell.Quote(File("conntrackd.conf"))} -k >/dev/null 2>&1; true");
+        Shell.WaitUntil(() => !System.IO.File.Exists(File("conntrackd.lock")), TimeSpan.FromSeconds(5), 20);
+        System.IO.File.Delete(File("conntrackd.lock"));
+        System.IO.File.Delete(File("conntrackd.ctl"));
+        Shell.StartDaemons(_fw.Namespace, new[] { (_paths.Log($"{_fw.Name}-conntrackd"), new[] { "conntrackd", "-C", File("conntrackd.conf") }) });
+    }
+
     /// <summary>The advskew every VIP is configured with: 254 in persistent maintenance mode, as pfSense sets it.</summary>
     public int ConfiguredAdvSkew => InMaintenance ? 254 : _fw.AdvSkew;
 
@@ -191,8 +213,8 @@ internal sealed class FirewallVm
     }
 
     /// <summary>Lines "vhid interface vip prefix" the shims read.</summary>
-    private static string CarpTable() =>
-        string.Concat(LabLayout.CarpSegments.Select(s => $"{s.Vhid} {s.Interface} {s.Vip} {s.PrefixLength} {s.VipInterface}\n"));
+    private string CarpTable() =>
+        string.Concat(CarpSegments.Select(s => $"{s.Vhid} {s.Interface} {s.Vip} {s.PrefixLength} {s.VipInterface}\n"));
 
     private string FirewallEnvironment()
     {
@@ -207,8 +229,8 @@ internal sealed class FirewallVm
         Set("BASE_ADVSKEW", _fw.AdvSkew.ToString(CultureInfo.InvariantCulture));
         Set("HOSTID", _fw.HostId);
         Set("PEER_HOSTID", _peer.HostId);
-        Set("SYNC_IF", LabLayout.Sync.Interface);
-        Set("SYNC_PEER", _peer.Address(LabLayout.Sync));
+        Set("SYNC_IF", StateSyncSegment.Interface);
+        Set("SYNC_PEER", _peer.Address(StateSyncSegment));
         Set("FIBRE_IF", LabLayout.WanFibre.Interface);
         Set("FIBRE_GW", LabLayout.WanFibre.Gateway!);
         Set("FIBRE_SRC", _fw.Address(LabLayout.WanFibre));
@@ -247,10 +269,10 @@ internal sealed class FirewallVm
             }
 
             """);
-        foreach (LabSegment segment in LabLayout.CarpSegments)
+        foreach (LabSegment segment in CarpSegments)
         {
             // pfSense demotes every vhid by 240 when any CARP interface loses link, so all VIPs move together.
-            string tracked = string.Concat(LabLayout.CarpSegments.Where(s => s != segment)
+            string tracked = string.Concat(CarpSegments.Where(s => s != segment)
                 .Select(s => $"        {s.Interface} weight -240\n"));
             conf.Append($$"""
                 vrrp_instance VHID{{segment.Vhid}} {
@@ -285,10 +307,10 @@ internal sealed class FirewallVm
                     PurgeTimeout 5
                 }
                 UDP {
-                    IPv4_address {{_fw.Address(LabLayout.Sync)}}
-                    IPv4_Destination_Address {{_peer.Address(LabLayout.Sync)}}
+                    IPv4_address {{_fw.Address(StateSyncSegment)}}
+                    IPv4_Destination_Address {{_peer.Address(StateSyncSegment)}}
                     Port {{LabLayout.ConntrackdPort}}
-                    Interface {{LabLayout.Sync.Interface}}
+                    Interface {{StateSyncSegment.Interface}}
                     SndSocketBuffer 1249280
                     RcvSocketBuffer 1249280
                     Checksum on

@@ -9,7 +9,7 @@ namespace HaEdge.Lab.Network;
 internal sealed class LabFaults
 {
     public static readonly IReadOnlyList<string> Names =
-        new[] { "hard-stop", "link-down", "fibre-dead", "sync-cut", "mac-filter", "vlan-asymmetry", "fixed-default-gateway" };
+        new[] { "hard-stop", "link-down", "fibre-dead", "sync-cut", "mac-filter", "vlan-asymmetry", "fixed-default-gateway", "sync-on-lan", "vip-missing" };
 
     private readonly LabPaths _paths;
     private readonly LabNetwork _lab;
@@ -32,6 +32,8 @@ internal sealed class LabFaults
             "mac-filter" => MacFilter(Firewall(target, name), target.Count > 1 ? Net(target, name) : null, inject),
             "vlan-asymmetry" => VlanAsymmetry(target.Count > 0 ? LabLayout.Node(target[0]) : LabLayout.Nodes[1], inject),
             "fixed-default-gateway" => FixedDefaultGateway(inject),
+            "sync-on-lan" => SyncOnLan(inject),
+            "vip-missing" => VipMissing(Firewall(target, name), Net(target, name), inject),
             _ => throw new LabException($"unknown fault '{name}' (known: {string.Join(", ", Names)})"),
         };
         string marker = Path.Combine(_paths.Faults, string.Join("_", new[] { name }.Concat(target)));
@@ -151,6 +153,52 @@ internal sealed class LabFaults
             }
         }
         return inject ? $"default gateway fixed to {LabLayout.FibreGatewayName} on both firewalls" : $"default gateway the group {LabLayout.GatewayGroupName} again";
+    }
+
+    /// <summary>
+    /// High Avail. Sync's Synchronize Interface set to LAN on both firewalls: pfsync (conntrackd here) syncs states over
+    /// the LAN to the peer's LAN address. It still works, but no longer over a path of its own.
+    /// </summary>
+    private string SyncOnLan(bool inject)
+    {
+        foreach (LabFirewall fw in LabLayout.Firewalls)
+        {
+            SetFlag(fw, "pfsync-on-lan", inject);
+        }
+        foreach (LabFirewall fw in LabLayout.Firewalls.Where(fw => _lab.Vm(fw).IsRunning))
+        {
+            _lab.Vm(fw).Reconfigure();
+        }
+        return inject ? "pfsync on both firewalls moved to the LAN" : "pfsync back on the sync segment";
+    }
+
+    /// <summary>A segment's CARP VIP deleted on one firewall (Firewall > Virtual IPs), the peer keeping its own.</summary>
+    private string VipMissing(LabFirewall fw, int net, bool inject)
+    {
+        LabSegment segment = LabLayout.SegmentByNet(net);
+        if (segment.Vhid is not int vhid)
+        {
+            throw new LabException($"net{net} ({segment.Name}) has no CARP VIP");
+        }
+        SetFlag(fw, $"vip-removed-{vhid}", inject);
+        if (_lab.Vm(fw).IsRunning)
+        {
+            _lab.Vm(fw).Reconfigure();
+        }
+        return $"{segment.Name}'s CARP VIP (vhid {vhid}) {(inject ? "removed from" : "back on")} {fw.Name}";
+    }
+
+    private void SetFlag(LabFirewall fw, string name, bool on)
+    {
+        string flag = Path.Combine(_paths.PersistDir(fw), name);
+        if (on)
+        {
+            File.WriteAllText(flag, "");
+        }
+        else
+        {
+            File.Delete(flag);
+        }
     }
 
     /// <summary>The VLAN 20 NIC of the node's firewall is tagged 21 on that node only, so VLAN 20 adverts stop crossing.</summary>
