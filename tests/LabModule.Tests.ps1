@@ -73,8 +73,6 @@ Describe 'The module against pfSense CE 2.7.0 (lab profile pfsense-2.7.0)' -Tag 
 
     It 'Item 4: Test-HaEdge is ready, its pfsync and CARP checks passed' {
         $readiness = Invoke-InLabAdmin {
-            # The edge as designed: the HA rule that keeps the firewalls apart (a fresh lab has none).
-            Assert-AntiAffinity -Repair -Confirm:$false | Out-Null
             $r = Test-HaEdge -TimeoutSec 30
             [pscustomobject]@{
                 Ready  = $r.Ready

@@ -124,7 +124,7 @@ namespace HaEdge.Core.Runbooks
             {
                 findings.Add(new Finding(FindingSeverity.Error, VmsOnSameNode, present[0].Node,
                     $"{present[0].Firewall} and {present[1].Firewall} both run on {present[0].Node}: losing that node loses the edge.",
-                    $"Migrate {present[1].Firewall} to {present[1].ExpectedNode}; Assert-AntiAffinity -Repair keeps them apart."));
+                    $"Migrate {present[1].Firewall} to {present[1].ExpectedNode}; Assert-AntiAffinity says what keeps them apart from then on (an HA rule, or their placement by configuration)."));
             }
 
             return Result(ReadinessChecks.VmPlacement, findings,
@@ -135,7 +135,7 @@ namespace HaEdge.Core.Runbooks
         public static HaEdgeCheckResult AntiAffinity(IReadOnlyList<Finding> findings)
         {
             var own = findings.Where(f => f.Code != AntiAffinityCheck.VmMissing && f.Code != AntiAffinityCheck.VmsOnSameNode).ToList();
-            return Result(ReadinessChecks.AntiAffinity, own, Counted(own, "Proxmox HA keeps the firewalls apart"));
+            return Result(ReadinessChecks.AntiAffinity, own, Counted(own, "the firewalls are kept apart"));
         }
 
         /// <summary>Test-HaEdgeSymmetry's findings over every segment.</summary>
