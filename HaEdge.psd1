@@ -11,6 +11,8 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('HaEdge.Format.ps1xml')
+    # Where Update-Help will look for HaEdge_<GUID>_HelpInfo.xml once updatable help is published with the releases.
+    HelpInfoUri            = 'https://github.com/haedge/haedge/releases/latest/download/'
     CmdletsToExport        = @(
         'Connect-HaEdge'
         'Disconnect-HaEdge'
@@ -39,8 +41,11 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('pfSense', 'Proxmox', 'CARP', 'HA', 'Failover', 'PSEdition_Desktop', 'PSEdition_Core', 'Linux')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('pfSense', 'Proxmox', 'ProxmoxVE', 'CARP', 'pfsync', 'HA', 'HighAvailability', 'Failover', 'Firewall', 'Pester', 'PSEdition_Desktop', 'PSEdition_Core', 'Linux')
+            # The project's home is not published yet; these addresses are where it will live (CHANGELOG.md).
+            ProjectUri   = 'https://github.com/haedge/haedge'
+            LicenseUri   = 'https://github.com/haedge/haedge/blob/main/LICENSE'
+            ReleaseNotes = 'First release: read, check, maintain and failover-test a pfSense CARP pair on two Proxmox VE nodes. See https://github.com/haedge/haedge/blob/main/CHANGELOG.md'
         }
     }
 }

@@ -20,7 +20,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Rehearsal', 'LabUp', 'LabDown', 'LabStatus', 'Benchmark', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Rehearsal', 'LabUp', 'LabDown', 'LabStatus', 'Benchmark', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -336,6 +336,16 @@ function Invoke-Benchmark {
     if ($missed) { Write-Host "Goals not met: $($missed -join ', ')"; exit 1 }
 }
 
+# Package: the PowerShell Gallery package, HaEdge.<version>.nupkg, published with Publish-PSResource into the local
+# file repository output/repository (Install-PSResource installs from it once registered with -Uri). It holds the
+# built module (help and format file included) and the licence, nothing of the build, tests or lab. The publishing
+# runs in its own process, which leaves the user's registered PSResourceGet repositories alone.
+function Invoke-Package {
+    Build-Module
+    Invoke-Native $ChildPwsh[0] (@($ChildPwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', "$Root/tools/Publish-Package.ps1",
+            '-ModulePath', $ModuleOut, '-LicensePath', "$Root/LICENSE", '-RepositoryPath', (Join-Path $Output 'repository')))
+}
+
 switch ($Task) {
     'Build' { Build-Module }
     'Test' { Invoke-Test }
@@ -344,6 +354,7 @@ switch ($Task) {
     'LabDown' { Assert-LabPossible; Build-Lab; Stop-Lab }
     'LabStatus' { Assert-LabPossible; Build-Lab; Write-Host (Invoke-Lab status) }
     'Benchmark' { Invoke-Benchmark }
+    'Package' { Invoke-Package }
     'Clean' {
         Remove-Item $Output -Recurse -Force -ErrorAction Ignore
         Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Remove-Item -Recurse -Force
