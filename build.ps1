@@ -13,6 +13,8 @@
                  skipped test or a test count below tests/test-counts.json each counts as a failure.
       Rehearsal  The main job: Build, bring the lab up, run a failover rehearsal on it, print the result, take it down.
       LabUp / LabDown / LabStatus   The rehearsal lab on its own (root, Linux).
+      Package    Build, then the PowerShell Gallery package (output/repository/HaEdge.<version>.nupkg), published with
+                 Publish-PSResource into a local file repository; Install-PSResource installs it from there.
       Benchmark  Build, bring the lab up, run every benchmark script in benchmarks/ (each prints its figures and
                  exits non-zero when its goal is missed), take the lab down.
       Clean      Remove output/ and every bin/ and obj/.
