@@ -65,15 +65,31 @@ BeforeAll {
             Message = ($members | Where-Object name -EQ 'faultString').value.string
         }
     }
-    function Get-Config([string] $Firewall) { [xml](Get-Content -Raw (Join-Path $script:State "$Firewall/config.xml")) }
-    function Edit-Config([string] $Firewall, [scriptblock] $Change) {
-        $path = Join-Path $script:State "$Firewall/config.xml"
+    function Get-Config([string] $Firewall, [string] $StateDir = $script:State) { [xml](Get-Content -Raw (Join-Path $StateDir "$Firewall/config.xml")) }
+    function Edit-Config([string] $Firewall, [scriptblock] $Change, [string] $StateDir = $script:State) {
+        $path = Join-Path $StateDir "$Firewall/config.xml"
         $text = Get-Content -Raw $path
         Set-Content -Path $path -Value (& $Change $text) -NoNewline
     }
-    function Invoke-Sync {
-        $output = & $Launcher[0] @($Launcher | Select-Object -Skip 1) sync-config --firewall fw1 --state-dir $script:State --peer-port $script:Port.fw2 2>&1
+    # fw1's rc.filter_synchronize to fw2 at the given port: its exit code and everything it printed (stdout and stderr).
+    function Invoke-Sync([string] $StateDir = $script:State, [int] $PeerPort = $script:Port.fw2, [string[]] $Arguments = @()) {
+        $output = & $Launcher[0] @($Launcher | Select-Object -Skip 1) sync-config --firewall fw1 --state-dir $StateDir --peer-port $PeerPort @Arguments 2>&1
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
+    }
+    # What a firewall's pfSense recorded under its lab root: /var/log/system.log and /var/run/filter_reload_status.
+    function Get-Records([string] $Firewall, [string] $StateDir = $script:State) {
+        [pscustomobject]@{
+            SystemLog    = @(Get-Content (Join-Path $StateDir "$Firewall/root/var/log/system.log") -ErrorAction Ignore)
+            ReloadStatus = @(Get-Content (Join-Path $StateDir "$Firewall/root/var/run/filter_reload_status") -ErrorAction Ignore)
+        }
+    }
+    # The lines a run added: the records minus those there before.
+    function Get-NewRecords([string] $Firewall, $Before, [string] $StateDir = $script:State) {
+        $now = Get-Records $Firewall $StateDir
+        [pscustomobject]@{
+            SystemLog    = @($now.SystemLog | Select-Object -Skip $Before.SystemLog.Count)
+            ReloadStatus = @($now.ReloadStatus | Select-Object -Skip $Before.ReloadStatus.Count)
+        }
     }
 }
 
@@ -363,18 +379,51 @@ Describe 'pfSense XMLRPC endpoint and config sync' -Tag 'Lab' {
         $system.hostname | Should -Be 'fw2'
     }
 
-    It 'syncs fw1 to fw2 like rc.filter_synchronize: drift gone, nosync kept back, advskew +100' {
+    It 'syncs fw1 to fw2 like rc.filter_synchronize: drift gone, nosync kept back, advskew +100, nothing printed, success recorded' {
         Edit-Config fw2 { param($t) $t.Replace('<name>ADMIN_HOSTS</name>', '<name>DRIFTED</name>') }
         Edit-Config fw1 { param($t) $t.Replace('<tracker>1700000101</tracker>', '<tracker>1700000101</tracker><nosync></nosync>') }
+        $before = Get-Records fw1
         $sync = Invoke-Sync
-        $sync.ExitCode | Should -Be 0 -Because $sync.Output
+        $sync.ExitCode | Should -Be 0
+        $sync.Output | Should -BeNullOrEmpty
         $fw2 = Get-Config fw2
         $fw2.pfsense.aliases.alias.name | Should -Contain 'ADMIN_HOSTS'
         $fw2.pfsense.aliases.alias.name | Should -Not -Contain 'DRIFTED'
         $fw2.pfsense.filter.rule.tracker | Should -Not -Contain '1700000101'
         $fw2.pfsense.virtualip.vip | ForEach-Object { $_.advskew | Should -Be '100' }
-        $fw2.pfsense.revision.SelectSingleNode('description').InnerText | Should -Match '^Merged in config \(filter, nat, aliases, staticroutes, gateways, virtualip sections\) from XMLRPC client\.$'
+        # restore_config_section names the merged sections first, then the replaced ones in its own order.
+        $fw2.pfsense.revision.SelectSingleNode('description').InnerText |
+            Should -Be 'Merged in config (staticroutes, gateways, virtualip, system, aliases, filter, nat, schedules sections) from XMLRPC client.'
+        $url = "https://127.0.0.1:$($Port.fw2)/xmlrpc.php"
+        $new = Get-NewRecords fw1 $before
+        $new.ReloadStatus | Should -Be @('Building high availability sync information', 'Signaling CARP reload signal...', "XMLRPC sync successfully completed with $url.")
+        $new.SystemLog | ForEach-Object { $_ | Should -Match '^[A-Z][a-z]{2} [ 123]\d \d\d:\d\d:\d\d fw1 php\[\d+\]: /etc/rc\.filter_synchronize: ' }
+        ($new.SystemLog -replace '^.*?/etc/rc\.filter_synchronize: ') | Should -Be @(
+            "Beginning XMLRPC sync data to $url.", "XMLRPC reload data success with $url (pfsense.host_firmware_version).",
+            'XMLRPC versioncheck: 23.3 -- 23.3',
+            "Beginning XMLRPC sync data to $url.", "XMLRPC reload data success with $url (pfsense.restore_config_section).")
         Edit-Config fw1 { param($t) $t.Replace('<nosync></nosync>', '') }
+    }
+
+    It 'keeps the secondary''s own admin and all group, replaces admins and deletes a user only it has, as restore_config_section does' {
+        $fw1Admin = (Get-Config fw1).pfsense.system.user | Where-Object name -EQ 'admin'
+        $fw2Admin = (Get-Config fw2).pfsense.system.user | Where-Object name -EQ 'admin'
+        $fw2Admin.'bcrypt-hash' | Should -Match '^\$2y\$10\$'
+        $fw2Admin.'bcrypt-hash' | Should -Not -Be $fw1Admin.'bcrypt-hash'
+        Edit-Config fw2 { param($t) $t.Replace('<priv>page-all</priv>', '<priv>page-all</priv><priv>user-shell-access</priv>').Replace(
+                '<nextuid>', '<user><name>temp</name><scope>user</scope><uid>2001</uid></user><nextuid>') }
+        $before = Get-Records fw2
+
+        (Invoke-Sync).ExitCode | Should -Be 0
+
+        $fw2 = Get-Config fw2
+        ($fw2.pfsense.system.user | Where-Object name -EQ 'admin').'bcrypt-hash' | Should -Be $fw2Admin.'bcrypt-hash'
+        $fw2.pfsense.system.user.name | Should -Be @('admin', 'hasync')
+        ($fw2.pfsense.system.group | Where-Object name -EQ 'admins').priv | Should -Be 'page-all'
+        $fw2.pfsense.revision.SelectSingleNode('description').InnerText | Should -Be "Sync'd users and groups via XMLRPC"
+        # Sorted by name after the change, as local_sync_accounts() leaves them.
+        $fw2.pfsense.system.group.name | Should -Be @('admins', 'all')
+        (Get-NewRecords fw2 $before).SystemLog -replace '^.*?/xmlrpc\.php: ' | Should -Be @('Removing user: temp', 'Removing group: admins', 'Adding group: admins')
     }
 
     It 'refuses a sync loop: the receiver whose sync target is the caller logs and applies nothing' {
@@ -382,24 +431,138 @@ Describe 'pfSense XMLRPC endpoint and config sync' -Tag 'Lab' {
         $sync = Invoke-Sync
         $sync.ExitCode | Should -Be 0
         (Get-Config fw2).pfsense.aliases.alias.name | Should -Contain 'DRIFTED'
-        Get-Content -Raw (Join-Path $State 'fw2/system.log') | Should -Match 'Disallowing CARP sync loop'
+        (Get-Records fw2).SystemLog[-1] | Should -Match 'php-fpm\[\d+\]: /xmlrpc\.php: Disallowing CARP sync loop$'
         Edit-Config fw2 { param($t) $t.Replace('<synchronizetoip>127.0.0.1</synchronizetoip>', '<synchronizetoip></synchronizetoip>') }
     }
 
-    It 'aborts when the peer is on another config version' {
-        Edit-Config fw2 { param($t) $t.Replace('<version>23.3</version>', '<version>23.2</version>') }
-        $sync = Invoke-Sync
-        $sync.ExitCode | Should -Be 1
-        Get-Content -Raw (Join-Path $State 'fw1/system.log') | Should -Match 'different configuration version.*Sync will not be done'
-        (Get-Config fw2).pfsense.aliases.alias.name | Should -Contain 'DRIFTED'
-        Edit-Config fw2 { param($t) $t.Replace('<version>23.2</version>', '<version>23.3</version>') }
-        (Invoke-Sync).ExitCode | Should -Be 0
-        (Get-Config fw2).pfsense.aliases.alias.name | Should -Not -Contain 'DRIFTED'
+    Context 'rc.filter_synchronize prints nothing and exits 0 whatever happens; the reason is in its records' {
+        BeforeAll {
+            # A closed loopback port: bound but not listening, so a connection is refused at once.
+            $script:Closed = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::InterNetwork, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Tcp)
+            $Closed.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+            $script:ClosedPort = $Closed.LocalEndPoint.Port
+        }
+
+        AfterAll { $Closed.Dispose() }
+
+        It 'version mismatch: the version check, then the refusal in both records' {
+            Edit-Config fw2 { param($t) $t.Replace('<version>23.3</version>', '<version>23.2</version>') }
+            try {
+                $before = Get-Records fw1
+                $sync = Invoke-Sync
+                ($sync.ExitCode, $sync.Output) | Should -Be @(0, '')
+                $mismatch = 'The other member is on a different configuration version of pfSense. Sync will not be done to prevent problems!'
+                $new = Get-NewRecords fw1 $before
+                $new.ReloadStatus | Should -Be @('Building high availability sync information', $mismatch)
+                ($new.SystemLog -replace '^.*?/etc/rc\.filter_synchronize: ')[-2..-1] | Should -Be @('XMLRPC versioncheck: 23.2 -- 23.3', $mismatch)
+                (Get-Config fw2).pfsense.aliases.alias.name | Should -Contain 'DRIFTED'
+            }
+            finally { Edit-Config fw2 { param($t) $t.Replace('<version>23.2</version>', '<version>23.3</version>') } }
+            (Invoke-Sync).ExitCode | Should -Be 0
+            (Get-Config fw2).pfsense.aliases.alias.name | Should -Not -Contain 'DRIFTED'
+        }
+
+        It 'nothing ticked that has a section to send: the section check' {
+            $saved = Get-Content -Raw (Join-Path $State 'fw1/config.xml')
+            # DHCP relay ticked without a relay configured sends nothing (rc.filter_synchronize: is_array(dhcrelay)).
+            Edit-Config fw1 { param($t) $t -replace '<synchronize(?!toip)[a-z0-9]+>on</synchronize[a-z0-9]+>', '' -replace '</hasync>', '<synchronizedhcrelay>on</synchronizedhcrelay></hasync>' }
+            try {
+                $before = Get-Records fw1
+                $sync = Invoke-Sync
+                ($sync.ExitCode, $sync.Output) | Should -Be @(0, '')
+                $new = Get-NewRecords fw1 $before
+                $new.ReloadStatus | Should -Be @('Building high availability sync information')
+                ($new.SystemLog -replace '^.*?/etc/rc\.filter_synchronize: ') | Should -Be @('Nothing has been configured to be synched. Skipping....')
+            }
+            finally { Set-Content (Join-Path $State 'fw1/config.xml') $saved -NoNewline }
+        }
+
+        It 'wrong password on the secondary: four refused attempts, then the version could not be determined' {
+            Edit-Config fw1 { param($t) $t -replace '(<hasync>[\s\S]*?<password><!\[CDATA\[)', '$1wrong-' }
+            try {
+                $before = Get-Records fw1
+                $sync = Invoke-Sync
+                ($sync.ExitCode, $sync.Output) | Should -Be @(0, '')
+                $fault = 'Exception calling XMLRPC method host_firmware_version #-1 : Authentication failed: Invalid username or password'
+                $undetermined = 'The pfSense software configuration version of the other member could not be determined. Skipping synchronization to avoid causing a problem!'
+                $new = Get-NewRecords fw1 $before
+                $new.ReloadStatus | Should -Be @('Building high availability sync information', $undetermined)
+                $messages = $new.SystemLog -replace '^.*?/etc/rc\.filter_synchronize: '
+                @($messages | Where-Object { $_ -eq $fault }).Count | Should -Be 5
+                @($messages | Where-Object { $_ -eq "New alert found: $fault" }).Count | Should -Be 5
+                @($messages | Where-Object { $_ -eq "Retrying XMLRPC Request due to error: $fault" }).Count | Should -Be 3
+                $messages[-2..-1] | Should -Be @('XMLRPC versioncheck:  -- 23.3', $undetermined)
+            }
+            finally { Edit-Config fw1 { param($t) $t -replace '<password><!\[CDATA\[wrong-', '<password><![CDATA[' } }
+        }
+
+        It 'peer unreachable: four connection errors, then the version could not be determined' {
+            $before = Get-Records fw1
+            $sync = Invoke-Sync -PeerPort $ClosedPort
+            ($sync.ExitCode, $sync.Output) | Should -Be @(0, '')
+            $refused = "A communications error occurred while attempting to call XMLRPC method host_firmware_version: Failed to connect to 127.0.0.1 port ${ClosedPort}: Connection refused"
+            $new = Get-NewRecords fw1 $before
+            $messages = $new.SystemLog -replace '^.*?/etc/rc\.filter_synchronize: '
+            @($messages | Where-Object { $_ -eq "Retrying XMLRPC Request due to error: $refused" }).Count | Should -Be 3
+            $messages[-4..-1] | Should -Be @($refused, "New alert found: $refused", 'XMLRPC versioncheck:  -- 23.3',
+                'The pfSense software configuration version of the other member could not be determined. Skipping synchronization to avoid causing a problem!')
+        }
+
+        It 'no sync target (the secondary): only the first status line' {
+            $before = Get-Records fw2
+            $output = & $Launcher[0] @($Launcher | Select-Object -Skip 1) sync-config --firewall fw2 --state-dir $State 2>&1
+            $LASTEXITCODE | Should -Be 0
+            $output | Should -BeNullOrEmpty
+            $new = Get-NewRecords fw2 $before
+            $new.ReloadStatus | Should -Be @('Building high availability sync information')
+            $new.SystemLog | Should -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'pfSense 2.8 XMLRPC sync, Kea HA (profile pfsense-2.8)' -Tag 'Lab' {
+    BeforeAll {
+        $script:State28 = Join-Path ([IO.Path]::GetTempPath()) ("haedge-labsim28-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $State28 | Out-Null
+        $script:Pfsense28 = @(
+            Start-LabSimulator serve-xmlrpc fw1 $State28 -ExtraArguments '--sync-target', '127.0.0.1', '--profile', 'pfsense-2.8'
+            Start-LabSimulator serve-xmlrpc fw2 $State28 -ExtraArguments '--profile', 'pfsense-2.8'
+        )
+        $script:Fw2Port28 = $Pfsense28[1].Port
+        function Get-KeaHa([string] $Firewall) { (Get-Config $Firewall $State28).pfsense.kea.ha }
     }
 
-    It 'does nothing on the secondary, which has no sync target' {
-        $output = & $Launcher[0] @($Launcher | Select-Object -Skip 1) sync-config --firewall fw2 --state-dir $State 2>&1
-        $LASTEXITCODE | Should -Be 0
-        $output | Should -BeNullOrEmpty
+    AfterAll {
+        Stop-LabSimulator $script:Pfsense28
+        Remove-Item -Recurse -Force $script:State28 -ErrorAction SilentlyContinue
+    }
+
+    It 'plays 2.8.0: its version, config version 23.9 and a Kea HA pair as a synced pair holds it' {
+        $fw1 = Get-Config fw1 $State28
+        $fw1.pfsense.version | Should -Be '23.9'
+        $fw1.pfsense.hasync.synchronizedhcpd | Should -Be 'on'
+        $fw1.pfsense.hasync.adminsync | Should -BeNullOrEmpty
+        $fw1Ha = Get-KeaHa fw1
+        $fw2Ha = Get-KeaHa fw2
+        ($fw1Ha.role, $fw1Ha.localname, $fw1Ha.localport, $fw1Ha.remoteport) | Should -Be @('primary', 'fw1', '8765', '8766')
+        ($fw2Ha.role, $fw2Ha.localname, $fw2Ha.localip, $fw2Ha.remoteip) | Should -Be @('standby', 'fw2', $fw1Ha.remoteip, $fw1Ha.localip)
+        $fw2Ha.scertref | Should -Not -Be $fw1Ha.scertref
+    }
+
+    It 'sends Kea HA swapped and flipped, and the secondary keeps its own local name and certificate' {
+        Edit-Config fw2 { param($t) $t.Replace('<role>standby</role>', '<role>primary</role>').Replace('<remoteport>8765</remoteport>', '<remoteport>9999</remoteport>') } $State28
+        $fw1Ha = Get-KeaHa fw1
+        $ownCert = (Get-KeaHa fw2).scertref
+
+        $sync = Invoke-Sync -StateDir $State28 -PeerPort $Fw2Port28 -Arguments '--profile', 'pfsense-2.8'
+
+        ($sync.ExitCode, $sync.Output) | Should -Be @(0, '')
+        (Get-Records fw1 $State28).ReloadStatus[-1] | Should -Be "XMLRPC sync successfully completed with https://127.0.0.1:$Fw2Port28/xmlrpc.php."
+        $ha = Get-KeaHa fw2
+        ($ha.localip, $ha.remoteip, $ha.localport, $ha.remoteport) | Should -Be @($fw1Ha.remoteip, $fw1Ha.localip, $fw1Ha.remoteport, $fw1Ha.localport)
+        ($ha.remotename, $ha.role, $ha.localname, $ha.scertref) | Should -Be @('fw1', 'standby', 'fw2', $ownCert)
+        ($null -ne $ha.SelectSingleNode('tls')) | Should -BeTrue
+        (Get-Config fw2 $State28).pfsense.revision.SelectSingleNode('description').InnerText |
+            Should -Be 'Merged in config (staticroutes, gateways, virtualip, system, aliases, dhcpd, filter, kea, nat, schedules sections) from XMLRPC client.'
     }
 }

@@ -118,7 +118,7 @@ namespace HaEdge.Core.Runbooks
             PfHaSyncStatus status = await service.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<ConfigDifference> differences = status.SecondarySettings == null || status.Sections.Count == 0
                 ? Array.Empty<ConfigDifference>()
-                : await service.CompareAsync(status.Sections, cancellationToken).ConfigureAwait(false);
+                : await service.DriftAsync(status.Sections, cancellationToken).ConfigureAwait(false);
             return ReadinessJudge.ConfigDriftOf(status, differences);
         }
     }

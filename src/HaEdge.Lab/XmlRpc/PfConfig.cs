@@ -36,6 +36,17 @@ internal static class PfConfig
 
     public static string PathOf(string stateDir, string firewall) => Path.Combine(stateDir, firewall, "config.xml");
 
+    /// <summary>PHP's intval() and loose number compare of a config value: its leading integer, 0 when there is none.</summary>
+    public static long IntVal(string? text)
+    {
+        string trimmed = text?.Trim() ?? "";
+        string digits = new string(trimmed.TakeWhile((c, i) => char.IsDigit(c) || (i == 0 && c == '-')).ToArray());
+        return long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : 0;
+    }
+
+    /// <summary>An element the parser always makes an array (written once per entry, nothing when empty).</summary>
+    public static bool IsListTag(string name) => ListTags.Contains(name);
+
     public static XElement Load(string stateDir, string firewall)
     {
         string path = PathOf(stateDir, firewall);

@@ -1,6 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 using System.Xml.Linq;
 using HaEdge.Lab.Network;
 
@@ -10,12 +13,13 @@ namespace HaEdge.Lab.XmlRpc;
 /// The lab's starting config.xml for fw1 (primary) and fw2 (secondary): pfSense's factory layout (conf.default,
 /// version 23.2) grown into the HA pair of <see cref="LabLayout"/>: one pfSense interface per segment (wan = WAN
 /// fibre, lan, opt1 = VLAN20, opt2 = Starlink by DHCP, opt3 = SYNC; NICs vtnet{netN}), a CARP VIP per CARP segment,
-/// the two gateways in a tiered group, HA sync from fw1 to fw2.
+/// the two gateways in a tiered group, HA sync from fw1 to fw2 with users and groups ("Synchronize admin" off). Both
+/// configs are those of a correctly synced pair: each firewall has its own admin password hash, and on pfSense 2.8 a
+/// Kea HA block in the shape services_dhcp.inc writes it, fw2's as rc.filter_synchronize sends fw1's (swapped, role
+/// flipped) with its own local name and TLS certificate.
 /// </summary>
 internal static class PfDefaultConfig
 {
-    /// <summary>The config version of the lab's "pfSense 2.7.2"; host_firmware_version reports the file's own.</summary>
-    public const string ConfigVersion = "23.3";
 
     private static readonly (LabSegment Segment, string Key)[] InterfaceKeys =
     {
@@ -29,7 +33,8 @@ internal static class PfDefaultConfig
     /// <param name="syncTarget">Where the primary syncs to (the peer's sync address; overridable for tests).</param>
     /// <param name="peerPassword">The peer's hasync password.</param>
     /// <param name="webguiPort">This firewall's webGUI (and XMLRPC) port.</param>
-    public static XElement Create(LabFirewall firewall, string syncTarget, string peerPassword, int webguiPort)
+    /// <param name="profile">The pfSense version played: the config version, and Kea HA from 2.8.</param>
+    public static XElement Create(LabFirewall firewall, string syncTarget, string peerPassword, int webguiPort, LabProfile profile)
     {
         bool primary = firewall.Role == "primary";
         string wanVip = "_vip" + VipUniqid(LabLayout.WanFibre.Vhid!.Value);
@@ -37,18 +42,20 @@ internal static class PfDefaultConfig
         string vlanNet = $"{LabLayout.Vlan20.Network}/{LabLayout.Vlan20.PrefixLength}";
 
         return E("pfsense",
-            L("version", ConfigVersion),
+            L("version", profile.ConfigVersion),
             L("lastchange", ""),
             E("system",
                 L("optimization", "normal"), L("hostname", firewall.Name), L("domain", "lab.haedge.arpa"),
                 L("dnsserver", ""), L("dnsallowoverride", ""),
-                E("group", L("name", "all"), L("description", "All Users"), L("scope", "system"), L("gid", "1998"), L("member", "0")),
+                E("group", L("name", "all"), L("description", "All Users"), L("scope", "system"), L("gid", "1998"), L("member", "0"),
+                    L("member", "2000")),
                 E("group", L("name", "admins"), L("description", "System Administrators"), L("scope", "system"), L("gid", "1999"),
                     L("member", "0"), L("priv", "page-all")),
+                // Each firewall's admin has its own password, which the sync leaves alone without "Synchronize admin".
                 E("user", L("name", "admin"), L("descr", "System Administrator"), L("scope", "system"),
-                    L("groupname", "admins"), L("uid", "0"), L("priv", "user-shell-access")),
+                    L("groupname", "admins"), L("bcrypt-hash", BcryptShaped("admin@" + firewall.Name)), L("uid", "0"), L("priv", "user-shell-access")),
                 E("user", L("name", XmlRpcUsers.SyncUser), L("descr", "HA XMLRPC sync"), L("scope", "user"),
-                    L("uid", "2000"), L("priv", XmlRpcUsers.SyncPrivilege)),
+                    L("bcrypt-hash", BcryptShaped(XmlRpcUsers.SyncUser)), L("uid", "2000"), L("priv", XmlRpcUsers.SyncPrivilege)),
                 L("nextuid", "2001"), L("nextgid", "2000"),
                 L("timeservers", "2.pfsense.pool.ntp.org"),
                 E("webgui", L("protocol", "https"), L("port", webguiPort.ToString(CultureInfo.InvariantCulture)), L("loginautocomplete", "")),
@@ -58,6 +65,8 @@ internal static class PfDefaultConfig
             E("vlans", E("vlan", L("if", "vtnet1"), L("tag", "20"), L("pcp", ""), L("descr", "VLAN20"), L("vlanif", "vtnet1.20"))),
             L("staticroutes", ""),
             E("dhcpd", E("lan", L("enable", ""), E("range", L("from", "192.0.2.50"), L("to", "192.0.2.90")))),
+            profile.KeaHaSync ? L("dhcpbackend", "kea") : null,
+            profile.KeaHaSync ? Kea(firewall) : null,
             E("nat",
                 E("outbound",
                     L("mode", "hybrid"),
@@ -83,12 +92,12 @@ internal static class PfDefaultConfig
                     L("item", $"{LabLayout.FibreGatewayName}|1|{wanVip}"), L("item", $"{LabLayout.StarlinkGatewayName}|2|address"),
                     L("trigger", "down"), L("descr", "Fibre first, Starlink when the fibre is down")),
                 L("defaultgw4", LabLayout.GatewayGroupName)),
-            HaSync(firewall, primary ? syncTarget : "", primary ? peerPassword : ""),
+            HaSync(firewall, primary ? syncTarget : "", primary ? peerPassword : "", profile),
             E("unbound", L("enable", ""), L("dnssec", ""), L("active_interface", ""), L("outgoing_interface", "")),
             L("shaper", ""), L("ipsec", ""), L("openvpn", ""), L("dnshaper", ""), L("wol", ""));
     }
 
-    private static XElement HaSync(LabFirewall firewall, string syncTarget, string password)
+    private static XElement HaSync(LabFirewall firewall, string syncTarget, string password, LabProfile profile)
     {
         LabFirewall peer = LabLayout.Firewalls.Single(f => f.Name != firewall.Name);
         var hasync = E("hasync",
@@ -101,10 +110,42 @@ internal static class PfDefaultConfig
             L("password", password));
         if (syncTarget.Length > 0)
         {
-            hasync.Add(new[] { "synchronizerules", "synchronizenat", "synchronizealiases", "synchronizevirtualip", "synchronizestaticroutes" }
+            // "Synchronize admin" (adminsync) stays off, as it is by default.
+            hasync.Add(new[] { "synchronizeusers", "synchronizerules", "synchronizenat", "synchronizealiases", "synchronizevirtualip", "synchronizestaticroutes" }
+                .Concat(profile.KeaHaSync ? new[] { "synchronizedhcpd" } : Array.Empty<string>())
                 .Select(box => L(box, "on")));
         }
         return hasync;
+    }
+
+    /// <summary>
+    /// Kea HA between the firewalls' LAN addresses (services_dhcp.inc dhcp_do_settings_post(), 6a92af1458): fw1 primary
+    /// listening on 8765, fw2 standby on 8766, TLS with each firewall's own server certificate.
+    /// </summary>
+    private static XElement Kea(LabFirewall firewall)
+    {
+        LabFirewall peer = LabPair.Peer(firewall);
+        string Port(LabFirewall fw) => fw.Role == "primary" ? "8765" : "8766";
+        return E("kea", E("ha",
+            L("enable", ""), L("role", firewall.Role == "primary" ? "primary" : "standby"), L("localname", firewall.Name),
+            L("localip", firewall.Address(LabLayout.Lan)), L("localport", Port(firewall)),
+            L("remotename", peer.Name), L("remoteip", peer.Address(LabLayout.Lan)), L("remoteport", Port(peer)),
+            L("tls", ""), L("scertref", CertRef(firewall))));
+    }
+
+    /// <summary>A certificate refid as pfSense makes them (uniqid(): 13 hex digits), one per firewall.</summary>
+    private static string CertRef(LabFirewall firewall) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("cert@" + firewall.Name))).ToLowerInvariant()[..13];
+
+    /// <summary>
+    /// A value in the shape of pfSense's bcrypt-hash ($2y$10$ and 53 characters of bcrypt's alphabet), derived from
+    /// <paramref name="seed"/>. The lab logs nobody in with it: it only has to be the same or differ between firewalls.
+    /// </summary>
+    private static string BcryptShaped(string seed)
+    {
+        const string alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        byte[] bytes = SHA256.HashData(Encoding.UTF8.GetBytes(seed)).Concat(SHA256.HashData(Encoding.UTF8.GetBytes(seed + "/2"))).ToArray();
+        return "$2y$10$" + new string(bytes.Take(53).Select(b => alphabet[b % alphabet.Length]).ToArray());
     }
 
     private static XElement Interface(LabFirewall firewall, LabSegment segment, string key)

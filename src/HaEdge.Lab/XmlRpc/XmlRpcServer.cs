@@ -17,26 +17,21 @@ namespace HaEdge.Lab.XmlRpc;
 
 /// <summary>
 /// pfSense's /xmlrpc.php for one lab firewall:
-/// <c>serve-xmlrpc --firewall fw1 --listen &lt;ip&gt;:443 --state-dir &lt;dir&gt; [--sync-target &lt;ip&gt;]</c>.
+/// <c>serve-xmlrpc --firewall fw1 --listen &lt;ip&gt;:443 --state-dir &lt;dir&gt; [--sync-target &lt;ip&gt;] [--profile NAME]</c>.
 /// HTTPS (&lt;state-dir&gt;/&lt;fw&gt;/xmlrpc/cert.pem, key.pem, fingerprint), HTTP Basic auth against
-/// xmlrpc/users.json, methods host_firmware_version, backup_config_section, restore_config_section and
-/// merge_config_section over &lt;state-dir&gt;/&lt;fw&gt;/config.xml, with pfSense's sync-loop guard.
+/// xmlrpc/users.json, methods host_firmware_version (the profile's release), backup_config_section,
+/// restore_config_section (<see cref="RestoreConfigSection"/>) and merge_config_section over
+/// &lt;state-dir&gt;/&lt;fw&gt;/config.xml, with pfSense's sync-loop guard; log_error() lines go to the firewall's
+/// /var/log/system.log (<see cref="PfRecords"/>).
 /// </summary>
 public static class XmlRpcServer
 {
-    /// <summary>What the lab's pfSense reports as its firmware (a 2.7.2 box on FreeBSD 14.0).</summary>
-    internal const string FirmwareVersion = "2.7.2-RELEASE";
-
-    // restore_config_section replaces these wholesale (xmlrpc.php); virtualip and system/user+group are special.
-    private static readonly HashSet<string> ReplacedSections = new(StringComparer.Ordinal)
-    {
-        "aliases", "ca", "cert", "crl", "dhcpd", "dhcrelay", "dhcrelay6", "dnshaper", "dnsmasq", "filter", "ipsec",
-        "kea", "kea6", "nat", "openvpn", "schedules", "shaper", "unbound", "wol",
-    };
+    private const string Script = "/xmlrpc.php";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         SimulatorOptions options = SimulatorOptions.Parse(args, "--firewall");
+        LabProfile profile = LabProfile.FromArguments(args);
         LabFirewall firewall = LabPair.Firewall(options.Name);
         LabFirewall peer = LabPair.Peer(firewall);
         // The primary syncs to the peer's sync address; tests on loopback pass --sync-target 127.0.0.1.
@@ -47,16 +42,18 @@ public static class XmlRpcServer
         string peerPassword = XmlRpcUsers.EnsureSyncPassword(options.StateDir, peer.Name);
         using X509Certificate2 cert = LabCertificate.LoadOrCreate(XmlRpcUsers.Directory(options.StateDir, firewall.Name), firewall.Name, options.Listen.Address);
         WebApplication app = SimulatorHost.Build(options.Listen, cert);
-        app.Run(context => HandleAsync(context, options.StateDir, firewall.Name));
+        var records = new PfRecords(options.StateDir, firewall.Name, "php-fpm", echo: true);
+        records.EnsureExist();
+        app.Run(context => HandleAsync(context, options.StateDir, firewall.Name, profile, records));
         return await SimulatorHost.RunAsync(app, "serve-xmlrpc", bound =>
         {
             // The webGUI port in config.xml is the one bound (with --listen ...:0 known only now); written before the banner.
-            PfConfig.EnsureExists(options.StateDir, firewall.Name, () => PfDefaultConfig.Create(firewall, syncTarget, peerPassword, bound.Port));
+            PfConfig.EnsureExists(options.StateDir, firewall.Name, () => PfDefaultConfig.Create(firewall, syncTarget, peerPassword, bound.Port, profile));
             return $"serve-xmlrpc {firewall.Name} on https://{bound}/xmlrpc.php (fingerprint {LabCertificate.Fingerprint(cert)})";
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task HandleAsync(HttpContext context, string stateDir, string firewall)
+    private static async Task HandleAsync(HttpContext context, string stateDir, string firewall, LabProfile profile, PfRecords records)
     {
         if (context.Request.Path != "/xmlrpc.php" || context.Request.Method != "POST")
         {
@@ -69,7 +66,8 @@ public static class XmlRpcServer
         {
             (string method, List<object> parameters) = XmlRpcCodec.ParseCall(body);
             IPAddress caller = context.Connection.RemoteIpAddress ?? IPAddress.None;
-            object result = Invoke(stateDir, firewall, method, parameters, context.Request.Headers.Authorization.ToString(), caller.IsIPv4MappedToIPv6 ? caller.MapToIPv4() : caller);
+            object result = Invoke(stateDir, firewall, profile, records, method, parameters, context.Request.Headers.Authorization.ToString(),
+                caller.IsIPv4MappedToIPv6 ? caller.MapToIPv4() : caller);
             response = XmlRpcCodec.Response(result);
         }
         catch (XmlRpcFault fault)
@@ -85,7 +83,8 @@ public static class XmlRpcServer
         await context.Response.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static object Invoke(string stateDir, string firewall, string method, List<object> parameters, string authorization, IPAddress caller)
+    private static object Invoke(string stateDir, string firewall, LabProfile profile, PfRecords records, string method, List<object> parameters,
+        string authorization, IPAddress caller)
     {
         if (method is not ("pfsense.host_firmware_version" or "pfsense.backup_config_section" or "pfsense.restore_config_section" or "pfsense.merge_config_section"))
         {
@@ -95,7 +94,7 @@ public static class XmlRpcServer
         switch (method)
         {
             case "pfsense.host_firmware_version":
-                return HostFirmwareVersion(PfConfig.Load(stateDir, firewall));
+                return HostFirmwareVersion(PfConfig.Load(stateDir, firewall), profile);
             case "pfsense.backup_config_section":
                 var keys = (parameters.FirstOrDefault() as List<object> ?? throw new XmlRpcFault(-32602, "server error. invalid method parameters"))
                     .Select(k => k.ToString() ?? "").ToHashSet(StringComparer.Ordinal);
@@ -114,123 +113,76 @@ public static class XmlRpcServer
                     string target = root.Element("hasync")?.Element("synchronizetoip")?.Value.Trim() ?? "";
                     if (target.Length > 0 && IPAddress.TryParse(target, out IPAddress? targetIp) && targetIp.Equals(caller))
                     {
-                        PfLog.Write(stateDir, firewall, "/xmlrpc.php", "Disallowing CARP sync loop");
+                        records.LogError(Script, "Disallowing CARP sync loop");
                         return true;
                     }
+                    string description;
                     if (restore)
                     {
-                        Restore(root, incoming);
+                        description = new RestoreConfigSection(profile, message => records.LogError(Script, message)).Apply(root, incoming);
                     }
                     else
                     {
                         Merge(root, incoming);
+                        description = $"Merged in config ({string.Join(", ", incoming.Keys)} sections) from XMLRPC client.";
                     }
-                    string description = $"Merged in config ({string.Join(", ", incoming.Keys)} sections) from XMLRPC client.";
                     PfConfig.Stamp(root, description, $"{user}@{caller} (Local Database)");
-                    PfLog.Write(stateDir, firewall, "/xmlrpc.php", description);
                     return true;
                 });
         }
     }
 
-    private static OrderedDictionary<string, object> HostFirmwareVersion(XElement config) => new()
+    private static OrderedDictionary<string, object> HostFirmwareVersion(XElement config, LabProfile profile) => new()
     {
-        ["firmware"] = new OrderedDictionary<string, object> { ["version"] = FirmwareVersion },
+        ["firmware"] = new OrderedDictionary<string, object> { ["version"] = profile.VersionFile },
         ["kernel"] = new OrderedDictionary<string, object> { ["version"] = "14.0" },
         ["base"] = new OrderedDictionary<string, object> { ["version"] = "14.0" },
         ["platform"] = "pfSense",
         ["config_version"] = config.Element("version")?.Value.Trim() ?? "",
     };
 
-    private static void Restore(XElement root, OrderedDictionary<string, object> sections)
-    {
-        foreach ((string name, object value) in sections)
-        {
-            if (name == "system")
-            {
-                // Users and groups only travel together; the rest of <system> stays the receiver's own.
-                if (value is OrderedDictionary<string, object> system && system.ContainsKey("user") && system.ContainsKey("group"))
-                {
-                    XElement local = root.Element("system") ?? new XElement("system");
-                    local.Elements().Where(e => e.Name.LocalName is "user" or "group").Remove();
-                    local.Add(PfConfig.ToElements("group", system["group"]).Concat(PfConfig.ToElements("user", system["user"])));
-                }
-            }
-            else if (name == "virtualip")
-            {
-                // CARP VIPs (and IP aliases stacked on them) come from the primary; the receiver keeps its other VIPs.
-                XElement local = root.Element("virtualip") ?? AddSection(root, new XElement("virtualip"));
-                local.Elements("vip").Where(v => (string?)v.Element("mode") == "carp" || ((string?)v.Element("interface") ?? "").StartsWith("_vip", StringComparison.Ordinal)).Remove();
-                local.Add(PfConfig.ToElements("virtualip", value).SelectMany(v => v.Elements("vip")));
-            }
-            else if (ReplacedSections.Contains(name))
-            {
-                ReplaceSection(root, name, value);
-            }
-            else
-            {
-                // Everything else (gateways, staticroutes, ...) goes through array_merge_recursive_unique.
-                Merge(root, new OrderedDictionary<string, object> { [name] = value });
-            }
-        }
-    }
-
     /// <summary>
-    /// pfSense's recursive overlay (array_overlay / array_merge_recursive_unique): struct members merge by name, list
-    /// items by position, anything else is replaced. Items the receiver has beyond the sent list stay.
+    /// merge_config_section's array_overlay() (xmlrpc.php): every key the receiver has and the call names is overlaid,
+    /// structs recursively and list entries by position; what only the call names is ignored, what only the receiver
+    /// has stays.
     /// </summary>
     private static void Merge(XElement parent, OrderedDictionary<string, object> members)
     {
-        foreach ((string name, object value) in members)
+        foreach (string name in parent.Elements().Select(e => e.Name.LocalName).Distinct().ToList())
         {
-            List<XElement> existing = parent.Elements(name).ToList();
-            List<object> items = value as List<object> ?? new List<object> { value };
-            if (existing.Count == 0 || (value is not List<object> && existing.Count > 1))
+            if (!members.TryGetValue(name, out object? value))
             {
-                ReplaceSection(parent, name, value);
                 continue;
             }
-            for (int i = 0; i < items.Count; i++)
+            List<XElement> existing = parent.Elements(name).ToList();
+            if ((existing.Count > 1 || PfConfig.IsListTag(name)) && value is List<object> items)
             {
-                if (i < existing.Count && items[i] is OrderedDictionary<string, object> nested && existing[i].HasElements)
+                for (int i = 0; i < Math.Min(existing.Count, items.Count); i++)
                 {
-                    Merge(existing[i], nested);
-                    continue;
+                    Overlay(existing[i], name, items[i]);
                 }
-                List<XElement> replacement = PfConfig.ToElements(name, items[i]).ToList();
-                if (i < existing.Count)
-                {
-                    existing[i].ReplaceWith(replacement);
-                }
-                else if (parent.Elements(name).LastOrDefault() is XElement last)
-                {
-                    last.AddAfterSelf(replacement);
-                }
-                else
-                {
-                    parent.Add(replacement);
-                }
+            }
+            else if (existing.Count == 1)
+            {
+                Overlay(existing[0], name, value);
+            }
+            else
+            {
+                RestoreConfigSection.ReplaceSection(parent, name, value);
             }
         }
     }
 
-    private static void ReplaceSection(XElement parent, string name, object value)
+    private static void Overlay(XElement element, string name, object value)
     {
-        List<XElement> replacement = PfConfig.ToElements(name, value).ToList();
-        XElement? first = parent.Element(name);
-        if (first is null)
+        if (element.HasElements && value is OrderedDictionary<string, object> nested)
         {
-            parent.Add(replacement);
-            return;
+            Merge(element, nested);
         }
-        first.AddBeforeSelf(replacement);
-        parent.Elements(name).Except(replacement).Remove();
-    }
-
-    private static XElement AddSection(XElement root, XElement section)
-    {
-        root.Add(section);
-        return section;
+        else
+        {
+            element.ReplaceWith(PfConfig.ToElements(name, value));
+        }
     }
 }
 
@@ -242,19 +194,4 @@ internal static class LabPair
         ?? throw new ArgumentException($"unknown firewall '{name}' (lab firewalls: {string.Join(", ", LabLayout.Firewalls.Select(f => f.Name))})");
 
     public static LabFirewall Peer(LabFirewall firewall) => LabLayout.Firewalls.Single(f => f.Name != firewall.Name);
-}
-
-/// <summary>pfSense's system log of a lab firewall: <c>&lt;state-dir&gt;/&lt;fw&gt;/system.log</c>, syslog style.</summary>
-internal static class PfLog
-{
-    public static void Write(string stateDir, string firewall, string program, string message)
-    {
-        string line = $"{DateTime.Now.ToString("MMM d HH:mm:ss", CultureInfo.InvariantCulture)} {firewall} php-fpm[{Environment.ProcessId}]: {program}: {message}";
-        Console.Error.WriteLine(line);
-        string path = Path.Combine(stateDir, firewall, "system.log");
-        using (StateFile.Lock(path))
-        {
-            File.AppendAllText(path, line + "\n");
-        }
-    }
 }

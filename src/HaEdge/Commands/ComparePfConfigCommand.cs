@@ -7,8 +7,9 @@ using HaEdge.Core.Session;
 namespace HaEdge.Commands
 {
     /// <summary>
-    /// Compares the secondary's configuration with the primary's in the synced sections, one object per difference,
-    /// leaving out what pfSense rewrites on the secondary by design. Secret values are masked.
+    /// Compares the secondary's configuration with the primary's in the synced sections, one object per difference.
+    /// What pfSense's own sync leaves different by design is marked Expected with the rule that explains it; the rest
+    /// is drift. Secret values are masked.
     /// </summary>
     [Cmdlet(VerbsData.Compare, "PfConfig")]
     [OutputType(typeof(ConfigDifference))]

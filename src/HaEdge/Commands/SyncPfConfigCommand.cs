@@ -7,8 +7,9 @@ using HaEdge.Core.Session;
 namespace HaEdge.Commands
 {
     /// <summary>
-    /// Runs pfSense's own config sync on the primary (/etc/rc.filter_synchronize over SSH), waits until the secondary
-    /// matches, and reports what changed. Refuses with the reason when the sync would fail or do nothing.
+    /// Runs pfSense's own config sync on the primary (/etc/rc.filter_synchronize over SSH), reads what pfSense recorded
+    /// about it, proves the secondary matches, and reports what changed. Refuses with the reason when the sync would fail
+    /// or do nothing, and fails with pfSense's own reason when it did not sync.
     /// </summary>
     [Cmdlet(VerbsData.Sync, "PfConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(PfConfigSyncResult))]
@@ -52,9 +53,12 @@ namespace HaEdge.Commands
                 if (!result.DriftGone)
                 {
                     string sample = string.Join("; ", result.Remaining.Take(3));
+                    string when = result.Outcome?.Kind == PfSyncOutcomeKind.Completed
+                        ? $"after pfSense reported the sync completed ({result.Outcome.Message})"
+                        : $"{Timeout} s after the sync was triggered";
                     WriteError(Error("PfConfigSyncDriftRemains", ErrorCategory.OperationTimeout,
-                        $"{secondary} still differs from {primary} in {result.DifferencesAfter} place(s) {Timeout} s after the sync was triggered ({sample}). "
-                        + $"Check {secondary}'s system log for why it did not apply the configuration, then run Compare-PfConfig.", secondary));
+                        $"{secondary} still differs from {primary} in {result.DifferencesAfter} place(s) {when} ({sample}). "
+                        + $"The sync does not remove what {secondary} keeps when merging a section, and {secondary}'s system log says why it did not apply the rest; run Compare-PfConfig.", secondary));
                 }
 
                 WriteObject(result);

@@ -18,24 +18,19 @@ public class ConfigDiffTests
 
     private static string Lines(IEnumerable<ConfigDifference> differences) => string.Join("\n", differences);
 
-    [Fact]
-    public void Real_pair_virtualip_differs_only_by_the_advskew_rewrite_which_is_ignored()
-    {
-        Assert.Empty(ConfigDiff.Compare("virtualip", Master.Section("virtualip"), Backup.Section("virtualip")));
-    }
+    private static IEnumerable<ConfigDifference> Drift(IEnumerable<ConfigDifference> differences) => differences.Where(d => !d.Expected);
 
     [Fact]
-    public void Real_pair_advskew_shows_when_rewrites_are_not_ignored()
+    public void Real_pair_virtualip_differs_only_by_the_advskew_rewrite_which_is_expected()
     {
-        var differences = ConfigDiff.Compare("virtualip", Master.Section("virtualip"), Backup.Section("virtualip"),
-            new ConfigDiffOptions { IgnoreSyncRewrites = false });
+        var differences = ConfigDiff.Compare("virtualip", Master.Section("virtualip"), Backup.Section("virtualip"));
 
         Assert.Equal(new[]
         {
-            "virtualip/vip[descr=VIP WANx]/advskew: 0 -> 100",
-            "virtualip/vip[descr=VIP LAN]/advskew: 0 -> 100",
+            "virtualip/vip[descr=VIP WANx]/advskew: 0 -> 100 (expected: CarpAdvskew)",
+            "virtualip/vip[descr=VIP LAN]/advskew: 0 -> 100 (expected: CarpAdvskew)",
         }, differences.Select(d => d.ToString()));
-        Assert.All(differences, d => Assert.Equal("virtualip", d.Section));
+        Assert.All(differences, d => Assert.Equal(("virtualip", SyncRules.CarpAdvskew.Reason), (d.Section, d.Reason)));
     }
 
     [Fact]
@@ -72,14 +67,12 @@ public class ConfigDiffTests
             .Replace("<gateway>172.18.0.250</gateway>", "<gateway>172.18.0.1</gateway>");
         var backup = PfConfig.Parse(drifted);
 
-        var differences = SyncSections.ForTickedBoxes(Master.HaSync!.TickedBoxes)
-            .SelectMany(section => ConfigDiff.Compare(section, Master.Section(section), backup.Section(section)))
+        var differences = Drift(SyncSections.ForTickedBoxes(Master.HaSync!.TickedBoxes)
+            .SelectMany(section => ConfigDiff.Compare(section, Master.Section(section), backup.Section(section))))
             .ToList();
 
         Assert.Equal(new[]
         {
-            // The sample's master tail has no <staticroutes> element; the backup's has an empty one.
-            "staticroutes: (absent) -> ",
             "gateways/gateway_item[name=WANGW]/gateway: 172.18.0.250 -> 172.18.0.1",
             "virtualip/vip[descr=VIP LAN]/subnet: 192.168.1.1 -> 192.168.1.254",
         }, differences.Select(d => d.ToString()));
@@ -103,6 +96,18 @@ public class ConfigDiffTests
         }, Diff("filter", primary, secondary).Select(d => d.ToString()));
     }
 
+    [Theory]
+    [InlineData("staticroutes", true)]   // sent empty when the primary has none (config_init_path)
+    [InlineData("schedules", true)]      // array_get_path($config_copy, 'schedules', [])
+    [InlineData("dhcpd", false)]         // sent only when the primary has one: the secondary's is its own
+    public void A_section_the_primary_lacks_and_the_secondary_holds_empty_is_expected_when_pfSense_sends_it_empty(string section, bool expected)
+    {
+        var difference = Assert.Single(ConfigDiff.Compare(section, null, ""));
+
+        Assert.Equal(($"{section}: (absent) -> ", expected), ($"{difference.Path}: (absent) -> {difference.SecondaryValue}", difference.Expected));
+        Assert.Contains(Diff(section, "", $"<{section}><x>1</x></{section}>"), d => !d.Expected);
+    }
+
     [Fact]
     public void Reordered_rules_are_reported_once()
     {
@@ -117,24 +122,32 @@ public class ConfigDiffTests
     }
 
     [Fact]
-    public void Nosync_entries_on_either_side_are_ignored()
+    public void A_nosync_entry_of_the_primary_is_expected_but_one_only_the_secondary_has_is_drift()
     {
+        // restore_config_section replaces nat wholesale: the secondary's own entries go with the next sync, nosync or not.
         const string shared = "<rule><tracker>1</tracker><descr>shared</descr></rule>";
         var primary = $"<nat><outbound><rule><descr>primary only</descr><nosync></nosync></rule>{shared}</outbound>{shared}</nat>";
         var secondary = $"<nat><outbound>{shared}<rule><descr>secondary only</descr><nosync>on</nosync></rule></outbound>{shared}</nat>";
 
-        Assert.Empty(Diff("nat", primary, secondary));
-        Assert.Equal(2, Diff("nat", primary, secondary, new ConfigDiffOptions { IgnoreSyncRewrites = false }).Count(d => d.Path.Contains("only")));
+        Assert.Equal(new[]
+        {
+            "nat/outbound/rule[0]: {descr: primary only, nosync: } -> (absent) (expected: NoSync)",
+            "nat/outbound/rule[1]: (absent) -> {descr: secondary only, nosync: on}",
+        }, Diff("nat", primary, secondary).Select(d => d.ToString()));
     }
 
     [Fact]
-    public void Dhcp_failover_peer_is_ignored_but_other_dhcp_drift_is_not()
+    public void Dhcp_failover_peer_is_expected_but_other_dhcp_drift_is_not()
     {
         var differences = Diff("dhcpd",
             "<dhcpd><lan><failover_peerip>10.1.1.3</failover_peerip><range><from>10.1.1.100</from></range></lan></dhcpd>",
             "<dhcpd><lan><failover_peerip>10.1.1.2</failover_peerip><range><from>10.1.1.150</from></range></lan></dhcpd>");
 
-        Assert.Equal(new[] { "dhcpd/lan/range/from: 10.1.1.100 -> 10.1.1.150" }, differences.Select(d => d.ToString()));
+        Assert.Equal(new[]
+        {
+            "dhcpd/lan/failover_peerip: 10.1.1.3 -> 10.1.1.2 (expected: DhcpFailoverPeer)",
+            "dhcpd/lan/range/from: 10.1.1.100 -> 10.1.1.150",
+        }, differences.Select(d => d.ToString()));
     }
 
     [Theory]
@@ -142,29 +155,34 @@ public class ConfigDiffTests
     [InlineData("200", "254", false)]
     [InlineData("0", "0", true)]     // the secondary would win elections: real drift
     [InlineData("10", "100", true)]
-    public void Advskew_is_expected_as_primary_plus_100_capped_at_254(string primary, string secondary, bool reported)
+    public void Advskew_is_expected_as_primary_plus_100_capped_at_254(string primary, string secondary, bool drift)
     {
         static string Vip(string skew) =>
             $"<virtualip><vip><mode>carp</mode><interface>wan</interface><vhid>1</vhid><advskew>{skew}</advskew><advbase>1</advbase><uniqid>abc</uniqid></vip></virtualip>";
 
         var differences = Diff("virtualip", Vip(primary), Vip(secondary));
 
-        Assert.Equal(reported, differences.Any(d => d.Path == "virtualip/vip[uniqid=abc]/advskew"));
+        Assert.Equal(drift, Drift(differences).Any(d => d.Path == "virtualip/vip[uniqid=abc]/advskew"));
     }
 
     [Fact]
-    public void Local_ip_aliases_are_ignored_but_aliases_on_a_carp_vip_are_compared()
+    public void Local_ip_aliases_are_expected_on_either_side_but_aliases_on_a_carp_vip_are_compared()
     {
         const string carp = "<vip><mode>carp</mode><interface>lan</interface><vhid>3</vhid><advskew>0</advskew><uniqid>c1</uniqid></vip>";
         const string carpBackup = "<vip><mode>carp</mode><interface>lan</interface><vhid>3</vhid><advskew>100</advskew><uniqid>c1</uniqid></vip>";
         const string local = "<vip><mode>ipalias</mode><interface>lan</interface><subnet>10.0.0.5</subnet><uniqid>l1</uniqid></vip>";
+        const string ownLocal = "<vip><mode>proxyarp</mode><interface>wan</interface><subnet>10.0.0.6</subnet><uniqid>l2</uniqid></vip>";
         const string stacked = "<vip><mode>ipalias</mode><interface>_vip3</interface><subnet>10.0.0.9</subnet><uniqid>s1</uniqid></vip>";
 
-        var differences = Diff("virtualip", $"<virtualip>{carp}{local}{stacked}</virtualip>", $"<virtualip>{carpBackup}</virtualip>");
+        var differences = Diff("virtualip", $"<virtualip>{carp}{local}{stacked}</virtualip>", $"<virtualip>{ownLocal}{carpBackup}</virtualip>");
 
-        var only = Assert.Single(differences);
-        Assert.Equal("virtualip/vip[uniqid=s1]", only.Path);
-        Assert.Null(only.SecondaryValue);
+        Assert.Equal(new[]
+        {
+            "virtualip/vip[uniqid=c1]/advskew: 0 -> 100 (expected: CarpAdvskew)",
+            "virtualip/vip[uniqid=l1]: {interface: lan, mode: ipalias, subnet: 10.0.0.5, uniqid: l1} -> (absent) (expected: LocalVip)",
+            "virtualip/vip[uniqid=s1]: {interface: _vip3, mode: ipalias, subnet: 10.0.0.9, uniqid: s1} -> (absent)",
+            "virtualip/vip[uniqid=l2]: (absent) -> {interface: wan, mode: proxyarp, subnet: 10.0.0.6, uniqid: l2} (expected: LocalVip)",
+        }, differences.Select(d => d.ToString()));
     }
 
     [Fact]

@@ -40,9 +40,14 @@ public class PfConfigComparisonTests
 
         var differences = await PfConfigComparison.CompareAsync(primary, secondary, master.HaSync!.Sections);
 
-        // The sample's master tail has no <staticroutes>; everything else (gateways, VIPs with advskew 0/100) matches.
-        Assert.Equal(new[] { "staticroutes: (absent) -> " }, differences.Select(d => d.ToString()));
-        Assert.Equal(new[] { "filter", "schedules", "nat", "dhcpd", "kea", "staticroutes", "gateways", "virtualip" }, Assert.Single(primary.Requests));
+        // No drift: the master has no <staticroutes> and the backup an empty one, as a sync of a ticked section the
+        // primary lacks leaves it, and the VIPs' advskew is 0/100 as pfSense syncs it.
+        Assert.DoesNotContain(differences, d => !d.Expected);
+        Assert.Equal(new[] { "staticroutes: (absent) ->  (expected: EmptySectionSent)", "virtualip/vip[descr=VIP WANx]/advskew: 0 -> 100 (expected: CarpAdvskew)",
+            "virtualip/vip[descr=VIP LAN]/advskew: 0 -> 100 (expected: CarpAdvskew)" }, differences.Select(d => d.ToString()));
+        // With kea among the sections the primary's hostname is read too (the Kea HA remote name).
+        Assert.Equal(new[] { "filter", "schedules", "nat", "dhcpd", "kea", "staticroutes", "gateways", "virtualip", "system" }, Assert.Single(primary.Requests));
+        Assert.Equal(new[] { "filter", "schedules", "nat", "dhcpd", "kea", "staticroutes", "gateways", "virtualip" }, Assert.Single(secondary.Requests));
     }
 
     [Fact]
@@ -54,7 +59,9 @@ public class PfConfigComparisonTests
 
         var differences = await PfConfigComparison.CompareAsync(primary, secondary, SyncSections.ForTickedBoxes(new[] { "synchronizeusers" }));
 
-        Assert.Equal(new[] { "system" }, Assert.Single(primary.Requests));
+        // The primary's hasync too: whether it syncs admin decides what the secondary keeps.
+        Assert.Equal(new[] { "system", "hasync" }, Assert.Single(primary.Requests));
+        Assert.Equal(new[] { "system" }, Assert.Single(secondary.Requests));
         Assert.Contains(differences, d => d.Section == "system/user" && d.Path.StartsWith("system/user[name=admin]", StringComparison.Ordinal));
         Assert.Contains(differences, d => d.Section == "system/user" && d.Path.StartsWith("system/user[name=root]", StringComparison.Ordinal));
         Assert.DoesNotContain(differences, d => d.PrimaryValue?.Contains("$2b$") == true);

@@ -151,6 +151,8 @@ public class ConfigSyncServiceTests
 
         var difference = Assert.Single(differences);
         Assert.Equal(("system/user[name=admin]/bcrypt-hash", "(secret)", "(secret)"), (difference.Path, difference.PrimaryValue, difference.SecondaryValue));
+        // Each node keeps its own admin unless "Synchronize admin" is on.
+        Assert.Equal("UserKeptLocal", difference.Rule);
     }
 
     [Fact]
@@ -164,7 +166,10 @@ public class ConfigSyncServiceTests
         var plan = await service.PrepareAsync(reporter, CancellationToken.None);
         var result = await service.SyncAsync(plan, TimeSpan.FromSeconds(30), reporter, CancellationToken.None);
 
-        Assert.Equal(("fw1", "php -f /etc/rc.filter_synchronize"), Assert.Single(pair.Execs));
+        // Its records counted, the sync, what it recorded: three execs, all on the primary.
+        Assert.Equal(new[] { "fw1", "fw1", "fw1" }, pair.Execs.Select(e => e.Firewall));
+        Assert.Equal("php -f /etc/rc.filter_synchronize", pair.Execs[1].Command);
+        Assert.Equal((PfSyncOutcomeKind.Completed, "https://10.0.0.2:443/xmlrpc.php"), (result.Outcome!.Kind, result.Outcome.Url));
         Assert.True(result.Triggered);
         Assert.True(result.DriftGone);
         Assert.Equal((1, 0), (result.DifferencesBefore, result.DifferencesAfter));
@@ -180,7 +185,7 @@ public class ConfigSyncServiceTests
     {
         var pair = new FakeSyncPair();
         FakeSyncPair.SetRuleDescr(pair.Secondary, LanRule, "edited on the secondary");
-        pair.SyncResponder = () => (0, ""); // as when the secondary's loop guard answers true and applies nothing
+        pair.SyncResponder = () => (0, ""); // pfSense recorded nothing this module knows (another log format, say)
         var service = pair.Service();
         var reporter = new RecordingReporter();
 
@@ -245,5 +250,152 @@ public class ConfigSyncServiceTests
 
         Assert.Equal("PfConfigSyncNotConfigured", refusal.ErrorId);
         Assert.Contains("no section ticked", refusal.Message);
+    }
+    /// <summary>
+    /// A sync whose rc.filter_synchronize exits 0 having done nothing, recording why as pfSense does. With a 5-minute
+    /// timeout the reason must come at once, without waiting for the secondary (the test gives up after 30 s).
+    /// </summary>
+    private static async Task<(HaEdgeException Failure, RecordingReporter Reporter)> SyncThatRecords(Action<FakePfRecords> records)
+    {
+        var pair = new FakeSyncPair();
+        FakeSyncPair.SetRuleDescr(pair.Secondary, LanRule, "edited on the secondary");
+        pair.SyncResponder = () =>
+        {
+            pair.Records.Status("Building high availability sync information");
+            records(pair.Records);
+            return (0, "");
+        };
+        var service = pair.Service();
+        var reporter = new RecordingReporter();
+        var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
+
+        var failure = await Assert.ThrowsAsync<HaEdgeException>(() =>
+            service.SyncAsync(plan, TimeSpan.FromMinutes(5), reporter, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.DoesNotContain(reporter.Lines, l => l.Contains("Waiting for"));
+        Assert.Equal("fw1", failure.Target);
+        return (failure, reporter);
+    }
+
+    [Fact]
+    public async Task Nothing_ticked_in_pfSense_s_eyes_fails_at_once_with_its_log_line()
+    {
+        var (failure, _) = await SyncThatRecords(r => r.LogError("Nothing has been configured to be synched. Skipping...."));
+
+        Assert.Equal(("PfConfigSyncNothingTicked", FailureKind.InvalidOperation), (failure.ErrorId, failure.Kind));
+        Assert.Contains("\"Nothing has been configured to be synched. Skipping....\"", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_version_mismatch_found_by_rc_filter_synchronize_fails_at_once_with_both_versions()
+    {
+        const string mismatch = "The other member is on a different configuration version of pfSense. Sync will not be done to prevent problems!";
+        var (failure, _) = await SyncThatRecords(r =>
+        {
+            r.VersionCheck(FakePfRecords.Url, "23.3", "22.9");
+            r.Status(mismatch);
+            r.LogError(mismatch);
+        });
+
+        Assert.Equal(("PfConfigSyncVersionMismatch", FailureKind.InvalidOperation), (failure.ErrorId, failure.Kind));
+        Assert.Contains("fw2 is on config version 23.3 and fw1 on 22.9", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_wrong_sync_password_fails_at_once_as_an_authentication_error()
+    {
+        var (failure, reporter) = await SyncThatRecords(r =>
+        {
+            r.FailedAttempts(FakePfRecords.Url, "Exception calling XMLRPC method host_firmware_version #-1 : Authentication failed: Invalid username or password", fault: true);
+            r.PeerVersionUnknown("22.9");
+        });
+
+        Assert.Equal(("PfConfigSyncAuthenticationFailed", FailureKind.AuthenticationError), (failure.ErrorId, failure.Kind));
+        Assert.Contains("Authentication failed: Invalid username or password", failure.Message);
+        Assert.Contains("Remote System Username and Password", failure.Message);
+        Assert.Contains(reporter.Lines, l => l.StartsWith("verbose: php -f /etc/rc.filter_synchronize finished on fw1", StringComparison.Ordinal)
+            && l.Contains("AuthenticationFailed"));
+    }
+
+    [Fact]
+    public async Task An_unreachable_peer_fails_at_once_as_a_connection_error()
+    {
+        const string error = "A communications error occurred while attempting to call XMLRPC method host_firmware_version: Failed to connect to 10.0.0.2 port 443: Connection refused";
+        var (failure, _) = await SyncThatRecords(r =>
+        {
+            r.FailedAttempts(FakePfRecords.Url, error, fault: false);
+            r.PeerVersionUnknown("22.9");
+        });
+
+        Assert.Equal(("PfConfigSyncCommunicationError", FailureKind.ConnectionError), (failure.ErrorId, failure.Kind));
+        Assert.Contains("Connection refused", failure.Message);
+    }
+
+    [Fact]
+    public async Task No_sync_target_in_pfSense_s_eyes_fails_at_once()
+    {
+        var (failure, _) = await SyncThatRecords(_ => { });
+
+        Assert.Equal(("PfConfigSyncNoTarget", FailureKind.InvalidOperation), (failure.ErrorId, failure.Kind));
+        Assert.Contains("Synchronize Config to IP", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_completed_sync_that_leaves_drift_is_reported_without_waiting()
+    {
+        var pair = new FakeSyncPair();
+        FakeSyncPair.SetRuleDescr(pair.Secondary, LanRule, "edited on the secondary");
+        // The secondary's loop guard: it answers true and applies nothing, so the primary records a completed sync.
+        pair.SyncResponder = () =>
+        {
+            pair.Records.Status("Building high availability sync information");
+            pair.Records.Status("Signaling CARP reload signal...");
+            pair.Records.Status($"XMLRPC sync successfully completed with {FakePfRecords.Url}.");
+            return (0, "");
+        };
+        var service = pair.Service();
+        var reporter = new RecordingReporter();
+        var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
+
+        var result = await service.SyncAsync(plan, TimeSpan.FromMinutes(5), reporter, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(PfSyncOutcomeKind.Completed, result.Outcome!.Kind);
+        Assert.False(result.DriftGone);
+        Assert.Equal(LanRuleDescr, Assert.Single(result.Remaining).Path);
+        Assert.DoesNotContain(reporter.Lines, l => l.Contains("Waiting for"));
+    }
+
+    [Fact]
+    public async Task A_sync_still_retrying_at_the_timeout_says_why()
+    {
+        const string error = "CurlException calling XMLRPC method host_firmware_version #Operation timed out after 240001 milliseconds with 0 bytes received";
+        var pair = new FakeSyncPair();
+        FakeSyncPair.SetRuleDescr(pair.Secondary, LanRule, "edited on the secondary");
+        using var release = new ManualResetEventSlim();
+        // A blackholed peer: rc.filter_synchronize retries for minutes (4 x 240 s), logging each failure.
+        pair.SyncResponder = () =>
+        {
+            pair.Records.Status("Building high availability sync information");
+            pair.Records.LogError($"Beginning XMLRPC sync data to {FakePfRecords.Url}.");
+            pair.Records.LogError("Retrying XMLRPC Request due to error: " + error);
+            release.Wait(TimeSpan.FromSeconds(60));
+            return (0, "");
+        };
+        var service = pair.Service();
+        var plan = await service.PrepareAsync(SilentReporter.Instance, CancellationToken.None);
+        try
+        {
+            var failure = await Assert.ThrowsAsync<HaEdgeException>(() =>
+                service.SyncAsync(plan, TimeSpan.FromSeconds(1), SilentReporter.Instance, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+
+            Assert.Equal(("PfConfigSyncCommunicationError", FailureKind.ConnectionError), (failure.ErrorId, failure.Kind));
+            Assert.Contains("pfSense logged (still running after", failure.Message);
+            Assert.Contains("Operation timed out", failure.Message);
+            Assert.Equal("SshCommandTimeout", Assert.IsType<HaEdgeException>(failure.InnerException).ErrorId);
+        }
+        finally
+        {
+            release.Set();
+        }
     }
 }

@@ -54,7 +54,8 @@ internal sealed class FakePfNode(XDocument config) : IPfXmlRpcClient
 /// <summary>
 /// A pfSense pair over the real 23.2 factory config: fw1 syncs rules, NAT and aliases to fw2 (sync addresses
 /// 10.0.0.1/.2), SSH faked by <see cref="FakeFirewalls"/>, whose rc.filter_synchronize copies the ticked top-level
-/// sections from fw1 to fw2 as pfSense's restore_config_section does.
+/// sections from fw1 to fw2 as pfSense's restore_config_section does and records it as pfSense does: lines in fw1's
+/// /var/log/system.log and /var/run/filter_reload_status, which the fake shell's grep -c and tail -n +N read.
 /// </summary>
 internal sealed class FakeSyncPair
 {
@@ -77,7 +78,7 @@ internal sealed class FakeSyncPair
             </hasync>
             """));
         SyncResponder = Sync;
-        Ssh.Answer("fw1", command => command == ConfigSyncService.SyncCommand ? SyncResponder() : (127, "sh: not found"));
+        Ssh.Answer("fw1", command => command == ConfigSyncService.SyncCommand ? SyncResponder() : ReadRecords(command));
         Ssh.Answer("fw2", _ => (127, "sh: not found"));
         Session = NewSession(PrimarySync, SecondarySync);
     }
@@ -93,14 +94,37 @@ internal sealed class FakeSyncPair
     /// <summary>What the fake rc.filter_synchronize does; by default it syncs.</summary>
     public Func<(int Status, string Output)> SyncResponder { get; set; }
 
+    /// <summary>fw1's /var/log/system.log and /var/run/filter_reload_status.</summary>
+    public FakePfRecords Records { get; } = new();
+
+    // The fake shell's reads of pfSense's records: grep -c '' FILE and tail -n +N FILE, as ConfigSyncService sends them.
+    private (int Status, string Output) ReadRecords(string command)
+    {
+        var count = System.Text.RegularExpressions.Regex.Match(command, @"^grep -c '' (\S+) 2>/dev/null \|\| :$");
+        var tail = System.Text.RegularExpressions.Regex.Match(command, @"^tail -n \+(\d+) (\S+) 2>/dev/null \|\| :$");
+        List<string>? File(string path) => path == ConfigSyncService.SystemLog ? Records.SystemLog : path == ConfigSyncService.ReloadStatus ? Records.ReloadStatus : null;
+        if (count.Success && File(count.Groups[1].Value) is { } counted)
+            lock (counted) return (0, counted.Count + "\n");
+        if (tail.Success && File(tail.Groups[2].Value) is { } lines)
+            lock (lines) return (0, string.Concat(lines.Skip(int.Parse(tail.Groups[1].Value) - 1).Select(l => l + "\n")));
+        return (127, "sh: not found");
+    }
+
     public ConfigSyncService Service() => new(Session, new XmlRpcPair(Primary, Secondary)) { PollInterval = TimeSpan.FromMilliseconds(20) };
 
     /// <summary>The sync commands SSH ran, as (firewall, command).</summary>
     public IReadOnlyList<(string Firewall, string Command)> Execs => Ssh.Execs.ToList();
 
-    /// <summary>Replaces the secondary's ticked sections with the primary's, as restore_config_section does.</summary>
+    /// <summary>
+    /// Replaces the secondary's ticked sections with the primary's, as restore_config_section does, and records a
+    /// completed sync as rc.filter_synchronize and xmlrpc_client.inc do.
+    /// </summary>
     public (int Status, string Output) Sync()
     {
+        Records.Status("Building high availability sync information");
+        Records.VersionCheck(FakePfRecords.Url, "22.9", "22.9");
+        Records.Status("Signaling CARP reload signal...");
+        Records.LogError($"Beginning XMLRPC sync data to {FakePfRecords.Url}.");
         var sections = PfConfig.Load(Primary.Config).HaSync!.Sections;
         lock (Secondary.Config)
         {
@@ -110,6 +134,8 @@ internal sealed class FakeSyncPair
                 if (Primary.Config.Root!.Element(name) is { } source) Secondary.Config.Root.Add(new XElement(source));
             }
         }
+        Records.LogError($"XMLRPC reload data success with {FakePfRecords.Url} (pfsense.restore_config_section).");
+        Records.Status($"XMLRPC sync successfully completed with {FakePfRecords.Url}.");
         return (0, "");
     }
 
@@ -156,4 +182,76 @@ internal sealed class RecordingReporter : IOperationReporter
     public void Progress(string activity, string status, int percent) { lock (Lines) Lines.Add($"progress: {activity}: {status}"); }
 
     public void Completed(string activity) { lock (Lines) Lines.Add("completed: " + activity); }
+}
+
+/// <summary>
+/// A pfSense primary's records of its config syncs, written as the upstream code writes them (pfsense/pfsense
+/// RELENG_2_7_2; the texts are the same in 2.7.0 and 2.8): log_error() appends "&lt;script&gt;: &lt;message&gt;" to
+/// /var/log/system.log (util.inc), update_filter_reload_status() appends to /var/run/filter_reload_status,
+/// file_notice() logs "New alert found: ..." (notices.inc), and xmlrpc_client.inc makes four attempts per call.
+/// No captured log of these paths was available; see tests/fixtures/real/pfsense-xmlrpc/FORMAT-from-source.md.
+/// </summary>
+internal sealed class FakePfRecords
+{
+    /// <summary>The sync target's XML-RPC URL as xmlrpc_client.inc logs it (logurl, no credentials).</summary>
+    public const string Url = "https://10.0.0.2:443/xmlrpc.php";
+
+    public const string Undetermined =
+        "The pfSense software configuration version of the other member could not be determined. Skipping synchronization to avoid causing a problem!";
+
+    /// <summary>/var/log/system.log, with a line the sync did not write.</summary>
+    public List<string> SystemLog { get; } = new() { Syslog("php-fpm[404]: /index.php: Successful login for user 'admin' from: 192.0.2.10 (Local Database)") };
+
+    /// <summary>/var/run/filter_reload_status as the last filter reload left it.</summary>
+    public List<string> ReloadStatus { get; } = new() { "Initializing", "Done" };
+
+    /// <summary>A line as syslogd writes it into system.log (BSD format, the day padded to two).</summary>
+    public static string Syslog(string programAndMessage) => "Dec  3 14:22:11 fw1 " + programAndMessage;
+
+    /// <summary>A log_error() line of rc.filter_synchronize run from the shell.</summary>
+    public void LogError(string message)
+    {
+        lock (SystemLog) SystemLog.Add(Syslog("php[4242]: /etc/rc.filter_synchronize: " + message));
+    }
+
+    /// <summary>An update_filter_reload_status() line.</summary>
+    public void Status(string message)
+    {
+        lock (ReloadStatus) ReloadStatus.Add(message);
+    }
+
+    /// <summary>A host_firmware_version call that answered, and carp_check_version's log of both versions.</summary>
+    public void VersionCheck(string url, string peer, string own)
+    {
+        LogError($"Beginning XMLRPC sync data to {url}.");
+        LogError($"XMLRPC reload data success with {url} (pfsense.host_firmware_version).");
+        LogError($"XMLRPC versioncheck: {peer} -- {own}");
+    }
+
+    /// <summary>
+    /// xmlrpc_client.inc's four attempts failing with <paramref name="error"/>: a fault is logged and noticed on each
+    /// attempt; every error is logged as a retry on attempts 1-3 and logged and noticed after the 4th.
+    /// </summary>
+    public void FailedAttempts(string url, string error, bool fault)
+    {
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            LogError($"Beginning XMLRPC sync data to {url}.");
+            if (fault)
+            {
+                LogError(error);
+                LogError("New alert found: " + error);
+            }
+            LogError(attempt < 4 ? "Retrying XMLRPC Request due to error: " + error : error);
+        }
+        LogError("New alert found: " + error);
+    }
+
+    /// <summary>carp_check_version() after a host_firmware_version call that returned nothing.</summary>
+    public void PeerVersionUnknown(string own)
+    {
+        LogError($"XMLRPC versioncheck:  -- {own}");
+        Status(Undetermined);
+        LogError(Undetermined);
+    }
 }

@@ -7,15 +7,20 @@ using HaEdge.Core.Model.Sync;
 
 namespace HaEdge.Core.PfSense.Config
 {
-    /// <summary>What <see cref="ConfigDiff"/> leaves out.</summary>
+    /// <summary>What <see cref="ConfigDiff"/> leaves out, and what it needs to know about the primary to apply pfSense's sync rules.</summary>
     public sealed class ConfigDiffOptions
     {
         /// <summary>
-        /// Leave out what pfSense's sync changes on the secondary by design (rc.filter_synchronize): CARP advskew
-        /// +100 (cap 254) and advbase cap, dhcpd/*/failover_peerip, entries flagged nosync, and IP alias / proxy ARP
-        /// VIPs that are not stacked on a CARP VIP (each node keeps its own). On by default.
+        /// The primary's hasync/adminsync is 'on' ("Synchronize admin"): its users with uid &lt; 2000 then replace the
+        /// secondary's (xmlrpc.php restore_config_section); otherwise the secondary keeps its own admin.
         /// </summary>
-        public bool IgnoreSyncRewrites { get; set; } = true;
+        public bool AdminSync { get; set; }
+
+        /// <summary>
+        /// The primary's system/hostname, which pfSense 2.8 sends as the Kea HA remote name when the primary has no
+        /// local name; null when not known (any remote name is then expected).
+        /// </summary>
+        public string? PrimaryHostname { get; set; }
 
         /// <summary>Keys skipped at any depth: revision and the created/updated stamps pfSense writes into rules.</summary>
         public ISet<string> VolatileKeys { get; } = new HashSet<string>(StringComparer.Ordinal) { "revision", "created", "updated" };
@@ -31,26 +36,24 @@ namespace HaEdge.Core.PfSense.Config
         };
     }
 
-    /// <summary>Compares one config section of the primary with the secondary's, both as neutral trees.</summary>
+    /// <summary>
+    /// Compares one config section of the primary with the secondary's, both as neutral trees, and tells drift from
+    /// what pfSense's own sync leaves different by design: such a difference names its <see cref="SyncRules"/> rule.
+    /// </summary>
     public static class ConfigDiff
     {
         // Entry fields that identify a list entry across both nodes, most specific first.
         private static readonly string[] IdentityKeys = { "tracker", "uniqid", "name", "descr" };
 
-        // rc.filter_synchronize strips entries carrying <nosync> from exactly these lists before sending.
-        private static readonly HashSet<string> NosyncLists = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "nat/outbound/rule", "nat/rule", "filter/rule", "aliases/alias", "dnsmasq/hosts", "ipsec/tunnel",
-        };
-
-        private const int MaxAdvertisement = 254;
+        private static readonly IReadOnlyDictionary<string, object?> NoMembers = new Dictionary<string, object?>();
 
         private const string Secret = "(secret)";
 
         /// <summary>
         /// Differences between <paramref name="primary"/> and <paramref name="secondary"/> (the value of
         /// <paramref name="section"/> on each node, or null where the node lacks it), in a stable order: struct
-        /// keys ordinally, list entries in the primary's order and then the secondary's extras.
+        /// keys ordinally, list entries in the primary's order and then the secondary's extras. A difference pfSense's
+        /// sync leaves by design carries its rule (<see cref="ConfigDifference.Expected"/>); the rest is drift.
         /// </summary>
         public static IReadOnlyList<ConfigDifference> Compare(string section, object? primary, object? secondary, ConfigDiffOptions? options = null)
         {
@@ -65,6 +68,10 @@ namespace HaEdge.Core.PfSense.Config
             private readonly string _section;
             private readonly ConfigDiffOptions _options;
 
+            // The rule under which the secondary keeps (or the primary does not send) the entry being walked: every
+            // difference inside it is expected.
+            private SyncRule? _scope;
+
             public Walker(string section, ConfigDiffOptions options)
             {
                 _section = section;
@@ -77,9 +84,16 @@ namespace HaEdge.Core.PfSense.Config
             public void Node(string path, string shape, object? primary, object? secondary)
             {
                 if (primary == null && secondary == null) return;
+                if (SyncRules.IsKeaHa(shape) && secondary is IReadOnlyDictionary<string, object?> secondaryHa
+                    && (primary == null || primary is IReadOnlyDictionary<string, object?>))
+                {
+                    KeaHa(path, shape, primary as IReadOnlyDictionary<string, object?> ?? NoMembers, secondaryHa);
+                    return;
+                }
                 if (primary == null || secondary == null)
                 {
-                    Add(path, Render(primary, shape), Render(secondary, shape));
+                    var sentEmpty = primary == null && IsEmpty(secondary) ? SyncRules.SentEmpty(shape) : null;
+                    Add(path, Render(primary, shape), Render(secondary, shape), sentEmpty);
                     return;
                 }
                 // "" from config.xml, an empty array or struct from XML-RPC: the same empty element.
@@ -112,23 +126,45 @@ namespace HaEdge.Core.PfSense.Config
                     Add(path, Render(primary, shape), Render(secondary, shape));
                     return;
                 }
-                var expected = pt;
-                if (_options.IgnoreSyncRewrites && TryRewrite(shape, pt, out var rewritten))
+                if (SyncRules.TryRewrite(shape, pt, out var rewritten, out var rule))
+                    Leaf(path, shape, pt, st, rewritten, rewritten == null, rule);
+                else
+                    Leaf(path, shape, pt, st, pt, false, null);
+            }
+
+            // One value against what the secondary holds after a sync: expected (or any value when any is set).
+            private void Leaf(string path, string shape, string? primary, string? secondary, string? expected, bool any, SyncRule? rule)
+            {
+                var same = string.Equals(primary, secondary, StringComparison.Ordinal);
+                if (any || string.Equals(expected, secondary, StringComparison.Ordinal))
                 {
-                    if (rewritten == null) return; // any value is what sync leaves there
-                    expected = rewritten;
+                    if (!same) Add(path, Shown(shape, primary), Shown(shape, secondary), rule);
+                    return;
                 }
-                if (!string.Equals(expected, st, StringComparison.Ordinal))
-                    Add(path, Shown(shape, pt), Shown(shape, st));
+                // Drift; where the sync rewrites the value on the way, say what it makes it.
+                var synced = string.Equals(expected, primary, StringComparison.Ordinal) ? null : Shown(shape, expected) ?? "(absent)";
+                Add(path, Shown(shape, primary), Shown(shape, secondary), synced: synced);
+            }
+
+            // pfSense 2.8 sends a Kea HA block rewritten from its own siblings (swapped, flipped, renamed, some kept back).
+            private void KeaHa(string path, string shape, IReadOnlyDictionary<string, object?> primary, IReadOnlyDictionary<string, object?> secondary)
+            {
+                var expected = SyncRules.KeaHa(primary.Count == 0 ? null : primary, _options.PrimaryHostname);
+                foreach (var key in primary.Keys.Union(secondary.Keys).Union(expected.Keys).Where(k => !_options.VolatileKeys.Contains(k)).OrderBy(k => k, StringComparer.Ordinal))
+                {
+                    primary.TryGetValue(key, out var pv);
+                    secondary.TryGetValue(key, out var sv);
+                    var pt = ConfigTree.Text(pv);
+                    var st = ConfigTree.Text(sv);
+                    if (!expected.TryGetValue(key, out var expectation) || (pv != null && pt == null) || (sv != null && st == null))
+                        Node(path + "/" + key, shape + "/" + key, pv, sv);
+                    else
+                        Leaf(path + "/" + key, shape + "/" + key, pt, st, expectation.Value, expectation.Any, expectation.Rule);
+                }
             }
 
             private void List(string path, string shape, List<object?> primary, List<object?> secondary)
             {
-                if (_options.IgnoreSyncRewrites)
-                {
-                    primary = primary.Where(e => !IsNotSynced(shape, e)).ToList();
-                    secondary = secondary.Where(e => !IsNotSynced(shape, e)).ToList();
-                }
                 if (primary.Count == 0 && secondary.Count == 0) return;
 
                 if (primary.Concat(secondary).All(e => ConfigTree.Text(e) != null))
@@ -137,33 +173,97 @@ namespace HaEdge.Core.PfSense.Config
                     return;
                 }
 
-                var key = IdentityKey(primary, secondary);
+                // Identity is chosen among the entries that take part in the sync, as they always have one.
+                var key = IdentityKey(primary.Where(e => SyncRules.NotSent(shape, e) == null).ToList(),
+                    secondary.Where(e => SyncRules.NotSent(shape, e) == null).ToList());
                 if (key == null)
+                    ListByIndex(path, shape, primary, secondary);
+                else
+                    ListByIdentity(path, shape, key, primary, secondary);
+            }
+
+            private void ListByIdentity(string path, string shape, string key, List<object?> primary, List<object?> secondary)
+            {
+                string Entry(object? entry, int index) =>
+                    ConfigTree.Text(entry, key) is string id && id.Length > 0 ? $"{path}[{key}={id}]" : $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
+
+                var secondaryById = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (var j = 0; j < secondary.Count; j++)
                 {
-                    for (var i = 0; i < Math.Max(primary.Count, secondary.Count); i++)
-                        Node($"{path}[{i.ToString(CultureInfo.InvariantCulture)}]", shape,
-                            i < primary.Count ? primary[i] : null, i < secondary.Count ? secondary[i] : null);
-                    return;
+                    var id = ConfigTree.Text(secondary[j], key);
+                    if (!string.IsNullOrEmpty(id) && !secondaryById.ContainsKey(id!)) secondaryById[id!] = j;
                 }
 
-                var byId = secondary.ToDictionary(e => ConfigTree.Text(e, key)!, StringComparer.Ordinal);
-                var primaryIds = primary.Select(e => ConfigTree.Text(e, key)!).ToList();
-                foreach (var entry in primary)
+                var matched = new HashSet<int>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                // The entries both nodes sync, in each node's order: their order is meaningful (first match wins).
+                var orderPrimary = new List<string>();
+                var orderSecondary = new List<(int Index, string Id)>();
+                for (var i = 0; i < primary.Count; i++)
                 {
-                    var id = ConfigTree.Text(entry, key)!;
-                    byId.TryGetValue(id, out var match);
-                    Node($"{path}[{key}={id}]", shape, entry, match);
-                }
-                var primarySet = new HashSet<string>(primaryIds, StringComparer.Ordinal);
-                foreach (var entry in secondary.Where(e => !primarySet.Contains(ConfigTree.Text(e, key)!)))
-                    Node($"{path}[{key}={ConfigTree.Text(entry, key)}]", shape, null, entry);
+                    var entry = primary[i];
+                    var id = ConfigTree.Text(entry, key);
+                    var notSent = SyncRules.NotSent(shape, entry);
+                    if (string.IsNullOrEmpty(id) || !seen.Add(id!) || !secondaryById.TryGetValue(id!, out var j))
+                    {
+                        Within(notSent, () => Node(Entry(entry, i), shape, entry, null));
+                        continue;
+                    }
 
-                // Rule order is meaningful (first match wins), so report entries present on both sides but reordered.
-                var secondaryIds = secondary.Select(e => ConfigTree.Text(e, key)!).ToList();
-                var commonPrimary = primaryIds.Where(byId.ContainsKey).ToList();
-                var commonSecondary = secondaryIds.Where(primarySet.Contains).ToList();
-                if (!commonPrimary.SequenceEqual(commonSecondary, StringComparer.Ordinal))
-                    Add(path + "(order)", string.Join(", ", commonPrimary), string.Join(", ", commonSecondary));
+                    matched.Add(j);
+                    var other = secondary[j];
+                    var kept = SyncRules.KeptBySecondary(shape, entry, other, _options.AdminSync);
+                    if (notSent != null && kept == null)
+                    {
+                        // The primary keeps its entry back and the sync removes the secondary's copy.
+                        Within(notSent, () => Node(Entry(entry, i), shape, entry, null));
+                        Node(Entry(other, j), shape, null, other);
+                        continue;
+                    }
+                    Within(kept, () => Node(Entry(entry, i), shape, entry, other));
+                    if (notSent == null && kept == null)
+                    {
+                        orderPrimary.Add(id!);
+                        orderSecondary.Add((j, id!));
+                    }
+                }
+
+                for (var j = 0; j < secondary.Count; j++)
+                {
+                    if (matched.Contains(j)) continue;
+                    var entry = secondary[j];
+                    Within(SyncRules.KeptBySecondary(shape, null, entry, _options.AdminSync), () => Node(Entry(entry, j), shape, null, entry));
+                }
+
+                var secondaryOrder = orderSecondary.OrderBy(e => e.Index).Select(e => e.Id).ToList();
+                if (!orderPrimary.SequenceEqual(secondaryOrder, StringComparer.Ordinal))
+                    Add(path + "(order)", string.Join(", ", orderPrimary), string.Join(", ", secondaryOrder), SortedByName(shape, secondary));
+            }
+
+            // Without an identity, entries are paired by position once what the sync leaves alone is set aside.
+            private void ListByIndex(string path, string shape, List<object?> primary, List<object?> secondary)
+            {
+                var sent = new List<object?>();
+                for (var i = 0; i < primary.Count; i++)
+                {
+                    var entry = primary[i];
+                    var notSent = SyncRules.NotSent(shape, entry);
+                    if (notSent == null) sent.Add(entry);
+                    else Within(notSent, () => Node($"{path}[{i.ToString(CultureInfo.InvariantCulture)}]", shape, entry, null));
+                }
+
+                var replaced = new List<object?>();
+                for (var j = 0; j < secondary.Count; j++)
+                {
+                    var entry = secondary[j];
+                    var kept = shape == "virtualip/vip" ? SyncRules.KeptBySecondary(shape, null, entry, _options.AdminSync) : null;
+                    if (kept == null) replaced.Add(entry);
+                    else Within(kept, () => Node($"{path}[{j.ToString(CultureInfo.InvariantCulture)}]", shape, null, entry));
+                }
+
+                for (var i = 0; i < Math.Max(sent.Count, replaced.Count); i++)
+                    Node($"{path}[{i.ToString(CultureInfo.InvariantCulture)}]", shape,
+                        i < sent.Count ? sent[i] : null, i < replaced.Count ? replaced[i] : null);
             }
 
             // Lists of plain values (gateway group items, privileges, members) are compared as sets.
@@ -175,16 +275,26 @@ namespace HaEdge.Core.PfSense.Config
                 foreach (var only in s.Except(p, StringComparer.Ordinal)) Add(path, null, Shown(shape, only));
             }
 
-            private bool IsNotSynced(string shape, object? entry)
+            private void Within(SyncRule? rule, Action walk)
             {
-                if (NosyncLists.Contains(shape) && entry is IReadOnlyDictionary<string, object?> flagged && flagged.ContainsKey("nosync"))
-                    return true;
-                if (shape != "virtualip/vip") return false;
-                // backup_vip_config_section() skips IP alias / proxy ARP VIPs unless stacked on a CARP VIP or lo0.
-                var mode = ConfigTree.Text(entry, "mode");
-                var iface = ConfigTree.Text(entry, "interface") ?? "";
-                return (mode == "ipalias" || mode == "proxyarp") && iface.IndexOf("_vip", StringComparison.Ordinal) < 0
-                    && iface.IndexOf("lo0", StringComparison.Ordinal) < 0;
+                var outer = _scope;
+                _scope = outer ?? rule;
+                try
+                {
+                    walk();
+                }
+                finally
+                {
+                    _scope = outer;
+                }
+            }
+
+            // local_sync_accounts() sorts the secondary's users and groups by name (strcmp) whenever it changes them.
+            private static SyncRule? SortedByName(string shape, List<object?> secondary)
+            {
+                if (shape != "system/user" && shape != "system/group") return null;
+                var names = secondary.Select(e => ConfigTree.Text(e, "name") ?? "").ToList();
+                return names.SequenceEqual(names.OrderBy(n => n, StringComparer.Ordinal), StringComparer.Ordinal) ? SyncRules.AccountsSortedByName : null;
             }
 
             private string? Shown(string shape, string? text) =>
@@ -233,25 +343,12 @@ namespace HaEdge.Core.PfSense.Config
                 }
             }
 
-            private void Add(string path, string? primary, string? secondary) =>
-                Differences.Add(new ConfigDifference(_section, path, primary, secondary));
-        }
-
-        // What the secondary holds after a sync for a value pfSense rewrites on the way; null means any value.
-        private static bool TryRewrite(string shape, string primary, out string? secondary)
-        {
-            secondary = null;
-            if (shape == "virtualip/vip/advskew" && TryInt(primary, out var skew))
-                secondary = Math.Min(skew + 100, MaxAdvertisement).ToString(CultureInfo.InvariantCulture);
-            else if (shape == "virtualip/vip/advbase" && TryInt(primary, out var advbase))
-                secondary = Math.Min(advbase, MaxAdvertisement).ToString(CultureInfo.InvariantCulture);
-            else
+            // Inside an entry the sync leaves alone, its rule explains every difference.
+            private void Add(string path, string? primary, string? secondary, SyncRule? rule = null, string? synced = null)
             {
-                // The primary sends its own address on that interface as the secondary's failover peer.
-                var parts = shape.Split('/');
-                return parts.Length == 3 && parts[0] == "dhcpd" && parts[2] == "failover_peerip";
+                var why = _scope ?? rule;
+                Differences.Add(new ConfigDifference(_section, path, primary, secondary, why?.Name, why?.Reason, why == null ? synced : null));
             }
-            return true;
         }
 
         private static string? IdentityKey(List<object?> primary, List<object?> secondary)
@@ -283,9 +380,6 @@ namespace HaEdge.Core.PfSense.Config
             IReadOnlyDictionary<string, object?> members => members.Count == 0,
             _ => false,
         };
-
-        private static bool TryInt(string text, out int value) =>
-            int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
         private static string LastKey(string shape) => shape.Substring(shape.LastIndexOf('/') + 1);
     }

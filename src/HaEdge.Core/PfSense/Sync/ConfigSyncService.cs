@@ -24,6 +24,12 @@ namespace HaEdge.Core.PfSense.Sync
         /// <summary>pfSense's own sync from this node to its sync target (docs/design/contract.md section 2).</summary>
         public const string SyncCommand = "php -f /etc/rc.filter_synchronize";
 
+        /// <summary>Where log_error() writes the reasons a sync did not happen ("&lt;script&gt;: &lt;message&gt;").</summary>
+        public const string SystemLog = "/var/log/system.log";
+
+        /// <summary>Where update_filter_reload_status() appends the steps of a sync, its success among them.</summary>
+        public const string ReloadStatus = "/var/run/filter_reload_status";
+
         private const string Activity = "Sync-PfConfig";
 
         // Which blocker names a refusal when there are several: the most fundamental first.
@@ -91,9 +97,16 @@ namespace HaEdge.Core.PfSense.Sync
             return settings?.Sections ?? Array.Empty<string>();
         }
 
-        /// <summary>The secondary's differences from the primary in <paramref name="sections"/>, secrets masked.</summary>
+        /// <summary>
+        /// The secondary's differences from the primary in <paramref name="sections"/>, secrets masked: drift, and the
+        /// differences pfSense's sync leaves by design, each with its rule.
+        /// </summary>
         public Task<IReadOnlyList<ConfigDifference>> CompareAsync(IReadOnlyList<string> sections, CancellationToken cancellationToken) =>
-            PfConfigComparison.CompareAsync(xmlRpc.Primary, xmlRpc.Secondary, sections, null, cancellationToken);
+            PfConfigComparison.CompareAsync(xmlRpc.Primary, xmlRpc.Secondary, sections, cancellationToken);
+
+        /// <summary>Only the drift of <see cref="CompareAsync"/>: what a sync changes or someone changed on the secondary.</summary>
+        public async Task<IReadOnlyList<ConfigDifference>> DriftAsync(IReadOnlyList<string> sections, CancellationToken cancellationToken) =>
+            (await CompareAsync(sections, cancellationToken).ConfigureAwait(false)).Where(d => !d.Expected).ToList();
 
         /// <summary>
         /// Checks the preconditions of a sync and compares the ticked sections. Refuses, with the reason and the fix,
@@ -110,7 +123,7 @@ namespace HaEdge.Core.PfSense.Sync
                 if (blockers.Count > 0) throw Refusal(blockers, status);
 
                 reporter.Progress(Activity, $"Comparing {string.Join(", ", status.Sections)}", -1);
-                IReadOnlyList<ConfigDifference> differences = await CompareAsync(status.Sections, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<ConfigDifference> differences = await DriftAsync(status.Sections, cancellationToken).ConfigureAwait(false);
                 reporter.Verbose($"{Secondary.Name} has {Count(differences.Count)} from {Primary.Name} in {string.Join(", ", status.Sections)}.");
                 return new PfConfigSyncPlan(status, differences);
             }
@@ -121,8 +134,10 @@ namespace HaEdge.Core.PfSense.Sync
         }
 
         /// <summary>
-        /// Runs <see cref="SyncCommand"/> on the primary, then compares again until the secondary matches or
-        /// <paramref name="timeout"/> (for the command and the wait together) has passed.
+        /// Runs <see cref="SyncCommand"/> on the primary and reads what pfSense recorded about it (rc.filter_synchronize
+        /// prints nothing and exits 0 whatever happens): a sync pfSense did not do is an error naming its reason at once.
+        /// A completed sync is proven by comparing again; when pfSense recorded nothing recognisable the comparison is
+        /// repeated until the secondary matches or <paramref name="timeout"/> (for the command and the wait together) has passed.
         /// </summary>
         public async Task<PfConfigSyncResult> SyncAsync(PfConfigSyncPlan plan, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
         {
@@ -130,22 +145,27 @@ namespace HaEdge.Core.PfSense.Sync
             var watch = Stopwatch.StartNew();
             try
             {
+                var shell = new FirewallShell(session, timeout);
                 reporter.Progress(Activity, $"Running {SyncCommand} on {Primary.Name}", 0);
-                await TriggerAsync(timeout, cancellationToken).ConfigureAwait(false);
-                reporter.Verbose($"{SyncCommand} finished on {Primary.Name} after {Seconds(watch.Elapsed)}; comparing again.");
+                RecordMark mark = await MarkRecordsAsync(shell, cancellationToken).ConfigureAwait(false);
+                await TriggerAsync(shell, mark, cancellationToken).ConfigureAwait(false);
+                PfSyncOutcome outcome = await ReadOutcomeAsync(shell, mark, cancellationToken).ConfigureAwait(false);
+                reporter.Verbose($"{SyncCommand} finished on {Primary.Name} after {Seconds(watch.Elapsed)}; pfSense recorded {outcome}.");
+                HaEdgeException? failure = Failure(outcome, null, watch.Elapsed);
+                if (failure != null) throw failure;
 
-                // rc.filter_synchronize returns once the secondary answered restore_config_section; comparing again
-                // proves it applied (the loop guard, for one, answers "true" and applies nothing).
-                IReadOnlyList<ConfigDifference> remaining = await CompareAsync(plan.Status.Sections, cancellationToken).ConfigureAwait(false);
-                while (remaining.Count > 0 && watch.Elapsed + PollInterval < timeout)
+                // A completed sync has applied on the secondary before rc.filter_synchronize returns, so one comparison
+                // proves it (the loop guard, for one, answers "true" and applies nothing).
+                IReadOnlyList<ConfigDifference> remaining = await DriftAsync(plan.Status.Sections, cancellationToken).ConfigureAwait(false);
+                while (outcome.Kind == PfSyncOutcomeKind.Unknown && remaining.Count > 0 && watch.Elapsed + PollInterval < timeout)
                 {
                     reporter.Progress(Activity, $"Waiting for {Secondary.Name} to match: {Count(remaining.Count)} left",
                         (int)Math.Min(99, 100 * watch.Elapsed.TotalMilliseconds / timeout.TotalMilliseconds));
                     await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-                    remaining = await CompareAsync(plan.Status.Sections, cancellationToken).ConfigureAwait(false);
+                    remaining = await DriftAsync(plan.Status.Sections, cancellationToken).ConfigureAwait(false);
                 }
 
-                var result = new PfConfigSyncResult(plan, triggered: true, watch.Elapsed, remaining);
+                var result = new PfConfigSyncResult(plan, triggered: true, watch.Elapsed, remaining) { Outcome = outcome };
                 reporter.Verbose($"After {Seconds(result.Duration)}: {result.Resolved.Count} of {Count(result.DifferencesBefore)} resolved, {Count(result.DifferencesAfter)} left.");
                 return result;
             }
@@ -155,10 +175,63 @@ namespace HaEdge.Core.PfSense.Sync
             }
         }
 
-        private async Task TriggerAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        /// <summary>
+        /// The error for a sync pfSense recorded as not done (stable ids per reason), or null when it completed or
+        /// recorded nothing recognisable. <paramref name="stillRunning"/> is the timeout while the command still ran.
+        /// </summary>
+        private HaEdgeException? Failure(PfSyncOutcome outcome, HaEdgeException? stillRunning, TimeSpan elapsed)
         {
-            var shell = new FirewallShell(session, timeout);
-            SshCommandResult run = await shell.RunAsync(Primary, SyncCommand, cancellationToken).ConfigureAwait(false);
+            string p = Primary.Name, s = Secondary.Name;
+            var (errorId, kind, why) = outcome.Kind switch
+            {
+                PfSyncOutcomeKind.NoTarget => ("PfConfigSyncNoTarget", FailureKind.InvalidOperation,
+                    $"{p} has no sync target, so nothing was sent. Set System > High Avail. Sync > Synchronize Config to IP on {p} to {Secondary.SyncAddress}."),
+                PfSyncOutcomeKind.NothingToSync => ("PfConfigSyncNothingTicked", FailureKind.InvalidOperation,
+                    $"{p} sent nothing: none of its ticked HA sync boxes has a section to send (for example DHCP ticked without a DHCP server). Tick the sections to synchronise on {p}."),
+                PfSyncOutcomeKind.VersionMismatch => ("PfConfigSyncVersionMismatch", FailureKind.InvalidOperation,
+                    $"{s} is on config version {Version(outcome.PeerConfigVersion)} and {p} on {Version(outcome.OwnConfigVersion)}; pfSense does not sync between config versions. Upgrade both firewalls to the same pfSense version."),
+                PfSyncOutcomeKind.AuthenticationFailed => ("PfConfigSyncAuthenticationFailed", FailureKind.AuthenticationError,
+                    $"{s} refused {p}'s XML-RPC login. On {p}, check System > High Avail. Sync > Remote System Username and Password: a user on {s} that is admin or holds 'System - HA node sync'."),
+                PfSyncOutcomeKind.CommunicationError => ("PfConfigSyncCommunicationError", FailureKind.ConnectionError,
+                    $"{p} could not reach {s}'s XML-RPC (Synchronize Config to IP, at {p}'s own web GUI port). Check the address, that {s}'s web GUI listens on that port, and the rules on {s}'s sync interface."),
+                PfSyncOutcomeKind.PeerVersionUnknown => ("PfConfigSyncPeerVersionUnknown", FailureKind.InvalidOperation,
+                    $"{p} could not read {s}'s configuration version, so it did not sync. See {p}'s {SystemLog} for the XML-RPC error."),
+                PfSyncOutcomeKind.RestoreFailed => ("PfConfigSyncRestoreFailed", FailureKind.InvalidOperation,
+                    $"{s} did not accept the configuration {p} sent (restore_config_section). See {s}'s {SystemLog}."),
+                _ => (null, FailureKind.InvalidOperation, null),
+            };
+            if (errorId == null) return null;
+            string still = stillRunning == null ? "" : $" (still running after {Seconds(elapsed)})";
+            string recorded = outcome.Message == null ? "" : $" pfSense logged{still}: \"{outcome.Message}\".";
+            return new HaEdgeException(errorId, kind, $"Config sync from {p} to {s} was not done.{recorded} {why}", p, stillRunning);
+
+            static string Version(string? version) => string.IsNullOrEmpty(version) ? "(unknown)" : version!;
+        }
+
+        private async Task<RecordMark> MarkRecordsAsync(FirewallShell shell, CancellationToken cancellationToken) =>
+            await shell.RunBatchAsync(Primary, new[] { LineCount(SystemLog), LineCount(ReloadStatus) },
+                answers => new RecordMark(LineNumber(answers[0]), LineNumber(answers[1])), cancellationToken).ConfigureAwait(false);
+
+        /// <summary>What the run added to the system log and filter_reload_status since <paramref name="mark"/>.</summary>
+        private async Task<PfSyncOutcome> ReadOutcomeAsync(FirewallShell shell, RecordMark mark, CancellationToken cancellationToken) =>
+            await shell.RunBatchAsync(Primary, new[] { LinesAfter(SystemLog, mark.SystemLog), LinesAfter(ReloadStatus, mark.ReloadStatus) },
+                answers => PfSyncOutcome.Read(Lines(answers[0]), Lines(answers[1])), cancellationToken).ConfigureAwait(false);
+
+        private async Task TriggerAsync(FirewallShell shell, RecordMark mark, CancellationToken cancellationToken)
+        {
+            var watch = Stopwatch.StartNew();
+            SshCommandResult run;
+            try
+            {
+                run = await shell.RunAsync(Primary, SyncCommand, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HaEdgeException timeout) when (timeout.ErrorId == "SshCommandTimeout")
+            {
+                // An unreachable peer keeps rc.filter_synchronize retrying for minutes (4 attempts, 240 s each): what it
+                // logged so far says why.
+                PfSyncOutcome sofar = await ReadOutcomeAsync(new FirewallShell(session, FirewallShell.DefaultTimeout), mark, cancellationToken).ConfigureAwait(false);
+                throw Failure(sofar, timeout, watch.Elapsed) ?? timeout;
+            }
             if (run.ExitStatus != 0)
             {
                 string said = (run.Output + "\n" + run.Error).Trim();
@@ -167,6 +240,16 @@ namespace HaEdge.Core.PfSense.Sync
                     Primary.Name);
             }
         }
+
+        // Line counts and reads of pfSense's plain-text records; a missing file counts as empty.
+        private static string LineCount(string file) => $"grep -c '' {file} 2>/dev/null || :";
+
+        private static string LinesAfter(string file, int lines) => $"tail -n +{(lines + 1).ToString(CultureInfo.InvariantCulture)} {file} 2>/dev/null || :";
+
+        private static int LineNumber(string answer) =>
+            int.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+        private static IReadOnlyList<string> Lines(string answer) => answer.Replace("\r\n", "\n").Split('\n').Where(l => l.Length > 0).ToList();
 
         private HaEdgeException Refusal(IReadOnlyList<Finding> blockers, PfHaSyncStatus status)
         {
@@ -212,6 +295,20 @@ namespace HaEdge.Core.PfSense.Sync
         private static string Count(int differences) => differences == 1 ? "1 difference" : $"{differences.ToString(CultureInfo.InvariantCulture)} differences";
 
         private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+
+        /// <summary>How many lines the primary's system log and filter_reload_status had before the sync ran.</summary>
+        private sealed class RecordMark
+        {
+            public RecordMark(int systemLog, int reloadStatus)
+            {
+                SystemLog = systemLog;
+                ReloadStatus = reloadStatus;
+            }
+
+            public int SystemLog { get; }
+
+            public int ReloadStatus { get; }
+        }
 
         private sealed class NodeReading
         {

@@ -50,6 +50,9 @@ namespace HaEdge.Core.PfSense.Sync
         /// <summary>True when <c>/etc/rc.filter_synchronize</c> was run on the primary.</summary>
         public bool Triggered { get; }
 
+        /// <summary>What pfSense recorded about the sync it ran (system log, filter_reload_status); null when none ran.</summary>
+        public PfSyncOutcome? Outcome { get; init; }
+
         /// <summary>From the trigger until the secondary matched (or the wait ended).</summary>
         public TimeSpan Duration { get; }
 
