@@ -54,7 +54,8 @@ BeforeAll {
             name      = "checks-sim-$LabProfile"
             proxmox   = @{
                 endpoints = @("https://127.0.0.1:$($Ports[0])", "https://127.0.0.1:$($Ports[1])"); tokenId = 'haedge@pve!edge'
-                certificateSha256 = (Get-Content -Raw "$State/pve/fingerprint").Trim()
+                # One pin per endpoint, in order: both simulated nodes serve the lab's one certificate.
+                certificateSha256 = @((Get-Content -Raw "$State/pve/fingerprint").Trim()) * 2
             }
             firewalls = @(
                 @{ name = 'fw1'; role = 'primary'; vmId = 101; node = 'pve1'; ssh = @{ host = '192.0.2.2'; user = 'root' } }

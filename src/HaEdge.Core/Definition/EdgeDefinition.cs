@@ -42,7 +42,7 @@ namespace HaEdge.Core.Definition
 
     public sealed class ProxmoxDefinition
     {
-        public ProxmoxDefinition(IReadOnlyList<Uri> endpoints, string tokenId, string? tokenSecretVariable, IReadOnlyList<string> certificatePins, TimeSpan timeout,
+        public ProxmoxDefinition(IReadOnlyList<Uri> endpoints, string tokenId, string? tokenSecretVariable, IReadOnlyDictionary<string, string> certificatePins, TimeSpan timeout,
             ProxmoxSshDefinition? ssh = null)
         {
             Endpoints = endpoints;
@@ -61,8 +61,12 @@ namespace HaEdge.Core.Definition
         /// <summary>Environment variable that holds the token secret, when not given as a credential.</summary>
         public string? TokenSecretVariable { get; }
 
-        /// <summary>Pinned SHA-256 fingerprints of self-signed node certificates (one per node), upper-case hex with colons.</summary>
-        public IReadOnlyList<string> CertificatePins { get; }
+        /// <summary>
+        /// Pinned SHA-256 fingerprints of self-signed node certificates, upper-case hex with colons, by the authority
+        /// (host:port) of the endpoint (one of <see cref="Endpoints"/>) that must present each; an endpoint without one
+        /// is left to the platform's validation.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> CertificatePins { get; }
 
         public TimeSpan Timeout { get; }
 

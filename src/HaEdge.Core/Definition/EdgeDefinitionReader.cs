@@ -128,7 +128,7 @@ namespace HaEdge.Core.Definition
                     ? ReadProxmoxSsh(s, at + ".ssh")
                     : null;
                 return new ProxmoxDefinition(endpoints, tokenId, Variable(element, at, "tokenSecretVariable"),
-                    Fingerprints(element, at, "certificateSha256"), Seconds(element, at, "timeoutSeconds", 10), ssh);
+                    EndpointPins(element, at, "certificateSha256", endpoints), Seconds(element, at, "timeoutSeconds", 10), ssh);
             }
 
             private ProxmoxSshDefinition ReadProxmoxSsh(JsonElement element, string at)
@@ -342,21 +342,74 @@ namespace HaEdge.Core.Definition
                 return text == null ? null : Pin(text, $"{at}.{name}");
             }
 
-            /// <summary>One fingerprint or a list of them (a cluster's nodes each have their own certificate).</summary>
-            private List<string> Fingerprints(JsonElement element, string at, string name)
+            /// <summary>
+            /// Each endpoint's pin (a cluster's nodes each have their own certificate, and one node must not pass with
+            /// another's): an object from endpoint to fingerprint, or a list in the order of the endpoints, one per
+            /// endpoint; one endpoint may have one fingerprint as a plain string. Anything else cannot say which pin is
+            /// whose, and is refused.
+            /// </summary>
+            private Dictionary<string, string> EndpointPins(JsonElement element, string at, string name, List<Uri> endpoints)
             {
+                var pins = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                 if (!element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
                 {
-                    return new List<string>();
+                    return pins;
                 }
 
                 string key = $"{at}.{name}";
-                if (value.ValueKind == JsonValueKind.Array)
+                string howToBind = $"a pin belongs to one endpoint, so give an object from endpoint to fingerprint, or a list with one fingerprint per entry of {at}.endpoints in the same order (the same one again where nodes share a certificate)";
+                switch (value.ValueKind)
                 {
-                    return value.EnumerateArray().Select((item, i) => Pin(AsString(item, $"{key}[{i}]"), $"{key}[{i}]")).ToList();
+                    case JsonValueKind.Object:
+                        foreach (JsonProperty entry in value.EnumerateObject())
+                        {
+                            string entryKey = $"{key}.{entry.Name}";
+                            Uri? endpoint = Uri.TryCreate(entry.Name, UriKind.Absolute, out Uri? named)
+                                ? endpoints.FirstOrDefault(e => e.Scheme == named.Scheme && string.Equals(e.Authority, named.Authority, StringComparison.OrdinalIgnoreCase))
+                                : null;
+                            if (endpoint == null)
+                            {
+                                throw Invalid(path, entryKey, $"'{entry.Name}' is not one of {at}.endpoints");
+                            }
+
+                            Bind(pins, endpoint, Pin(AsString(entry.Value, entryKey), entryKey), entryKey);
+                        }
+
+                        return pins;
+                    case JsonValueKind.Array:
+                        int count = value.GetArrayLength();
+                        if (count != 0 && count != endpoints.Count)
+                        {
+                            throw Invalid(path, key, $"{count} fingerprints for {endpoints.Count} endpoints: {howToBind}");
+                        }
+
+                        int index = 0;
+                        foreach (JsonElement item in value.EnumerateArray())
+                        {
+                            string itemKey = $"{key}[{index}]";
+                            Bind(pins, endpoints[index++], Pin(AsString(item, itemKey), itemKey), itemKey);
+                        }
+
+                        return pins;
+                    case JsonValueKind.String when endpoints.Count == 1:
+                        Bind(pins, endpoints[0], Pin(AsString(value, key), key), key);
+                        return pins;
+                    case JsonValueKind.String:
+                        throw Invalid(path, key, $"one fingerprint for {endpoints.Count} endpoints: {howToBind}");
+                    default:
+                        throw Invalid(path, key, $"expected an object from endpoint to fingerprint, a list or a string, found {Describe(value)}");
+                }
+            }
+
+            /// <summary>Pins <paramref name="endpoint"/>; the same endpoint twice (listed twice, or named twice) must have the same pin.</summary>
+            private void Bind(Dictionary<string, string> pins, Uri endpoint, string pin, string key)
+            {
+                if (pins.TryGetValue(endpoint.Authority, out string? other) && other != pin)
+                {
+                    throw Invalid(path, key, $"a second, different fingerprint for {endpoint.Authority}");
                 }
 
-                return new List<string> { Pin(AsString(value, key), key) };
+                pins[endpoint.Authority] = pin;
             }
 
             private string Pin(string text, string key)

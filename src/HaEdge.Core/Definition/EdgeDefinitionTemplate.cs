@@ -16,12 +16,14 @@ namespace HaEdge.Core.Definition
     // for failover tests, Sys.Console for -Repair of the anti-affinity rule.
     ""tokenId"": ""haedge@pve!edge"",
     ""tokenSecretVariable"": ""HAEDGE_PVE_TOKEN"",
-    // A self-signed certificate is trusted only by its SHA-256 fingerprint (pvenode cert info on each node);
-    // each node has its own, so list one per node. Remove this key when the certificates chain to a CA this machine trusts.
-    ""certificateSha256"": [
-      ""00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"",
-      ""FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00:FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00""
-    ],
+    // A self-signed certificate is trusted only by its SHA-256 fingerprint (pvenode cert info on each node).
+    // Each node has its own, and each pin holds for its endpoint alone: a node answering with another node's
+    // certificate is refused. (A list in the order of endpoints works too.) An endpoint left out here, or the
+    // whole key removed, is checked against the CAs this machine trusts.
+    ""certificateSha256"": {
+      ""https://192.0.2.11:8006"": ""00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"",
+      ""https://192.0.2.12:8006"": ""FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00:FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00""
+    },
     ""timeoutSeconds"": 10,
     // Optional: SSH to the nodes, only for Suspend-/Resume-HaEdgeNode -HaMaintenance (ha-manager has no REST
     // endpoint for node maintenance). Each node's host key is pinned: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub.

@@ -19,7 +19,8 @@ namespace HaEdge.Core.Proxmox
 {
     /// <summary>
     /// <see cref="IProxmoxClient"/> over HTTPS with an API token. TLS is checked by the platform unless a fingerprint
-    /// is pinned, in which case exactly that certificate is accepted; the check lives on this client's own handler only.
+    /// is pinned for the endpoint, in which case exactly that certificate is accepted there (another endpoint's is not);
+    /// the check lives on this client's own handler only.
     /// </summary>
     public sealed class ProxmoxClient : IProxmoxClient
     {
@@ -379,9 +380,10 @@ namespace HaEdge.Core.Proxmox
             var certificate = failures.FirstOrDefault(failure => failure.Kind == FailureKind.SecurityError);
             if (certificate != null)
             {
-                var problem = options.CertificatePins.Count == 0
-                    ? $"is not trusted by this system. If it is the node's own self-signed certificate, pin it: certificateSha256 {certificate.Fingerprint}"
-                    : $"matches none of the pinned fingerprints ({string.Join(", ", options.CertificatePins)}); if this node's certificate is new, add it: certificateSha256 {certificate.Fingerprint}";
+                var pin = options.PinFor(certificate.Endpoint);
+                var problem = pin == null
+                    ? $"is not trusted by this system. If it is the node's own self-signed certificate, pin it for this endpoint: certificateSha256 {certificate.Fingerprint}"
+                    : $"is not the one pinned for this endpoint ({pin}). If this node's certificate was renewed, pin the new one for this endpoint: certificateSha256 {certificate.Fingerprint}";
                 return new HaEdgeException("ProxmoxCertificateRejected", FailureKind.SecurityError,
                     $"The TLS certificate of {certificate.Endpoint.Authority} (SHA-256 {certificate.Fingerprint}) {problem}.", certificate.Endpoint.Authority);
             }
@@ -401,11 +403,15 @@ namespace HaEdge.Core.Proxmox
                 ServerCertificateCustomValidationCallback = ValidateCertificate,
             };
 
-        /// <summary>Pinned: exactly the pinned certificate passes, chain or not. Not pinned: the platform's verdict.</summary>
+        /// <summary>
+        /// Pinned endpoint: exactly the certificate pinned for that endpoint passes, chain or not (another endpoint's pin
+        /// does not). Endpoint without a pin: the platform's verdict.
+        /// </summary>
         private bool ValidateCertificate(HttpRequestMessage request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
             var presented = certificate == null ? "none" : CertificatePin.Compute(certificate);
-            var accepted = options.CertificatePins.Count == 0 ? errors == SslPolicyErrors.None : options.CertificatePins.Contains(presented);
+            var pin = request.RequestUri == null ? null : options.PinFor(request.RequestUri);
+            var accepted = pin == null ? errors == SslPolicyErrors.None : presented == pin;
             if (!accepted && request.RequestUri != null) refusedCertificates[request.RequestUri.Authority] = presented;
             return accepted;
         }

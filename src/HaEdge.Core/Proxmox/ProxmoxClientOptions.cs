@@ -20,17 +20,21 @@ namespace HaEdge.Core.Proxmox
         /// <param name="tokenId">USER@REALM!TOKENID.</param>
         /// <param name="tokenSecret">The token's UUID secret.</param>
         /// <param name="certificatePins">
-        /// Optional pins: SHA-256 of the server certificates (DER), hex, colons optional. Each PVE node has its own
-        /// self-signed certificate, so a cluster reached through several endpoints needs one pin per node.
+        /// Optional pins, each bound to one of <paramref name="endpoints"/> by its authority (host:port, as
+        /// <see cref="Uri.Authority"/> gives it): the SHA-256 of the certificate (DER) that endpoint must present, hex,
+        /// colons optional. Each PVE node has its own self-signed certificate, so a node answering with another node's
+        /// certificate is refused. An endpoint without a pin is left to the platform's validation.
         /// </param>
         /// <param name="timeout">Per call; default 10 seconds.</param>
-        public ProxmoxClientOptions(IEnumerable<Uri> endpoints, string tokenId, string tokenSecret, IEnumerable<string>? certificatePins = null, TimeSpan? timeout = null)
+        public ProxmoxClientOptions(IEnumerable<Uri> endpoints, string tokenId, string tokenSecret, IReadOnlyDictionary<string, string>? certificatePins = null,
+            TimeSpan? timeout = null)
         {
             Endpoints = (endpoints ?? throw Invalid("endpoints", "no endpoint given")).ToList();
             if (Endpoints.Count == 0) throw Invalid("endpoints", "no endpoint given");
             foreach (var endpoint in Endpoints)
             {
-                if (endpoint == null || !endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+                // The token travels in every request's header: never over plain http.
+                if (endpoint == null || !endpoint.IsAbsoluteUri || endpoint.Scheme != Uri.UriSchemeHttps)
                     throw Invalid("endpoints", $"'{endpoint}' is not an absolute https:// URL");
             }
 
@@ -42,14 +46,7 @@ namespace HaEdge.Core.Proxmox
                 throw Invalid("tokenSecret", "the token secret is empty or contains spaces or control characters");
             TokenSecret = tokenSecret;
 
-            try
-            {
-                CertificatePins = (certificatePins ?? Enumerable.Empty<string>()).Select(CertificatePin.Normalize).Distinct().ToList();
-            }
-            catch (HaEdgeException e)
-            {
-                throw Invalid("certificateSha256", e.Message.TrimEnd('.'));
-            }
+            CertificatePins = BindPins(Endpoints, certificatePins);
 
             Timeout = timeout ?? DefaultTimeout;
             if (Timeout <= TimeSpan.Zero) throw Invalid("timeout", "the timeout must be positive");
@@ -59,8 +56,11 @@ namespace HaEdge.Core.Proxmox
 
         public string TokenId { get; }
 
-        /// <summary>The pinned fingerprints, upper-case hex with colons; empty when the platform's validation decides.</summary>
-        public IReadOnlyList<string> CertificatePins { get; }
+        /// <summary>
+        /// The pinned fingerprints, upper-case hex with colons, by the authority (host:port) of the endpoint each belongs
+        /// to; an endpoint missing here is left to the platform's validation.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> CertificatePins { get; }
 
         public TimeSpan Timeout { get; }
 
@@ -68,6 +68,35 @@ namespace HaEdge.Core.Proxmox
 
         public override string ToString() =>
             $"{TokenId} at {string.Join(", ", Endpoints.Select(endpoint => endpoint.Authority))}" + (CertificatePins.Count == 0 ? "" : " (pinned)");
+
+        /// <summary>The fingerprint pinned for <paramref name="endpoint"/>, or null when the platform's validation decides.</summary>
+        public string? PinFor(Uri endpoint) => CertificatePins.TryGetValue(endpoint.Authority, out var pin) ? pin : null;
+
+        private static Dictionary<string, string> BindPins(IReadOnlyList<Uri> endpoints, IReadOnlyDictionary<string, string>? pins)
+        {
+            // The client asks by the authority of the request, which it builds from the endpoint's authority alone.
+            var bound = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var pair in pins ?? new Dictionary<string, string>())
+            {
+                var endpoint = endpoints.FirstOrDefault(e => string.Equals(e.Authority, pair.Key, StringComparison.OrdinalIgnoreCase));
+                if (endpoint == null) throw Invalid("certificateSha256", $"'{pair.Key}' is not the host:port of one of the endpoints, so its pin would bind nothing");
+                string pin;
+                try
+                {
+                    pin = CertificatePin.Normalize(pair.Value);
+                }
+                catch (HaEdgeException e)
+                {
+                    throw Invalid("certificateSha256", e.Message.TrimEnd('.'));
+                }
+
+                if (bound.TryGetValue(endpoint.Authority, out var other) && other != pin)
+                    throw Invalid("certificateSha256", $"{endpoint.Authority} has two different pins");
+                bound[endpoint.Authority] = pin;
+            }
+
+            return bound;
+        }
 
         private static HaEdgeException Invalid(string key, string problem) =>
             new HaEdgeException("ProxmoxInvalidOptions", FailureKind.InvalidArgument, $"Proxmox connection setting '{key}': {problem}.", key);

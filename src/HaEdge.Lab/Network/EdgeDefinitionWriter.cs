@@ -70,16 +70,18 @@ internal static class EdgeDefinitionWriter
             }
             segments.Add(segment);
         }
+        var endpoints = LabLayout.Nodes.Select(n => $"https://{n.ManagementAddress}:8006").ToList();
         var proxmox = new JsonObject
         {
-            ["endpoints"] = new JsonArray(LabLayout.Nodes.Select(n => (JsonNode)JsonValue.Create($"https://{n.ManagementAddress}:8006")).ToArray()),
+            ["endpoints"] = new JsonArray(endpoints.Select(e => (JsonNode)JsonValue.Create(e)).ToArray()),
             ["tokenId"] = pve?.TokenId ?? "haedge@pve!edge",
             ["tokenSecretVariable"] = TokenVariable,
             ["timeoutSeconds"] = 10,
         };
         if (pve is { } p)
         {
-            proxmox["certificateSha256"] = p.Fingerprint;
+            // A pin holds for its endpoint alone (contract section 1); the simulated nodes share one certificate.
+            proxmox["certificateSha256"] = new JsonObject(endpoints.Select(e => KeyValuePair.Create(e, (JsonNode?)JsonValue.Create(p.Fingerprint))));
         }
         proxmox["ssh"] = PveSsh(paths);
         var definition = new JsonObject

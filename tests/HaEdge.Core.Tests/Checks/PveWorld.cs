@@ -181,7 +181,7 @@ internal sealed class PveWorld
     private static EdgeDefinition Definition(IReadOnlyList<SegmentDefinition> segments)
     {
         var ssh = new SshDefinition("192.0.2.2", 22, "admin", null, null, null, null);
-        var proxmox = new ProxmoxDefinition(new[] { new Uri("https://pve1.example:8006") }, "haedge@pve!edge", null, System.Array.Empty<string>(), TimeSpan.FromSeconds(10));
+        var proxmox = new ProxmoxDefinition(new[] { new Uri("https://pve1.example:8006") }, "haedge@pve!edge", null, new Dictionary<string, string>(), TimeSpan.FromSeconds(10));
         return new EdgeDefinition("test-edge", "/tmp/edge.json", proxmox,
             new[]
             {

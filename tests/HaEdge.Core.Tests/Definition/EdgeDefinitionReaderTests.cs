@@ -16,7 +16,7 @@ public class EdgeDefinitionReaderTests
             "endpoints": ["https://192.0.2.31:8006", "https://192.0.2.32:8006"],
             "tokenId": "haedge@pve!edge",
             "tokenSecretVariable": "HAEDGE_PVE_TOKEN",
-            "certificateSha256": "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89",
+            "certificateSha256": ["ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89", "01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef"],
           },
           "firewalls": [
             { "name": "fw2", "role": "secondary", "vmId": 102, "node": "pve2",
@@ -43,7 +43,8 @@ public class EdgeDefinitionReaderTests
         Assert.Equal(2, edge.Proxmox.Endpoints.Count);
         Assert.Equal("haedge@pve!edge", edge.Proxmox.TokenId);
         Assert.Equal(TimeSpan.FromSeconds(10), edge.Proxmox.Timeout);
-        Assert.StartsWith("AB:CD:EF:01", Assert.Single(edge.Proxmox.CertificatePins));
+        Assert.StartsWith("AB:CD:EF:01", edge.Proxmox.CertificatePins["192.0.2.31:8006"]);
+        Assert.StartsWith("01:23:45:67", edge.Proxmox.CertificatePins["192.0.2.32:8006"]);
         Assert.Equal("fw1", edge.Primary.Name);
         Assert.Equal(FirewallRole.Secondary, edge.Secondary.Role);
         Assert.Equal(2222, edge.Primary.Ssh.Port);
@@ -66,8 +67,17 @@ public class EdgeDefinitionReaderTests
         { "http endpoint", Valid.Replace("https://192.0.2.31:8006", "http://192.0.2.31:8006"), "proxmox.endpoints[0]: 'http://192.0.2.31:8006' is not an https:// URL" },
         { "bad url", Valid.Replace("https://192.0.2.32:8006", "https//pve2"), "proxmox.endpoints[1]: 'https//pve2' is not an https:// URL" },
         { "bad token id", Valid.Replace("haedge@pve!edge", "haedge-edge"), "proxmox.tokenId: 'haedge-edge' is not USER@REALM!TOKENID" },
-        { "pin list with a bad entry", Valid.Replace("\"certificateSha256\": \"ab", "\"certificateSha256\": [\"00:11\", \"ab").Replace(":89\",\n", ":89\"],\n"), "proxmox.certificateSha256[0]: expected a SHA-256 fingerprint" },
-        { "fingerprint too short", Valid.Replace("ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89", "ab:cd"), "proxmox.certificateSha256: expected a SHA-256 fingerprint" },
+        { "pin list with a bad entry", Valid.Replace(Pin1, "00:11"), "proxmox.certificateSha256[0]: expected a SHA-256 fingerprint" },
+        { "fingerprint too short", Valid.Replace(Pin2, "ab:cd"), "proxmox.certificateSha256[1]: expected a SHA-256 fingerprint" },
+        { "one pin for two endpoints", PinsAs($"\"{Pin1}\""),
+            "proxmox.certificateSha256: one fingerprint for 2 endpoints: a pin belongs to one endpoint, so give an object from endpoint to fingerprint, or a list with one fingerprint per entry of proxmox.endpoints in the same order" },
+        { "three pins for two endpoints", Valid.Replace($"\"{Pin2}\"]", $"\"{Pin2}\", \"{Pin1}\"]"), "proxmox.certificateSha256: 3 fingerprints for 2 endpoints: a pin belongs to one endpoint" },
+        { "pin for no endpoint", PinsAs($"{{ \"https://192.0.2.31:8006\": \"{Pin1}\", \"https://192.0.2.33:8006\": \"{Pin2}\" }}"),
+            "proxmox.certificateSha256.https://192.0.2.33:8006: 'https://192.0.2.33:8006' is not one of proxmox.endpoints" },
+        { "pin over http", PinsAs($"{{ \"http://192.0.2.31:8006\": \"{Pin1}\" }}"), "proxmox.certificateSha256.http://192.0.2.31:8006: 'http://192.0.2.31:8006' is not one of proxmox.endpoints" },
+        { "two pins for one endpoint", PinsAs($"{{ \"https://192.0.2.31:8006\": \"{Pin1}\", \"https://192.0.2.31:8006/\": \"{Pin2}\" }}"),
+            "proxmox.certificateSha256.https://192.0.2.31:8006/: a second, different fingerprint for 192.0.2.31:8006" },
+        { "pin as a number", PinsAs("5"), "proxmox.certificateSha256: expected an object from endpoint to fingerprint, a list or a string, found the number 5" },
         { "host key malformed", Valid.Replace("SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", "MD5:aa:bb"), "firewalls[0].ssh.hostKeySha256: expected 'SHA256:'" },
         { "duplicate names", Valid.Replace("\"name\": \"fw2\"", "\"name\": \"FW1\""), "firewalls[1].name: duplicate firewall name 'fw1'" },
         { "vmId as string", Valid.Replace("\"vmId\": 102", "\"vmId\": \"102\""), "firewalls[0].vmId: expected a whole number, found the string \"102\"" },
@@ -88,6 +98,44 @@ public class EdgeDefinitionReaderTests
         { "interval too small", Valid.Replace("\"intervalMs\": 100", "\"intervalMs\": 5"), "probes.intervalMs: 5 is outside 20..60000" },
         { "tcp echo no port", Valid.Replace("203.0.113.10:7", "203.0.113.10"), "probes.tcpEcho: '203.0.113.10' is not host:port" },
     };
+
+    private const string Pin1 = "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89";
+
+    private const string Pin2 = "01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef";
+
+    /// <summary><see cref="Valid"/> with proxmox.certificateSha256 given as <paramref name="json"/>.</summary>
+    private static string PinsAs(string json) => Valid.Replace($"[\"{Pin1}\", \"{Pin2}\"]", json);
+
+    public static TheoryData<string, bool, string, string[]> PinForms() => new()
+    {
+        // Files from before pins were bound read as they were meant wherever that is unambiguous.
+        { "one endpoint, one string", true, $"\"{Pin1}\"", new[] { "192.0.2.31:8006" } },
+        { "one endpoint, a list of one", true, $"[\"{Pin1}\"]", new[] { "192.0.2.31:8006" } },
+        { "a list in the order of the endpoints", false, $"[\"{Pin1}\", \"{Pin2}\"]", new[] { "192.0.2.31:8006", "192.0.2.32:8006" } },
+        { "an empty list", false, "[]", Array.Empty<string>() },
+        { "an object, in any order", false, $"{{ \"https://192.0.2.32:8006/\": \"{Pin2}\", \"https://192.0.2.31:8006\": \"{Pin1}\" }}", new[] { "192.0.2.31:8006", "192.0.2.32:8006" } },
+        { "an object naming one endpoint", false, $"{{ \"https://192.0.2.32:8006\": \"{Pin2}\" }}", new[] { "192.0.2.32:8006" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(PinForms))]
+    public void EachPinIsBoundToItsEndpoint(string because, bool oneEndpoint, string pins, string[] pinned)
+    {
+        string text = PinsAs(pins);
+        if (oneEndpoint)
+        {
+            text = text.Replace(", \"https://192.0.2.32:8006\"]", "]");
+        }
+
+        EdgeDefinition edge = EdgeDefinitionReader.Parse(text, Path);
+
+        var bound = edge.Proxmox.CertificatePins;
+        Assert.True(pinned.SequenceEqual(bound.Keys.Order()), $"{because}: {string.Join(", ", bound.Keys)}");
+        if (bound.TryGetValue("192.0.2.31:8006", out string? first)) Assert.Equal(CertificatePinOf(Pin1), first);
+        if (bound.TryGetValue("192.0.2.32:8006", out string? second)) Assert.Equal(CertificatePinOf(Pin2), second);
+    }
+
+    private static string CertificatePinOf(string pin) => HaEdge.Core.Net.CertificatePin.Normalize(pin);
 
     [Theory]
     [MemberData(nameof(BadFiles))]
@@ -122,5 +170,7 @@ public class EdgeDefinitionTemplateTests
         Assert.Equal(new[] { "fw1", "fw2" }, edge.Firewalls.Select(f => f.Name));
         Assert.Equal(5, edge.Segments.Count);
         Assert.Equal("HAEDGE_PVE_TOKEN", edge.Proxmox.TokenSecretVariable);
+        // Each endpoint with its own pin.
+        Assert.Equal(new[] { "00:11", "FF:EE" }, edge.Proxmox.Endpoints.Select(e => edge.Proxmox.CertificatePins[e.Authority].Substring(0, 5)));
     }
 }

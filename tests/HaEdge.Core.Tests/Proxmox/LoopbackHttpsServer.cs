@@ -16,12 +16,16 @@ internal sealed class LoopbackHttpsServer : IDisposable
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stop = new();
     private readonly string body;
+    private readonly bool ownsCertificate;
     private int answered;
 
-    public LoopbackHttpsServer(string body)
+    /// <param name="body">The JSON every request gets.</param>
+    /// <param name="certificate">The certificate to present (another server's, for an impostor); a fresh one when null.</param>
+    public LoopbackHttpsServer(string body, X509Certificate2? certificate = null)
     {
         this.body = body;
-        Certificate = CreateSelfSigned();
+        ownsCertificate = certificate == null;
+        Certificate = certificate ?? CreateSelfSigned();
         listener.Start();
         _ = AcceptLoopAsync();
     }
@@ -39,7 +43,7 @@ internal sealed class LoopbackHttpsServer : IDisposable
     {
         stop.Cancel();
         listener.Stop();
-        Certificate.Dispose();
+        if (ownsCertificate) Certificate.Dispose();
         stop.Dispose();
     }
 

@@ -405,7 +405,8 @@ public class ProxmoxClientTests
     [InlineData("zz" + "00000000000000000000000000000000000000000000000000000000000000", "certificateSha256")]
     public void Refuses_a_malformed_pin(string pin, string key)
     {
-        var error = Assert.Throws<HaEdgeException>(() => new ProxmoxClientOptions(new[] { new Uri("https://pve1:8006") }, "a@pve!b", "s", new[] { pin }));
+        var endpoint = new Uri("https://pve1:8006");
+        var error = Assert.Throws<HaEdgeException>(() => new ProxmoxClientOptions(new[] { endpoint }, "a@pve!b", "s", new Dictionary<string, string> { [endpoint.Authority] = pin }));
 
         Assert.Equal(("ProxmoxInvalidOptions", FailureKind.InvalidArgument, key), (error.ErrorId, error.Kind, error.Target));
     }
@@ -415,6 +416,7 @@ public class ProxmoxClientTests
     [InlineData("https://pve1:8006", "haedge@pve!edge", "", "tokenSecret")]
     [InlineData("https://pve1:8006", "haedge@pve!edge", "two words", "tokenSecret")]
     [InlineData("ftp://pve1", "haedge@pve!edge", "secret", "endpoints")]
+    [InlineData("http://pve1:8006", "haedge@pve!edge", "secret", "endpoints")]
     public void Refuses_bad_settings_without_echoing_the_secret(string endpoint, string tokenId, string secret, string key)
     {
         var error = Assert.Throws<HaEdgeException>(() => new ProxmoxClientOptions(new[] { new Uri(endpoint) }, tokenId, secret));
@@ -424,12 +426,32 @@ public class ProxmoxClientTests
     }
 
     [Fact]
+    public void A_pin_binds_to_one_of_the_endpoints_and_one_endpoint_has_one_pin()
+    {
+        var pve1 = new Uri("https://pve1:8006");
+        var a = string.Concat(Enumerable.Repeat("0A", 32));
+        var b = string.Concat(Enumerable.Repeat("0B", 32));
+
+        var stranger = Assert.Throws<HaEdgeException>(() => new ProxmoxClientOptions(new[] { pve1 }, "a@pve!b", "s",
+            new Dictionary<string, string> { ["pve2:8006"] = a }));
+        var twice = Assert.Throws<HaEdgeException>(() => new ProxmoxClientOptions(new[] { pve1 }, "a@pve!b", "s",
+            new Dictionary<string, string> { ["pve1:8006"] = a, ["PVE1:8006"] = b }));
+
+        Assert.Equal(("ProxmoxInvalidOptions", "certificateSha256"), (stranger.ErrorId, stranger.Target));
+        Assert.Contains("'pve2:8006' is not the host:port of one of the endpoints", stranger.Message, StringComparison.Ordinal);
+        Assert.Contains("pve1:8006 has two different pins", twice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Normalizes_the_pin_to_upper_case_with_colons()
     {
         var hex = string.Concat(Enumerable.Repeat("ab", 32));
-        var options = new ProxmoxClientOptions(new[] { new Uri("https://pve1:8006") }, "haedge@pve!edge", "s", new[] { hex, hex.ToUpperInvariant() });
+        var options = new ProxmoxClientOptions(new[] { new Uri("https://pve1:8006") }, "haedge@pve!edge", "s",
+            new Dictionary<string, string> { ["PVE1:8006"] = hex });
 
-        Assert.Equal(new[] { string.Join(":", Enumerable.Repeat("AB", 32)) }, options.CertificatePins);
+        Assert.Equal(new Dictionary<string, string> { ["pve1:8006"] = string.Join(":", Enumerable.Repeat("AB", 32)) }, options.CertificatePins);
+        Assert.Equal(options.CertificatePins["pve1:8006"], options.PinFor(new Uri("https://pve1:8006/api2/json")));
+        Assert.Null(options.PinFor(new Uri("https://pve2:8006")));
         Assert.Equal(TimeSpan.FromSeconds(10), options.Timeout);
     }
 }

@@ -150,7 +150,7 @@ internal sealed class FakeSyncPair
         FirewallDefinition Firewall(string name, FirewallRole role, int vmId, string host, string? sync) =>
             new(name, role, vmId, role == FirewallRole.Primary ? "pve1" : "pve2", new SshDefinition(host, 22, "admin", null, null, null, null), xmlRpc, sync);
         return new EdgeDefinition("test", "/tmp/edge.json",
-            new ProxmoxDefinition(new[] { new Uri("https://192.0.2.31:8006") }, "t@pve!t", null, Array.Empty<string>(), TimeSpan.FromSeconds(5)),
+            new ProxmoxDefinition(new[] { new Uri("https://192.0.2.31:8006") }, "t@pve!t", null, new Dictionary<string, string>(), TimeSpan.FromSeconds(5)),
             new[] { Firewall("fw1", FirewallRole.Primary, 101, "192.0.2.2", primarySync), Firewall("fw2", FirewallRole.Secondary, 102, "192.0.2.3", secondarySync) },
             Array.Empty<SegmentDefinition>(), new ProbeDefinition(null, null, null, TimeSpan.FromSeconds(1)));
     }
