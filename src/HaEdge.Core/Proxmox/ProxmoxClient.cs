@@ -128,7 +128,7 @@ namespace HaEdge.Core.Proxmox
                 {
                     if (status.Succeeded) return status;
                     throw new HaEdgeException("ProxmoxTaskFailed", FailureKind.InvalidOperation,
-                        $"Proxmox task {upid.Type} {upid.Id} on {upid.Node} failed: {status.ExitStatus ?? "no exit status"}.", upid.Node);
+                        $"Proxmox task {upid.Type} {upid.Id} on {upid.Node} failed: {(status.ExitStatus == null ? "no exit status" : UntrustedText.ForMessage(status.ExitStatus))}.", upid.Node);
                 }
 
                 var remaining = timeout - clock.Elapsed;
@@ -320,6 +320,8 @@ namespace HaEdge.Core.Proxmox
         {
             var code = (int)response.StatusCode;
             // PVE puts its error text in the status line; newer releases repeat it in "message", parameter errors go to "errors".
+            // Each part is the server's text: one line without control characters, and without its closing period,
+            // which the message adds.
             var reason = ErrorText(response.ReasonPhrase, body);
             var call = $"{method} {path}";
             switch (code)
@@ -356,16 +358,23 @@ namespace HaEdge.Core.Proxmox
         private static string ErrorText(string? reasonPhrase, string body)
         {
             var parts = new List<string>();
-            if (!string.IsNullOrWhiteSpace(reasonPhrase)) parts.Add(reasonPhrase!.Trim());
+            void Add(string? text)
+            {
+                var part = UntrustedText.ForMessage(text).TrimEnd('.');
+                if (part.Length > 0 && !parts.Contains(part)) parts.Add(part);
+            }
+
+            Add(reasonPhrase);
             try
             {
                 using (var document = JsonDocument.Parse(body))
                 {
                     var root = document.RootElement;
-                    var message = JsonValue.String(root, "message")?.Trim();
-                    if (!string.IsNullOrEmpty(message) && !parts.Contains(message!)) parts.Add(message!);
+                    Add(JsonValue.String(root, "message"));
                     if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
-                        parts.AddRange(errors.EnumerateObject().Select(error => error.Name + ": " + (JsonValue.AsString(error.Value) ?? "").Trim()));
+                    {
+                        foreach (var error in errors.EnumerateObject()) Add(error.Name + ": " + JsonValue.AsString(error.Value));
+                    }
                 }
             }
             catch (JsonException)
@@ -436,7 +445,8 @@ namespace HaEdge.Core.Proxmox
         private static string InnermostMessage(Exception error)
         {
             while (error.InnerException != null) error = error.InnerException;
-            return error.Message;
+            // .NET quotes what it could not read (an invalid status line, say) as the server sent it.
+            return UntrustedText.ForMessage(error.Message);
         }
 
         private sealed class EndpointFailure

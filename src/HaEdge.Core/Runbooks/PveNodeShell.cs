@@ -53,7 +53,7 @@ namespace HaEdge.Core.Runbooks
             SshCommandResult result = await session.Ssh.RunBoundedAsync(target, command, Timeout, limit: null, cancellationToken).ConfigureAwait(false);
             if (result.ExitStatus != 0)
             {
-                string said = (result.Error + "\n" + result.Output).Trim();
+                string said = UntrustedText.ForMessage(result.Error + "\n" + result.Output);
                 throw new HaEdgeException("PveCommandFailed", FailureKind.InvalidOperation,
                     $"{node}: '{command}' failed (exit status {result.ExitStatus}){(said.Length > 0 ? ": " + said : "")}", node);
             }

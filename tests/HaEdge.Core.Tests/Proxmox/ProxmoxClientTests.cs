@@ -391,6 +391,22 @@ public class ProxmoxClientTests
     }
 
     [Fact]
+    public async Task A_proxmox_text_that_ends_in_a_period_ends_the_message_with_one()
+    {
+        // PVE 9's Rules.pm over VMs outside HA: the text, ending in '.', in the status line and again in the body.
+        const string Text = "create ha rule failed: cannot use unmanaged resource(s) vm:101, vm:102.";
+        using var client = new FakeProxmoxHandler(_ => FakeProxmoxHandler.Json("{\"data\":null,\"message\":\"" + Text + "\\n\"}",
+            HttpStatusCode.InternalServerError, Text)).Client();
+
+        var error = await Assert.ThrowsAsync<HaEdgeException>(() => client.CreateHaRuleAsync(new HaRule
+        {
+            Rule = "haedge-fw", Type = HaRuleType.ResourceAffinity, Affinity = HaAffinity.Negative, Resources = new[] { "vm:101", "vm:102" },
+        }));
+
+        Assert.Equal("Proxmox failed POST /cluster/ha/rules: 500 " + Text, error.Message);
+    }
+
+    [Fact]
     public async Task Ha_groups_migrated_to_rules_read_as_none()
     {
         // PVE 9's Groups.pm index: dies whenever no groups are left (Config.pm have_groups_been_migrated).

@@ -178,7 +178,7 @@ namespace HaEdge.Core.Failover.Adapters
             var definition = Firewall(firewall);
             var command = ForceDownCommand(gateway, down);
             var result = await shell.RunAsync(definition, command, cancellationToken).ConfigureAwait(false);
-            var said = (result.Output + "\n" + result.Error).Trim();
+            var said = UntrustedText.ForMessage(result.Output + "\n" + result.Error);
             if (result.ExitStatus != 0 || said.IndexOf("Error", StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 throw new HaEdgeException("GatewayForceDownFailed", FailureKind.InvalidOperation,

@@ -11,7 +11,7 @@ namespace HaEdge.Core.PfSense.Parsing
         private static readonly char[] Blanks = { ' ', '\t' };
 
         internal static HaEdgeException Unparsable(string kind, string what) =>
-            new HaEdgeException(UnparsableErrorId, FailureKind.InvalidData, $"Cannot read the {kind} output: {what}.");
+            new HaEdgeException(UnparsableErrorId, FailureKind.InvalidData, $"Cannot read the {kind} output: {UntrustedText.ForMessage(what)}.");
 
         /// <summary>What an <see cref="Unparsable"/> error of <paramref name="kind"/> says is wrong, without its frame.</summary>
         internal static string Detail(string kind, HaEdgeException error)

@@ -31,7 +31,7 @@ namespace HaEdge.Core.PfSense.Parsing
 
         public override string ToString()
         {
-            var text = Text.Trim();
+            var text = UntrustedText.ForMessage(Text);
             if (text.Length > Shown) text = text.Substring(0, Shown) + "...";
             return string.Format(CultureInfo.InvariantCulture, "line {0} '{1}' ({2})", Number, text, Reason);
         }

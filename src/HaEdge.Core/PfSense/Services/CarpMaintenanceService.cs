@@ -156,7 +156,7 @@ namespace HaEdge.Core.PfSense.Services
             var command = enable ? PfSenseCommands.EnableMaintenance : PfSenseCommands.DisableMaintenance;
             var result = await shell.RunAsync(firewall, command, cancellationToken).ConfigureAwait(false);
             // pfSsh.php prints its errors on stdout and may still exit 0.
-            var said = (result.Output + "\n" + result.Error).Trim();
+            var said = UntrustedText.ForMessage(result.Output + "\n" + result.Error);
             if (result.ExitStatus != 0 || said.IndexOf("Error", StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 throw new HaEdgeException("CarpMaintenanceCommandFailed", FailureKind.InvalidOperation,

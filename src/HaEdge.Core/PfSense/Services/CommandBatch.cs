@@ -47,7 +47,7 @@ namespace HaEdge.Core.PfSense.Services
             var (errBegun, errSections, errRest) = Cut(error);
             if (!outBegun)
             {
-                var said = Said(error);
+                var said = UntrustedText.ForMessage(error);
                 if (output.Trim().Length == 0 && said.Length == 0)
                 {
                     throw new HaEdgeException("PfSenseOutputTruncated", FailureKind.InvalidData,
@@ -64,7 +64,7 @@ namespace HaEdge.Core.PfSense.Services
             if (outSections.Count < commands.Count)
             {
                 // What the command that did not finish said, as far as it came.
-                var said = Said(errBegun ? string.Concat(errSections.Skip(outSections.Count).Select(s => s.Text)) + errRest : error);
+                var said = UntrustedText.ForMessage(errBegun ? string.Concat(errSections.Skip(outSections.Count).Select(s => s.Text)) + errRest : error);
                 throw new HaEdgeException("PfSenseOutputTruncated", FailureKind.InvalidData,
                     string.Format(CultureInfo.InvariantCulture, "{0}: the answer ended after {1} of {2} commands ('{3}' did not finish){4}.",
                         firewall, outSections.Count, commands.Count, commands[outSections.Count], said.Length > 0 ? ": " + said : ""), firewall);
@@ -74,9 +74,6 @@ namespace HaEdge.Core.PfSense.Services
                 // Without markers on stderr (never from sh) its whole text goes with every command that failed.
                 errBegun ? (i < errSections.Count ? errSections[i].Text : "") : (outSections[i].Status != 0 ? error : ""))).ToList();
         }
-
-        /// <summary>An error text on one line, for a message.</summary>
-        internal static string Said(string text) => string.Join(" ", text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
 
         /// <summary>
         /// A stream cut at its markers: whether the begin marker came, each section after it with the status of the
@@ -163,7 +160,7 @@ namespace HaEdge.Core.PfSense.Services
             catch (HaEdgeException e) when (e.Target == null)
             {
                 // The parsers do not know which firewall printed the text, nor what it said on stderr.
-                var said = CommandBatch.Said(Error);
+                var said = UntrustedText.ForMessage(Error);
                 throw new HaEdgeException(e.ErrorId, e.Kind, $"{Firewall}: {e.Message}{(said.Length > 0 ? $" It said: {said}" : "")}", Firewall, e);
             }
 
@@ -190,7 +187,7 @@ namespace HaEdge.Core.PfSense.Services
 
         private string Said()
         {
-            var said = CommandBatch.Said(Error);
+            var said = UntrustedText.ForMessage(Error);
             return said.Length > 0 ? ": " + said : "";
         }
     }

@@ -110,7 +110,7 @@ namespace HaEdge.Core.PfSense.XmlRpc
         {
             if (response.IsSuccessStatusCode) return;
             var target = _options.Target;
-            var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            var status = $"HTTP {(int)response.StatusCode} {UntrustedText.ForMessage(response.ReasonPhrase)}";
             switch (response.StatusCode)
             {
                 case HttpStatusCode.Unauthorized:

@@ -172,7 +172,7 @@ namespace HaEdge.Core.PfSense.XmlRpc
                 string s when int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
                 _ => 0,
             };
-            var detail = messageValue as string ?? "(no fault string)";
+            var detail = messageValue is string text ? UntrustedText.ForMessage(text) : "(no fault string)";
             var where = target == null ? "" : $" from {target}";
             var message = $"XML-RPC fault {code.ToString(CultureInfo.InvariantCulture)}{where}: {detail}";
 
