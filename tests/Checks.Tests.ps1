@@ -326,6 +326,14 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
             } -ArgumentList $Command
         }
 
+        # Test-HaEdge's findings of the pair invariants (checks SyncPath and CarpVips) as "check severity code target".
+        function Get-PairInvariantFinding {
+            Invoke-InLabAdmin {
+                (Test-HaEdge -WarningAction SilentlyContinue).Checks | Where-Object Check -In 'SyncPath', 'CarpVips' |
+                    ForEach-Object { $check = $_.Check; $_.Findings | ForEach-Object { "$check $($_.Severity) $($_.Code) $($_.Target)" } }
+            }
+        }
+
         # Which lab firewalls hold a VIP right now (from their namespaces).
         function Get-VipHolder([string] $Vip) {
             'fw1', 'fw2' | Where-Object { (& ip -n "hel-$_" -o -4 addr show | Out-String) -match " inet $([regex]::Escape($Vip))/" }
@@ -343,6 +351,26 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
 
     It 'finds no Error on the clean lab' {
         Get-LabFinding 'Test-HaEdgeSymmetry' | Where-Object { $_ -like 'Error *' } | Should -BeNullOrEmpty
+    }
+
+    It 'Test-HaEdge holds the pair invariants on the clean lab: no SyncPath or CarpVips finding' {
+        Get-PairInvariantFinding | Should -BeNullOrEmpty
+    }
+
+    It 'Test-HaEdge finds state sync moved onto the LAN (fault sync-on-lan) on both firewalls' {
+        Invoke-Lab fault sync-on-lan | Out-Null
+        try { $findings = Get-PairInvariantFinding }
+        finally { Invoke-Lab heal sync-on-lan | Out-Null }
+        # The fault syncs to the peer's LAN address, as a LAN sync interface with a LAN peer IP does: two findings each.
+        $findings | Should -Be @('SyncPath Error PfsyncNotOnSyncSegment fw1', 'SyncPath Error PfsyncPeerNotSyncAddress fw1',
+            'SyncPath Error PfsyncNotOnSyncSegment fw2', 'SyncPath Error PfsyncPeerNotSyncAddress fw2')
+    }
+
+    It 'Test-HaEdge finds the VLAN20 VIP missing on fw2 (fault vip-missing fw2 net2)' {
+        Invoke-Lab fault vip-missing fw2 net2 | Out-Null
+        try { $findings = Get-PairInvariantFinding }
+        finally { Invoke-Lab heal vip-missing fw2 net2 | Out-Null }
+        $findings | Should -Be @('CarpVips Error CarpVipMissing fw2/VLAN20')
     }
 
     It 'keeps the firewalls apart as it comes up: VMs outside HA, placement by configuration, nothing to repair' {

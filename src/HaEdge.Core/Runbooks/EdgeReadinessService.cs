@@ -49,8 +49,10 @@ namespace HaEdge.Core.Runbooks
             IProxmoxClient proxmox = session.Proxmox;
             var shell = new FirewallShell(session, sshTimeout);
 
-            // Read once, judged by two checks.
+            // Each read once, judged by two or more checks.
             Task<IReadOnlyList<HaEdgeVm>> vms = EdgeInventory.GetVmsAsync(proxmox, session.Definition, session.Definition.Firewalls, cancellationToken);
+            Task<CarpPairReport> carp = new CarpStatusService(shell, reporter).ReadAsync(cancellationToken);
+            var pfsync = new PfsyncService(shell, reporter).ReadAsync(cancellationToken);
             var checks = new[]
             {
                 Timed(ReadinessChecks.Quorum, () => QuorumAsync(proxmox, cancellationToken)),
@@ -60,10 +62,16 @@ namespace HaEdge.Core.Runbooks
                 Timed(ReadinessChecks.Symmetry, async () => ReadinessJudge.Symmetry(SymmetryCheck.Evaluate(
                     await CheckReader.ReadSymmetryAsync(proxmox, session.Definition, session.Definition.Segments, Array.Empty<string>(), cancellationToken)
                         .ConfigureAwait(false)))),
-                Timed(ReadinessChecks.Carp, async () => ReadinessJudge.Carp(await new CarpStatusService(shell, reporter).ReadAsync(cancellationToken).ConfigureAwait(false))),
+                Timed(ReadinessChecks.SyncPath, async () =>
+                {
+                    var (nodes, failures) = await pfsync.ConfigureAwait(false);
+                    return ReadinessJudge.SyncPath(session.Definition, await vms.ConfigureAwait(false), nodes, failures);
+                }),
+                Timed(ReadinessChecks.Carp, async () => ReadinessJudge.Carp(await carp.ConfigureAwait(false))),
+                Timed(ReadinessChecks.CarpVips, async () => ReadinessJudge.CarpVips(session.Definition, await vms.ConfigureAwait(false), await carp.ConfigureAwait(false))),
                 Timed(ReadinessChecks.Pfsync, async () =>
                 {
-                    var (nodes, failures) = await new PfsyncService(shell, reporter).ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var (nodes, failures) = await pfsync.ConfigureAwait(false);
                     return ReadinessJudge.Pfsync(nodes, failures);
                 }),
                 Timed(ReadinessChecks.ConfigDrift, () => DriftAsync(cancellationToken)),

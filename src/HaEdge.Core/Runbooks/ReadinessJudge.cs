@@ -22,12 +22,14 @@ namespace HaEdge.Core.Runbooks
         public const string VmPlacement = nameof(VmPlacement);
         public const string AntiAffinity = nameof(AntiAffinity);
         public const string Symmetry = nameof(Symmetry);
+        public const string SyncPath = nameof(SyncPath);
         public const string Carp = nameof(Carp);
+        public const string CarpVips = nameof(CarpVips);
         public const string Pfsync = nameof(Pfsync);
         public const string ConfigDrift = nameof(ConfigDrift);
         public const string Gateways = nameof(Gateways);
 
-        public static readonly IReadOnlyList<string> All = new[] { Quorum, VmPlacement, AntiAffinity, Symmetry, Carp, Pfsync, ConfigDrift, Gateways };
+        public static readonly IReadOnlyList<string> All = new[] { Quorum, VmPlacement, AntiAffinity, Symmetry, SyncPath, Carp, CarpVips, Pfsync, ConfigDrift, Gateways };
     }
 
     /// <summary>Turns what each check read into a verdict and its findings (pure: tested without a cluster or firewall).</summary>
@@ -188,6 +190,25 @@ namespace HaEdge.Core.Runbooks
             var masters = report.Vips.Where(v => v.State == CarpState.Master).Select(v => v.Firewall).Distinct().ToList();
             return Result(ReadinessChecks.Carp, findings,
                 $"{vips} VIPs, MASTER on {(masters.Count == 0 ? "none" : string.Join(" and ", masters))}.");
+        }
+
+        /// <summary>
+        /// Each segment marked carp carries a VIP on both firewalls with the same vhid and advbase, no vhid twice on one
+        /// broadcast domain. Judged only when both firewalls answered: an unreadable one would read as missing its VIPs.
+        /// </summary>
+        public static HaEdgeCheckResult CarpVips(EdgeDefinition edge, IReadOnlyList<HaEdgeVm> vms, CarpPairReport report)
+        {
+            var findings = Unreadable(report.Failures);
+            if (findings.Count == 0) findings.AddRange(PairInvariantCheck.CarpCoverage(edge, vms, report.Vips));
+            return Result(ReadinessChecks.CarpVips, findings, Counted(findings, "every carp segment has its VIP on both firewalls"));
+        }
+
+        /// <summary>pfsync runs on the sync segment's interface and sends to the peer's sync address.</summary>
+        public static HaEdgeCheckResult SyncPath(EdgeDefinition edge, IReadOnlyList<HaEdgeVm> vms, IReadOnlyList<PfsyncNodeStatus> nodes, IReadOnlyList<HaEdgeException> failures)
+        {
+            var findings = Unreadable(failures);
+            findings.AddRange(PairInvariantCheck.SyncPath(edge, vms, nodes));
+            return Result(ReadinessChecks.SyncPath, findings, Counted(findings, "state sync runs on the sync segment"));
         }
 
         public static HaEdgeCheckResult Pfsync(IReadOnlyList<PfsyncNodeStatus> nodes, IReadOnlyList<HaEdgeException> failures)

@@ -8,6 +8,8 @@ using HaEdge.Core.Model.PfSense;
 using HaEdge.Core.Model.Sync;
 using HaEdge.Core.PfSense.Parsing;
 using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Runbooks;
+using HaEdge.Core.Model.Runbooks;
 using HaEdge.Core.Tests.Carp;
 using Xunit;
 using static HaEdge.Core.Checks.PairInvariantCheck;
@@ -111,6 +113,44 @@ public class PairInvariantCheckTests
 
         Assert.Contains("over vtnet1, not vtnet4 on SYNC", finding.Message);
         Assert.Contains("Synchronize Interface = the SYNC interface (vtnet4)", finding.Remediation);
+    }
+
+    [Fact]
+    public async Task An_unreadable_firewall_is_reported_as_such_not_as_missing_every_vip()
+    {
+        var pair = new Pair();
+        var (edge, vms) = await Read(pair);
+        var report = new CarpPairReport(new[]
+        {
+            new CarpNodeReading("fw1", FirewallRole.Primary, IfconfigParser.Parse(string.Concat(pair.Fw1.Select(v => Ifconfig(v, "MASTER", 0)))).Vips,
+                CarpSysctlParser.Parse(CarpSamples.Fw1Sysctl)),
+            new CarpNodeReading("fw2", FirewallRole.Secondary, new HaEdgeException("SshUnreachable", FailureKind.ConnectionError, "fw2 is unreachable", "fw2")),
+        });
+
+        var result = ReadinessJudge.CarpVips(edge, vms, report);
+
+        Assert.Equal(ReadinessJudge.FirewallUnreadable, Assert.Single(result.Findings).Code);
+        Assert.Equal(ReadinessVerdict.Failed, result.Verdict);
+    }
+
+    [Fact]
+    public async Task Test_HaEdge_judges_each_invariant_under_its_own_check()
+    {
+        var pair = new Pair();
+        pair.Fw1Pfsync = pair.Fw1Pfsync.Replace("syncdev: vtnet4", "syncdev: vtnet1");
+        pair.Fw2.RemoveAll(v => v.Interface == "vtnet2");
+        var (edge, vms) = await Read(pair);
+
+        var syncPath = ReadinessJudge.SyncPath(edge, vms, new[] { Pfsync("fw1", pair.Fw1Pfsync), Pfsync("fw2", pair.Fw2Pfsync) }, Array.Empty<HaEdgeException>());
+        var carpVips = ReadinessJudge.CarpVips(edge, vms, new CarpPairReport(new[]
+        {
+            new CarpNodeReading("fw1", FirewallRole.Primary, IfconfigParser.Parse(string.Concat(pair.Fw1.Select(v => Ifconfig(v, "MASTER", 0)))).Vips, CarpSysctlParser.Parse(CarpSamples.Fw1Sysctl)),
+            new CarpNodeReading("fw2", FirewallRole.Secondary, IfconfigParser.Parse(string.Concat(pair.Fw2.Select(v => Ifconfig(v, "BACKUP", 100)))).Vips, CarpSysctlParser.Parse(CarpSamples.Fw1Sysctl)),
+        }));
+
+        Assert.Equal((ReadinessChecks.SyncPath, ReadinessVerdict.Failed, PfsyncNotOnSyncSegment), (syncPath.Check, syncPath.Verdict, Assert.Single(syncPath.Findings).Code));
+        Assert.Equal((ReadinessChecks.CarpVips, ReadinessVerdict.Failed, CarpVipMissing), (carpVips.Check, carpVips.Verdict, Assert.Single(carpVips.Findings).Code));
+        Assert.Equal("1 errors, 0 warnings: CarpVipMissing.", carpVips.Summary);
     }
 
     private static async Task<(EdgeDefinition Edge, IReadOnlyList<HaEdgeVm> Vms)> Read(Pair pair)
