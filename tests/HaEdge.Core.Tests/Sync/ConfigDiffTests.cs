@@ -46,7 +46,7 @@ public class ConfigDiffTests
 
         Assert.Equal(new[]
         {
-            "hasync/password: (secret) -> ",
+            $"hasync/password: {ConfigSecrets.Mask("opnsense")} -> ",
             "hasync/pfsyncpeerip: 10.0.0.2 -> 10.0.0.1",
             "hasync/synchronizedhcpd: on -> (absent)",
             "hasync/synchronizenat: on -> (absent)",
@@ -257,7 +257,7 @@ public class ConfigDiffTests
     {
         var differences = Diff("cert", "<cert><refid>r1</refid><descr>web</descr><crt>Q1JU</crt><prv>S0VZ</prv></cert>", "");
 
-        Assert.Contains("prv: (secret)", Assert.Single(differences).PrimaryValue);
+        Assert.Contains($"prv: {ConfigSecrets.Mask("S0VZ")}", Assert.Single(differences).PrimaryValue);
         Assert.DoesNotContain("S0VZ", Lines(differences));
     }
 }

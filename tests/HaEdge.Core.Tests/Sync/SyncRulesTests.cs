@@ -51,11 +51,14 @@ public class SyncRulesTests
     [Fact]
     public void A_synced_pair_keeps_the_secondarys_admin_and_all_group_as_expected_differences()
     {
-        var differences = Accounts(Primary(), SyncedSecondary());
+        var primary = Primary();
+        var secondary = SyncedSecondary();
+        var differences = Accounts(primary, secondary);
 
+        string Hash(XDocument config) => ConfigSecrets.Mask(Account(config, "user", "admin").Element("bcrypt-hash")!.Value);
         Assert.Equal(new[]
         {
-            "system/user[name=admin]/bcrypt-hash: (secret) -> (secret) (expected: UserKeptLocal)",
+            $"system/user[name=admin]/bcrypt-hash: {Hash(primary)} -> {Hash(secondary)} (expected: UserKeptLocal)",
             "system/group[name=all]/member: 2000 -> (absent) (expected: GroupKeptLocal)",
         }, differences.Select(d => d.ToString()));
         Assert.All(differences, d => Assert.True(d.Expected));

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Model.Sync;
+using HaEdge.Core.PfSense.Config;
 using HaEdge.Core.PfSense.Sync;
 using HaEdge.Core.Tests.Support;
 using HaEdge.Core.Transport;
@@ -150,7 +151,9 @@ public class ConfigSyncServiceTests
         var differences = await pair.Service().CompareAsync(new[] { "system/user" }, CancellationToken.None);
 
         var difference = Assert.Single(differences);
-        Assert.Equal(("system/user[name=admin]/bcrypt-hash", "(secret)", "(secret)"), (difference.Path, difference.PrimaryValue, difference.SecondaryValue));
+        var primaryHash = pair.Primary.At("system", "user").Single().Element("bcrypt-hash")!.Value;
+        Assert.Equal(("system/user[name=admin]/bcrypt-hash", ConfigSecrets.Mask(primaryHash), ConfigSecrets.Mask("$2y$10$somethingelse")),
+            (difference.Path, difference.PrimaryValue, difference.SecondaryValue));
         // Each node keeps its own admin unless "Synchronize admin" is on.
         Assert.Equal("UserKeptLocal", difference.Rule);
     }

@@ -24,16 +24,6 @@ namespace HaEdge.Core.PfSense.Config
 
         /// <summary>Keys skipped at any depth: revision and the created/updated stamps pfSense writes into rules.</summary>
         public ISet<string> VolatileKeys { get; } = new HashSet<string>(StringComparer.Ordinal) { "revision", "created", "updated" };
-
-        /// <summary>
-        /// Keys whose values are compared but never shown (passwords, hashes, private and pre-shared keys); a
-        /// difference there reads "(secret)".
-        /// </summary>
-        public ISet<string> SecretKeys { get; } = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "password", "bcrypt-hash", "sha512-hash", "prv", "auth_pass", "encryption_password", "pre-shared-key",
-            "shared_key", "tls", "ldap_bindpw", "radius_secret", "radius_secret2",
-        };
     }
 
     /// <summary>
@@ -46,8 +36,6 @@ namespace HaEdge.Core.PfSense.Config
         private static readonly string[] IdentityKeys = { "tracker", "uniqid", "name", "descr" };
 
         private static readonly IReadOnlyDictionary<string, object?> NoMembers = new Dictionary<string, object?>();
-
-        private const string Secret = "(secret)";
 
         /// <summary>
         /// Differences between <paramref name="primary"/> and <paramref name="secondary"/> (the value of
@@ -84,6 +72,11 @@ namespace HaEdge.Core.PfSense.Config
             public void Node(string path, string shape, object? primary, object? secondary)
             {
                 if (primary == null && secondary == null) return;
+                if (ConfigSecrets.IsSecret(LastKey(shape)) && (IsContainer(primary) || IsContainer(secondary)))
+                {
+                    SecretSubtree(path, shape, primary, secondary);
+                    return;
+                }
                 if (SyncRules.IsKeaHa(shape) && secondary is IReadOnlyDictionary<string, object?> secondaryHa
                     && (primary == null || primary is IReadOnlyDictionary<string, object?>))
                 {
@@ -105,7 +98,7 @@ namespace HaEdge.Core.PfSense.Config
                     {
                         p.TryGetValue(key, out var pv);
                         s.TryGetValue(key, out var sv);
-                        if (pv is IReadOnlyList<object?> || sv is IReadOnlyList<object?>)
+                        if ((pv is IReadOnlyList<object?> || sv is IReadOnlyList<object?>) && !ConfigSecrets.IsSecret(key))
                             List(path + "/" + key, shape + "/" + key, Entries(pv), Entries(sv));
                         else
                             Node(path + "/" + key, shape + "/" + key, pv, sv);
@@ -297,8 +290,18 @@ namespace HaEdge.Core.PfSense.Config
                 return names.SequenceEqual(names.OrderBy(n => n, StringComparer.Ordinal), StringComparer.Ordinal) ? SyncRules.AccountsSortedByName : null;
             }
 
-            private string? Shown(string shape, string? text) =>
-                !string.IsNullOrEmpty(text) && _options.SecretKeys.Contains(LastKey(shape)) ? Secret : text;
+            // A secret container (a list of mobile keys, say) is compared whole and shown as one tag a side.
+            private void SecretSubtree(string path, string shape, object? primary, object? secondary)
+            {
+                if (IsEmpty(primary ?? "") && IsEmpty(secondary ?? "")) return;
+                var p = Render(primary, shape);
+                var s = Render(secondary, shape);
+                if (!string.Equals(p, s, StringComparison.Ordinal)) Add(path, p, s);
+            }
+
+            // A secret's value is never shown, only its tag; an empty one reads empty (not set).
+            private static string? Shown(string shape, string? text) =>
+                !string.IsNullOrEmpty(text) && ConfigSecrets.IsSecret(LastKey(shape)) ? ConfigSecrets.Mask(text!) : text;
 
             // A compact, ordered one-line form of a subtree, for entries present on one side only.
             private string? Render(object? value, string shape)
@@ -308,7 +311,7 @@ namespace HaEdge.Core.PfSense.Config
                 if (text != null) return Shown(shape, text);
                 var builder = new StringBuilder();
                 Append(builder, value);
-                return builder.ToString();
+                return Shown(shape, builder.ToString());
             }
 
             private void Append(StringBuilder builder, object? value)
@@ -323,7 +326,7 @@ namespace HaEdge.Core.PfSense.Config
                             if (!first) builder.Append(", ");
                             first = false;
                             builder.Append(member.Key).Append(": ");
-                            if (_options.SecretKeys.Contains(member.Key)) builder.Append(Secret);
+                            if (ConfigSecrets.IsSecret(member.Key)) builder.Append(Render(member.Value, member.Key));
                             else Append(builder, member.Value);
                         }
                         builder.Append('}');
@@ -372,6 +375,8 @@ namespace HaEdge.Core.PfSense.Config
             IReadOnlyList<object?> or IReadOnlyDictionary<string, object?> => ConfigTree.Items(value).ToList(),
             _ => new List<object?> { value },
         };
+
+        private static bool IsContainer(object? value) => value is IReadOnlyDictionary<string, object?> || value is IReadOnlyList<object?>;
 
         private static bool IsEmpty(object? value) => value switch
         {
