@@ -54,11 +54,12 @@ namespace HaEdge.Core.Net
 
         /// <summary>
         /// A handler of its own (never a shared one) that accepts the server iff its certificate matches
-        /// <paramref name="fingerprint"/>; with no fingerprint, the platform's validation decides.
+        /// <paramref name="fingerprint"/>; with no fingerprint, the platform's validation decides. It follows no
+        /// redirect: a pin holds for the host it was given for, never for wherever that host sends the request.
         /// </summary>
         public static HttpClientHandler CreateHandler(string? fingerprint)
         {
-            var handler = new HttpClientHandler();
+            var handler = new HttpClientHandler { AllowAutoRedirect = false };
             if (string.IsNullOrWhiteSpace(fingerprint)) return handler;
 
             var pin = Parse(fingerprint!);

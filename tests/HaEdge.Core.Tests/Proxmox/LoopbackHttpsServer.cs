@@ -9,21 +9,28 @@ namespace HaEdge.Core.Tests.Proxmox;
 
 /// <summary>
 /// A one-purpose HTTPS server on 127.0.0.1 with a fresh self-signed certificate: every connection gets one
-/// HTTP/1.1 JSON answer and is closed. Enough to exercise the real TLS handshake of ProxmoxClient.
+/// HTTP/1.1 answer (JSON unless told otherwise) and is closed. Enough to exercise the real TLS handshake and HTTP
+/// handling of ProxmoxClient and PfXmlRpcClient.
 /// </summary>
 internal sealed class LoopbackHttpsServer : IDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stop = new();
     private readonly string body;
+    private readonly string status;
+    private readonly string headers;
     private readonly bool ownsCertificate;
     private int answered;
 
-    /// <param name="body">The JSON every request gets.</param>
+    /// <param name="body">The body every request gets.</param>
     /// <param name="certificate">The certificate to present (another server's, for an impostor); a fresh one when null.</param>
-    public LoopbackHttpsServer(string body, X509Certificate2? certificate = null)
+    /// <param name="status">The status line's code and reason.</param>
+    /// <param name="headers">More header lines, each ending in CRLF (a Location, another Content-Type).</param>
+    public LoopbackHttpsServer(string body, X509Certificate2? certificate = null, string status = "200 OK", string headers = "Content-Type: application/json\r\n")
     {
         this.body = body;
+        this.status = status;
+        this.headers = headers;
         ownsCertificate = certificate == null;
         Certificate = certificate ?? CreateSelfSigned();
         listener.Start();
@@ -87,7 +94,7 @@ internal sealed class LoopbackHttpsServer : IDisposable
                 await ReadHeadersAsync(tls);
                 var payload = Encoding.UTF8.GetBytes(body);
                 var head = Encoding.ASCII.GetBytes(
-                    $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
+                    $"HTTP/1.1 {status}\r\n{headers}Content-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
                 await tls.WriteAsync(head);
                 await tls.WriteAsync(payload);
                 await tls.FlushAsync();

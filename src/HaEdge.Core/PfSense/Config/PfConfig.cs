@@ -32,7 +32,7 @@ namespace HaEdge.Core.PfSense.Config
         {
             try
             {
-                return Load(SafeXml.Parse(xml, preserveWhitespace: false), target);
+                return Load(SafeXml.Parse(xml, preserveWhitespace: false, "config.xml", target), target);
             }
             catch (XmlException e)
             {

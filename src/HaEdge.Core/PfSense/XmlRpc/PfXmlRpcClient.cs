@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -77,10 +78,10 @@ namespace HaEdge.Core.PfSense.XmlRpc
                 string body;
                 try
                 {
-                    using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false))
+                    using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false))
                     {
                         ThrowOnHttpStatus(response, method);
-                        body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                        body = await ReadBodyAsync(response.Content, method, timeout.Token).ConfigureAwait(false);
                     }
                 }
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -106,11 +107,48 @@ namespace HaEdge.Core.PfSense.XmlRpc
             }
         }
 
+        // Read in chunks up to the cap, so an endless or huge answer is refused before it is held in memory.
+        private async Task<string> ReadBodyAsync(HttpContent content, string method, CancellationToken cancellationToken)
+        {
+            var cap = _options.MaxResponseBytes;
+            if (content.Headers.ContentLength > cap) throw TooLarge(method);
+            using (var stream = await content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var buffer = new MemoryStream())
+            {
+                var chunk = new byte[81920];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > cap) throw TooLarge(method);
+                    buffer.Write(chunk, 0, read);
+                }
+                // Decoded as HttpContent does it: the charset the answer names, else a BOM, else UTF-8.
+                using (var bounded = new ByteArrayContent(buffer.ToArray()))
+                {
+                    bounded.Headers.ContentType = content.Headers.ContentType;
+                    return await bounded.ReadAsStringAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        private HaEdgeException TooLarge(string method) =>
+            new HaEdgeException("XmlRpcResponseTooLarge", FailureKind.InvalidData,
+                $"{_options.Target}: {method} answered with more than {_options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture)} bytes; the answer was refused unread ({_options.Url}).",
+                _options.Target);
+
         private void ThrowOnHttpStatus(HttpResponseMessage response, string method)
         {
             if (response.IsSuccessStatusCode) return;
             var target = _options.Target;
             var status = $"HTTP {(int)response.StatusCode} {UntrustedText.ForMessage(response.ReasonPhrase)}";
+            if ((int)response.StatusCode >= 300 && (int)response.StatusCode < 400)
+            {
+                // A redirect is never followed: the credentials and the pin are for this URL alone.
+                var location = response.Headers.Location?.OriginalString;
+                throw new HaEdgeException("XmlRpcRedirected", FailureKind.ConnectionError,
+                    $"{target}: {method} was answered with {status} to {(location == null ? "no Location" : UntrustedText.ForMessage(location))}; redirects are not followed: set xmlrpc.url to the firewall's own xmlrpc.php ({_options.Url}).",
+                    target);
+            }
             switch (response.StatusCode)
             {
                 case HttpStatusCode.Unauthorized:

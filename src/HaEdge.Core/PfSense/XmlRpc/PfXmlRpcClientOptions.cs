@@ -38,6 +38,12 @@ namespace HaEdge.Core.PfSense.XmlRpc
         /// <summary>Pinned SHA-256 of the web GUI certificate; null lets the platform validate the chain.</summary>
         public string? CertificateSha256 { get; set; }
 
+        /// <summary>
+        /// The largest answer read, in bytes (default 32 MiB); a larger one is refused as XmlRpcResponseTooLarge before
+        /// it is held in memory. A real config.xml is up to a few MB, and its XML-RPC form about 3 times that.
+        /// </summary>
+        public int MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
+
         /// <summary>Whole-call limit; also sent to pfSense as the method's timeout argument.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

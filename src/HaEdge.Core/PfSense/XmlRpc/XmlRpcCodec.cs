@@ -46,7 +46,7 @@ namespace HaEdge.Core.PfSense.XmlRpc
             XDocument document;
             try
             {
-                document = SafeXml.Parse(body, preserveWhitespace: true);
+                document = SafeXml.Parse(body, preserveWhitespace: true, "The XML-RPC response", target);
             }
             catch (XmlException e)
             {
