@@ -184,6 +184,23 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
         if ($HaMaintenance) { $Run.Resume.HaMaintenance | Should -BeFalse }
     }
 
+    It 'leaves maintenance as pfSense does: a config write on fw1, synced to fw2 in the background (issue 12 item 7)' {
+        # interfaces_carp_set_maintenancemode() writes the config on each change and write_config() syncs it; the
+        # sync after leaving runs on after the handover, so wait (bounded) for its record.
+        $fw1 = Join-Path $Lab.StateDir fw1
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ($true) {
+            $config = [xml](Get-Content -Raw "$fw1/config.xml")
+            $synced = @(Select-String -Path "$fw1/root/var/log/system.log" -Pattern 'XMLRPC reload data success with https://198\.51\.100\.130').Count
+            $revision = $config.SelectSingleNode('/pfsense/revision/description').InnerText
+            if (($revision -eq 'Leave CARP maintenance mode' -and $synced -ge 1) -or [DateTime]::UtcNow -gt $deadline) { break }
+            Start-Sleep -Milliseconds 200
+        }
+        $revision | Should -Be 'Leave CARP maintenance mode'
+        $config.SelectSingleNode('/pfsense/virtualip_carp_maintenancemode') | Should -BeNullOrEmpty
+        $synced | Should -BeGreaterOrEqual 1
+    }
+
     It 'is green after the runbook' {
         $Run.After.Errors | Should -BeNullOrEmpty
         $Run.After.Ready | Should -BeTrue

@@ -28,6 +28,7 @@ public static class Program
           serve-pve --node pve1 --listen <ip>:8006 --state-dir DIR [--profile NAME]   (started by up; port 0: any)
           serve-xmlrpc --firewall fw1 --listen <ip>:443 --state-dir DIR [--sync-target IP] [--profile NAME]
           sync-config --firewall fw1 --state-dir DIR [--peer-port N] [--profile NAME]   (rc.filter_synchronize)
+          carp-maintenance --mode on|off --firewall fw1 --state-dir DIR [--profile NAME]  (its write_config and sync)
         """;
 
     private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
@@ -48,6 +49,7 @@ public static class Program
         // The host behind serve-xmlrpc stops itself on SIGTERM/Ctrl+C; sync-config is one run.
         ["serve-xmlrpc"] = args => XmlRpcServer.RunAsync(args, CancellationToken.None),
         ["sync-config"] = args => ConfigSync.RunAsync(args, CancellationToken.None),
+        ["carp-maintenance"] = args => ConfigSync.MaintenanceAsync(args, CancellationToken.None),
     };
 
     public static bool HasVerb(string verb) => Verbs.ContainsKey(verb);

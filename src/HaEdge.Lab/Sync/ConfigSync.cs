@@ -66,6 +66,44 @@ public static class ConfigSync
         }
     }
 
+    /// <summary>
+    /// pfSsh.php's enablecarpmaint/disablecarpmaint as a config change: interfaces_carp_set_maintenancemode()
+    /// (interfaces.inc) calls write_config() only when the state changes, and write_config()'s carp_sync_client()
+    /// (config.lib.inc) then syncs to the peer as rc.filter_synchronize does. The key is in no synced section.
+    /// </summary>
+    public static Task<int> MaintenanceAsync(string[] args, CancellationToken cancellationToken)
+    {
+        Dictionary<string, string> values = ParseArgs(args);
+        if (!values.TryGetValue("--firewall", out string? firewall) || !values.TryGetValue("--state-dir", out string? stateDir)
+            || values.GetValueOrDefault("--mode") is not ("on" or "off"))
+        {
+            Console.Error.WriteLine("usage: carp-maintenance --mode on|off --firewall <fw> --state-dir <dir> [--profile NAME]");
+            return Task.FromResult(2);
+        }
+        bool on = values["--mode"] == "on";
+        bool written = PfConfig.Update(Path.GetFullPath(stateDir), firewall, root =>
+        {
+            XElement? key = root.Element(MaintenanceKey);
+            if ((key != null) == on)
+            {
+                return false;
+            }
+            if (on)
+            {
+                root.Add(PfConfig.Leaf(MaintenanceKey, "1"));
+            }
+            else
+            {
+                key!.Remove();
+            }
+            PfConfig.Stamp(root, on ? "Enter CARP maintenance mode" : "Leave CARP maintenance mode", "(system)");
+            return true;
+        });
+        return written ? RunAsync(args, cancellationToken) : Task.FromResult(0);
+    }
+
+    private const string MaintenanceKey = "virtualip_carp_maintenancemode";
+
     private static async Task SyncAsync(string stateDir, string firewall, string peer, string? peerPort, LabProfile profile, PfRecords records, CancellationToken ct)
     {
         XElement config = PfConfig.Load(stateDir, firewall);

@@ -159,6 +159,23 @@ public class CarpMaintenanceServiceTests
         Assert.Equal("not yet moved to fw2: vhid 3, vhid 1", pending);
     }
 
+    [Fact]
+    public void Item7_handover_does_not_wait_for_a_vip_pfsense_leaves_out_of_maintenance_on_a_disabled_interface()
+    {
+        // interface_carp_configure() skips a VIP on a disabled interface: it keeps its skew and stays INIT on both.
+        var report = new CarpPairReport(new[]
+        {
+            new CarpNodeReading("fw1", FirewallRole.Primary,
+                IfconfigParser.Parse(FromSourceCarpLine("INIT", 3, 0) + FromSourceCarpLine("BACKUP", 1, 254)).Vips, CarpSysctlParser.Parse(Fw1Sysctl)),
+            new CarpNodeReading("fw2", FirewallRole.Secondary,
+                IfconfigParser.Parse(FromSourceCarpLine("INIT", 3, 100) + FromSourceCarpLine("MASTER", 1, 100)).Vips, CarpSysctlParser.Parse(FromSourceSysctlHealthy)),
+        });
+
+        Assert.Null(HandedOver(report, enable: true));
+        using var session = new FakeFirewalls().Session();
+        Assert.Equal(new[] { 3 }, CarpMaintenanceService.OutOfMaintenance(report, session.Definition.Primary).Select(v => v.Vhid));
+    }
+
     /// <summary>fw1 (primary) and fw2 (secondary, advskew 100) each with vhid 3 and 1 in one state.</summary>
     private static CarpPairReport Pair(string fw1State, int fw1Skew, string fw2State, string fw1Sysctl) => new(new[]
     {

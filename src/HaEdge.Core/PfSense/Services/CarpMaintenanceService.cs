@@ -106,6 +106,13 @@ namespace HaEdge.Core.PfSense.Services
             {
                 last = await WaitForAsync(report => HandedOver(report, firewall, peer, enable), goal, timeout, reporter, cancellationToken).ConfigureAwait(false);
                 reporter.Completed(Activity);
+                var skipped = OutOfMaintenance(last, firewall);
+                if (enable && skipped.Count > 0)
+                {
+                    reporter.Warning($"{firewall.Name}: {string.Join(", ", skipped.Select(CarpPairAnalyzer.NameOf))} stayed INIT (interface down or disabled). "
+                        + "pfSense leaves a VIP on a disabled interface out of maintenance mode, so it was not waited for; check its interface with Get-CarpStatus.");
+                }
+
                 reporter.Verbose($"{(enable ? $"{peer.Name} owns every VIP" : $"{firewall.Name} is out of maintenance mode")} after {Seconds(watch.Elapsed)}.");
                 return Result(firewall, peer, enable, verified: true, watch.Elapsed, last.Vips);
             }
@@ -188,7 +195,7 @@ namespace HaEdge.Core.PfSense.Services
             if (enable)
             {
                 if (!other.Reachable) return $"{peer.Name} could not be read: {other.Failure!.Message}";
-                var left = node.Vips.Where(v => v.AdvSkew != CarpPairAnalyzer.MaintenanceSkew || v.State != CarpState.Backup
+                var left = node.Vips.Except(OutOfMaintenance(report, firewall)).Where(v => v.AdvSkew != CarpPairAnalyzer.MaintenanceSkew || v.State != CarpState.Backup
                     || CarpPairAnalyzer.Counterpart(other, v)?.State != CarpState.Master).Select(CarpPairAnalyzer.NameOf).ToList();
                 return left.Count == 0 ? null : $"not yet moved to {peer.Name}: {string.Join(", ", left)}";
             }
@@ -217,6 +224,13 @@ namespace HaEdge.Core.PfSense.Services
 
             return waiting.Count == 0 ? null : $"not yet back on {firewall.Name}: {string.Join(", ", waiting)}";
         }
+
+        /// <summary>
+        /// VIPs pfSense leaves out of maintenance mode: interface_carp_configure() skips a VIP whose interface is disabled
+        /// (or missing), and FreeBSD shows such a VIP as INIT. Waiting for them to move would only time out.
+        /// </summary>
+        internal static IReadOnlyList<CarpVip> OutOfMaintenance(CarpPairReport report, FirewallDefinition firewall) =>
+            report.Node(firewall.Name).Vips.Where(v => v.State == CarpState.Init).ToList();
 
         private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 

@@ -10,6 +10,10 @@ set_maintenance() { # on|off
     priority=$((250 - (advskew < 240 ? advskew : 240)))   # FreeBSD clamps the effective skew at 240
     sed -i -E "s/^([[:space:]]*priority) [0-9]+/\1 $priority/" "$FWDIR/keepalived.conf"
     pid_alive "$FWDIR/keepalived.pid" && kill -HUP "$_pid"
+    # The config write on a change and the XMLRPC sync it starts, which pfSense runs later from its event queue
+    # (check_reload_status): in the background, as the playback returns before the sync ends.
+    eval "$LAB_CMD carp-maintenance --mode $1 --firewall \"\$FW\" --state-dir \"\$LAB_STATE\" --profile \"\$LAB_PROFILE\"" \
+        < /dev/null > /dev/null 2>&1 &
     return 0
 }
 
