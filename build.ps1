@@ -12,6 +12,7 @@
                  'N passed, N failed' and exits non-zero on any failure; a crash, a hang (-> $TestTimeLimit), a
                  skipped test or a test count below tests/test-counts.json each counts as a failure.
       Rehearsal  The main job: Build, bring the lab up, run a failover rehearsal on it, print the result, take it down.
+                 -LabProfile plays another release: pfsense-2.7.0, pfsense-2.8 or pve-8 (default: CE 2.7.2 on PVE 9).
       LabUp / LabDown / LabStatus   The rehearsal lab on its own (root, Linux).
       Package    Build, then the PowerShell Gallery package (output/repository/HaEdge.<version>.nupkg), published with
                  Publish-PSResource into a local file repository; Install-PSResource installs it from there.
@@ -32,7 +33,11 @@ param(
     [string[]] $ExcludeTag = @(),
 
     # Test: only these Pester files (no xunit, no count floors), e.g. -TestFile tests/Checks.Tests.ps1 while working on one.
-    [string[]] $TestFile = @()
+    [string[]] $TestFile = @(),
+
+    # Rehearsal: the lab's version profile (docs/compatibility.md says what each plays).
+    [ValidateSet('default', 'pfsense-2.7.0', 'pfsense-2.8', 'pve-8')]
+    [string] $LabProfile = 'default'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -315,7 +320,7 @@ function Invoke-Rehearsal {
     Build-Module
     Install-LabPackage
     Build-Lab
-    & $ChildPwsh[0] @($ChildPwsh | Select-Object -Skip 1) -NoProfile -File "$Root/tools/Invoke-Rehearsal.ps1" -ModulePath $ModuleOut
+    & $ChildPwsh[0] @($ChildPwsh | Select-Object -Skip 1) -NoProfile -File "$Root/tools/Invoke-Rehearsal.ps1" -ModulePath $ModuleOut -LabProfile $LabProfile
     if ($LASTEXITCODE -ne 0) { exit 1 }
 }
 
