@@ -41,7 +41,7 @@ Describe 'Test-HaFailover interrupted on the rehearsal lab' -Tag Lab -Skip:(-not
 Import-Module '$manifest'
 Connect-HaEdge '$StateDir/edge.json' | Out-Null
 $(if ($ConstrainedLanguage) { "`$ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage'" })
-Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Settle 0:0:3 -Confirm:`$false $Arguments
+Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Settle 0:0:2 -Confirm:`$false $Arguments
 "@)
                 $async = $run.BeginInvoke()
                 $deadline = [DateTime]::UtcNow.AddSeconds(180)
