@@ -16,7 +16,7 @@ namespace HaEdge.Core.Checks
     public static class CheckReader
     {
         /// <summary>Config keys of attached disks (unused<c>N</c> volumes are not attached).</summary>
-        private static readonly Regex DiskKey = new Regex(@"^(ide|sata|scsi|virtio|efidisk|tpmstate)\d+$", RegexOptions.CultureInvariant);
+        private static readonly Regex DiskKey = new Regex(@"\A(ide|sata|scsi|virtio|efidisk|tpmstate)\d+\z", RegexOptions.CultureInvariant);
 
         /// <param name="known">VMs already read (piped from Get-HaEdgeVm); the edge's other firewalls are read here.</param>
         public static async Task<AntiAffinityFacts> ReadAntiAffinityAsync(IProxmoxClient proxmox, EdgeDefinition edge, IReadOnlyList<HaEdgeVm> known,

@@ -17,9 +17,9 @@ namespace HaEdge.Core.Definition
     {
         public const string ErrorId = "EdgeDefinitionInvalid";
 
-        private static readonly Regex HostKeyPattern = new Regex("^SHA256:[A-Za-z0-9+/]{43}$", RegexOptions.CultureInvariant);
-        private static readonly Regex TokenIdPattern = new Regex(@"^[^@\s!]+@[^@\s!]+![A-Za-z][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
-        private static readonly Regex VariablePattern = new Regex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant);
+        private static readonly Regex HostKeyPattern = new Regex(@"\ASHA256:[A-Za-z0-9+/]{43}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex TokenIdPattern = new Regex(@"\A[^@\s!]+@[^@\s!]+![A-Za-z][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant);
+        private static readonly Regex VariablePattern = new Regex(@"\A[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant);
 
         /// <summary>
         /// The only environment variables a definition may name as a secret. A definition is trusted like a script, but
@@ -27,7 +27,7 @@ namespace HaEdge.Core.Definition
         /// of its own, and the first call would send that secret there.
         /// </summary>
         public const string SecretVariablePrefix = "HAEDGE_";
-        private static readonly Regex NamePattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
+        private static readonly Regex NamePattern = new Regex(@"\A[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant);
 
         public static EdgeDefinition Read(string path)
         {
@@ -317,7 +317,7 @@ namespace HaEdge.Core.Definition
                 }
 
                 string? tcpEcho = OptionalString(element, at, "tcpEcho");
-                if (tcpEcho != null && !Regex.IsMatch(tcpEcho, @"^[^\s:]+:\d{1,5}$"))
+                if (tcpEcho != null && !Regex.IsMatch(tcpEcho, @"\A[^\s:]+:\d{1,5}\z"))
                 {
                     throw Invalid(path, at + ".tcpEcho", $"'{tcpEcho}' is not host:port");
                 }

@@ -20,7 +20,7 @@ namespace HaEdge.Core.Proxmox
             "model", "macaddr", "bridge", "tag", "mtu", "queues", "rate", "firewall", "link_down", "trunks",
         };
 
-        private static readonly Regex MacAddress = new Regex("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", RegexOptions.CultureInvariant);
+        private static readonly Regex MacAddress = new Regex(@"\A[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}\z", RegexOptions.CultureInvariant);
 
         private static readonly HashSet<string> Models = new HashSet<string>(StringComparer.Ordinal)
         {

@@ -14,7 +14,7 @@ namespace HaEdge.Core.Proxmox
     {
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-        private static readonly Regex TokenIdFormat = new Regex(@"^[^\s@!=]+@[^\s@!=]+![A-Za-z][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
+        private static readonly Regex TokenIdFormat = new Regex(@"\A[^\s@!=]+@[^\s@!=]+![A-Za-z][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant);
 
         /// <param name="endpoints">Any cluster nodes, e.g. https://192.0.2.31:8006; tried in order when one is down.</param>
         /// <param name="tokenId">USER@REALM!TOKENID.</param>

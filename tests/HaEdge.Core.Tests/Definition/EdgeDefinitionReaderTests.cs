@@ -97,6 +97,12 @@ public class EdgeDefinitionReaderTests
             "firewalls[1].xmlrpc.passwordVariable: 'GITHUB_TOKEN' does not start with HAEDGE_" },
         { "interval too small", Valid.Replace("\"intervalMs\": 100", "\"intervalMs\": 5"), "probes.intervalMs: 5 is outside 20..60000" },
         { "tcp echo no port", Valid.Replace("203.0.113.10:7", "203.0.113.10"), "probes.tcpEcho: '203.0.113.10' is not host:port" },
+        // Issue 20: '$' matches before a trailing newline, so each of these passed its pattern.
+        { "firewall name ends in a newline", Valid.Replace("\"name\": \"fw2\"", "\"name\": \"fw2\\n\""), "firewalls[0].name: 'fw2\n' is not a valid name" },
+        { "node name ends in a newline", Valid.Replace("\"node\": \"pve2\"", "\"node\": \"pve2\\n\""), "firewalls[0].node: 'pve2\n' is not a valid name" },
+        { "token id ends in a newline", Valid.Replace("haedge@pve!edge", "haedge@pve!edge\\n"), "proxmox.tokenId: 'haedge@pve!edge\n' is not USER@REALM!TOKENID" },
+        { "host key ends in a newline", Valid.Replace("hSuFU\"", "hSuFU\\n\""), "firewalls[0].ssh.hostKeySha256: expected 'SHA256:'" },
+        { "tcp echo ends in a newline", Valid.Replace("203.0.113.10:7", "203.0.113.10:7\\n"), "probes.tcpEcho: '203.0.113.10:7\n' is not host:port" },
     };
 
     private const string Pin1 = "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89";

@@ -22,7 +22,7 @@ namespace HaEdge.Core.Failover.Adapters
     /// </summary>
     public sealed class SessionEdge : IEdgeObserver, IMaintenanceSwitch, IVmPower, IGatewaySwitch, IVmLink
     {
-        private static readonly Regex GatewayName = new Regex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
+        private static readonly Regex GatewayName = new Regex(@"\A[A-Za-z0-9_.-]{1,64}\z", RegexOptions.CultureInvariant);
         private readonly EdgeSession session;
         private readonly FirewallShell shell;
         private readonly FirewallShell pollShell;

@@ -11,7 +11,7 @@ namespace HaEdge.Core.Model.Proxmox
     public sealed record Upid
     {
         private static readonly Regex Format = new Regex(
-            @"^UPID:(?<node>[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?):(?<pid>[0-9A-Fa-f]{8}):(?<pstart>[0-9A-Fa-f]{8,9}):(?<start>[0-9A-Fa-f]{8}):(?<type>[^:\s]+):(?<id>[^:\s]*):(?<user>[^:\s]+):$",
+            @"\AUPID:(?<node>[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?):(?<pid>[0-9A-Fa-f]{8}):(?<pstart>[0-9A-Fa-f]{8,9}):(?<start>[0-9A-Fa-f]{8}):(?<type>[^:\s]+):(?<id>[^:\s]*):(?<user>[^:\s]+):\z",
             RegexOptions.CultureInvariant);
 
         private Upid(string text, string node, int processId, long processStart, DateTimeOffset startTime, string type, string id, string user)
