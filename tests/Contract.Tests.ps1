@@ -6,20 +6,20 @@ BeforeDiscovery {
         @{ Name = 'Disconnect-HaEdge'; Parameters = 'Session'; Sets = '__AllParameterSets'; Output = 'Void'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
-        @{ Name = 'Get-HaEdgeNode'; Parameters = 'Name', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
+        @{ Name = 'Get-HaEdgeNode'; Parameters = 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
         @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Settle', 'RestoreTimeout', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
         @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
-        @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
+        @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
         @{ Name = 'Get-PfHaSync'; Parameters = 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfHaSyncStatus'; Impact = $null }
         @{ Name = 'Compare-PfConfig'; Parameters = 'Section', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'ConfigDifference'; Impact = $null }
         @{ Name = 'Sync-PfConfig'; Parameters = 'Timeout', 'Force', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfConfigSyncResult'; Impact = 'Medium' }
         @{ Name = 'Assert-AntiAffinity'; Parameters = 'Vm', 'Repair', 'PassThru', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = 'Medium' }
         @{ Name = 'Test-HaEdgeSymmetry'; Parameters = 'Segment', 'Ipv6CarpSegment', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = $null }
-        @{ Name = 'Get-CarpStatus'; Parameters = 'Firewall', 'TimeoutSec', 'Session'; Sets = '__AllParameterSets'; Output = 'CarpVipStatus'; Impact = $null }
+        @{ Name = 'Get-CarpStatus'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'CarpVipStatus'; Impact = $null }
         @{ Name = 'Set-CarpMaintenance'; Parameters = 'Enable', 'Disable', 'Firewall', 'Timeout', 'NoWait', 'PassThru', 'Session'; Sets = 'Enable', 'Disable'; Output = 'CarpMaintenanceResult'; Impact = 'High' }
-        @{ Name = 'Get-PfsyncStatus'; Parameters = 'TimeoutSec', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
-        @{ Name = 'Get-PfGateway'; Parameters = 'TimeoutSec', 'Session'; Sets = '__AllParameterSets'; Output = 'PfGateway'; Impact = $null }
-        @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'TimeoutSec', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }
+        @{ Name = 'Get-PfsyncStatus'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
+        @{ Name = 'Get-PfGateway'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'PfGateway'; Impact = $null }
+        @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }
         @{ Name = 'Suspend-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Resume-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'ConvertFrom-PfSenseOutput'; Parameters = 'Kind', 'InputObject'; Sets = '__AllParameterSets'; Output = 'IfconfigOutput'; Impact = $null }
@@ -28,6 +28,34 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
+    # Every parameter with an alias, pipeline input, wildcards, an argument transformation or Tab completion (issue 14):
+    # names complete from the session, durations go through one transformation, the natural pipelines bind.
+    $session = '-Session EdgeSession Completer=SessionNameCompleter'
+    $script:Binding = @{
+        'Assert-AntiAffinity' = @($session, '-Vm ByValue')
+        'Compare-PfConfig' = @('-Section Alias=Sections ByPropertyName Wildcards Completer=SyncSectionCompleter', $session, '-XmlRpcCredential Credential')
+        'Connect-HaEdge' = @('-Credential Credential', '-Path Alias=FullName ByPropertyName', '-SshCredential Credential')
+        'ConvertFrom-PfSenseOutput' = @('-InputObject ByValue')
+        'Disconnect-HaEdge' = @('-Session ByValue EdgeSession Completer=SessionNameCompleter')
+        'Export-HaFailoverReport' = @('-InputObject ByValue')
+        'Get-CarpStatus' = @('-Firewall ByValue ByPropertyName Wildcards Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
+        'Get-HaEdgeAcceptanceTest' = @()
+        'Get-HaEdgeNode' = @('-Node Alias=Name ByValue ByPropertyName Wildcards Completer=NodeNameCompleter', $session)
+        'Get-HaEdgeSession' = @()
+        'Get-HaEdgeVm' = @('-Firewall ByValue ByPropertyName Wildcards Completer=FirewallNameCompleter', '-Node ByPropertyName Wildcards Completer=NodeNameCompleter', $session)
+        'Get-PfGateway' = @('-Firewall ByValue ByPropertyName Wildcards Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
+        'Get-PfHaSync' = @($session, '-XmlRpcCredential Credential')
+        'Get-PfsyncStatus' = @('-Firewall ByValue ByPropertyName Wildcards Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
+        'New-HaEdgeDefinition' = @()
+        'Resume-HaEdgeNode' = @('-Node ByValue ByPropertyName Completer=NodeNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Set-CarpMaintenance' = @('-Firewall ByValue ByPropertyName Wildcards Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
+        'Suspend-HaEdgeNode' = @('-Node ByValue ByPropertyName Completer=NodeNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Sync-PfConfig' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Test-HaEdge' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Test-HaEdgeConnection' = @($session)
+        'Test-HaEdgeSymmetry' = @('-Ipv6CarpSegment Wildcards Completer=SegmentNameCompleter', '-Segment ByValue Wildcards Completer=SegmentNameCompleter', $session)
+        'Test-HaFailover' = @('-MaxOutage Duration', '-ProbeInterval Duration', '-RestoreTimeout Duration', $session, '-Settle Duration', '-WanGateway Completer=GatewayNameCompleter')
+    }
     $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
     $script:Manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'HaEdge.psd1')
 }
@@ -91,6 +119,23 @@ Describe '<Name> contract' -Tag Unit, Contract -ForEach $Contract {
         $help.Synopsis | Should -Not -BeLike "*$Name*[[]*"
         @($help.examples.example).Count | Should -BeGreaterOrEqual 2
         foreach ($example in $help.examples.example) { $example.code | Should -Match $Name }
+    }
+
+    It 'pins its parameters'' aliases, pipeline input, wildcards, argument transformation and Tab completion' {
+        $actual = foreach ($parameter in $Command.Parameters.Values | Where-Object Name -notin $Common) {
+            $sets = $parameter.ParameterSets.Values
+            $pin = @(
+                foreach ($alias in $parameter.Aliases | Sort-Object) { "Alias=$alias" }
+                if ($true -in $sets.ValueFromPipeline) { 'ByValue' }
+                if ($true -in $sets.ValueFromPipelineByPropertyName) { 'ByPropertyName' }
+                if ($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }) { 'Wildcards' }
+                foreach ($a in $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentTransformationAttribute] }) { $a.GetType().Name -replace 'Attribute$' }
+                foreach ($a in $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }) { "Completer=$($a.Type.Name)" }
+            )
+            if ($pin) { "-$($parameter.Name) $($pin -join ' ')" }
+        }
+        $Binding.ContainsKey($Name) | Should -BeTrue -Because 'every cmdlet pins its bindings in $Binding'
+        (@($actual | Sort-Object) -join ' | ') | Should -Be (@($Binding[$Name] | Sort-Object) -join ' | ')
     }
 
     It 'has a format view for what it outputs' {

@@ -70,8 +70,8 @@ Describe 'Help content' -Tag Unit {
         $defaults.WanNet | Should -BeExactly 'None'
         $defaults.IncludeDownload | Should -BeExactly 'False'
         $defaults.WhatIf | Should -BeExactly 'False'
-        (Get-Help Set-CarpMaintenance -Parameter Timeout).defaultValue | Should -BeExactly '30'
-        (Get-Help Get-CarpStatus -Parameter TimeoutSec).defaultValue | Should -BeExactly '10'
+        (Get-Help Set-CarpMaintenance -Parameter Timeout).defaultValue | Should -BeExactly '00:00:30'
+        (Get-Help Get-CarpStatus -Parameter Timeout).defaultValue | Should -BeExactly '00:00:10'
         (Get-Help Connect-HaEdge -Parameter Path).defaultValue | Should -BeExactly 'None'
     }
 

@@ -9,9 +9,11 @@ namespace HaEdge.Commands
     [OutputType(typeof(void))]
     public sealed class DisconnectHaEdgeCommand : HaEdgeCmdlet
     {
-        /// <summary>The session to close; by default the current one. Accepts sessions from Get-HaEdgeSession.</summary>
+        /// <summary>The session to close (a session, or an open session's edge name or Id); by default the current one. Accepts sessions from Get-HaEdgeSession.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
         [ValidateNotNull]
+        [EdgeSession]
+        [ArgumentCompleter(typeof(SessionNameCompleter))]
         public EdgeSession? Session { get; set; }
 
         protected override void ProcessRecord()

@@ -14,31 +14,25 @@ namespace HaEdge.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "CarpStatus")]
     [OutputType(typeof(CarpVipStatus))]
-    public sealed class GetCarpStatusCommand : HaEdgeSessionCmdlet
+    public sealed class GetCarpStatusCommand : FirewallReadCmdlet
     {
-        /// <summary>Only the rows of these firewalls (both are still read: the verdict needs the pair).</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[]? Firewall { get; set; }
-
-        /// <summary>Seconds to wait for each firewall's answer.</summary>
-        [Parameter]
-        [ValidateRange(1, 300)]
-        public int TimeoutSec { get; set; } = (int)FirewallShell.DefaultTimeout.TotalSeconds;
-
-        protected override void ProcessRecord()
+        protected override void EndProcessing()
         {
             EdgeSession session = CurrentSession;
-            string[]? names = Firewall?.Select(name => Check(() => session.Firewall(name)).Name).ToArray();
-            var shell = new FirewallShell(session, TimeSpan.FromSeconds(TimeoutSec));
+            if (NothingSelected)
+            {
+                return;
+            }
+
+            var shell = new FirewallShell(session, Timeout);
             // A line of output it cannot read is a warning; the rest of the answer is still read.
             CarpPairReport report = Run((reporter, token) => new CarpStatusService(shell, reporter).ReadAsync(token));
-            foreach (HaEdgeException failure in report.Failures.Where(f => names == null || names.Contains(f.Target, StringComparer.OrdinalIgnoreCase)))
+            foreach (HaEdgeException failure in report.Failures.Where(f => Selection.Includes(f.Target)))
             {
                 WriteFailure(failure);
             }
 
-            foreach (CarpVipStatus vip in report.Vips.Where(v => names == null || names.Contains(v.Firewall, StringComparer.OrdinalIgnoreCase)))
+            foreach (CarpVipStatus vip in report.Vips.Where(v => Selection.Includes(v.Firewall)))
             {
                 WriteObject(vip);
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core.Inventory;
@@ -12,25 +13,36 @@ namespace HaEdge.Commands
     [OutputType(typeof(HaEdgeNode))]
     public sealed class GetHaEdgeNodeCommand : HaEdgeSessionCmdlet
     {
-        /// <summary>Only these nodes (wildcards allowed).</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("Node")]
+        private readonly List<string> patterns = new List<string>();
+        private bool all;
+
+        /// <summary>
+        /// Only these nodes (wildcards allowed). Binds strings and the Node property of HaEdge objects (Get-HaEdgeVm
+        /// rows); -Name, the parameter's earlier name, is an alias.
+        /// </summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
         [SupportsWildcards]
-        public string[]? Name { get; set; }
+        [ArgumentCompleter(typeof(NodeNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? Node { get; set; }
 
         protected override void ProcessRecord()
         {
-            EdgeSession session = CurrentSession;
-            var nodes = Run((_, token) => EdgeInventory.GetNodesAsync(session.Proxmox, session.Definition, token));
-            var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-            foreach (HaEdgeNode node in nodes.Where(n => patterns == null || patterns.Any(p => p.IsMatch(n.Node))))
-            {
-                WriteObject(node);
-            }
+            all |= Node == null;
+            patterns.AddRange(Node ?? Array.Empty<string>());
+        }
 
-            foreach (string missing in Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !nodes.Any(x => string.Equals(x.Node, n, StringComparison.OrdinalIgnoreCase))) ?? Enumerable.Empty<string>())
+        protected override void EndProcessing()
+        {
+            EdgeSession session = CurrentSession;
+            IReadOnlyList<HaEdgeNode> nodes = Run((_, token) => EdgeInventory.GetNodesAsync(session.Proxmox, session.Definition, token));
+            IReadOnlyList<string> missing = Array.Empty<string>();
+            WriteObject(all ? nodes : NameFilter.Select(nodes, n => n.Node, patterns, out missing), enumerateCollection: true);
+            foreach (string name in missing.Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                WriteError(Error("NodeNotFound", ErrorCategory.ObjectNotFound, $"The cluster has no node '{missing}'.", missing));
+                WriteError(Error("NodeNotFound", ErrorCategory.ObjectNotFound,
+                    $"The cluster has no node '{name}'; it has {string.Join(", ", nodes.Select(n => n.Node))}.", name));
             }
         }
     }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core.Definition;
@@ -12,18 +14,46 @@ namespace HaEdge.Commands
     [OutputType(typeof(HaEdgeVm))]
     public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
     {
-        /// <summary>Only these firewalls, by their name in the edge definition.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        private readonly FirewallSelection selection = new FirewallSelection();
+        private readonly List<string> nodePatterns = new List<string>();
+
+        /// <summary>Only these firewalls, by their name in the edge definition (wildcards allowed). Binds strings and the Firewall property of HaEdge objects.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(FirewallNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Firewall { get; set; }
 
+        /// <summary>Only the VMs running on these Proxmox nodes (wildcards allowed). Binds the Node property of Get-HaEdgeNode.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(NodeNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? Node { get; set; }
+
         protected override void ProcessRecord()
         {
+            selection.Add(Firewall == null ? null : FirewallsNamed(CurrentSession, Firewall));
+            nodePatterns.AddRange(Node ?? Array.Empty<string>());
+        }
+
+        protected override void EndProcessing()
+        {
             EdgeSession session = CurrentSession;
-            FirewallDefinition[] firewalls = Firewall == null
-                ? session.Definition.Firewalls.ToArray()
-                : Firewall.Select(name => Check(() => session.Firewall(name))).ToArray();
-            foreach (HaEdgeVm vm in Run((_, token) => EdgeInventory.GetVmsAsync(session.Proxmox, session.Definition, firewalls, token)))
+            FirewallDefinition[] firewalls = session.Definition.Firewalls.Where(f => selection.Includes(f.Name)).ToArray();
+            if (firewalls.Length == 0)
+            {
+                return;
+            }
+
+            IReadOnlyList<HaEdgeVm> vms = Run((_, token) => EdgeInventory.GetVmsAsync(session.Proxmox, session.Definition, firewalls, token));
+            IReadOnlyList<string> missing = Array.Empty<string>();
+            if (nodePatterns.Count > 0)
+            {
+                vms = NameFilter.Select(vms, vm => vm.Node, nodePatterns, out missing);
+            }
+
+            foreach (HaEdgeVm vm in vms)
             {
                 if (vm.Status == "missing")
                 {
@@ -32,6 +62,13 @@ namespace HaEdge.Commands
                 }
 
                 WriteObject(vm);
+            }
+
+            foreach (string node in missing.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                WriteError(Error("NoFirewallVmOnNode", ErrorCategory.ObjectNotFound,
+                    $"No firewall VM of edge '{session.Name}' runs on node '{node}'"
+                    + (firewalls.Length == 0 ? "." : $"; {string.Join(", ", firewalls.Select(f => f.Name))} should run on {string.Join(", ", firewalls.Select(f => f.Node))}."), node));
             }
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core;
 using HaEdge.Core.Model.Carp;
@@ -13,24 +14,25 @@ namespace HaEdge.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "PfGateway")]
     [OutputType(typeof(PfGateway))]
-    public sealed class GetPfGatewayCommand : HaEdgeSessionCmdlet
+    public sealed class GetPfGatewayCommand : FirewallReadCmdlet
     {
-        /// <summary>Seconds to wait for each firewall's answer.</summary>
-        [Parameter]
-        [ValidateRange(1, 300)]
-        public int TimeoutSec { get; set; } = (int)FirewallShell.DefaultTimeout.TotalSeconds;
-
-        protected override void ProcessRecord()
+        protected override void EndProcessing()
         {
             EdgeSession session = CurrentSession;
-            var shell = new FirewallShell(session, TimeSpan.FromSeconds(TimeoutSec));
+            if (NothingSelected)
+            {
+                return;
+            }
+
+            var shell = new FirewallShell(session, Timeout);
             var (gateways, failures) = Run((reporter, token) => new GatewayService(shell, reporter).ReadAsync(token));
-            foreach (HaEdgeException failure in failures)
+            GatewayNameCompleter.Remember(session, gateways.Select(g => g.Name));
+            foreach (HaEdgeException failure in failures.Where(f => Selection.Includes(f.Target)))
             {
                 WriteFailure(failure);
             }
 
-            WriteObject(gateways, enumerateCollection: true);
+            WriteObject(gateways.Where(g => Selection.Includes(g.Firewall)), enumerateCollection: true);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core;
 using HaEdge.Core.Model.Carp;
@@ -13,24 +14,24 @@ namespace HaEdge.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "PfsyncStatus")]
     [OutputType(typeof(PfsyncNodeStatus))]
-    public sealed class GetPfsyncStatusCommand : HaEdgeSessionCmdlet
+    public sealed class GetPfsyncStatusCommand : FirewallReadCmdlet
     {
-        /// <summary>Seconds to wait for each firewall's answer.</summary>
-        [Parameter]
-        [ValidateRange(1, 300)]
-        public int TimeoutSec { get; set; } = (int)FirewallShell.DefaultTimeout.TotalSeconds;
-
-        protected override void ProcessRecord()
+        protected override void EndProcessing()
         {
             EdgeSession session = CurrentSession;
-            var shell = new FirewallShell(session, TimeSpan.FromSeconds(TimeoutSec));
+            if (NothingSelected)
+            {
+                return;
+            }
+
+            var shell = new FirewallShell(session, Timeout);
             var (nodes, failures) = Run((reporter, token) => new PfsyncService(shell, reporter).ReadAsync(token));
-            foreach (HaEdgeException failure in failures)
+            foreach (HaEdgeException failure in failures.Where(f => Selection.Includes(f.Target)))
             {
                 WriteFailure(failure);
             }
 
-            WriteObject(nodes, enumerateCollection: true);
+            WriteObject(nodes.Where(n => Selection.Includes(n.Firewall)), enumerateCollection: true);
         }
     }
 }

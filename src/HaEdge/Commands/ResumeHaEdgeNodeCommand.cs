@@ -25,6 +25,6 @@ namespace HaEdge.Commands
 
         protected override Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
             IOperationReporter reporter, CancellationToken token) =>
-            service.ResumeAsync(firewall, HaMaintenance, TimeSpan.FromSeconds(Timeout), Force, reporter, token);
+            service.ResumeAsync(firewall, HaMaintenance, Timeout, Force, reporter, token);
     }
 }

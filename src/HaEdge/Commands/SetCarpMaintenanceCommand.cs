@@ -30,15 +30,18 @@ namespace HaEdge.Commands
         [Parameter(Mandatory = true, ParameterSetName = DisableSet)]
         public SwitchParameter Disable { get; set; }
 
-        /// <summary>The firewall to change; by default the primary. Binds the Firewall property of Get-CarpStatus rows.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The firewall to change (wildcards allowed); by default the primary. Binds strings and the Firewall property of Get-CarpStatus rows.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(FirewallNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Firewall { get; set; }
 
-        /// <summary>Seconds to wait for the handover before undoing the change.</summary>
+        /// <summary>How long to wait for the handover before undoing the change: a duration, a number being seconds (1 s to 1 h).</summary>
         [Parameter]
-        [ValidateRange(1, 3600)]
-        public int Timeout { get; set; } = 30;
+        [Alias("TimeoutSec")]
+        [Duration(1, MaximumSeconds = 3600)]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
         /// <summary>Do not wait for the handover (it is then not verified and not undone).</summary>
         [Parameter]
@@ -51,7 +54,7 @@ namespace HaEdge.Commands
         protected override void ProcessRecord()
         {
             EdgeSession session = CurrentSession;
-            IEnumerable<FirewallDefinition> named = Firewall == null ? new[] { session.Definition.Primary } : Firewall.Select(n => Check(() => session.Firewall(n)));
+            IEnumerable<FirewallDefinition> named = Firewall == null ? new[] { session.Definition.Primary } : FirewallsNamed(session, Firewall);
             // Pipeline rows repeat a firewall once per VIP: each firewall is changed once, at the end.
             targets.AddRange(named.Where(f => !targets.Contains(f)));
         }
@@ -77,7 +80,7 @@ namespace HaEdge.Commands
                     }
 
                     CarpMaintenanceResult result = Await((reporter, token) =>
-                        service.SetAsync(firewall, enable, !NoWait, TimeSpan.FromSeconds(Timeout), reporter, token));
+                        service.SetAsync(firewall, enable, !NoWait, Timeout, reporter, token));
                     if (PassThru)
                     {
                         WriteObject(result);

@@ -25,6 +25,6 @@ namespace HaEdge.Commands
 
         protected override Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
             IOperationReporter reporter, CancellationToken token) =>
-            service.SuspendAsync(firewall, HaMaintenance, TimeSpan.FromSeconds(Timeout), Force, reporter, token);
+            service.SuspendAsync(firewall, HaMaintenance, Timeout, Force, reporter, token);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using HaEdge.Core;
 using HaEdge.Core.PfSense.Sync;
 using HaEdge.Core.Session;
 
@@ -15,10 +16,11 @@ namespace HaEdge.Commands
     [OutputType(typeof(PfConfigSyncResult))]
     public sealed class SyncPfConfigCommand : PfConfigSyncCmdlet
     {
-        /// <summary>Seconds for the sync and the wait for the secondary to match, together.</summary>
+        /// <summary>How long the sync and the wait for the secondary to match may take, together: a duration, a number being seconds (1 s to 1 h).</summary>
         [Parameter]
-        [ValidateRange(1, 3600)]
-        public int Timeout { get; set; } = 120;
+        [Alias("TimeoutSec")]
+        [Duration(1, MaximumSeconds = 3600)]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
 
         /// <summary>Sync even when the secondary already matches in every synced section.</summary>
         [Parameter]
@@ -49,13 +51,13 @@ namespace HaEdge.Commands
                     return;
                 }
 
-                PfConfigSyncResult result = Run((reporter, token) => service.SyncAsync(plan, TimeSpan.FromSeconds(Timeout), reporter, token));
+                PfConfigSyncResult result = Run((reporter, token) => service.SyncAsync(plan, Timeout, reporter, token));
                 if (!result.DriftGone)
                 {
                     string sample = string.Join("; ", result.Remaining.Take(3));
                     string when = result.Outcome?.Kind == PfSyncOutcomeKind.Completed
                         ? $"after pfSense reported the sync completed ({result.Outcome.Message})"
-                        : $"{Timeout} s after the sync was triggered";
+                        : $"{DurationText.Format(Timeout)} after the sync was triggered";
                     WriteError(Error("PfConfigSyncDriftRemains", ErrorCategory.OperationTimeout,
                         $"{secondary} still differs from {primary} in {result.DifferencesAfter} place(s) {when} ({sample}). "
                         + $"The sync does not remove what {secondary} keeps when merging a section, and {secondary}'s system log says why it did not apply the rest; run Compare-PfConfig.", secondary));

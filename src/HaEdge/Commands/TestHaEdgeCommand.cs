@@ -20,10 +20,11 @@ namespace HaEdge.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        /// <summary>Seconds to wait for each firewall's answer.</summary>
+        /// <summary>How long to wait for each firewall's answer: a duration, a number being seconds (1 s to 5 min).</summary>
         [Parameter]
-        [ValidateRange(1, 300)]
-        public int TimeoutSec { get; set; } = (int)FirewallShell.DefaultTimeout.TotalSeconds;
+        [Alias("TimeoutSec")]
+        [Duration(1, MaximumSeconds = 300)]
+        public TimeSpan Timeout { get; set; } = FirewallShell.DefaultTimeout;
 
         protected override void ProcessRecord()
         {
@@ -31,7 +32,7 @@ namespace HaEdge.Commands
             // Without xmlrpc entries the drift check reports NotConfigured instead of failing.
             using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
             {
-                var service = new EdgeReadinessService(session, xmlRpc, TimeSpan.FromSeconds(TimeoutSec));
+                var service = new EdgeReadinessService(session, xmlRpc, Timeout);
                 HaEdgeReadiness readiness = Run((reporter, token) => service.RunAsync(reporter, token));
                 foreach (HaEdgeCheckResult check in readiness.Checks)
                 {

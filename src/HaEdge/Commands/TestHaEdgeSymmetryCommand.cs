@@ -22,11 +22,14 @@ namespace HaEdge.Commands
         /// <summary>Only these segments of the edge definition (names, wildcards allowed).</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(SegmentNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Segment { get; set; }
 
-        /// <summary>Segments whose CARP VIPs include IPv6: the edge definition does not say, and multicast snooping only hurts IPv6 CARP.</summary>
+        /// <summary>Segments whose CARP VIPs include IPv6 (wildcards allowed): the edge definition does not say, and multicast snooping only hurts IPv6 CARP.</summary>
         [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(SegmentNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Ipv6CarpSegment { get; set; }
 
@@ -44,27 +47,27 @@ namespace HaEdge.Commands
             IReadOnlyList<SegmentDefinition> all = session.Definition.Segments;
             SegmentDefinition[] segments = segmentPatterns.Count == 0 ? all.ToArray() : Matching(all, segmentPatterns).ToArray();
             string[] ipv6 = Matching(all, Ipv6CarpSegment ?? Array.Empty<string>()).Select(segment => segment.Name).ToArray();
+            if (segments.Length == 0)
+            {
+                WriteVerbose($"No segment of edge '{session.Name}' matches {string.Join(", ", segmentPatterns)}: nothing to compare.");
+                return;
+            }
 
             SymmetryFacts facts = Run((_, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, segments, ipv6, token));
             WriteObject(SymmetryCheck.Evaluate(facts), enumerateCollection: true);
         }
 
-        /// <summary>The segments the patterns name, in definition order; a pattern that names none is a terminating error.</summary>
+        /// <summary>The segments the patterns name, in definition order; a plain name that names none is a terminating error.</summary>
         private IEnumerable<SegmentDefinition> Matching(IReadOnlyList<SegmentDefinition> all, IEnumerable<string> patterns)
         {
-            var chosen = new HashSet<SegmentDefinition>();
-            foreach (string pattern in patterns)
+            IReadOnlyList<SegmentDefinition> chosen = NameFilter.Select(all, segment => segment.Name, patterns, out IReadOnlyList<string> missing);
+            foreach (string pattern in missing)
             {
-                var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
-                SegmentDefinition[] matches = all.Where(segment => wildcard.IsMatch(segment.Name)).ToArray();
-                if (matches.Length == 0)
-                {
-                    ThrowTerminatingError(Error("SegmentNotFound", ErrorCategory.ObjectNotFound,
-                        $"The edge definition has no segment '{pattern}'; it has: {string.Join(", ", all.Select(segment => segment.Name))}.", pattern));
-                }
-                chosen.UnionWith(matches);
+                ThrowTerminatingError(Error("SegmentNotFound", ErrorCategory.ObjectNotFound,
+                    $"The edge definition has no segment '{pattern}'; it has: {string.Join(", ", all.Select(segment => segment.Name))}.", pattern));
             }
-            return all.Where(chosen.Contains);
+
+            return chosen;
         }
     }
 }

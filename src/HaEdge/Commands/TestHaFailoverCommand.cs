@@ -30,8 +30,9 @@ namespace HaEdge.Commands
         [Parameter]
         public WanPullMethod WanPullMethod { get; set; } = WanPullMethod.GatewayForceDown;
 
-        /// <summary>GatewayForceDown: the gateway to mark down (default: the MASTER's default gateway).</summary>
+        /// <summary>GatewayForceDown: the gateway to mark down (default: the MASTER's default gateway). Tab completes the gateways the last Get-PfGateway of the session read.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(GatewayNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? WanGateway { get; set; }
 
@@ -48,25 +49,29 @@ namespace HaEdge.Commands
         [Parameter]
         public ScriptBlock? WanRestoreScript { get; set; }
 
-        /// <summary>Time between probes (default 200 ms, at least 20 ms).</summary>
+        /// <summary>Time between probes (default 200 ms, at least 20 ms): a duration, a number being seconds.</summary>
         [Parameter]
+        [Duration(0.02)]
         public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
         /// <summary>Also run the definition's HTTP download probe.</summary>
         [Parameter]
         public SwitchParameter IncludeDownload { get; set; }
 
-        /// <summary>Pass criterion: the longest outage allowed in either direction.</summary>
+        /// <summary>Pass criterion: the longest outage allowed in either direction (at least 100 ms): a duration, a number being seconds.</summary>
         [Parameter]
+        [Duration(0.1)]
         public TimeSpan MaxOutage { get; set; } = TimeSpan.FromSeconds(10);
 
-        /// <summary>How long to hold after the failover and the failback before judging.</summary>
+        /// <summary>How long to hold after the failover and the failback before judging: a duration, a number being seconds.</summary>
         [Parameter]
+        [Duration(0)]
         public TimeSpan Settle { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>How long undoing a fault and waiting for the edge to be whole again may take before the run gives up
-        /// and says what is left to fix (default 4 minutes: a hard-stopped firewall boots and rejoins first).</summary>
+        /// and says what is left to fix (default 4 minutes: a hard-stopped firewall boots and rejoins first; at least 1 s): a duration, a number being seconds.</summary>
         [Parameter]
+        [Duration(1)]
         public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromMinutes(4);
 
         /// <summary>Write one self-contained HTML report with a timeline chart to this file.</summary>

@@ -17,8 +17,9 @@ namespace HaEdge.Commands
     /// </summary>
     public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
     {
-        /// <summary>The Proxmox node; binds the Node property of Get-HaEdgeNode and Get-HaEdgeVm.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The Proxmox node; binds strings and the Node property of Get-HaEdgeNode and Get-HaEdgeVm.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(NodeNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string Node { get; set; } = "";
 
@@ -30,10 +31,11 @@ namespace HaEdge.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Seconds to wait for each step (the readiness checks' firewall answers, the VIPs to move, the HA status).</summary>
+        /// <summary>How long to wait for each step (the readiness checks' firewall answers, the VIPs to move, the HA status): a duration, a number being seconds (1 s to 1 h).</summary>
         [Parameter]
-        [ValidateRange(1, 3600)]
-        public int Timeout { get; set; } = 60;
+        [Alias("TimeoutSec")]
+        [Duration(1, MaximumSeconds = 3600)]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
         protected abstract NodeMaintenanceAction Action { get; }
 
@@ -52,10 +54,10 @@ namespace HaEdge.Commands
                 Check(() => PveNodeShell.TargetFor(session.Definition, firewall.Node));
             }
 
-            var service = new NodeMaintenanceService(session, TimeSpan.FromSeconds(Timeout));
+            var service = new NodeMaintenanceService(session, Timeout);
             using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
             {
-                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, TimeSpan.FromSeconds(Timeout)), firewall, Action, Force, reporter, token));
+                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, reporter, token));
             }
 
             if (!ShouldProcess(firewall.Node, Describe(firewall, session.Definition.PeerOf(firewall).Name)))

@@ -11,7 +11,8 @@ namespace HaEdge.Commands
     /// <summary>Completes -Section with the config sections pfSense's HA sync boxes send.</summary>
     public sealed class SyncSectionCompleter : IArgumentCompleter
     {
-        private static readonly IReadOnlyList<string> Sections =
+        /// <summary>Every section a sync box sends, sorted: what -Section accepts (and paths below them).</summary>
+        internal static readonly IReadOnlyList<string> Sections =
             SyncSections.Map.SelectMany(entry => entry.Value).Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToList();
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,

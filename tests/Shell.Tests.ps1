@@ -1,0 +1,274 @@
+#Requires -Modules Pester
+# Issue 14, everyday shell use: names complete on Tab from the session's definition (no network call), durations bind
+# as people type them, name parameters match the same way everywhere, and the natural pipelines bind. The session
+# points at closed loopback ports: nothing here needs a lab, and a read fails fast where one is attempted.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+
+    $script:Definition = Join-Path $TestDrive 'closed-edge.json'
+    $pin = (@('AB') * 32) -join ':'
+    @{
+        name      = 'closed-edge'
+        proxmox   = @{
+            endpoints = @('https://127.0.0.1:1'); tokenId = 'haedge@pve!edge'; certificateSha256 = @{ 'https://127.0.0.1:1' = $pin }
+            timeoutSeconds = 2
+            ssh = @{ user = 'root'; passwordVariable = 'HAEDGE_TEST_NONE'; nodes = @{ pve1 = @{ host = '127.0.0.1'; hostKeySha256 = 'SHA256:' + ('A' * 43) }; pve3 = @{ host = '127.0.0.1'; hostKeySha256 = 'SHA256:' + ('B' * 43) } } }
+        }
+        firewalls = @(
+            @{ name = 'fw1'; role = 'primary'; vmId = 101; node = 'pve1'; ssh = @{ host = '127.0.0.1'; port = 1; user = 'admin'; passwordVariable = 'HAEDGE_TEST_NONE' } }
+            @{ name = 'fw2'; role = 'secondary'; vmId = 102; node = 'pve2'; ssh = @{ host = '127.0.0.1'; port = 1; user = 'admin'; passwordVariable = 'HAEDGE_TEST_NONE' } }
+        )
+        segments  = @(
+            @{ name = 'WAN-Fibre'; kind = 'wan'; net = 0; bridge = 'vmbr0'; carp = $true; addressing = 'static' }
+            @{ name = 'LAN'; kind = 'lan'; net = 1; bridge = 'vmbr1'; carp = $true }
+            @{ name = 'VLAN20'; kind = 'vlan'; net = 1; bridge = 'vmbr1'; vlan = 20; carp = $true }
+            @{ name = 'VLAN30'; kind = 'vlan'; net = 1; bridge = 'vmbr1'; vlan = 30; carp = $true }
+        )
+    } | ConvertTo-Json -Depth 8 | Set-Content $Definition
+    $script:Token = [pscredential]::new('haedge@pve!edge', (ConvertTo-SecureString 'f3b2c1d0-aaaa-bbbb-cccc-000000000001' -AsPlainText -Force))
+    $script:SshLogin = [pscredential]::new('admin', (ConvertTo-SecureString 'not-used' -AsPlainText -Force))
+
+    function Get-Completion([string] $Line) {
+        @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches | ForEach-Object CompletionText)
+    }
+
+    # The What if: lines a command prints (ShouldProcess writes them to the host, so a transcript reads them).
+    function Get-WhatIf([scriptblock] $Command) {
+        $transcript = Join-Path $TestDrive "whatif-$([guid]::NewGuid().ToString('n')).txt"
+        Start-Transcript -Path $transcript | Out-Null
+        try { & $Command | Out-Null }
+        finally { Stop-Transcript | Out-Null }
+        @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' })
+    }
+}
+
+Describe 'Tab completes names from the session''s definition' -Tag Unit {
+    BeforeAll {
+        $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin
+        # Files that would be offered if completion fell back to paths.
+        Push-Location $TestDrive
+        New-Item -ItemType File -Force 'fw-notes.txt', 'pve-notes.txt', 'VLAN-notes.txt', 'closed-notes.txt' | Out-Null
+    }
+    AfterAll {
+        Pop-Location
+        Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false
+    }
+
+    It 'completes firewall names on every -Firewall' -ForEach @(
+        @{ Command = 'Get-CarpStatus' }, @{ Command = 'Get-HaEdgeVm' }, @{ Command = 'Set-CarpMaintenance -Enable' },
+        @{ Command = 'Get-PfGateway' }, @{ Command = 'Get-PfsyncStatus' }
+    ) {
+        Get-Completion "$Command -Firewall " | Should -Be @('fw1', 'fw2')
+        Get-Completion "$Command -Firewall fw2" | Should -Be @('fw2')
+    }
+
+    It 'completes the definition''s node names on every node parameter' -ForEach @(
+        @{ Line = 'Suspend-HaEdgeNode -Node ' }, @{ Line = 'Resume-HaEdgeNode -Node ' }, @{ Line = 'Get-HaEdgeNode ' }, @{ Line = 'Get-HaEdgeVm -Node ' }
+    ) {
+        Get-Completion $Line | Should -Be @('pve1', 'pve2', 'pve3')
+    }
+
+    It 'completes segment names, also after a prefix' {
+        Get-Completion 'Test-HaEdgeSymmetry -Segment ' | Should -Be @('WAN-Fibre', 'LAN', 'VLAN20', 'VLAN30')
+        Get-Completion 'Test-HaEdgeSymmetry -Segment vl' | Should -Be @('VLAN20', 'VLAN30')
+        Get-Completion 'Test-HaEdgeSymmetry -Ipv6CarpSegment L' | Should -Be @('LAN')
+    }
+
+    It 'completes open sessions by edge name on -Session, and binds the name' {
+        Get-Completion 'Disconnect-HaEdge -Session ' | Should -Be @('closed-edge')
+        Get-Completion 'Get-CarpStatus -Session ' | Should -Be @('closed-edge')
+        Disconnect-HaEdge -Session closed-edge -WhatIf
+        $Session.IsOpen | Should -BeTrue
+    }
+
+    It 'completes from the session named with -Session, not only the current one' {
+        $other = Join-Path $TestDrive 'other-edge.json'
+        (Get-Content -Raw $Definition) -replace '"closed-edge"', '"other-edge"' -replace '"fw1"', '"edge-a"' | Set-Content $other
+        $second = Connect-HaEdge -Path $other -Credential $Token -SshCredential $SshLogin
+        try {
+            Get-Completion 'Get-CarpStatus -Firewall ' | Should -Be @('edge-a', 'fw2')
+            Get-Completion "Get-CarpStatus -Session closed-edge -Firewall " | Should -Be @('fw1', 'fw2')
+            Get-Completion "Get-CarpStatus -Session $($Session.Id) -Firewall " | Should -Be @('fw1', 'fw2')
+        }
+        finally { Disconnect-HaEdge -Session $second -Confirm:$false }
+    }
+
+    It 'offers no file names for a gateway before the session has read any' {
+        Get-Completion 'Test-HaFailover -WanGateway ' | Should -Not -Contain './fw-notes.txt'
+        Get-Completion 'Test-HaFailover -WanGateway ' | Where-Object { $_ -like '*notes*' } | Should -BeNullOrEmpty
+    }
+
+    It 'answers Tab without a network call' {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        foreach ($line in 'Get-CarpStatus -Firewall ', 'Suspend-HaEdgeNode -Node ', 'Test-HaEdgeSymmetry -Segment ') { Get-Completion $line | Out-Null }
+        # A Proxmox or SSH attempt would be a refused connection at least; the definition answers in well under a second.
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+    }
+}
+
+Describe 'Durations bind as people type them' -Tag Unit {
+    BeforeAll { $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin }
+    AfterAll { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
+
+    It 'reads -Settle 5 as five seconds in the -WhatIf plan' {
+        $plan = Get-WhatIf { Test-HaFailover -Scenario Maintenance -Settle 5 -WhatIf }
+        $plan -join "`n" | Should -Match 'hold 5\.0 s'
+        $plan -join "`n" | Should -Not -Match 'hold 0\.0 s'
+    }
+
+    It 'takes <Value> for -Settle as <Seconds> s' -ForEach @(
+        @{ Value = 5; Seconds = '5.0' }, @{ Value = 1.5; Seconds = '1.5' }, @{ Value = '200ms'; Seconds = '0.2' },
+        @{ Value = '2m'; Seconds = '120.0' }, @{ Value = '1.5s'; Seconds = '1.5' }, @{ Value = '00:00:05'; Seconds = '5.0' },
+        @{ Value = [timespan]::FromSeconds(7); Seconds = '7.0' }
+    ) {
+        $plan = Get-WhatIf { Test-HaFailover -Scenario Maintenance -Settle $Value -WhatIf }
+        $plan -join "`n" | Should -Match "then hold $([regex]::Escape($Seconds)) s"
+    }
+
+    It 'refuses -<Parameter> <Value> below its floor, naming the floor' -ForEach @(
+        @{ Parameter = 'ProbeInterval'; Value = '5ms'; Floor = '20 ms' }
+        @{ Parameter = 'RestoreTimeout'; Value = '0.5'; Floor = '1 s' }
+        @{ Parameter = 'MaxOutage'; Value = '50ms'; Floor = '100 ms' }
+    ) {
+        $arguments = @{ Scenario = 'Maintenance'; WhatIf = $true; $Parameter = $Value }
+        $err = { Test-HaFailover @arguments } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,*'
+        $err.Exception.Message | Should -BeLike "*$Parameter*minimum of $Floor*"
+    }
+
+    It 'refuses text that is no duration with the forms it takes, not a .NET parse error' {
+        $err = { Test-HaFailover -Scenario Maintenance -Settle 'five' -WhatIf } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike "*'five' is not a duration; give a TimeSpan, a number of seconds*200ms*"
+    }
+
+    It 'has one timeout convention: -Timeout a duration, -TimeoutSec its alias, on <Name>' -ForEach @(
+        @{ Name = 'Get-CarpStatus' }, @{ Name = 'Get-PfGateway' }, @{ Name = 'Get-PfsyncStatus' }, @{ Name = 'Test-HaEdge' },
+        @{ Name = 'Set-CarpMaintenance' }, @{ Name = 'Sync-PfConfig' }, @{ Name = 'Suspend-HaEdgeNode' }, @{ Name = 'Resume-HaEdgeNode' }
+    ) {
+        $parameter = (Get-Command $Name).Parameters['Timeout']
+        $parameter.ParameterType | Should -Be ([timespan])
+        $parameter.Aliases | Should -Contain 'TimeoutSec'
+        $parameter.Attributes.Where({ $_ -is [HaEdge.Commands.DurationAttribute] }).Count | Should -Be 1
+    }
+
+    It 'binds -TimeoutSec 30 and -Timeout 30s alike, and refuses one below 1 s' {
+        $attribute = (Get-Command Get-CarpStatus).Parameters['Timeout'].Attributes.Where({ $_ -is [HaEdge.Commands.DurationAttribute] })[0]
+        $attribute.Transform($ExecutionContext, 30) | Should -Be ([timespan]::FromSeconds(30))
+        $attribute.Transform($ExecutionContext, '30s') | Should -Be ([timespan]::FromSeconds(30))
+        { Get-CarpStatus -TimeoutSec 0.5 } | Should -Throw '*minimum of 1 s*'
+        { Get-CarpStatus -Timeout 10m } | Should -Throw '*maximum of 5 min*'
+    }
+
+    It 'puts every duration parameter of the module through the one transformation' {
+        $durations = foreach ($command in Get-Command -Module HaEdge) {
+            foreach ($parameter in $command.Parameters.Values | Where-Object ParameterType -eq ([timespan])) {
+                [pscustomobject]@{ Name = "$($command.Name) -$($parameter.Name)"; Transformed = $parameter.Attributes.Where({ $_ -is [HaEdge.Commands.DurationAttribute] }).Count }
+            }
+        }
+        $durations.Count | Should -BeGreaterThan 10
+        $durations | Where-Object Transformed -ne 1 | ForEach-Object Name | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Name parameters match the same way everywhere' -Tag Unit {
+    BeforeAll { $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin }
+    AfterAll { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
+
+    It 'Compare-PfConfig -Section with an unknown name is an error listing the known sections' {
+        $err = { Compare-PfConfig -Section filtre } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'UnknownConfigSection,HaEdge.Commands.ComparePfConfigCommand'
+        $err.Exception.Message | Should -BeLike "*no config section 'filtre'*aliases*filter*nat*system/user*"
+    }
+
+    It 'a wildcard -Section that matches no synced section selects nothing and is no error' {
+        Compare-PfConfig -Section 'zz*' -ErrorAction Stop | Should -BeNullOrEmpty
+    }
+
+    It 'a plain firewall name that is not in the definition is FirewallNotFound on <Line>' -ForEach @(
+        @{ Line = 'Get-CarpStatus -Firewall fw9' }, @{ Line = 'Get-HaEdgeVm fw9' }, @{ Line = 'Get-PfGateway -Firewall fw9' },
+        @{ Line = 'Get-PfsyncStatus -Firewall fw9' }, @{ Line = 'Set-CarpMaintenance -Enable -Firewall fw9 -WhatIf' }
+    ) {
+        $err = { Invoke-Expression $Line } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'FirewallNotFound,*'
+        $err.Exception.Message | Should -BeLike '*fw1 and fw2*'
+    }
+
+    It 'a wildcard that matches no firewall selects nothing, without reading anything: <Line>' -ForEach @(
+        @{ Line = 'Get-CarpStatus -Firewall zz*' }, @{ Line = 'Get-HaEdgeVm zz*' }, @{ Line = 'Get-PfGateway -Firewall zz*' }, @{ Line = 'Get-PfsyncStatus zz*' }
+    ) {
+        Invoke-Expression "$Line -ErrorAction Stop" | Should -BeNullOrEmpty
+    }
+
+    It 'a wildcard firewall name selects its firewalls: only fw2''s read fails, not fw1''s' {
+        Get-PfsyncStatus -Firewall 'fw[2]' -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
+        @($failures).Count | Should -BeGreaterThan 0
+        $failures.TargetObject | Sort-Object -Unique | Should -Be 'fw2'
+    }
+
+    It 'Test-HaEdgeSymmetry: a wildcard segment matching nothing is no error, a plain one is SegmentNotFound' {
+        { Test-HaEdgeSymmetry -Segment 'DMZ*' -ErrorAction Stop } | Should -Not -Throw
+        { Test-HaEdgeSymmetry -Segment DMZ } | Should -Throw -ErrorId 'SegmentNotFound,HaEdge.Commands.TestHaEdgeSymmetryCommand'
+    }
+
+    It 'Get-PfGateway and Get-PfsyncStatus have -Firewall' {
+        (Get-Command Get-PfGateway).Parameters.Keys | Should -Contain 'Firewall'
+        (Get-Command Get-PfsyncStatus).Parameters.Keys | Should -Contain 'Firewall'
+    }
+}
+
+Describe 'The natural pipelines bind, by value and by property name' -Tag Unit {
+    BeforeAll {
+        $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin
+        # The objects the reads return, as a script would hold them.
+        $script:Vm2 = [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw2'; Node = 'pve2'; Name = 'edge-fw2'; VmId = 102 }
+        $script:Node1 = [HaEdge.Core.Model.HaEdgeNode]@{ Node = 'pve1'; Firewalls = [string[]]@('fw1') }
+
+        # What a command did with its input: the targets of its errors (each firewall's read fails on the closed port).
+        function Get-FailedTarget([scriptblock] $Pipeline) {
+            $failures = try { @(& $Pipeline 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] }) } catch { @($_) }
+            $failures | ForEach-Object { [pscustomobject]@{ Id = ($_.FullyQualifiedErrorId -split ',')[0]; Target = "$($_.TargetObject)" } }
+        }
+    }
+    AfterAll { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
+
+    It '''fw1'' | <Command> reads fw1 only (by value)' -ForEach @(
+        @{ Command = 'Get-CarpStatus' }, @{ Command = 'Get-PfGateway' }, @{ Command = 'Get-PfsyncStatus' }
+    ) {
+        $seen = Get-FailedTarget { 'fw1' | & $Command }
+        $seen.Id | Should -Not -Contain 'InputObjectNotBound'
+        $seen.Target | Sort-Object -Unique | Should -Be 'fw1'
+    }
+
+    It 'Get-HaEdgeVm fw2 | <Command> reads fw2 only (the Firewall property)' -ForEach @(
+        @{ Command = 'Get-CarpStatus' }, @{ Command = 'Get-PfGateway' }, @{ Command = 'Get-PfsyncStatus' }
+    ) {
+        $seen = Get-FailedTarget { $Vm2 | & $Command }
+        $seen.Id | Should -Not -Contain 'InputObjectNotBound'
+        $seen.Target | Sort-Object -Unique | Should -Be 'fw2'
+    }
+
+    It 'Get-HaEdgeNode pve1 | Get-HaEdgeVm binds the Node property and goes to Proxmox once' {
+        $seen = Get-FailedTarget { $Node1, $Node1 | Get-HaEdgeVm }
+        $seen.Id | Should -Not -Contain 'InputObjectNotBound'
+        $seen.Id | Should -Not -Contain 'FirewallNotFound'
+        @($seen).Count | Should -Be 1 -Because 'the VMs are read once for the whole pipeline'
+    }
+
+    It 'Get-HaEdgeVm fw2 | Get-HaEdgeNode binds the VM''s Node, not its VM name' {
+        # PowerShell binds the property named like the parameter before one named like an alias: the parameter is Node
+        # (a VM's Node), and Name (a VM's name) is only its alias for scripts that wrote -Name.
+        $parameter = (Get-Command Get-HaEdgeNode).Parameters['Node']
+        $parameter.Aliases | Should -Be @('Name')
+        $parameter.ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Contain $true
+        $seen = Get-FailedTarget { $Vm2 | Get-HaEdgeNode }
+        $seen.Id | Should -Not -Contain 'InputObjectNotBound'
+        $seen.Id | Should -Not -Contain 'NodeNotFound'
+    }
+
+    It '''fw2'' | Set-CarpMaintenance -Enable -WhatIf and ''pve1'' | Suspend-HaEdgeNode bind by value' {
+        $seen = Get-FailedTarget { 'fw9' | Set-CarpMaintenance -Enable -WhatIf }
+        $seen.Id | Should -Contain 'FirewallNotFound'
+        $seen = Get-FailedTarget { 'pve9' | Suspend-HaEdgeNode -WhatIf }
+        $seen.Id | Should -Not -Contain 'InputObjectNotBound'
+    }
+}
