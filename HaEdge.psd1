@@ -27,6 +27,7 @@
         'ConvertFrom-PfSenseOutput'
         'Test-HaEdgeConnection'
         'Test-HaFailover'
+        'Export-HaFailoverReport'
         'Get-PfHaSync'
         'Compare-PfConfig'
         'Sync-PfConfig'

@@ -8,6 +8,7 @@ BeforeDiscovery {
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeNode'; Parameters = 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
         @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Settle', 'RestoreTimeout', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
+        @{ Name = 'Export-HaFailoverReport'; Parameters = 'Path', 'InputObject', 'ResultPath', 'Title'; Sets = 'InputObject', 'ResultPath'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
         @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
         @{ Name = 'Get-PfHaSync'; Parameters = 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfHaSyncStatus'; Impact = $null }

@@ -13,6 +13,16 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         . (Join-Path $PSScriptRoot 'support/Lab.ps1')
         Start-Lab | Out-Null
         $script:Reports = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "haedge-failover-$PID")
+        # Renders a page in headless Chromium: a screenshot, and the DOM as the browser built it.
+        function script:Show-InChromium([string] $Page) {
+            $shot = [IO.Path]::ChangeExtension($Page, '.png')
+            $common = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+                '--disable-component-update', '--disable-sync', "--user-data-dir=$(Join-Path $Reports 'chromium')")
+            & chromium @common '--window-size=1400,1800' "--screenshot=$shot" "file://$Page" 2>$null | Out-Null
+            $dom = (& chromium @common '--dump-dom' "file://$Page" 2>$null) -join "`n"
+            Test-Path $shot | Should -BeTrue
+            [pscustomobject]@{ Screenshot = $shot; Dom = $dom }
+        }
     }
 
     AfterAll {
@@ -61,8 +71,9 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
         BeforeAll {
             Reset-Lab
             $script:Report = Join-Path $Reports 'run.html'
+            $script:Clixml = Join-Path $Reports 'run.xml'
             $script:Run = Invoke-InLabAdmin {
-                param($Lab, $Report, $PingCapture, $StateDir)
+                param($Lab, $Report, $PingCapture, $StateDir, $Clixml)
                 . $PingCapture
                 $capture = Start-PingCapture (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).probes.ping
                 $results = @()
@@ -73,12 +84,49 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
                             -WanRestoreScript ([scriptblock]::Create("& dotnet '$Lab' heal fibre-dead | Out-Null")))
                 }
                 finally { $comparisons = @(Stop-PingCapture $capture $results) }
+                # Saved as a user would (Export-Clixml's default depth), for Export-HaFailoverReport below.
+                $results | Export-Clixml $Clixml
+                # The report's embedded JSON, read with PowerShell's own parser, against the live results.
+                $embedded = [regex]::Match((Get-Content -Raw $Report), '<script type="application/json" id="haedge-results">(.*?)</script>', 'Singleline')
+                $json = ($embedded.Groups[1].Value | ConvertFrom-Json).results
+                $mismatches = [Collections.Generic.List[string]]::new()
+                function Same($what, $expected, $actual) { if ("$expected" -ne "$actual") { $mismatches.Add("${what}: '$expected' <> '$actual'") } }
+                function Span($text) { if ($null -ne $text) { [timespan]::Parse($text, [cultureinfo]::InvariantCulture) } }
+                Same 'count' $results.Count @($json).Count
+                for ($i = 0; $i -lt $results.Count; $i++) {
+                    $r, $j = $results[$i], @($json)[$i]
+                    foreach ($name in 'Scenario', 'Passed', 'Fault', 'OriginalMaster', 'NewMaster', 'CarpMoved', 'ProbesSent', 'ProbesLost', 'ProbeLoss', 'SessionSurvived', 'FailbackClean') {
+                        Same "$i $name" $r.$name $j.$name
+                    }
+                    foreach ($name in 'Outage', 'VipMovedAfter', 'RouteMovedAfter', 'FailbackAfter', 'FailbackOutage', 'StartedAt', 'FaultOffset', 'UndoOffset', 'EndedAt') {
+                        Same "$i $name" $r.$name (Span $j.$name)
+                    }
+                    Same "$i RunStartedAt" $r.RunStartedAt.UtcTicks ([DateTimeOffset]$j.RunStartedAt).UtcTicks
+                    Same "$i MaxOutage" $r.Criteria.MaxOutage (Span $j.Criteria.MaxOutage)
+                    foreach ($name in 'Edge', 'User', 'Host', 'ModuleVersion', 'Primary', 'PrimaryRelease', 'Secondary', 'SecondaryRelease', 'ProxmoxVersion') { Same "$i Run.$name" $r.Run.$name $j.Run.$name }
+                    Same "$i samples" (($r.Samples | ForEach-Object { "$($_.Probe) $($_.SentAt) $($_.Outcome) $($_.Rtt)" }) -join ';') (($j.Samples | ForEach-Object { "$($_.Probe) $(Span $_.SentAt) $($_.Outcome) $(Span $_.Rtt)" }) -join ';')
+                    Same "$i timeline" (($r.Timeline | ForEach-Object { "$($_.At) $($_.Kind) $($_.Subject) $($_.Message)" }) -join ';') (($j.Timeline | ForEach-Object { "$(Span $_.At) $($_.Kind) $($_.Subject) $($_.Message)" }) -join ';')
+                    Same "$i ownership" (($r.Ownership | ForEach-Object { "$($_.At) $($_.Owner) $($_.Gateway)" }) -join ';') (($j.Ownership | ForEach-Object { "$(Span $_.At) $($_.Owner) $($_.Gateway)" }) -join ';')
+                    Same "$i VIP ownership" (($r.VipOwnership | ForEach-Object { "$($_.Poll) $($_.At) $($_.Vip)=$($_.Owner)" }) -join ';') (($j.VipOwnership | ForEach-Object { "$($_.Poll) $(Span $_.At) $($_.Vip)=$($_.Owner)" }) -join ';')
+                }
+                # One clock: each CARP change in the timeline is at the poll whose ownership row shows it.
+                $clock = foreach ($r in $results) {
+                    foreach ($e in @($r.Timeline | Where-Object { "$($_.Kind)" -eq 'CarpStateChanged' -and $_.Message -match '^(.+) \S+ -> MASTER$' })) {
+                        $vip = $Matches[1]
+                        $row = @($r.VipOwnership | Where-Object { $_.At -eq $e.At -and $_.Vip -eq $vip })
+                        [pscustomobject]@{ Scenario = "$($r.Scenario)"; At = $e.At; Vip = $vip; Subject = $e.Subject; Row = ($row.Owner -join ',') }
+                    }
+                }
                 [pscustomobject]@{
                     Results     = @($results | Select-Object @{ n = 'Scenario'; e = { "$($_.Scenario)" } }, Passed, Reasons, CarpMoved, NewMaster, GatewayAfter,
-                        FailbackClean, Outage, SessionSurvived)
+                        FailbackClean, Outage, SessionSurvived, Run, @{ n = 'Vips'; e = { @($_.VipOwnership.Vip | Sort-Object -Unique) } })
                     Comparisons = $comparisons
+                    Mismatches  = @($mismatches)
+                    Clock       = @($clock)
+                    User        = [Environment]::UserName
+                    Host        = [Environment]::MachineName
                 }
-            } -ArgumentList (Get-LabLauncher)[1], $Report, (Join-Path $LabRoot 'benchmarks/support/PingCapture.ps1'), $LabStateDir
+            } -ArgumentList (Get-LabLauncher)[1], $Report, (Join-Path $LabRoot 'benchmarks/support/PingCapture.ps1'), $LabStateDir, $Clixml
             $script:WanPull, $script:HardStop, $script:Combined = $Run.Results
         }
 
@@ -110,16 +158,71 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
             $Combined.GatewayAfter | Should -Match 'STARLINK'
         }
 
-        It 'writes an HTML report that renders in headless Chromium' {
+        It 'writes an HTML report that renders in headless Chromium with every item the issue asks for' {
             Test-Path $Report | Should -BeTrue
-            $shot = Join-Path $Reports 'run.png'
-            $arguments = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-                '--disable-component-update', '--disable-sync', "--user-data-dir=$(Join-Path $Reports 'chromium')",
-                '--window-size=1400,1800', "--screenshot=$shot", "file://$Report")
-            & chromium @arguments 2>$null | Out-Null
-            Test-Path $shot | Should -BeTrue
-            (Get-Item $shot).Length | Should -BeGreaterThan 20KB
-            (Get-Content -Raw $Report) | Should -Match '<svg'
+            $page = Show-InChromium $Report
+            (Get-Item $page.Screenshot).Length | Should -BeGreaterThan 20KB
+            $dom = $page.Dom
+            $dom | Should -Match '<svg'
+            # Who ran it, from where, with which versions (the lab's default profile: pfSense 2.7.2 on Proxmox VE 9).
+            $dom | Should -Match "<dt>Run by</dt><dd>$([regex]::Escape($Run.User))</dd>"
+            $dom | Should -Match "<dt>From</dt><dd>$([regex]::Escape($Run.Host))</dd>"
+            $dom | Should -Match '<dt>HaEdge</dt><dd>\d+\.\d+\.\d+</dd>'
+            $dom | Should -Match '<dt>fw1 pfSense</dt><dd>2\.7\.2-RELEASE</dd>'
+            $dom | Should -Match '<dt>fw2 pfSense</dt><dd>2\.7\.2-RELEASE</dd>'
+            $dom | Should -Match '<dt>Proxmox VE</dt><dd>9\.\d+\.\d+</dd>'
+            # The pass criteria beside the measured values: -MaxOutage 0:0:8, one row per scenario.
+            ([regex]::Matches($dom, 'Outage during the failover \(MaxOutage\)</td><td>\u2264 8\.000 s</td><td>\d+\.\d{3} s</td><td class="met">met')).Count | Should -Be 3
+            ([regex]::Matches($dom, 'Clean failback \(FailbackTimeout')).Count | Should -Be 3
+            # Wall-clock times (UTC ISO) beside the offsets in the timeline.
+            $dom | Should -Match '<td><time>20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z</time></td><td>\+\d+\.\d{3} s</td>'
+            # One ownership row per VIP (the lab's VIPs), a log RTT scale and the note on the TCP ramp.
+            $vips = @($Run.Results.Vips | Sort-Object -Unique)
+            $vips.Count | Should -BeGreaterThan 1
+            foreach ($vip in $vips) { ([regex]::Matches($dom, ">$([regex]::Escape($vip))</text>")).Count | Should -Be 3 -Because "$vip has a row in each scenario's chart" }
+            ([regex]::Matches($dom, '>RTT \(ms, log\)</text>')).Count | Should -Be 3
+            $dom | Should -Match 'TCP session ramp:'
+            # The results, embedded, survive the browser's parse.
+            $dom | Should -Match '<script type="application/json" id="haedge-results">\{"format":"haedge.failover-results"'
+        }
+
+        It 'embeds the results as JSON that parses back to the same results' {
+            $Run.Mismatches | Should -BeNullOrEmpty
+        }
+
+        It 'uses one clock: each CARP change is at the poll whose ownership row shows it' {
+            $Run.Clock | Should -Not -BeNullOrEmpty
+            foreach ($change in $Run.Clock) {
+                # Split: the poll caught the old MASTER not yet BACKUP (a preempting failback).
+                $change.Row | Should -BeIn @($change.Subject, 'split') -Because "$($change.Scenario) +$($change.At): $($change.Vip) -> MASTER on $($change.Subject)"
+            }
+        }
+
+        It 'Export-HaFailoverReport rebuilds the report from the Export-Clixml''d results, and a history over runs' {
+            Import-Module (Join-Path $(if ($env:HAEDGE_MODULE_PATH) { $env:HAEDGE_MODULE_PATH } else { Join-Path $LabRoot 'output/HaEdge' }) 'HaEdge.psd1')
+            $embedded = { param($path) [regex]::Match((Get-Content -Raw $path), '<script type="application/json" id="haedge-results">(.*?)</script>', 'Singleline').Groups[1].Value }
+            $again = Join-Path $Reports 'again.html'
+            Import-Clixml $Clixml | Export-HaFailoverReport -Path $again -WhatIf
+            Test-Path $again | Should -BeFalse
+            $file = Import-Clixml $Clixml | Export-HaFailoverReport -Path $again
+            $file | Should -BeOfType [IO.FileInfo]
+            $file.FullName | Should -Be $again
+            & $embedded $again | Should -BeExactly (& $embedded $Report) -Because 'the saved results give the same results'
+            (Show-InChromium $again).Dom | Should -Match '<dt>fw1 pfSense</dt><dd>2\.7\.2-RELEASE</dd>'
+
+            # A second run: the same results a day later, as JSON a script writes.
+            $later = (& $embedded $Report | ConvertFrom-Json -DateKind String)
+            foreach ($r in $later.results) { $r.RunStartedAt = ([DateTimeOffset]::Parse($r.RunStartedAt, [cultureinfo]::InvariantCulture)).AddDays(1).ToString('o') }
+            $laterJson = Join-Path $Reports 'later.json'
+            $later | ConvertTo-Json -Depth 12 | Set-Content $laterJson
+            $history = Export-HaFailoverReport -ResultPath $Report, $laterJson -Path (Join-Path $Reports 'history.html')
+            $dom = (Show-InChromium $history.FullName).Dom
+            $dom | Should -Match '2 runs, 6 scenarios, 6 passed'
+            foreach ($scenario in 'WanPull', 'HardStop', 'Combined') { $dom | Should -Match "<th>$scenario</th>" }
+            ([regex]::Matches($dom, '<span class="badge pass">PASS</span> \d+\.\d{3} s <small>\(max 8\.000 s\)</small>')).Count | Should -Be 6
+
+            { Export-HaFailoverReport -ResultPath (Join-Path $Reports 'run.png') -Path (Join-Path $Reports 'x.html') -ErrorAction Stop } |
+                Should -Throw -ErrorId 'FailoverResultsInvalid,HaEdge.Commands.ExportHaFailoverReportCommand'
         }
     }
 

@@ -10,9 +10,12 @@ using HaEdge.Core.Model.Failover;
 namespace HaEdge.Core.Failover
 {
     /// <summary>
-    /// Test-HaFailover's -ReportPath: ONE self-contained HTML file (inline CSS and inline SVG, no script, no external
-    /// resource) with, per scenario, the verdict, the numbers, a timeline chart (probe RTT and losses, the fault window,
-    /// which node owns the VIPs, the events) and the event list.
+    /// Test-HaFailover's -ReportPath and Export-HaFailoverReport: ONE self-contained HTML file (inline CSS and inline
+    /// SVG, no executable script, no external resource) with who ran the test, from where and against which versions,
+    /// and per scenario the verdict, the pass criteria beside the measured values, a timeline chart (probe RTT on a log
+    /// scale and losses, the fault window, which node owns each VIP, the events) and the event list in UTC and offsets.
+    /// Every time on the page is one clock: the run's monotonic offsets, placed in UTC from the run's start. The results
+    /// themselves are embedded as JSON (<see cref="FailoverResultsJson"/>) so a script can read the report back.
     /// </summary>
     public static class FailoverReport
     {
@@ -30,12 +33,15 @@ namespace HaEdge.Core.Failover
         private static readonly string[] RouteColors = { "#0369a1", "#7c3aed", "#64748b", "#a16207" };
 
         /// <summary>Writes the report to <paramref name="path"/> (UTF-8), replacing any file there.</summary>
-        public static void WriteHtml(IEnumerable<FailoverResult> results, string path, string title = "HaEdge failover report")
+        public static void WriteHtml(IEnumerable<FailoverResult> results, string path, string title = "HaEdge failover report") =>
+            Write(path, ToHtml(results, title));
+
+        private static void Write(string path, string html)
         {
             var full = Path.GetFullPath(path);
             var folder = Path.GetDirectoryName(full);
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-            File.WriteAllText(full, ToHtml(results, title), new UTF8Encoding(false));
+            File.WriteAllText(full, html, new UTF8Encoding(false));
         }
 
         public static string ToHtml(IEnumerable<FailoverResult> results, string title = "HaEdge failover report")
@@ -46,8 +52,10 @@ namespace HaEdge.Core.Failover
             html.Append("<title>").Append(E(title)).Append("</title>\n<style>").Append(Css).Append("</style>\n</head>\n<body>\n");
             var passed = list.Count(r => r.Passed);
             html.Append("<header><div class=\"wrap\"><h1>").Append(E(title)).Append("</h1><p class=\"sub\">");
-            if (list.Count > 0) html.Append("Run started ").Append(E(list[0].RunStartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))).Append(" &middot; ");
-            html.Append(passed).Append(" of ").Append(list.Count).Append(" scenarios passed</p><nav class=\"chips\">");
+            if (list.Count > 0) html.Append("Run started ").Append(E(Utc(list[0].RunStartedAt))).Append(" &middot; ");
+            html.Append(passed).Append(" of ").Append(list.Count).Append(" scenarios passed</p>");
+            RunInfo(html, list.Select(r => r.Run).FirstOrDefault(r => r != null));
+            html.Append("<nav class=\"chips\">");
             for (var i = 0; i < list.Count; i++)
             {
                 var r = list[i];
@@ -58,9 +66,180 @@ namespace HaEdge.Core.Failover
             html.Append("</nav></div></header>\n<main class=\"wrap\">\n");
             if (list.Count == 0) html.Append("<p class=\"empty\">No scenario was run.</p>\n");
             for (var i = 0; i < list.Count; i++) Scenario(html, list[i], Anchor(list[i], i));
-            html.Append("</main>\n<footer class=\"wrap\">Outage: the longest run of lost probes, from the send of the first lost probe to the send of the first answered one after it (accurate to one probe interval).</footer>\n</body>\n</html>\n");
+            html.Append("</main>\n<footer class=\"wrap\">Outage: the longest run of lost probes, from the send of the first lost probe to the send of the first answered one after it (accurate to one probe interval). ")
+                .Append("One clock: every time is an offset on the run's monotonic clock, shown in UTC from the run's start; a CARP or route change is stamped with the start of the poll that saw it, in the timeline and in the ownership rows alike.</footer>\n");
+            Embed(html, list);
+            html.Append("</body>\n</html>\n");
             return html.ToString();
         }
+
+        /// <summary>
+        /// The history of several runs: per run (by its start) and scenario, the outage, the verdict and the limit it
+        /// was judged by, as a table and a chart; the results are embedded as in a report.
+        /// </summary>
+        public static string ToHistoryHtml(IEnumerable<FailoverResult> results, string title = "HaEdge failover history")
+        {
+            var list = results.ToList();
+            var runs = list.GroupBy(r => r.RunStartedAt).OrderBy(g => g.Key).ToList();
+            var scenarios = list.Select(r => r.Scenario).Distinct().OrderBy(s => s).ToList();
+            var html = new StringBuilder();
+            html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+            html.Append("<title>").Append(E(title)).Append("</title>\n<style>").Append(Css).Append("</style>\n</head>\n<body>\n");
+            html.Append("<header><div class=\"wrap\"><h1>").Append(E(title)).Append("</h1><p class=\"sub\">").Append(runs.Count).Append(" runs, ")
+                .Append(list.Count).Append(" scenarios, ").Append(list.Count(r => r.Passed)).Append(" passed");
+            if (runs.Count > 0) html.Append(" &middot; ").Append(E(Utc(runs[0].Key))).Append(" to ").Append(E(Utc(runs[runs.Count - 1].Key)));
+            html.Append("</p></div></header>\n<main class=\"wrap\">\n<section class=\"card\" id=\"history\"><div class=\"head\"><h2>Outage per run and scenario</h2></div>\n");
+            html.Append("<div class=\"chart\">");
+            HistoryChart(html, runs, scenarios);
+            html.Append("</div>\n<table class=\"history\"><thead><tr><th>Run (UTC)</th><th>By</th><th>Versions</th>");
+            foreach (var scenario in scenarios) html.Append("<th>").Append(E(scenario.ToString())).Append("</th>");
+            html.Append("</tr></thead><tbody>");
+            foreach (var run in runs)
+            {
+                var info = run.Select(r => r.Run).FirstOrDefault(r => r != null);
+                html.Append("<tr><td>").Append(E(Utc(run.Key))).Append("</td><td>").Append(E(info == null ? "not recorded" : $"{info.User ?? "?"} on {info.Host ?? "?"}"))
+                    .Append("</td><td>").Append(E(info == null ? "not recorded" : Versions(info))).Append("</td>");
+                foreach (var scenario in scenarios)
+                {
+                    var cells = run.Where(r => r.Scenario == scenario).ToList();
+                    html.Append("<td>");
+                    foreach (var r in cells)
+                    {
+                        html.Append("<span class=\"badge ").Append(r.Passed ? "pass" : "fail").Append("\">").Append(r.Passed ? "PASS" : "FAIL").Append("</span> ")
+                            .Append(E(Duration(r.Outage)));
+                        if (r.Criteria != null) html.Append(" <small>(max ").Append(E(Duration(r.Criteria.MaxOutage))).Append(")</small>");
+                        html.Append("<br>");
+                    }
+
+                    if (cells.Count == 0) html.Append("&mdash;");
+                    html.Append("</td>");
+                }
+
+                html.Append("</tr>");
+            }
+
+            html.Append("</tbody></table>\n</section>\n</main>\n<footer class=\"wrap\">Outage: the longest run of lost probes during the fault (the reference probe: ping, else the TCP session).</footer>\n");
+            Embed(html, list);
+            html.Append("</body>\n</html>\n");
+            return html.ToString();
+        }
+
+        /// <summary>Writes <see cref="ToHistoryHtml"/> to <paramref name="path"/> (UTF-8), replacing any file there.</summary>
+        public static void WriteHistoryHtml(IEnumerable<FailoverResult> results, string path, string title = "HaEdge failover history") =>
+            Write(path, ToHistoryHtml(results, title));
+
+        private static void HistoryChart(StringBuilder svg, IReadOnlyList<IGrouping<DateTimeOffset, FailoverResult>> runs, IReadOnlyList<FailoverScenario> scenarios)
+        {
+            const int top = 30, plotHeight = 200, left = PlotLeft;
+            var height = top + plotHeight + 60;
+            var plotWidth = ChartWidth - left - PlotRight;
+            var outages = runs.SelectMany(g => g).Where(r => r.Outage.HasValue).Select(r => r.Outage!.Value.TotalSeconds).ToList();
+            var limits = runs.SelectMany(g => g).Where(r => r.Criteria != null).Select(r => r.Criteria!.MaxOutage.TotalSeconds).ToList();
+            var max = NiceCeiling(Math.Max(0.5, outages.Concat(limits).DefaultIfEmpty(1).Max() * 1.1));
+            double Y(double seconds) => top + plotHeight - plotHeight * Math.Min(1, seconds / max);
+            double X(int run) => left + (runs.Count == 1 ? plotWidth / 2.0 : plotWidth * run / (double)(runs.Count - 1));
+            svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").Append(ChartWidth).Append(' ').Append(height)
+                .Append("\" role=\"img\" aria-label=\"outage per run and scenario\"><rect x=\"0\" y=\"0\" width=\"").Append(ChartWidth).Append("\" height=\"").Append(height).Append("\" fill=\"#ffffff\"/>");
+            for (var i = 0; i <= 4; i++)
+            {
+                var y = Y(max * i / 4);
+                svg.Append("<line x1=\"").Append(left).Append("\" x2=\"").Append(ChartWidth - PlotRight).Append("\" y1=\"").Append(F(y)).Append("\" y2=\"").Append(F(y)).Append("\" stroke=\"#e5e7eb\"/>");
+                Text(svg, left - 8, y + 4, (max * i / 4).ToString("0.##", CultureInfo.InvariantCulture) + " s", "end", "axis");
+            }
+
+            Text(svg, left, top - 12, "Outage (s)", "start", "lane");
+            var legendX = left + 100.0;
+            for (var k = 0; k < scenarios.Count; k++)
+            {
+                var color = ProbeColors[k % ProbeColors.Length];
+                var points = new List<string>();
+                for (var i = 0; i < runs.Count; i++)
+                {
+                    foreach (var r in runs[i].Where(r => r.Scenario == scenarios[k] && r.Outage.HasValue))
+                    {
+                        var (x, y) = (X(i), Y(r.Outage!.Value.TotalSeconds));
+                        points.Add(F(x) + "," + F(y));
+                        svg.Append("<circle cx=\"").Append(F(x)).Append("\" cy=\"").Append(F(y)).Append("\" r=\"4\" fill=\"").Append(r.Passed ? color : "#dc2626")
+                            .Append("\"><title>").Append(E($"{Utc(runs[i].Key)} {r.Scenario}: {Duration(r.Outage)} {(r.Passed ? "PASS" : "FAIL")}")).Append("</title></circle>");
+                    }
+                }
+
+                if (points.Count > 1) svg.Append("<polyline fill=\"none\" stroke=\"").Append(color).Append("\" stroke-width=\"1.4\" points=\"").Append(string.Join(" ", points)).Append("\"/>");
+                svg.Append("<rect x=\"").Append(F(legendX)).Append("\" y=\"").Append(top - 17).Append("\" width=\"12\" height=\"4\" rx=\"2\" fill=\"").Append(color).Append("\"/>");
+                Text(svg, legendX + 16, top - 12, scenarios[k].ToString(), "start", "legend");
+                legendX += 30 + 7.5 * scenarios[k].ToString().Length;
+            }
+
+            for (var i = 0; i < runs.Count; i++)
+            {
+                Text(svg, X(i), top + plotHeight + 18, runs[i].Key.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture), "middle", "axis");
+            }
+
+            Text(svg, left + plotWidth / 2.0, top + plotHeight + 42, "run start (UTC); red: failed", "middle", "axis");
+            svg.Append("</svg>");
+        }
+
+        /// <summary>Who ran it, from where, with which versions.</summary>
+        private static void RunInfo(StringBuilder html, FailoverRunInfo? run)
+        {
+            html.Append("<dl class=\"run\">");
+            if (run == null)
+            {
+                html.Append("<div><dt>Run by</dt><dd>not recorded</dd></div></dl>");
+                return;
+            }
+
+            html.Append("<div><dt>Run by</dt><dd>").Append(E(run.User ?? "?")).Append("</dd></div><div><dt>From</dt><dd>").Append(E(run.Host ?? "?"))
+                .Append("</dd></div><div><dt>HaEdge</dt><dd>").Append(E(run.ModuleVersion ?? "unknown")).Append("</dd></div>");
+            foreach (var (firewall, release) in new[] { (run.Primary, run.PrimaryRelease), (run.Secondary, run.SecondaryRelease) })
+            {
+                if (firewall != null) html.Append("<div><dt>").Append(E(firewall)).Append(" pfSense</dt><dd>").Append(E(release ?? "unknown")).Append("</dd></div>");
+            }
+
+            html.Append("<div><dt>Proxmox VE</dt><dd>").Append(E(run.ProxmoxVersion ?? "unknown")).Append("</dd></div>");
+            if (run.Edge != null) html.Append("<div><dt>Edge</dt><dd>").Append(E(run.Edge)).Append("</dd></div>");
+            html.Append("</dl>");
+        }
+
+        private static string Versions(FailoverRunInfo run) =>
+            $"HaEdge {run.ModuleVersion ?? "?"}; {run.Primary} pfSense {run.PrimaryRelease ?? "?"}, {run.Secondary} pfSense {run.SecondaryRelease ?? "?"}; Proxmox VE {run.ProxmoxVersion ?? "?"}";
+
+        /// <summary>The results as JSON a script reads back (application/json: the browser runs nothing).</summary>
+        private static void Embed(StringBuilder html, IEnumerable<FailoverResult> results) =>
+            html.Append("<script type=\"application/json\" id=\"").Append(FailoverResultsJson.ElementId).Append("\">").Append(FailoverResultsJson.Write(results)).Append("</script>\n");
+
+        /// <summary>The pass criteria beside what was measured.</summary>
+        private static void Criteria(StringBuilder html, FailoverResult r)
+        {
+            html.Append("<h3>Pass criteria</h3>");
+            var c = r.Criteria;
+            if (c == null)
+            {
+                html.Append("<p class=\"empty\">The criteria were not recorded with these results.</p>\n");
+                return;
+            }
+
+            html.Append("<table class=\"criteria\"><thead><tr><th>Criterion</th><th>Limit</th><th>Measured</th><th>Verdict</th></tr></thead><tbody>");
+            var moved = r.Expected.HasFlag(ExpectedFailover.CarpMoves) ? r.VipMovedAfter : r.RouteMovedAfter;
+            Criterion(html, "Outage during the failover (MaxOutage)", "\u2264 " + Duration(c.MaxOutage), Duration(r.Outage),
+                r.Outage.HasValue ? r.Outage <= c.MaxOutage : (bool?)null);
+            Criterion(html, "Outage during the failback (MaxFailbackOutage)", "\u2264 " + Duration(c.MaxFailbackOutage), Duration(r.FailbackOutage),
+                r.FailbackOutage.HasValue ? r.FailbackOutage <= c.MaxFailbackOutage : (bool?)null);
+            Criterion(html, r.Expected.HasFlag(ExpectedFailover.CarpMoves) ? "VIPs moved (FailoverTimeout)" : "Route moved (FailoverTimeout)", "within " + Duration(c.FailoverTimeout),
+                Duration(moved), moved.HasValue ? moved <= c.FailoverTimeout : false);
+            Criterion(html, "TCP session survives (RequireSessionSurvival)", c.RequireSessionSurvival ? "required" : "not required",
+                r.SessionSurvived switch { true => "survived", false => "broke", _ => "not probed" },
+                !c.RequireSessionSurvival || r.SessionSurvived == null ? (bool?)null : r.SessionSurvived);
+            Criterion(html, "Clean failback (FailbackTimeout" + (c.FailbackToOriginal ? ", back on the original MASTER)" : ")"), "within " + Duration(c.FailbackTimeout),
+                Duration(r.FailbackAfter), r.FailbackClean);
+            Criterion(html, "Held after the failover / failback (Settle, FailbackSettle)", Duration(c.Settle) + " / " + Duration(c.FailbackSettle), "", null);
+            if (c.Force) Criterion(html, "Preflight gates", "-Force: ran despite failed gates", "", null);
+            html.Append("</tbody></table>\n");
+        }
+
+        private static void Criterion(StringBuilder html, string name, string limit, string measured, bool? met) =>
+            html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(E(limit)).Append("</td><td>").Append(E(measured)).Append("</td><td class=\"")
+                .Append(met switch { true => "met\">met", false => "missed\">missed", _ => "info\">&mdash;" }).Append("</td></tr>");
 
         private static void Scenario(StringBuilder html, FailoverResult r, string anchor)
         {
@@ -88,10 +267,16 @@ namespace HaEdge.Core.Failover
             Metric(html, "Failback outage", Duration(r.FailbackOutage), null);
             Metric(html, "Failback clean", r.FailbackClean ? "yes" : "no", r.FailbackClean ? "good" : "bad");
             html.Append("</div>\n");
+            Criteria(html, r);
 
             html.Append("<div class=\"chart\">");
             Chart(html, r);
             html.Append("</div>\n");
+            if (r.Probes.Any(p => p.Kind == ProbeKind.TcpSession))
+            {
+                html.Append("<p class=\"note\"><b>TCP session ramp:</b> lines the session sent while the path was down wait in TCP's send queue and are echoed together once a retransmission gets through, ")
+                    .Append("so each one's round trip is how long it waited: a falling ramp of late echoes, longest for the first line sent. It is the queue draining, not a slow path; the same connection carried on.</p>\n");
+            }
 
             if (r.Probes.Count > 0)
             {
@@ -119,10 +304,11 @@ namespace HaEdge.Core.Failover
             }
 
             var events = NumberedEvents(r);
-            html.Append("<h3>Timeline</h3><table class=\"events\"><thead><tr><th>#</th><th>Time</th><th>Event</th><th>Subject</th><th>What</th></tr></thead><tbody>");
+            html.Append("<h3>Timeline</h3><table class=\"events\"><thead><tr><th>#</th><th>UTC</th><th>Offset</th><th>Event</th><th>Subject</th><th>What</th></tr></thead><tbody>");
             foreach (var (number, e) in events)
             {
-                html.Append("<tr class=\"k-").Append(KindClass(e.Kind)).Append("\"><td>").Append(number).Append("</td><td>").Append(Offset(e.At - r.StartedAt))
+                html.Append("<tr class=\"k-").Append(KindClass(e.Kind)).Append("\"><td>").Append(number).Append("</td><td><time>").Append(E(Utc(r.RunStartedAt + e.At)))
+                    .Append("</time></td><td>").Append(Offset(e.At - r.StartedAt))
                     .Append("</td><td>").Append(E(e.Kind.ToString())).Append("</td><td>").Append(E(e.Subject ?? "")).Append("</td><td>").Append(E(e.Message)).Append("</td></tr>");
             }
 
@@ -148,16 +334,18 @@ namespace HaEdge.Core.Failover
             var downloadTop = lossTop + lossLanes * LossLaneHeight + 6;
             var downloadHeight = downloads.Count > 0 ? 44 : 0;
             var bandTop = downloadTop + downloadHeight + (downloads.Count > 0 ? 10 : 0);
+            var vipRows = VipRows(r);
             var routeWatched = r.Ownership.Any(o => o.Gateway != null);
-            var routeTop = bandTop + BandHeight + 6;
+            var routeTop = bandTop + vipRows.Count * (BandHeight + 4) + 2;
             var eventTop = routeTop + (routeWatched ? BandHeight + 10 : 4);
             var axisTop = eventTop + EventLaneHeight + 4;
-            var height = axisTop + 40;
+            var height = axisTop + 44;
 
-            var rtts = r.Samples.Where(s => s.Rtt.HasValue && s.Kind != ProbeKind.Download).Select(s => s.Rtt!.Value.TotalMilliseconds).OrderBy(v => v).ToList();
-            // Scale to the 99th percentile so one late echo does not flatten the rest; taller points are clipped at the top.
-            var rttMax = NiceCeiling(rtts.Count == 0 ? 1 : Math.Max(0.5, rtts[(int)Math.Min(rtts.Count - 1, Math.Floor(rtts.Count * 0.99))] * 1.2));
-            double Y(double ms) => RttTop + RttHeight - RttHeight * Math.Min(1, ms / rttMax);
+            // A log scale, one decade per grid line: a sub-millisecond ping stays readable under seconds of late TCP echoes.
+            var rtts = r.Samples.Where(s => s.Rtt.HasValue && s.Kind != ProbeKind.Download && s.Rtt.Value > TimeSpan.Zero).Select(s => s.Rtt!.Value.TotalMilliseconds).ToList();
+            var lowDecade = rtts.Count == 0 ? -1 : Math.Max(-3, (int)Math.Floor(Math.Log10(rtts.Min())));
+            var highDecade = rtts.Count == 0 ? 2 : Math.Max(lowDecade + 1, (int)Math.Ceiling(Math.Log10(rtts.Max())));
+            double Y(double ms) => RttTop + RttHeight - RttHeight * Math.Max(0, Math.Min(1, (Math.Log10(Math.Max(ms, Math.Pow(10, lowDecade))) - lowDecade) / (highDecade - lowDecade)));
 
             svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").Append(ChartWidth).Append(' ').Append(height)
                 .Append("\" role=\"img\" aria-label=\"").Append(E(r.Scenario + " timeline")).Append("\">");
@@ -172,16 +360,16 @@ namespace HaEdge.Core.Failover
             }
 
             // RTT grid and axis.
-            for (var i = 0; i <= 4; i++)
+            for (var decade = lowDecade; decade <= highDecade; decade++)
             {
-                var ms = rttMax * i / 4;
+                var ms = Math.Pow(10, decade);
                 var y = Y(ms);
                 svg.Append("<line x1=\"").Append(PlotLeft).Append("\" x2=\"").Append(ChartWidth - PlotRight).Append("\" y1=\"").Append(F(y)).Append("\" y2=\"").Append(F(y))
                     .Append("\" stroke=\"#e5e7eb\" stroke-width=\"1\"/>");
                 Text(svg, PlotLeft - 8, y + 4, FormatMs(ms), "end", "axis");
             }
 
-            Text(svg, PlotLeft, RttTop - 10, "RTT (ms)", "start", "lane");
+            Text(svg, PlotLeft, RttTop - 10, "RTT (ms, log)", "start", "lane");
 
             // The reference probe's loss runs (ping, else the session) shaded across the RTT area; the lanes below show every probe.
             foreach (var group in probes.Take(1))
@@ -247,19 +435,25 @@ namespace HaEdge.Core.Failover
                 Text(svg, PlotLeft + 4, downloadTop + 10, "peak " + Rate(peak), "start", "axis");
             }
 
-            // Who owns the VIPs: one coloured segment per stretch of polls with the same owner.
-            Text(svg, PlotLeft - 8, bandTop + 17, "VIP owner", "end", "axis");
-            svg.Append("<rect x=\"").Append(PlotLeft).Append("\" y=\"").Append(bandTop).Append("\" width=\"").Append(plotWidth).Append("\" height=\"").Append(BandHeight)
-                .Append("\" fill=\"#f3f4f6\" rx=\"3\"/>");
-            var owners = r.Ownership.Select(o => o.Owner).Where(o => o != OwnershipSample.None && o != OwnershipSample.Split).Distinct().ToList();
-            foreach (var segment in Segments(r.Ownership, end))
+            // Who owns each VIP: one row per VIP, one coloured segment per stretch of polls with the same owner.
+            var owners = r.Ownership.Select(o => o.Owner).Concat(r.VipOwnership.Select(v => v.Owner))
+                .Where(o => o != OwnershipSample.None && o != OwnershipSample.Split).Distinct().ToList();
+            for (var vipRow = 0; vipRow < vipRows.Count; vipRow++)
             {
-                var color = segment.Owner == OwnershipSample.None ? "#dc2626" : segment.Owner == OwnershipSample.Split ? "#f97316"
-                    : OwnerColors[owners.IndexOf(segment.Owner) % OwnerColors.Length];
-                var x = X(segment.From);
-                var w = Math.Max(1, X(segment.To) - x);
-                Rect(svg, x, bandTop, w, BandHeight, color, $"{segment.Owner}: {Offset(segment.From - start)} to {Offset(segment.To - start)}");
-                if (w > 44) Text(svg, x + w / 2, bandTop + 17, segment.Owner == OwnershipSample.None ? "no MASTER" : segment.Owner, "middle", "band");
+                var (vip, samples) = vipRows[vipRow];
+                var top = bandTop + vipRow * (BandHeight + 4);
+                Text(svg, PlotLeft - 8, top + 17, vip.Length > 18 ? vip.Substring(0, 17) + "\u2026" : vip, "end", "axis");
+                svg.Append("<rect x=\"").Append(PlotLeft).Append("\" y=\"").Append(top).Append("\" width=\"").Append(plotWidth).Append("\" height=\"").Append(BandHeight)
+                    .Append("\" fill=\"#f3f4f6\" rx=\"3\"/>");
+                foreach (var segment in Segments(samples, end))
+                {
+                    var color = segment.Owner == OwnershipSample.None ? "#dc2626" : segment.Owner == OwnershipSample.Split ? "#f97316"
+                        : OwnerColors[owners.IndexOf(segment.Owner) % OwnerColors.Length];
+                    var x = X(segment.From);
+                    var w = Math.Max(1, X(segment.To) - x);
+                    Rect(svg, x, top, w, BandHeight, color, $"{vip}: {segment.Owner} from {Offset(segment.From - start)} ({Utc(r.RunStartedAt + segment.From)}) to {Offset(segment.To - start)}");
+                    if (w > 44) Text(svg, x + w / 2, top + 17, segment.Owner == OwnershipSample.None ? "no MASTER" : segment.Owner, "middle", "band");
+                }
             }
 
             // The forwarding node's default gateway, where the scenario watched it.
@@ -316,12 +510,27 @@ namespace HaEdge.Core.Failover
                 Text(svg, x, axisTop + 18, t.ToString("0.##", CultureInfo.InvariantCulture) + " s", "middle", "axis");
             }
 
+            Text(svg, PlotLeft, axisTop + 34, "seconds since the scenario started at " + Utc(r.RunStartedAt + start), "start", "axis");
+
             svg.Append("</svg>");
             svg.Append("<div class=\"legend\"><span><i style=\"background:#fef3c7\"></i>fault applied</span><span><i style=\"background:#ecfdf5\"></i>failback</span>")
                 .Append("<span><i style=\"background:rgba(220,38,38,0.25)\"></i>loss run</span><span><i style=\"background:#dc2626\"></i>lost / no MASTER</span>")
                 .Append("<span><i style=\"background:#f59e0b\"></i>late echo</span>");
             foreach (var owner in owners) svg.Append("<span><i style=\"background:").Append(OwnerColors[owners.IndexOf(owner) % OwnerColors.Length]).Append("\"></i>").Append(E(owner)).Append(" MASTER</span>");
             svg.Append("</div>");
+        }
+
+        /// <summary>
+        /// One ownership row per VIP (in the order the polls first list them), each poll's owner of that VIP; a poll
+        /// that read no firewall holding it counts as no MASTER. Results without per-VIP samples get one row for all.
+        /// </summary>
+        private static List<(string Vip, IReadOnlyList<OwnershipSample> Samples)> VipRows(FailoverResult r)
+        {
+            var vips = r.VipOwnership.Select(v => v.Vip).Distinct().ToList();
+            if (vips.Count == 0) return new List<(string, IReadOnlyList<OwnershipSample>)> { ("VIP owner", r.Ownership) };
+            var byPoll = r.VipOwnership.ToLookup(v => (v.Poll, v.Vip), v => v.Owner);
+            return vips.Select(vip => (vip, (IReadOnlyList<OwnershipSample>)r.Ownership
+                .Select((o, poll) => new OwnershipSample { At = o.At, Owner = byPoll[(poll, vip)].DefaultIfEmpty(OwnershipSample.None).First() }).ToList())).ToList();
         }
 
         private static IEnumerable<(string Owner, TimeSpan From, TimeSpan To)> Segments(IReadOnlyList<OwnershipSample> samples, TimeSpan end)
@@ -387,9 +596,12 @@ namespace HaEdge.Core.Failover
 
         private static string E(string text) => WebUtility.HtmlEncode(text);
 
+        /// <summary>A wall-clock instant in UTC, ISO 8601 to the millisecond.</summary>
+        private static string Utc(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
         private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-        private static string FormatMs(double ms) => ms.ToString(ms < 10 ? "0.##" : "0", CultureInfo.InvariantCulture);
+        private static string FormatMs(double ms) => ms.ToString(ms < 1 ? "0.###" : "0", CultureInfo.InvariantCulture);
 
         private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
@@ -450,6 +662,11 @@ tr.k-good td:nth-child(3){color:var(--pass);font-weight:600}tr.k-carp td:nth-chi
 .gates li{padding:5px 10px;border-radius:8px;border-left:4px solid}
 .gates li.pass{border-color:#22c55e;background:#f0fdf4}.gates li.fail{border-color:#ef4444;background:#fef2f2}
 .empty{color:var(--muted)}
+.run{display:flex;flex-wrap:wrap;gap:6px 18px;margin:0 0 14px;font-size:13px}.run div{display:flex;gap:6px}.run dt{color:#c7d2fe}.run dd{margin:0;font-weight:600}
+.criteria td.met{color:var(--pass);font-weight:700}.criteria td.missed{color:var(--fail);font-weight:700}.criteria td.info{color:var(--muted)}
+.note{font-size:12.5px;color:#374151;background:#f8fafc;border-left:4px solid #9333ea;padding:6px 10px;margin:8px 0 0}
+.events td:nth-child(3){white-space:nowrap;font-variant-numeric:tabular-nums}.events time{font-variant-numeric:tabular-nums;white-space:nowrap}
+.history td small{color:var(--muted)}
 footer{color:var(--muted);font-size:12px;padding:6px 20px 30px}
 ";
     }

@@ -25,14 +25,18 @@ namespace HaEdge.Core.Failover
         private readonly FailoverOptions options;
         private readonly IOperationReporter reporter;
         private readonly IFailoverClock clock;
+        private readonly FailoverRunInfo? run;
         private readonly HashSet<FailoverScenario> passed = new HashSet<FailoverScenario>();
 
-        public FailoverRunner(FailoverEnvironment environment, FailoverOptions options, IOperationReporter reporter, IFailoverClock? clock = null)
+        /// <param name="run">Who runs the test, from where, with which versions: carried into every result for the report.</param>
+        public FailoverRunner(FailoverEnvironment environment, FailoverOptions options, IOperationReporter reporter, IFailoverClock? clock = null,
+            FailoverRunInfo? run = null)
         {
             this.environment = environment;
             this.options = options;
             this.reporter = reporter;
             this.clock = clock ?? new SystemFailoverClock();
+            this.run = run;
         }
 
         /// <summary>The scenarios that passed so far in this run (Combined needs WanPull and HardStop among them).</summary>
@@ -582,11 +586,25 @@ namespace HaEdge.Core.Failover
                 Probes = summaries,
                 Samples = m.Recordings.SelectMany(r => r.Recording.Samples).ToList(),
                 Ownership = log.Ownership(),
+                VipOwnership = log.VipOwnership(),
                 RunStartedAt = clock.StartedAt,
                 StartedAt = m.StartedAt,
                 FaultOffset = m.FaultAt,
                 UndoOffset = m.UndoAt,
                 EndedAt = end,
+                Criteria = new FailoverCriteria
+                {
+                    MaxOutage = options.MaxOutage,
+                    MaxFailbackOutage = options.MaxFailbackOutage,
+                    RequireSessionSurvival = options.RequireSessionSurvival,
+                    FailbackToOriginal = options.FailbackToOriginal,
+                    FailoverTimeout = options.FailoverTimeout,
+                    FailbackTimeout = options.FailbackTimeout,
+                    Settle = options.Settle,
+                    FailbackSettle = options.FailbackSettle,
+                    Force = options.Force,
+                },
+                Run = run,
             };
         }
 

@@ -50,9 +50,16 @@ namespace HaEdge.Core.Failover
 
         public IReadOnlyList<Observation> Observations => observations;
 
-        public void Event(TimelineEventKind kind, string? subject, string message)
+        public void Event(TimelineEventKind kind, string? subject, string message) => Event(clock.Elapsed, kind, subject, message);
+
+        /// <summary>
+        /// An event at <paramref name="at"/>: what a poll saw is stamped with the poll's own time, the one the
+        /// ownership rows use, not the moment its answers were in (a firewall that does not answer holds a poll for up
+        /// to the poll's answer timeout, so the two differ by up to that much).
+        /// </summary>
+        private void Event(TimeSpan at, TimelineEventKind kind, string? subject, string message)
         {
-            var item = new TimelineEvent { At = clock.Elapsed, Kind = kind, Subject = subject, Message = message };
+            var item = new TimelineEvent { At = at, Kind = kind, Subject = subject, Message = message };
             events.Add(item);
             reporter.Verbose(item.ToString());
         }
@@ -74,34 +81,38 @@ namespace HaEdge.Core.Failover
             {
                 var before = previous?.Firewall(firewall.Firewall);
                 if (before != null && before.Reachable && !firewall.Reachable)
-                    Event(TimelineEventKind.FirewallUnreachable, firewall.Firewall, $"cannot be read: {firewall.Error}");
+                    Event(observation.At, TimelineEventKind.FirewallUnreachable, firewall.Firewall, $"cannot be read: {firewall.Error}");
                 else if (before != null && !before.Reachable && firewall.Reachable)
-                    Event(TimelineEventKind.FirewallReachable, firewall.Firewall, "answers again");
+                    Event(observation.At, TimelineEventKind.FirewallReachable, firewall.Firewall, "answers again");
                 if (!firewall.Reachable) continue;
                 foreach (var vip in firewall.Vips)
                 {
                     var old = before?.Vips.FirstOrDefault(v => v.Vip == vip.Vip);
                     if (before == null || !before.Reachable || old == null || old.State == vip.State) continue;
-                    Event(TimelineEventKind.CarpStateChanged, firewall.Firewall, $"{vip.Vip} {Upper(old.State)} -> {Upper(vip.State)}");
+                    Event(observation.At, TimelineEventKind.CarpStateChanged, firewall.Firewall, $"{vip.Vip} {Upper(old.State)} -> {Upper(vip.State)}");
                 }
 
                 if (before != null && before.Reachable && before.Maintenance != firewall.Maintenance)
-                    Event(TimelineEventKind.CarpStateChanged, firewall.Firewall, firewall.Maintenance ? "entered maintenance mode" : "left maintenance mode");
+                    Event(observation.At, TimelineEventKind.CarpStateChanged, firewall.Firewall, firewall.Maintenance ? "entered maintenance mode" : "left maintenance mode");
             }
 
             if (observation.RouteFirewall != null)
             {
                 if (previousGateway != null && observation.Gateway != previousGateway)
-                    Event(TimelineEventKind.RouteChanged, observation.RouteFirewall, $"default route {previousGateway} -> {observation.Gateway ?? "(none)"}");
+                    Event(observation.At, TimelineEventKind.RouteChanged, observation.RouteFirewall, $"default route {previousGateway} -> {observation.Gateway ?? "(none)"}");
                 previousGateway = observation.Gateway;
             }
 
             previous = now;
         }
 
-        /// <summary>The VIP owner at each poll, for the report's band.</summary>
+        /// <summary>The VIP owner at each poll (and the route, when read).</summary>
         public IReadOnlyList<OwnershipSample> Ownership() =>
             observations.Select(o => new OwnershipSample { At = o.At, Owner = o.Carp.OwnerLabel, Gateway = o.RouteFirewall == null ? null : o.Gateway ?? "(none)" }).ToList();
+
+        /// <summary>Each VIP's owner at each poll, for the report's row per VIP.</summary>
+        public IReadOnlyList<VipOwnershipSample> VipOwnership() =>
+            observations.SelectMany((o, poll) => o.Carp.Vips.Select(v => new VipOwnershipSample { Poll = poll, At = o.At, Vip = v, Owner = o.Carp.OwnerOf(v) })).ToList();
 
         /// <summary>The first poll in [from, to) where <paramref name="holds"/> was true.</summary>
         public TimeSpan? FirstWhere(TimeSpan from, TimeSpan to, Func<Observation, bool> holds) =>

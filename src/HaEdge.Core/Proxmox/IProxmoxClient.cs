@@ -13,6 +13,12 @@ namespace HaEdge.Core.Proxmox
     /// </summary>
     public interface IProxmoxClient : IDisposable
     {
+        /// <summary>
+        /// pve-manager's version (GET /version, any authenticated user: PVE/API2.pm's version method answers version,
+        /// release and repoid), e.g. 8.4.1; null when the answer names none.
+        /// </summary>
+        Task<string?> GetVersionAsync(CancellationToken cancellationToken = default);
+
         /// <summary>GET /cluster/status: cluster name, quorum and member nodes.</summary>
         Task<ClusterStatus> GetClusterStatusAsync(CancellationToken cancellationToken = default);
 

@@ -58,6 +58,9 @@ namespace HaEdge.Core.Proxmox
 
         public void Dispose() => http.Dispose();
 
+        public Task<string?> GetVersionAsync(CancellationToken cancellationToken = default) =>
+            GetAsync("/version", null, data => JsonValue.String(data, "version"), cancellationToken);
+
         public Task<ClusterStatus> GetClusterStatusAsync(CancellationToken cancellationToken = default) =>
             GetAsync("/cluster/status", null, ProxmoxMapper.ToClusterStatus, cancellationToken);
 

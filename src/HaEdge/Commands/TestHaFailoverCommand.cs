@@ -109,8 +109,7 @@ namespace HaEdge.Commands
             var probes = new ProbeOptions { Interval = ProbeInterval };
             FailoverEnvironment environment = Check(() => SessionFailover.Create(session, WanPull(), probes, IncludeDownload.IsPresent,
                 TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120)));
-            var runner = new FailoverRunner(environment, options, Reporter);
-            IReadOnlyList<FailoverPlanStep> plan = Check(() => runner.Plan(Scenario));
+            IReadOnlyList<FailoverPlanStep> plan = Check(() => new FailoverRunner(environment, options, Reporter).Plan(Scenario));
 
             if (MyInvocation.BoundParameters.ContainsKey("WhatIf"))
             {
@@ -128,6 +127,11 @@ namespace HaEdge.Commands
             {
                 return;
             }
+
+            // Read before the first scenario, so the preflight reuses the firewalls' releases it reads on each connection.
+            FailoverRunInfo run = Await((_, token) => SessionRunInfo.ReadAsync(session, RunUser(), Environment.MachineName,
+                MyInvocation.MyCommand.Module?.Version?.ToString(), TimeSpan.FromSeconds(10), token));
+            var runner = new FailoverRunner(environment, options, Reporter, run: run);
 
             // Each result is written as its scenario ends, and the report is written whatever stops the run.
             var results = new List<FailoverResult>();
@@ -176,6 +180,11 @@ namespace HaEdge.Commands
             FailoverReport.WriteHtml(results, path, $"HaEdge failover report: {edge}");
             WriteVerbose($"Report written to {path}.");
         }
+
+        private static string RunUser() =>
+            string.IsNullOrEmpty(Environment.UserDomainName) || Environment.UserDomainName == Environment.MachineName
+                ? Environment.UserName
+                : Environment.UserDomainName + "\\" + Environment.UserName;
 
         private WanPullChoice WanPull()
         {

@@ -39,8 +39,10 @@ public class FailoverReportTests
             var html = File.ReadAllText(path);
             Assert.StartsWith("<!DOCTYPE html>", html);
             Assert.Contains("<style>", html);
-            // Nothing fetched from elsewhere: no scripts, stylesheets, images or fonts by URL.
-            Assert.DoesNotMatch(new Regex(@"<script|<link|<img|@import|url\(|src=", RegexOptions.IgnoreCase), html);
+            // Nothing fetched from elsewhere: no stylesheets, images or fonts by URL, and no script but the results as data.
+            Assert.DoesNotMatch(new Regex(@"<link|<img|@import|url\(|src=", RegexOptions.IgnoreCase), html);
+            Assert.Equal(new[] { "<script type=\"application/json\" id=\"haedge-results\">" },
+                Regex.Matches(html, "<script[^>]*>", RegexOptions.IgnoreCase).Select(m => m.Value));
             Assert.DoesNotMatch(new Regex(@"href=""(?!#)", RegexOptions.IgnoreCase), html);
             Assert.Equal(3, Regex.Matches(html, "<section class=\"card\"").Count);
             Assert.Equal(3, Regex.Matches(html, "<svg ").Count);
@@ -57,8 +59,8 @@ public class FailoverReportTests
                 var doc = XDocument.Parse(svg.Value);
                 XNamespace ns = "http://www.w3.org/2000/svg";
                 var texts = doc.Descendants(ns + "text").Select(t => t.Value).ToList();
-                Assert.Contains("RTT (ms)", texts);
-                Assert.Contains("VIP owner", texts);
+                Assert.Contains("RTT (ms, log)", texts);
+                Assert.Contains(FakeEdge.VipNames[0], texts);
                 Assert.Contains("Ping loss", texts);
                 Assert.Contains("fault", texts);
                 Assert.Contains("undo", texts);

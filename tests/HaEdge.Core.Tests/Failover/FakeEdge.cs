@@ -124,13 +124,17 @@ internal sealed class FakeEdge : IEdgeObserver, IVmPower, IMaintenanceSwitch, IG
 
     private bool Fw1Reachable(TimeSpan t) => Fw1Running && (bootUntil == null || t >= bootUntil);
 
-    public Task<CarpSnapshot> ReadCarpAsync(CancellationToken cancellationToken)
+    /// <summary>How long a read waits on a firewall that does not answer (the real poll's answer timeout); zero by default.</summary>
+    public TimeSpan UnansweredReadTime { get; set; }
+
+    public async Task<CarpSnapshot> ReadCarpAsync(CancellationToken cancellationToken)
     {
         var t = clock.Elapsed;
         var fw1Master = Fw1Advertising(t);
         var fw2Master = !fw1Master && fw1LostAt is { } lost && t >= lost + takeoverDelay;
         var fw1Reachable = Fw1Reachable(t);
-        return Task.FromResult(new CarpSnapshot
+        if (!fw1Reachable && UnansweredReadTime > TimeSpan.Zero) await clock.Delay(UnansweredReadTime, cancellationToken);
+        return new CarpSnapshot
         {
             Firewalls = new[]
             {
@@ -141,7 +145,7 @@ internal sealed class FakeEdge : IEdgeObserver, IVmPower, IMaintenanceSwitch, IG
                 },
                 new FirewallCarpView { Firewall = "fw2", Reachable = true, Vips = Vips(fw2Master ? CarpState.Master : CarpState.Backup, false) },
             },
-        });
+        };
     }
 
     public async Task<PreflightSnapshot> ReadPreflightAsync(CancellationToken cancellationToken) => new PreflightSnapshot

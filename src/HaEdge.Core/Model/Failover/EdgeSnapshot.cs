@@ -69,6 +69,13 @@ namespace HaEdge.Core.Model.Failover
             }
         }
 
+        /// <summary>The owner of one VIP for its timeline row: its one MASTER, <c>split</c> (several) or <c>none</c>.</summary>
+        public string OwnerOf(string vip)
+        {
+            var masters = MastersOf(vip);
+            return masters.Count == 1 ? masters[0] : masters.Count > 1 ? OwnershipSample.Split : OwnershipSample.None;
+        }
+
         /// <summary>True when every VIP has exactly one MASTER.</summary>
         public bool OneMasterPerVip => Vips.Count > 0 && Vips.All(v => MastersOf(v).Count == 1);
 

@@ -118,6 +118,9 @@ namespace HaEdge.Core.Model.Failover
 
         public IReadOnlyList<OwnershipSample> Ownership { get; init; } = Array.Empty<OwnershipSample>();
 
+        /// <summary>The owner of each VIP at each poll, one row per poll and VIP.</summary>
+        public IReadOnlyList<VipOwnershipSample> VipOwnership { get; init; } = Array.Empty<VipOwnershipSample>();
+
         /// <summary>Wall-clock start of the run the offsets count from.</summary>
         public DateTimeOffset RunStartedAt { get; init; }
 
@@ -129,6 +132,71 @@ namespace HaEdge.Core.Model.Failover
         public TimeSpan? UndoOffset { get; init; }
 
         public TimeSpan EndedAt { get; init; }
+
+        /// <summary>The options that judged this scenario: the report shows them beside the measured values.</summary>
+        public FailoverCriteria? Criteria { get; init; }
+
+        /// <summary>Who ran the test, from where, against which versions; null when not recorded.</summary>
+        public FailoverRunInfo? Run { get; init; }
+    }
+
+    /// <summary>The pass criteria and timings a scenario was judged by (Test-HaFailover's options).</summary>
+    public sealed record FailoverCriteria
+    {
+        /// <summary>The longest outage allowed during the failover.</summary>
+        public TimeSpan MaxOutage { get; init; }
+
+        /// <summary>The longest outage allowed during the failback.</summary>
+        public TimeSpan MaxFailbackOutage { get; init; }
+
+        /// <summary>The TCP session (when probed) must survive on the same connection.</summary>
+        public bool RequireSessionSurvival { get; init; }
+
+        /// <summary>A clean failback puts every VIP back on the original MASTER.</summary>
+        public bool FailbackToOriginal { get; init; }
+
+        /// <summary>How long the VIPs (or the route) may take to move.</summary>
+        public TimeSpan FailoverTimeout { get; init; }
+
+        /// <summary>How long the failback may take.</summary>
+        public TimeSpan FailbackTimeout { get; init; }
+
+        /// <summary>Held after the failover and after the failback before judging.</summary>
+        public TimeSpan Settle { get; init; }
+
+        public TimeSpan FailbackSettle { get; init; }
+
+        /// <summary>Gates failed and the run went on because of -Force.</summary>
+        public bool Force { get; init; }
+    }
+
+    /// <summary>Who ran a failover test, from where, with which versions. Flat, so Export-Clixml's default depth keeps it.</summary>
+    public sealed record FailoverRunInfo
+    {
+        /// <summary>The session's edge name.</summary>
+        public string? Edge { get; init; }
+
+        /// <summary>The user who ran it (DOMAIN\user or user).</summary>
+        public string? User { get; init; }
+
+        /// <summary>The machine it ran from.</summary>
+        public string? Host { get; init; }
+
+        /// <summary>The HaEdge module version.</summary>
+        public string? ModuleVersion { get; init; }
+
+        /// <summary>The primary firewall and its pfSense release (/etc/version, e.g. 2.7.2-RELEASE; null when unread).</summary>
+        public string? Primary { get; init; }
+
+        public string? PrimaryRelease { get; init; }
+
+        /// <summary>The secondary firewall and its pfSense release.</summary>
+        public string? Secondary { get; init; }
+
+        public string? SecondaryRelease { get; init; }
+
+        /// <summary>Proxmox VE's version (GET /version: pve-manager's version); null when unread.</summary>
+        public string? ProxmoxVersion { get; init; }
     }
 
     /// <summary>One step of the plan -WhatIf prints: nothing is touched to make it.</summary>

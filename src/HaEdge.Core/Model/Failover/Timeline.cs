@@ -55,6 +55,24 @@ namespace HaEdge.Core.Model.Failover
         public string? Gateway { get; init; }
     }
 
+    /// <summary>
+    /// Who was MASTER of one VIP at one poll: one row per poll and VIP, flat, so Export-Clixml's default depth keeps it
+    /// and a script can group it by VIP.
+    /// </summary>
+    public sealed record VipOwnershipSample
+    {
+        /// <summary>The poll: its index in the result's Ownership.</summary>
+        public int Poll { get; init; }
+
+        /// <summary>The poll's time since the run started (its <see cref="OwnershipSample.At"/>).</summary>
+        public TimeSpan At { get; init; }
+
+        public string Vip { get; init; } = "";
+
+        /// <summary>A firewall, <c>split</c> (two MASTERs) or <c>none</c>.</summary>
+        public string Owner { get; init; } = OwnershipSample.None;
+    }
+
     /// <summary>One run of consecutive lost probes.</summary>
     public sealed record LossRun
     {

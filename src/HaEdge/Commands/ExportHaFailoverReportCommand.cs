@@ -1,0 +1,141 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using HaEdge.Core;
+using HaEdge.Core.Failover;
+using HaEdge.Core.Model.Failover;
+
+namespace HaEdge.Commands
+{
+    /// <summary>
+    /// Builds the failover report from saved Test-HaFailover results: objects (as Import-Clixml returns them) or
+    /// files (a report's embedded results, or JSON). Results of one run give that run's report; of several runs, the
+    /// history page (outage per run and scenario).
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "HaFailoverReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ObjectSet)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class ExportHaFailoverReportCommand : HaEdgeCmdlet
+    {
+        private const string ObjectSet = "InputObject";
+        private const string FileSet = "ResultPath";
+        private readonly List<FailoverResult> results = new List<FailoverResult>();
+
+        /// <summary>Where to write the HTML file; an existing file is replaced.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        /// <summary>Test-HaFailover results, live or deserialized (Import-Clixml).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
+
+        /// <summary>Files holding results: HaEdge reports (their embedded results) or JSON (the reports' or ConvertTo-Json -Depth 8's).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] ResultPath { get; set; } = Array.Empty<string>();
+
+        /// <summary>The page's title.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Title { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == FileSet)
+            {
+                foreach (string pattern in ResultPath)
+                {
+                    foreach (string file in Resolve(pattern))
+                    {
+                        results.AddRange(Check(() => FailoverResultsJson.ReadFile(file)));
+                    }
+                }
+
+                return;
+            }
+
+            foreach (PSObject item in InputObject)
+            {
+                results.Add(item.BaseObject is FailoverResult live ? live : Check(() => FailoverResultsJson.FromTree(Tree(item), "the input object")));
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (results.Count == 0)
+            {
+                ThrowTerminatingError(Error("FailoverResultsNone", ErrorCategory.InvalidArgument, "No failover results were given: pass Test-HaFailover's results or files that hold them.", null));
+            }
+
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            int runs = results.Select(r => r.RunStartedAt).Distinct().Count();
+            string what = runs > 1 ? $"Write the failover history of {runs} runs ({results.Count} scenarios)" : $"Write the failover report ({results.Count} scenarios)";
+            if (!ShouldProcess(path, what))
+            {
+                return;
+            }
+
+            if (runs > 1)
+            {
+                FailoverReport.WriteHistoryHtml(results, path, Title ?? "HaEdge failover history");
+            }
+            else
+            {
+                FailoverReport.WriteHtml(results, path, Title ?? "HaEdge failover report" + (results[0].Run?.Edge is string edge ? ": " + edge : ""));
+            }
+
+            WriteObject(new FileInfo(path));
+        }
+
+        private IEnumerable<string> Resolve(string pattern)
+        {
+            try
+            {
+                return SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out _);
+            }
+            catch (ItemNotFoundException)
+            {
+                ThrowTerminatingError(Error("FailoverResultsFileNotFound", ErrorCategory.ObjectNotFound, $"'{pattern}' does not exist.", pattern));
+                throw; // not reached: ThrowTerminatingError always throws
+            }
+        }
+
+        /// <summary>
+        /// A deserialized object as names and values for Core: property bags become dictionaries, collections lists;
+        /// an enum keeps its name and a DateTimeOffset (a property bag in CLIXML) its instant.
+        /// </summary>
+        private static object? Tree(object? value)
+        {
+            if (value is PSObject ps)
+            {
+                if (ps.TypeNames.Any(t => t.EndsWith("System.Enum", StringComparison.Ordinal)))
+                {
+                    return ps.ToString();
+                }
+
+                if (ps.TypeNames.Any(t => t.EndsWith("System.DateTimeOffset", StringComparison.Ordinal)) && ps.Properties["UtcDateTime"]?.Value is DateTime utc)
+                {
+                    return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+                }
+
+                if (ps.BaseObject is PSCustomObject || ps.TypeNames.Any(t => t.StartsWith("Deserialized.", StringComparison.Ordinal)) && !(ps.BaseObject is IEnumerable))
+                {
+                    return ps.Properties.ToDictionary(p => p.Name, p => Tree(p.Value));
+                }
+
+                value = ps.BaseObject;
+            }
+
+            return value switch
+            {
+                string or TimeSpan or DateTime or DateTimeOffset or Enum => value,
+                IDictionary dictionary => dictionary.Keys.Cast<object>().ToDictionary(k => k.ToString() ?? "", k => Tree(dictionary[k])),
+                IEnumerable items => items.Cast<object?>().Select(Tree).ToList(),
+                _ => value,
+            };
+        }
+    }
+}
