@@ -36,6 +36,7 @@
         'Test-HaEdge'
         'Suspend-HaEdgeNode'
         'Resume-HaEdgeNode'
+        'Get-HaEdgeAcceptanceTest'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -83,7 +83,8 @@ function Build-Module {
     # SSH.NET and its dependencies go to Dependencies/, loaded in HaEdge's own load context. HaEdge.Core stays
     # out of it so the contracts between the two remain one type.
     Get-ChildItem "$publish/ssh" -Filter *.dll | Where-Object Name -ne 'HaEdge.Core.dll' | Copy-Item -Destination $deps
-    Copy-Item "$Root/HaEdge.psd1", "$Root/src/HaEdge/HaEdge.Format.ps1xml" -Destination $ModuleOut
+    # The acceptance suite users run with Pester (Get-HaEdgeAcceptanceTest returns its path) sits beside the manifest.
+    Copy-Item "$Root/HaEdge.psd1", "$Root/src/HaEdge/HaEdge.Format.ps1xml", "$Root/src/HaEdge/HaEdge.Acceptance.Tests.ps1" -Destination $ModuleOut
 
     # The help compiler imports the module, so it runs in its own process.
     Invoke-Native $ChildPwsh[0] (@($ChildPwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', "$Root/tools/Build-Help.ps1", '-DocsPath', "$Root/docs/en-US", '-OutputPath', "$Root/en-US", '-ModulePath', $ModuleOut))

@@ -28,7 +28,8 @@ BeforeAll {
 
     function Get-Lines([string] $text) { @($text -split "`r?`n" | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
 
-    function Get-HelpParameters([string] $name) { @((Get-Help $name -Full).parameters.parameter) }
+    # A cmdlet without parameters has none (Get-Help then shows parameters as an empty string).
+    function Get-HelpParameters([string] $name) { @((Get-Help $name -Full).parameters.parameter | Where-Object { $_ }) }
 }
 
 Describe '<Name> help' -Tag Unit -ForEach $Cmdlets {

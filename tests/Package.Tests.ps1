@@ -77,6 +77,8 @@ try { Get-HaEdgeNode -ErrorAction Stop | Out-Null; `$facts.ReadError = 'none' } 
 `$facts.Synopsis = `$help.Synopsis
 `$facts.Examples = @(`$help.examples.example).Count
 `$facts.AboutSynopsis = (Get-Help about_HaEdge).Synopsis
+`$facts.AcceptanceTest = (Get-HaEdgeAcceptanceTest).FullName
+`$facts.AcceptanceSynopsis = (Get-Help about_HaEdgeAcceptance).Synopsis
 [System.Text.Json.JsonSerializer]::Serialize(`$facts, [hashtable])
 "@)
     $script:Facts = if ($Used.ExitCode -eq 0) { $Used.Output | ConvertFrom-Json }
@@ -89,17 +91,19 @@ Describe 'The package' -Tag Unit {
         $Package.Name | Should -Be "HaEdge.$Version.nupkg"
     }
 
-    It 'holds the module, its help, format file and licence' {
-        foreach ($file in 'HaEdge.psd1', 'HaEdge.dll', 'HaEdge.Core.dll', 'HaEdge.Format.ps1xml', 'LICENSE', 'en-US/HaEdge.dll-Help.xml', 'en-US/about_HaEdge.help.txt', 'Dependencies/Renci.SshNet.dll') {
+    It 'holds the module, its help, format file, licence and acceptance suite' {
+        foreach ($file in 'HaEdge.psd1', 'HaEdge.dll', 'HaEdge.Core.dll', 'HaEdge.Format.ps1xml', 'LICENSE', 'en-US/HaEdge.dll-Help.xml', 'en-US/about_HaEdge.help.txt', 'Dependencies/Renci.SshNet.dll',
+            'HaEdge.Acceptance.Tests.ps1', 'en-US/about_HaEdgeAcceptance.help.txt') {
             $Entries | Should -Contain $file
         }
     }
 
     It 'holds nothing of the build, the tests or the lab' {
         $packaging = '^(_rels/\.rels|\[Content_Types\]\.xml|HaEdge\.nuspec|package/services/metadata/core-properties/\w+\.psmdcp)$'
-        $module = '^(HaEdge\.psd1|HaEdge\.Format\.ps1xml|LICENSE|[\w.]+\.dll|Dependencies/[\w.]+\.dll|en-US/(HaEdge\.dll-Help\.xml|about_\w+\.help\.txt))$'
+        # The acceptance suite is the one script: a test file users run against their edge (about_HaEdgeAcceptance).
+        $module = '^(HaEdge\.psd1|HaEdge\.Format\.ps1xml|HaEdge\.Acceptance\.Tests\.ps1|LICENSE|[\w.]+\.dll|Dependencies/[\w.]+\.dll|en-US/(HaEdge\.dll-Help\.xml|about_\w+\.help\.txt))$'
         $Entries | Where-Object { $_ -notmatch $packaging -and $_ -notmatch $module } | Should -BeNullOrEmpty
-        $Entries | Where-Object { $_ -match 'Lab|Test|build|\.ps1$|\.pdb$' } | Should -BeNullOrEmpty
+        $Entries | Where-Object { $_ -ne 'HaEdge.Acceptance.Tests.ps1' -and $_ -match 'Lab|Test|build|\.ps1$|\.pdb$' } | Should -BeNullOrEmpty
     }
 
     It 'carries the project''s addresses, licence, release notes and tags' {
@@ -143,5 +147,10 @@ Describe 'The installed module' -Tag Unit {
         $Facts.Synopsis | Should -Be $synopsis.Trim()
         $Facts.Examples | Should -BeGreaterOrEqual 2
         $Facts.AboutSynopsis | Should -Not -BeNullOrEmpty
+    }
+
+    It 'finds its acceptance suite in the installed module folder, with its about topic' {
+        $Facts.AcceptanceTest | Should -Be (Join-Path $CleanPath "HaEdge/$Version/HaEdge.Acceptance.Tests.ps1")
+        $Facts.AcceptanceSynopsis | Should -BeLike '*Pester acceptance suite*'
     }
 }
