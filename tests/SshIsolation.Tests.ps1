@@ -146,3 +146,27 @@ Describe 'Trust on first use' -Tag Integration {
         $outcomes | Should -Contain 'SshHostKeyMismatch'
     }
 }
+
+Describe 'SSH output cap' -Tag Integration {
+    BeforeAll {
+        # Every command on this server prints 17 MB, past the 16 MiB a command may print (issue 20).
+        $script:Flooding = Start-LoopbackSshd -Directory (Join-Path $TestDrive 'sshd-flood') -ExtraConfig 'ForceCommand head -c 17000000 /dev/zero'
+    }
+    AfterAll {
+        Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false
+        Stop-LoopbackSshd $Flooding
+    }
+
+    It 'stops a command that prints more than the cap and says so, instead of holding it all in memory' {
+        $definition = Join-Path $TestDrive 'flood.json'
+        New-LoopbackEdgeDefinition -Server $Flooding -Path $definition -PinnedHostKey $Flooding.HostKey
+        Connect-HaEdge $definition | Out-Null
+
+        $checks = Test-HaEdgeConnection -SshOnly
+
+        $checks | Should -HaveCount 2
+        $checks.Reachable | Should -Be @($false, $false)
+        $checks.ErrorId | Should -Be @('SshOutputTooLarge', 'SshOutputTooLarge')
+        $checks[0].Error | Should -Be "fw1: 'true' printed more than 16 MiB on one stream; it was stopped and its output dropped."
+    }
+}

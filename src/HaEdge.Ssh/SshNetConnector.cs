@@ -14,6 +14,13 @@ namespace HaEdge.Ssh
     /// <summary>Opens SSH.NET connections with the host key checked against the pin inside the key callback.</summary>
     public sealed class SshNetConnector : ISshConnector
     {
+        /// <summary>
+        /// The most a command may print on each of stdout and stderr (16 MiB). HaEdge's commands print kilobytes
+        /// (ifconfig of a firewall with hundreds of VLANs stays under 1 MB; the state-table walk is filtered on the
+        /// firewall); anything past this is a broken or hostile peer, stopped before it fills memory.
+        /// </summary>
+        public const int MaxOutputBytes = 16 * 1024 * 1024;
+
         public async Task<ISshConnection> ConnectAsync(SshTarget target, CancellationToken cancellationToken)
         {
             var info = new ConnectionInfo(target.Host, target.Port, target.User, AuthenticationMethods(target))
@@ -124,9 +131,34 @@ namespace HaEdge.Ssh
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 linked.CancelAfter(timeout);
                 using SshCommand ssh = client.CreateCommand(command);
+                var tooLarge = false;
+                // A pipe's read blocks until data comes or the command ends, so each reader has a thread of its own
+                // rather than holding two pool threads per running command.
+                Task<byte[]?> ReadCapped(System.IO.Stream stream) => Task.Factory.StartNew(() =>
+                {
+                    byte[]? bytes = BoundedRead.Read(stream, MaxOutputBytes);
+                    if (bytes == null)
+                    {
+                        tooLarge = true;
+                        linked.Cancel(); // stops the command; its streams close and the other reader ends
+                    }
+
+                    return bytes;
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+                Task<byte[]?> output;
+                Task<byte[]?> error;
                 try
                 {
-                    await ssh.ExecuteAsync(linked.Token).ConfigureAwait(false);
+                    Task execution = ssh.ExecuteAsync(linked.Token);
+                    // Both streams are read while the command runs, each up to the cap, so a flood never sits in memory whole.
+                    output = ReadCapped(ssh.OutputStream);
+                    error = ReadCapped(ssh.ExtendedOutputStream);
+                    await execution.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (tooLarge)
+                {
+                    throw OutputTooLarge(command);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -139,8 +171,17 @@ namespace HaEdge.Ssh
                         $"{target.Name}: the SSH connection failed while running '{FirstWord(command)}': {e.Message}", target.Name, e);
                 }
 
-                return new SshCommandResult(command, ssh.ExitStatus ?? -1, ssh.Result, ssh.Error, watch.Elapsed);
+                byte[]? stdout = await output.ConfigureAwait(false);
+                byte[]? stderr = await error.ConfigureAwait(false);
+                if (stdout == null || stderr == null) throw OutputTooLarge(command);
+                var encoding = client.ConnectionInfo.Encoding;
+                return new SshCommandResult(command, ssh.ExitStatus ?? -1, encoding.GetString(stdout), encoding.GetString(stderr), watch.Elapsed);
             }
+
+            private HaEdgeException OutputTooLarge(string command) =>
+                new HaEdgeException("SshOutputTooLarge", FailureKind.InvalidData,
+                    $"{target.Name}: '{FirstWord(command)}' printed more than {MaxOutputBytes / (1024 * 1024)} MiB on one stream; it was stopped and its output dropped.",
+                    target.Name);
 
             public void Dispose() => client.Dispose();
 

@@ -1,7 +1,7 @@
 # A throwaway OpenSSH server on 127.0.0.1 for tests that need a real SSH peer without the lab: its own host key,
-# one authorized client key, removed by Stop-LoopbackSshd.
+# one authorized client key, removed by Stop-LoopbackSshd. -ExtraConfig adds sshd_config lines (a ForceCommand, say).
 function Start-LoopbackSshd {
-    param([Parameter(Mandatory)] [string] $Directory)
+    param([Parameter(Mandatory)] [string] $Directory, [string[]] $ExtraConfig = @())
     $sshd = Get-Command sshd -ErrorAction Ignore
     if (-not $sshd) { $sshd = Get-Item /usr/sbin/sshd -ErrorAction Ignore }
     if (-not $sshd) { throw 'sshd is not installed (Debian package openssh-server).' }
@@ -20,7 +20,7 @@ function Start-LoopbackSshd {
             "Port $port", 'ListenAddress 127.0.0.1', "HostKey $Directory/host_key", "PidFile $Directory/sshd.pid",
             "AuthorizedKeysFile $Directory/authorized_keys", 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no',
             'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password', 'UseDNS no', 'PrintMotd no', 'PrintLastLog no', 'GSSAPIAuthentication no'
-        ) | Set-Content "$Directory/sshd_config"
+        ) + $ExtraConfig | Set-Content "$Directory/sshd_config"
         $log = "$Directory/sshd-$attempt.log"
         $process = Start-Process -FilePath $sshd.Source -ArgumentList '-D', '-e', '-f', "$Directory/sshd_config" -PassThru -RedirectStandardError $log
         $deadline = [DateTime]::UtcNow.AddSeconds(30)

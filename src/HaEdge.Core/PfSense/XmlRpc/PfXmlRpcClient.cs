@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -12,6 +11,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Model.Sync;
 using HaEdge.Core.Net;
+using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.PfSense.XmlRpc
 {
@@ -107,27 +107,18 @@ namespace HaEdge.Core.PfSense.XmlRpc
             }
         }
 
-        // Read in chunks up to the cap, so an endless or huge answer is refused before it is held in memory.
+        // Read up to the cap, so an endless or huge answer is refused before it is held in memory.
         private async Task<string> ReadBodyAsync(HttpContent content, string method, CancellationToken cancellationToken)
         {
-            var cap = _options.MaxResponseBytes;
-            if (content.Headers.ContentLength > cap) throw TooLarge(method);
+            if (content.Headers.ContentLength > _options.MaxResponseBytes) throw TooLarge(method);
+            byte[] body;
             using (var stream = await content.ReadAsStreamAsync().ConfigureAwait(false))
-            using (var buffer = new MemoryStream())
+                body = await BoundedRead.ReadAsync(stream, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false) ?? throw TooLarge(method);
+            // Decoded as HttpContent does it: the charset the answer names, else a BOM, else UTF-8.
+            using (var bounded = new ByteArrayContent(body))
             {
-                var chunk = new byte[81920];
-                int read;
-                while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (buffer.Length + read > cap) throw TooLarge(method);
-                    buffer.Write(chunk, 0, read);
-                }
-                // Decoded as HttpContent does it: the charset the answer names, else a BOM, else UTF-8.
-                using (var bounded = new ByteArrayContent(buffer.ToArray()))
-                {
-                    bounded.Headers.ContentType = content.Headers.ContentType;
-                    return await bounded.ReadAsStringAsync().ConfigureAwait(false);
-                }
+                bounded.Headers.ContentType = content.Headers.ContentType;
+                return await bounded.ReadAsStringAsync().ConfigureAwait(false);
             }
         }
 
