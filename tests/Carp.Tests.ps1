@@ -220,6 +220,14 @@ Describe 'CARP on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         ($result.Output | Where-Object Firewall -eq fw1).AdvSkew | Sort-Object -Unique | Should -Be 0
     }
 
+    It 'Set-CarpMaintenance -Enable on both firewalls is refused before anything changes, unless -Force' {
+        $result = Invoke-InAdmin 'try { Set-CarpMaintenance -Enable -Firewall fw1, fw2 -Confirm:$false } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }; Get-CarpStatus'
+        $result.Output[0] | Should -BeLike 'CarpMaintenanceWholeEdge,*'
+        $result.Output[1] | Should -Match 'fw1 and fw2 are both members of the pair'
+        ($result.Output | Where-Object Firewall -eq fw1).AdvSkew | Sort-Object -Unique | Should -Be 0
+        ($result.Output | Where-Object Firewall -eq fw2).AdvSkew | Sort-Object -Unique | Should -Be 100
+    }
+
     It 'Get-CarpStatus reports an unreachable firewall as an error within the timeout, and its peer''s VIPs Degraded' {
         # A copy of the lab's definition with fw2 at an address nobody answers on the LAN: no fault is injected.
         $edge = Get-Content -Raw "$LabState/edge.json" | ConvertFrom-Json

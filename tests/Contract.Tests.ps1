@@ -17,7 +17,7 @@ BeforeDiscovery {
         @{ Name = 'Assert-AntiAffinity'; Parameters = 'Vm', 'Repair', 'PassThru', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = 'Medium' }
         @{ Name = 'Test-HaEdgeSymmetry'; Parameters = 'Segment', 'Ipv6CarpSegment', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = $null }
         @{ Name = 'Get-CarpStatus'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'CarpVipStatus'; Impact = $null }
-        @{ Name = 'Set-CarpMaintenance'; Parameters = 'Enable', 'Disable', 'Firewall', 'Timeout', 'NoWait', 'PassThru', 'Session'; Sets = 'Enable', 'Disable'; Output = 'CarpMaintenanceResult'; Impact = 'High' }
+        @{ Name = 'Set-CarpMaintenance'; Parameters = 'Enable', 'Disable', 'Firewall', 'Timeout', 'NoWait', 'Force', 'PassThru', 'Session'; Sets = 'Enable', 'Disable'; Output = 'CarpMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Get-PfsyncStatus'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
         @{ Name = 'Get-PfGateway'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'PfGateway'; Impact = $null }
         @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }

@@ -47,6 +47,10 @@ namespace HaEdge.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
+        /// <summary>With -Enable on both firewalls: enter maintenance mode on both (the second is then not waited for: no peer can take over).</summary>
+        [Parameter(ParameterSetName = EnableSet)]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Return a CarpMaintenanceResult with the time taken and the pair's new status.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -65,13 +69,22 @@ namespace HaEdge.Commands
             var shell = new FirewallShell(session, FirewallShell.DefaultTimeout);
             var service = new CarpMaintenanceService(shell);
             bool enable = Enable.IsPresent;
+            if (!Force && CarpMaintenanceService.RefuseWholeEdge(targets, enable) is HaEdgeException refusal)
+            {
+                ThrowTerminatingError(ErrorFrom(refusal));
+            }
+
             foreach (FirewallDefinition firewall in targets)
             {
                 FirewallDefinition peer = session.Definition.PeerOf(firewall);
+                // Forced onto both: the second one's peer is in maintenance already, so there is no handover to check or wait for.
+                bool lastStanding = enable && targets.IndexOf(firewall) > 0;
                 try
                 {
-                    Await((_, token) => service.CheckAsync(firewall, enable, token));
-                    string action = enable
+                    Await((_, token) => service.CheckAsync(firewall, enable && !lastStanding, token));
+                    string action = lastStanding
+                        ? $"Enter CARP maintenance mode (advskew 254 on every VIP) although {peer.Name} is in maintenance mode too: no firewall stands by"
+                        : enable
                         ? $"Enter CARP maintenance mode (advskew 254 on every VIP): {peer.Name} takes over every VIP"
                         : $"Leave CARP maintenance mode (configured advskew again): the VIPs return where preemption applies";
                     if (!ShouldProcess(firewall.Name, action))
@@ -80,7 +93,7 @@ namespace HaEdge.Commands
                     }
 
                     CarpMaintenanceResult result = Await((reporter, token) =>
-                        service.SetAsync(firewall, enable, !NoWait, Timeout, reporter, token));
+                        service.SetAsync(firewall, enable, !NoWait && !lastStanding, Timeout, reporter, token));
                     if (PassThru)
                     {
                         WriteObject(result);

@@ -176,6 +176,20 @@ public class CarpMaintenanceServiceTests
         Assert.Equal(new[] { 3 }, CarpMaintenanceService.OutOfMaintenance(report, session.Definition.Primary).Select(v => v.Vhid));
     }
 
+    [Fact]
+    public void Maintenance_on_both_members_is_refused_naming_them_but_leaving_both_is_not()
+    {
+        using var session = new FakeFirewalls().Session();
+        var both = new[] { session.Definition.Primary, session.Definition.Secondary };
+
+        var refusal = CarpMaintenanceService.RefuseWholeEdge(both, enable: true);
+
+        Assert.Equal("CarpMaintenanceWholeEdge", refusal?.ErrorId);
+        Assert.Contains("fw1 and fw2 are both members of the pair", refusal!.Message, StringComparison.Ordinal);
+        Assert.Null(CarpMaintenanceService.RefuseWholeEdge(both, enable: false));
+        Assert.Null(CarpMaintenanceService.RefuseWholeEdge(new[] { session.Definition.Secondary }, enable: true));
+    }
+
     /// <summary>fw1 (primary) and fw2 (secondary, advskew 100) each with vhid 3 and 1 in one state.</summary>
     private static CarpPairReport Pair(string fw1State, int fw1Skew, string fw2State, string fw1Sysctl) => new(new[]
     {

@@ -68,6 +68,18 @@ namespace HaEdge.Core.PfSense.Services
         }
 
         /// <summary>
+        /// Refuses -Enable on both members of the pair: with both in maintenance mode no firewall stands by for the
+        /// VIPs, which is how an edge goes down in one command. Null when the targets are fine.
+        /// </summary>
+        public static HaEdgeException? RefuseWholeEdge(IReadOnlyCollection<FirewallDefinition> targets, bool enable) =>
+            enable && targets.Count > 1
+                ? new HaEdgeException("CarpMaintenanceWholeEdge", FailureKind.InvalidOperation,
+                    $"Maintenance mode was not entered: {string.Join(" and ", targets.Select(t => t.Name))} are both members of the pair, and with both in "
+                    + "maintenance mode no firewall stands by to take the VIPs. Enter it on one firewall at a time, or add -Force if the whole edge "
+                    + "is meant to go.", string.Join(",", targets.Select(t => t.Name)))
+                : null;
+
+        /// <summary>
         /// Enters or leaves maintenance mode on <paramref name="firewall"/>; unless <paramref name="wait"/> is false, waits
         /// until the handover is seen. On a timeout or cancellation the opposite command is run so nothing is left half done.
         /// </summary>
