@@ -366,6 +366,30 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
             'SyncPath Error PfsyncNotOnSyncSegment fw2', 'SyncPath Error PfsyncPeerNotSyncAddress fw2')
     }
 
+    It 'Suspend-HaEdgeNode -WhatIf on an edge that is not green shows the plan and the gate''s verdict, and changes nothing' {
+        Invoke-Lab fault sync-on-lan | Out-Null
+        try {
+            $seen = Invoke-InLabAdmin {
+                $transcript = Join-Path ([IO.Path]::GetTempPath()) "haedge-whatif-$PID.txt"
+                Start-Transcript -Path $transcript | Out-Null
+                try { $output = @(Suspend-HaEdgeNode -Node pve1 -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue) }
+                finally { Stop-Transcript | Out-Null }
+                [pscustomobject]@{
+                    Output   = $output.Count
+                    Warnings = @($warnings | ForEach-Object Message)
+                    WhatIf   = @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' })
+                    Skew     = @(Get-CarpStatus -Firewall fw1 | ForEach-Object AdvSkew | Sort-Object -Unique)
+                }
+                Remove-Item $transcript
+            }
+        }
+        finally { Invoke-Lab heal sync-on-lan | Out-Null }
+        $seen.Output | Should -Be 0
+        $seen.Warnings | Should -Match '^-WhatIf: without it the run would stop here \(HaEdgeNotReady\): .*PfsyncNotOnSyncSegment'
+        $seen.WhatIf | Should -Match 'CARP maintenance on fw1 until fw2 owns every VIP'
+        $seen.Skew | Should -Be 0
+    }
+
     It 'Test-HaEdge finds the VLAN20 VIP missing on fw2 (fault vip-missing fw2 net2)' {
         Invoke-Lab fault vip-missing fw2 net2 | Out-Null
         try { $findings = Get-PairInvariantFinding }

@@ -42,21 +42,33 @@ namespace HaEdge.Core.Runbooks
         /// <summary>
         /// Refuses before anything changes: when Test-HaEdge is not green (unless <paramref name="force"/>, which only
         /// warns), and always when the CARP handover cannot work (see <see cref="CarpMaintenanceService.CheckAsync"/>).
+        /// With <paramref name="whatIf"/> a refusal is a warning, so -WhatIf shows the gate's verdict beside the plan.
         /// </summary>
         public async Task<HaEdgeReadiness> GateAsync(EdgeReadinessService readiness, FirewallDefinition firewall, NodeMaintenanceAction action, bool force,
-            IOperationReporter reporter, CancellationToken cancellationToken)
+            bool whatIf, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             HaEdgeReadiness verdict = await readiness.RunAsync(reporter, cancellationToken).ConfigureAwait(false);
             var blockers = RunbookGate.Blockers(verdict, action, firewall);
             if (blockers.Count > 0)
             {
-                if (!force) throw RunbookGate.Refusal(firewall.Node, action, blockers);
-                reporter.Warning("-Force: going on although Test-HaEdge is not green: " + string.Join(" ", blockers.Select(f => $"{f.Code} [{f.Target}]: {f.Message}")));
+                if (force) reporter.Warning("-Force: going on although Test-HaEdge is not green: " + string.Join(" ", blockers.Select(f => $"{f.Code} [{f.Target}]: {f.Message}")));
+                else if (whatIf) reporter.Warning(WouldStop(RunbookGate.Refusal(firewall.Node, action, blockers)));
+                else throw RunbookGate.Refusal(firewall.Node, action, blockers);
             }
 
-            await carp.CheckAsync(firewall, action == NodeMaintenanceAction.Suspend, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await carp.CheckAsync(firewall, action == NodeMaintenanceAction.Suspend, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HaEdgeException refusal) when (whatIf)
+            {
+                reporter.Warning(WouldStop(refusal));
+            }
+
             return verdict;
         }
+
+        private static string WouldStop(HaEdgeException refusal) => $"-WhatIf: without it the run would stop here ({refusal.ErrorId}): {refusal.Message}";
 
         public async Task<HaEdgeNodeMaintenanceResult> SuspendAsync(FirewallDefinition firewall, bool haMaintenance, TimeSpan timeout, bool forced,
             IOperationReporter reporter, CancellationToken cancellationToken)

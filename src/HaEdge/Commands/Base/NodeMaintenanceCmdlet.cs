@@ -39,6 +39,11 @@ namespace HaEdge.Commands
 
         protected abstract NodeMaintenanceAction Action { get; }
 
+        /// <summary>-WhatIf given, or $WhatIfPreference set: the gate then reports instead of refusing.</summary>
+        private bool WhatIfRequested =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) ? ((SwitchParameter)whatIf).IsPresent
+                : SessionState.PSVariable.GetValue("WhatIfPreference") is object preference && LanguagePrimitives.IsTrue(preference);
+
         /// <summary>The ShouldProcess sentence for moving <paramref name="firewall"/>'s VIPs relative to <paramref name="peer"/>.</summary>
         protected abstract string Describe(FirewallDefinition firewall, string peer);
 
@@ -57,7 +62,7 @@ namespace HaEdge.Commands
             var service = new NodeMaintenanceService(session, Timeout);
             using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
             {
-                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, reporter, token));
+                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, WhatIfRequested, reporter, token));
             }
 
             if (!ShouldProcess(firewall.Node, Describe(firewall, session.Definition.PeerOf(firewall).Name)))
