@@ -53,6 +53,23 @@ Describe 'Connect-HaEdge' -Tag Unit {
         $err.Exception.Message | Should -Match 'HAEDGE_PVE_TOKEN'
     }
 
+    It 'replaces the session of a definition connected again instead of piling up sessions' {
+        $first = Connect-HaEdge -Path $Definition -Credential $Token
+        $second = Connect-HaEdge -Path $Definition -Credential $Token
+        @(Get-HaEdgeSession).Id | Should -Be @($second.Id)
+        $first.IsOpen | Should -BeFalse
+    }
+
+    It 'says which session is still current when a connect fails' {
+        $current = Connect-HaEdge -Path $Definition -Credential $Token
+        $bad = Join-Path $TestDrive 'bad-again.json'
+        (Get-Content $Definition -Raw) -replace '"vmId": 102', '"vmId": "102"' | Set-Content $bad
+        $failure = try { Connect-HaEdge -Path $bad -Credential $Token -WarningVariable warnings -WarningAction SilentlyContinue } catch { $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'EdgeDefinitionInvalid,*'
+        "$warnings" | Should -Be "Not connected: the current session is still home-edge (session $($current.Id)), from $Definition."
+        (Get-HaEdgeSession -Current).Id | Should -Be $current.Id
+    }
+
     It 'never shows the token secret' {
         $session = Connect-HaEdge -Path $Definition -Credential $Token
         ($session | Format-List * | Out-String) + ($session | ConvertTo-Json -Depth 3 -WarningAction Ignore) |

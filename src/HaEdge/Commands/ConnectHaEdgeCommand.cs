@@ -65,6 +65,11 @@ namespace HaEdge.Commands
             }
             catch (HaEdgeException e)
             {
+                if (SessionStore.Current is EdgeSession current)
+                {
+                    WriteWarning($"Not connected: the current session is still {current}, from {current.Definition.Path}.");
+                }
+
                 ThrowTerminatingError(ErrorFrom(e));
                 return;
             }
@@ -74,7 +79,11 @@ namespace HaEdge.Commands
                 ShowFirstUseKeys(session);
             }
 
-            SessionStore.Add(session);
+            if (SessionStore.Add(session) is EdgeSession replaced)
+            {
+                WriteVerbose($"Session {replaced.Id} of the same definition is closed: this one replaces it.");
+            }
+
             WriteVerbose($"Connected to edge '{session.Name}': firewalls {string.Join(", ", session.Firewalls)}, Proxmox {string.Join(", ", session.ProxmoxEndpoints)}.");
             WriteObject(session);
         }

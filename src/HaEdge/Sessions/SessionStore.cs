@@ -1,4 +1,7 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.InteropServices;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using HaEdge.Core.Session;
@@ -37,13 +40,30 @@ namespace HaEdge.Sessions
             }
         }
 
-        public static void Add(EdgeSession session)
+        /// <summary>
+        /// Makes <paramref name="session"/> the current one. An open session of the same definition file is closed and
+        /// returned: connecting again replaces it instead of piling up sessions.
+        /// </summary>
+        public static EdgeSession? Add(EdgeSession session)
         {
+            EdgeSession? replaced;
             lock (Sessions)
             {
+                replaced = Sessions.FirstOrDefault(open => string.Equals(open.Definition.Path, session.Definition.Path, PathComparison));
+                if (replaced != null)
+                {
+                    Sessions.Remove(replaced);
+                }
+
                 Sessions.Add(session);
             }
+
+            replaced?.Dispose();
+            return replaced;
         }
+
+        private static StringComparison PathComparison =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
         public static void Close(EdgeSession session)
         {
