@@ -95,17 +95,6 @@ namespace HaEdge.Commands
                 RestoreTimeout = RestoreTimeout,
                 Force = Force.IsPresent,
             };
-            if (RestoreTimeout < TimeSpan.FromSeconds(1))
-            {
-                ThrowTerminatingError(Error("RestoreTimeoutTooShort", ErrorCategory.InvalidArgument, "-RestoreTimeout must be at least 1 s.", RestoreTimeout));
-            }
-
-            if (ProbeInterval < ProbeOptions.MinimumInterval)
-            {
-                ThrowTerminatingError(Error("ProbeIntervalTooShort", ErrorCategory.InvalidArgument,
-                    $"-ProbeInterval must be at least {ProbeOptions.MinimumInterval.TotalMilliseconds} ms.", ProbeInterval));
-            }
-
             var probes = new ProbeOptions { Interval = ProbeInterval };
             FailoverEnvironment environment = Check(() => SessionFailover.Create(session, WanPull(), probes, IncludeDownload.IsPresent,
                 TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120)));
