@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Definition;
@@ -35,9 +36,14 @@ namespace HaEdge.Core.Runbooks
         /// <summary>How often the HA status is re-read while waiting for the node's maintenance mode to show.</summary>
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-        /// <summary>The command PVE offers only on a node's command line.</summary>
+        /// <summary>The command PVE offers only on a node's command line. The node name goes into a shell command, so it is checked here too.</summary>
         public static string HaMaintenanceCommand(string node, bool enable) =>
-            $"ha-manager crm-command node-maintenance {(enable ? "enable" : "disable")} {node}";
+            NodeName.IsMatch(node)
+                ? $"ha-manager crm-command node-maintenance {(enable ? "enable" : "disable")} {node}"
+                : throw new HaEdgeException("NodeNameInvalid", FailureKind.InvalidArgument, $"'{UntrustedText.ForMessage(node)}' is not a Proxmox node name.", node);
+
+        // PVE's node names (pve-common's pve-node format: a DNS label).
+        private static readonly Regex NodeName = new Regex(@"\A[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z", RegexOptions.CultureInvariant);
 
         /// <summary>
         /// Refuses before anything changes: when Test-HaEdge is not green (unless <paramref name="force"/>, which only

@@ -145,4 +145,15 @@ public class PveNodeShellTests
         Assert.Equal("PveCommandFailed", error.ErrorId);
         Assert.Contains("no quorum", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("pve1\n")]
+    [InlineData("pve1; reboot")]
+    [InlineData("-pve1")]
+    public void The_HA_maintenance_command_refuses_a_node_name_that_is_no_PVE_node_name(string node)
+    {
+        var error = Assert.Throws<HaEdgeException>(() => NodeMaintenanceService.HaMaintenanceCommand(node, enable: true));
+
+        Assert.Equal("NodeNameInvalid", error.ErrorId);
+    }
 }
