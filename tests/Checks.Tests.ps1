@@ -357,19 +357,12 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         Get-PairInvariantFinding | Should -BeNullOrEmpty
     }
 
-    It 'Test-HaEdge finds state sync moved onto the LAN (fault sync-on-lan) on both firewalls' {
-        Invoke-Lab fault sync-on-lan | Out-Null
-        try { $findings = Get-PairInvariantFinding }
-        finally { Invoke-Lab heal sync-on-lan | Out-Null }
-        # The fault syncs to the peer's LAN address, as a LAN sync interface with a LAN peer IP does: two findings each.
-        $findings | Should -Be @('SyncPath Error PfsyncNotOnSyncSegment fw1', 'SyncPath Error PfsyncPeerNotSyncAddress fw1',
-            'SyncPath Error PfsyncNotOnSyncSegment fw2', 'SyncPath Error PfsyncPeerNotSyncAddress fw2')
-    }
-
-    It 'Suspend-HaEdgeNode -WhatIf on an edge that is not green shows the plan and the gate''s verdict, and changes nothing' {
-        Invoke-Lab fault sync-on-lan | Out-Null
-        try {
-            $seen = Invoke-InLabAdmin {
+    Context 'with state sync moved onto the LAN (fault sync-on-lan)' {
+        # One fault window for both reads: injecting it again right after a heal restarts state sync twice.
+        BeforeAll {
+            Invoke-Lab fault sync-on-lan | Out-Null
+            $script:SyncOnLanFindings = Get-PairInvariantFinding
+            $script:SyncOnLanWhatIf = Invoke-InLabAdmin {
                 $transcript = Join-Path ([IO.Path]::GetTempPath()) "haedge-whatif-$PID.txt"
                 Start-Transcript -Path $transcript | Out-Null
                 try { $output = @(Suspend-HaEdgeNode -Node pve1 -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue) }
@@ -383,11 +376,20 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
                 Remove-Item $transcript
             }
         }
-        finally { Invoke-Lab heal sync-on-lan | Out-Null }
-        $seen.Output | Should -Be 0
-        $seen.Warnings | Should -Match '^-WhatIf: without it the run would stop here \(HaEdgeNotReady\): .*PfsyncNotOnSyncSegment'
-        $seen.WhatIf | Should -Match 'CARP maintenance on fw1 until fw2 owns every VIP'
-        $seen.Skew | Should -Be 0
+        AfterAll { Invoke-Lab heal sync-on-lan | Out-Null }
+
+        It 'Test-HaEdge finds it on both firewalls' {
+            # The fault syncs to the peer's LAN address, as a LAN sync interface with a LAN peer IP does: two findings each.
+            $SyncOnLanFindings | Should -Be @('SyncPath Error PfsyncNotOnSyncSegment fw1', 'SyncPath Error PfsyncPeerNotSyncAddress fw1',
+                'SyncPath Error PfsyncNotOnSyncSegment fw2', 'SyncPath Error PfsyncPeerNotSyncAddress fw2')
+        }
+
+        It 'Suspend-HaEdgeNode -WhatIf shows the plan and the gate''s verdict on this edge that is not green, and changes nothing' {
+            $SyncOnLanWhatIf.Output | Should -Be 0
+            $SyncOnLanWhatIf.Warnings | Should -Match '^-WhatIf: without it the run would stop here \(HaEdgeNotReady\): .*PfsyncNotOnSyncSegment'
+            $SyncOnLanWhatIf.WhatIf | Should -Match 'CARP maintenance on fw1 until fw2 owns every VIP'
+            $SyncOnLanWhatIf.Skew | Should -Be 0
+        }
     }
 
     It 'Test-HaEdge finds the VLAN20 VIP missing on fw2 (fault vip-missing fw2 net2)' {

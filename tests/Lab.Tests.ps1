@@ -175,7 +175,9 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
             $faultDone = Get-EpochMs
             $takeover = Wait-Until { (Get-HeldVip fw2).Count -eq 3 } 15
             $survived = Wait-Echo $echoFile 5 -AfterMs ($faultDone + 500) -TimeoutSeconds 40
-            $ping.WaitForExit(60000) | Out-Null
+            # The outage is over once the session echoes again: interrupted, ping prints its summary and exits.
+            & kill -INT $ping.Id
+            $ping.WaitForExit(10000) | Out-Null
         }
         finally {
             $echo.Kill(); $ping.Kill()
