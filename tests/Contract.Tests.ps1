@@ -7,7 +7,7 @@ BeforeDiscovery {
         @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeNode'; Parameters = 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
-        @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Settle', 'RestoreTimeout', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
+        @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Baseline', 'Settle', 'RestoreTimeout', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
         @{ Name = 'Export-HaFailoverReport'; Parameters = 'Path', 'InputObject', 'ResultPath', 'Title'; Sets = 'InputObject', 'ResultPath'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
         @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
@@ -56,7 +56,7 @@ BeforeAll {
         'Test-HaEdge' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Test-HaEdgeConnection' = @($session)
         'Test-HaEdgeSymmetry' = @('-Ipv6CarpSegment Wildcards Completer=SegmentNameCompleter', '-Segment ByValue Wildcards Completer=SegmentNameCompleter', $session)
-        'Test-HaFailover' = @('-MaxOutage Duration', '-ProbeInterval Duration', '-RestoreTimeout Duration', $session, '-Settle Duration', '-WanGateway Completer=GatewayNameCompleter')
+        'Test-HaFailover' = @('-Baseline Duration', '-MaxOutage Duration', '-ProbeInterval Duration', '-RestoreTimeout Duration', $session, '-Settle Duration', '-WanGateway Completer=GatewayNameCompleter')
     }
     $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
     $script:Manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'HaEdge.psd1')

@@ -63,6 +63,11 @@ namespace HaEdge.Commands
         [Duration(0.1)]
         public TimeSpan MaxOutage { get; set; } = TimeSpan.FromSeconds(10);
 
+        /// <summary>How long the probes run before the fault, to show the edge answering (default 3 s, at least 1 s): a duration, a number being seconds.</summary>
+        [Parameter]
+        [Duration(1)]
+        public TimeSpan Baseline { get; set; } = TimeSpan.FromSeconds(3);
+
         /// <summary>How long to hold after the failover and the failback before judging: a duration, a number being seconds.</summary>
         [Parameter]
         [Duration(0)]
@@ -90,6 +95,7 @@ namespace HaEdge.Commands
             {
                 MaxOutage = MaxOutage,
                 MaxFailbackOutage = MaxOutage,
+                Baseline = Baseline,
                 Settle = Settle,
                 FailbackSettle = Settle,
                 RestoreTimeout = RestoreTimeout,
