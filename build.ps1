@@ -210,7 +210,8 @@ function New-XunitStep([string] $Results, $Total) {
     @{
         Name    = 'xunit (HaEdge.Core)'
         Live    = $false
-        Command = @('dotnet', 'test', "$Root/tests/HaEdge.Core.Tests/HaEdge.Core.Tests.csproj", '-c', $Configuration, '--nologo', '--no-build',
+        # Built here, in its lane, so the lab lane need not wait for it.
+        Command = @('dotnet', 'test', "$Root/tests/HaEdge.Core.Tests/HaEdge.Core.Tests.csproj", '-c', $Configuration, '--nologo',
             '--blame-hang', '--blame-hang-timeout', "$([int]$TestTimeLimit.TotalSeconds)s", '--blame-hang-dump-type', 'none',
             '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=minimal')
         Done    = {
@@ -286,7 +287,6 @@ function Invoke-Test {
     $withLab = $exclude -notcontains 'Lab'
     if ($withLab) { Install-LabPackage }
     $results = New-Item -ItemType Directory -Force (Join-Path $Output 'test-results')
-    if (-not $TestFile) { Invoke-Native dotnet @('build', "$Root/tests/HaEdge.Core.Tests/HaEdge.Core.Tests.csproj", '-c', $Configuration, '--nologo', '-v', 'q') }
     Build-Lab
 
     # Two lanes: the files that bring the lab up, one after another (they share it), shown live; beside them xunit

@@ -50,7 +50,7 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
     It 'HardStop with the sync link cut: the session breaks and the scenario fails' {
         Invoke-Lab fault sync-cut | Out-Null
         try {
-            $r = Invoke-InLabAdmin { Test-HaFailover -Scenario HardStop -ProbeInterval 0:0:0.1 -Settle 0:0:5 -Force -Confirm:$false }
+            $r = Invoke-InLabAdmin { Test-HaFailover -Scenario HardStop -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0:0:5 -Force -Confirm:$false }
         }
         finally { Invoke-Lab heal sync-cut | Out-Null }
         $r.SessionSurvived | Should -BeFalse
@@ -59,7 +59,7 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
     }
 
     It 'Maintenance: the peer takes every VIP and gives them back' {
-        $r = Invoke-InLabAdmin { Test-HaFailover -Scenario Maintenance -ProbeInterval 0:0:0.1 -Settle 0:0:2 -Confirm:$false }
+        $r = Invoke-InLabAdmin { Test-HaFailover -Scenario Maintenance -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0:0:2 -Confirm:$false }
         $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
         $r.NewMaster | Should -Be 'fw2'
         $r.FailbackClean | Should -BeTrue
@@ -228,7 +228,7 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
 
     It 'WanPull by gateway force-down (the default): CARP stays on fw1 and its default route moves to Starlink, then back' {
         $r = Invoke-InLabAdmin {
-            Test-HaFailover -Scenario WanPull -ProbeInterval 0:0:0.1 -Settle 0:0:2 -Confirm:$false |
+            Test-HaFailover -Scenario WanPull -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0:0:2 -Confirm:$false |
                 Select-Object Passed, Reasons, Fault, CarpMoved, NewMaster, GatewayBefore, GatewayAfter, FailbackClean
         }
         $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')
@@ -242,7 +242,7 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
 
     It 'WanPull by link_down on the WAN NIC (a cable pull at the VM): pfSense demotes CARP, so the VIPs move to fw2, then back' {
         $r = Invoke-InLabAdmin {
-            Test-HaFailover -Scenario WanPull -WanPullMethod LinkDown -ProbeInterval 0:0:0.1 -Settle 0:0:2 -Confirm:$false |
+            Test-HaFailover -Scenario WanPull -WanPullMethod LinkDown -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0:0:2 -Confirm:$false |
                 Select-Object Passed, Reasons, Fault, CarpMoved, NewMaster, FailbackClean
         }
         $r.Passed | Should -BeTrue -Because ($r.Reasons -join '; ')

@@ -41,7 +41,7 @@ Describe 'Test-HaFailover interrupted on the rehearsal lab' -Tag Lab -Skip:(-not
 Import-Module '$manifest'
 Connect-HaEdge '$StateDir/edge.json' | Out-Null
 $(if ($ConstrainedLanguage) { "`$ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage'" })
-Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Settle 0:0:2 -Confirm:`$false $Arguments
+Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0:0:1 -Confirm:`$false $Arguments
 "@)
                 $async = $run.BeginInvoke()
                 $deadline = [DateTime]::UtcNow.AddSeconds(180)
@@ -198,10 +198,10 @@ Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Settle 0:0:2 -Confir
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $outcome = Invoke-InterruptedFailover -Scenario WanPull -Interrupt None -Arguments (
             "-WanPullMethod UserAction -WanPullScript { & dotnet '$LabDll' fault fibre-dead | Out-Null } " +
-            "-WanRestoreScript { Start-Sleep -Seconds 600 } -RestoreTimeout 0:0:5")
+            "-WanRestoreScript { Start-Sleep -Seconds 600 } -RestoreTimeout 0:0:2")
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 300 -Because 'the 600 s script is stopped at the restore deadline, twice at most'
         $outcome.FailureId | Should -Be 'FailoverRestoreIncomplete,HaEdge.Commands.TestHaFailoverCommand' -Because (Get-Story $outcome)
-        $outcome.Failure | Should -Match 'Undo did not complete \(no end within 5\.0 s\)'
+        $outcome.Failure | Should -Match 'Undo did not complete \(no end within 2\.0 s\)'
         $outcome.GatewaysDown | Should -Contain 'FIBRE_GW on fw1'
     }
 
