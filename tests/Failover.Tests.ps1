@@ -112,7 +112,8 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
                 # One clock: each CARP change in the timeline is at the poll whose ownership row shows it.
                 $clock = foreach ($r in $results) {
                     foreach ($e in @($r.Timeline | Where-Object { "$($_.Kind)" -eq 'CarpStateChanged' -and $_.Message -match '^(.+) \S+ -> MASTER$' })) {
-                        $vip = $Matches[1]
+                        # Matched again here: the filter above ran over every event first, so its $Matches is the last one's.
+                        $vip = [regex]::Match($e.Message, '^(.+) \S+ -> MASTER$').Groups[1].Value
                         $row = @($r.VipOwnership | Where-Object { $_.At -eq $e.At -and $_.Vip -eq $vip })
                         [pscustomobject]@{ Scenario = "$($r.Scenario)"; At = $e.At; Vip = $vip; Subject = $e.Subject; Row = ($row.Owner -join ',') }
                     }
