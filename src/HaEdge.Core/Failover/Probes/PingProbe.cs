@@ -17,7 +17,6 @@ namespace HaEdge.Core.Failover.Probes
     /// </summary>
     public sealed class PingProbe : IProbe
     {
-        private static readonly byte[] Payload = new byte[32];
         private readonly ProbeOptions options;
         private readonly SampleLog log = new SampleLog();
         private string? error;
@@ -85,7 +84,8 @@ namespace HaEdge.Core.Failover.Probes
             try
             {
                 using var ping = new Ping();
-                var reply = await ping.SendPingAsync(address, timeoutMs, Payload).ConfigureAwait(false);
+                // The default payload: a custom one needs raw sockets, which Linux grants only to root or cap_net_raw.
+                var reply = await ping.SendPingAsync(address, timeoutMs).ConfigureAwait(false);
                 var rtt = watch.Elapsed;
                 var ok = reply.Status == IPStatus.Success && rtt.TotalMilliseconds <= timeoutMs;
                 log.Add(new ProbeSample
@@ -97,7 +97,7 @@ namespace HaEdge.Core.Failover.Probes
                     Rtt = ok ? rtt : (TimeSpan?)null,
                 });
             }
-            catch (Exception e) when (e is PingException || e is SocketException || e is InvalidOperationException)
+            catch (Exception e) when (e is PingException || e is SocketException || e is InvalidOperationException || e is PlatformNotSupportedException)
             {
                 log.Add(new ProbeSample { Probe = Name, Kind = ProbeKind.Ping, SentAt = sentAt, Outcome = ProbeOutcome.Error });
             }
