@@ -200,6 +200,12 @@ function New-RunTotal([string] $Name) {
     }
 }
 
+# A failure's message on one line, short enough for the summary (CI keeps only the end of the output).
+function Format-FailureReason([string] $Message) {
+    $line = ($Message -replace '\s+', ' ').Trim()
+    if ($line.Length -gt 400) { $line.Substring(0, 400) + '...' } else { $line }
+}
+
 # xunit over HaEdge.Core (built beforehand). Counted from the TRX file, and never trusted alone: a crashed or hung
 # test host can leave a TRX that shows fewer tests and no failure, so a non-zero exit code, an outcome other than
 # Completed, or fewer executed than discovered is a failure too.
@@ -207,6 +213,7 @@ function New-XunitStep([string] $Results, $Total) {
     $trx = Join-Path $Results 'core.trx'
     Remove-Item $trx -ErrorAction Ignore
     $limit = $TestTimeLimit
+    $reason = ${function:Format-FailureReason}
     @{
         Name    = 'xunit (HaEdge.Core)'
         Live    = $false
@@ -230,7 +237,7 @@ function New-XunitStep([string] $Results, $Total) {
             }
             if ([int]$counters.executed -ne [int]$counters.total) { $Total.Problems.Add("xunit: $($counters.executed) of $($counters.total) tests executed") }
             foreach ($result in $run.TestRun.Results.UnitTestResult | Where-Object { $_.testName -and $_.outcome -ne 'Passed' }) {
-                if ($result.outcome -eq 'Failed') { $Total.Failures.Add("xunit: $($result.testName)") }
+                if ($result.outcome -eq 'Failed') { $Total.Failures.Add("xunit: $($result.testName): $(& $reason $result.Output.ErrorInfo.Message)") }
                 else { $Total.Problems.Add("xunit: $($result.outcome): $($result.testName)") }
             }
         }.GetNewClosure()

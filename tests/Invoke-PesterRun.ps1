@@ -21,6 +21,8 @@ $configuration.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $configuration
 
 $names = { param($Tests) @($Tests | ForEach-Object { $_.ExpandedPath }) }
+# Each failed test with the first of its errors on one line: CI keeps only the end of the output.
+$failures = { param($Items) @($Items | ForEach-Object { "$($_.ExpandedPath): " + ((@($_.ErrorRecord)[0].Exception.Message -replace '\s+', ' ').Trim() -replace '^(.{400}).+', '$1...') }) }
 # A test's own tags and every enclosing block's.
 function Get-AllTag($Test) {
     $Test.Tag
@@ -37,7 +39,7 @@ $run = @($result.Tests | Where-Object { $_.ShouldRun })
     # Contract pins restate declarations (parameters, output types); reported apart from behaviour tests.
     Contract     = @($run | Where-Object { (Get-AllTag $_) -contains 'Contract' } | Where-Object Result -EQ 'Passed').Count
     Lab          = @($run | Where-Object { (Get-AllTag $_) -contains 'Lab' }).Count
-    FailedNames  = @(& $names $result.Failed) + @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) + @($result.FailedContainers | ForEach-Object { "$($_.Item) (container)" })
+    FailedNames  = @(& $failures $result.Failed) + @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) + @($result.FailedContainers | ForEach-Object { "$($_.Item) (container)" })
     SkippedNames = @(& $names $result.Skipped)
     InconclusiveNames = @(& $names $result.Inconclusive)
 } | ConvertTo-Json -Depth 3 | Set-Content $ResultPath

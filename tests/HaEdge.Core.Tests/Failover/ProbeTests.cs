@@ -148,8 +148,10 @@ public class ProbeTests
         await Eventually.Until(() => probe.Snapshot().Samples.Any(s => s.Ok), "the first echo");
         server.Drop();
         await Eventually.Until(() => probe.Snapshot().BrokeAt != null, "the probe to see the reset");
-        // The next interval comes: a probe that reopened the session would connect again now.
-        await clock.MoveToSleeperAt(Interval);
+        // The next interval comes: a probe that reopened the session would connect again now. A probe that saw the
+        // reset before it went to sleep has already ended, and never sleeps until that interval.
+        await Eventually.Until(() => run.IsCompleted || clock.Sleeping.Contains(Interval), "the probe to end or to wait for the next interval");
+        clock.MoveTo(Interval);
         stop.Cancel();
         await run.WaitAsync(Eventually.Bound);
         var recording = probe.Snapshot();
