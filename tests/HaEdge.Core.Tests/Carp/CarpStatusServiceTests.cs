@@ -144,14 +144,16 @@ public class CarpStatusServiceTests
         {
             var watch = Stopwatch.StartNew();
 
-            var report = await new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300)))
+            // The bound holds fw1 too, which answers at once but whose exec waits for a thread-pool thread (one is
+            // held by fw2's block): 2 s, so that a loaded machine still runs it in time.
+            var report = await new CarpStatusService(new FirewallShell(fake.Session(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)))
                 .ReadAsync(CancellationToken.None);
 
-            // The 0.3 s bound ended the wait, not the transport (blocked for a minute); the margin above is for a loaded machine.
-            Assert.InRange(watch.Elapsed.TotalSeconds, 0.25, 10);
+            // The 2 s bound ended the wait, not the transport (blocked for a minute); the margin above is for a loaded machine.
+            Assert.InRange(watch.Elapsed.TotalSeconds, 1.95, 10);
             var failure = Assert.Single(report.Failures);
             Assert.Equal(("SshCommandTimeout", "fw2"), (failure.ErrorId, failure.Target));
-            Assert.Contains("gave no answer within 0.3 s", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("gave no answer within 2 s", failure.Message, StringComparison.Ordinal);
             Assert.Contains(report.Vips, v => v.Firewall == "fw1" && v.State == CarpState.Master);
         }
         finally
@@ -170,6 +172,7 @@ public class CarpStatusServiceTests
         var session = fake.Session();
         // Two polls on one session: the first with a poll's short bound, which fw2's connect outlasts (it is held
         // until the test lets it go); the second with room for a loaded machine, started while that connect is still on.
+        // Only fw2 is judged in the first poll: fw1's exec may wait for a thread longer than that short bound.
         var polls = new CarpStatusService(new FirewallShell(session, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300)));
         var patientPolls = new CarpStatusService(new FirewallShell(session, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
 
@@ -178,7 +181,7 @@ public class CarpStatusServiceTests
         connect.SetResult();
         var second = await reading;
 
-        Assert.Equal(("SshCommandTimeout", "fw2"), (Assert.Single(first.Failures).ErrorId, first.Failures[0].Target));
+        Assert.Equal("SshCommandTimeout", Assert.Single(first.Failures, f => f.Target == "fw2").ErrorId);
         Assert.Empty(second.Failures);
         Assert.Equal(1, fake.Connects.Count(name => name == "fw2"));
     }
