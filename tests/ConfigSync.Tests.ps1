@@ -115,7 +115,7 @@ Describe 'Config sync format views' -Tag Unit {
         $difference = [HaEdge.Core.Model.Sync.ConfigDifference]::new('filter', 'filter/rule[tracker=1]', '{descr: x}', [NullString]::Value)
         ($difference | Out-String -Width 200) | Should -Match 'filter/rule\[tracker=1\]\s+\{descr: x\}\s+\(absent\)\s+no: drift'
         $plan = [HaEdge.Core.PfSense.Sync.PfConfigSyncPlan]::new($Status, [HaEdge.Core.Model.Sync.ConfigDifference[]]@($difference))
-        ($plan.NotTriggered() | Out-String -Width 200) | Should -Match 'fw1\s+fw2\s+False\s+0\.0\s+1\s+1\s+False\s+-'
+        ($plan.NotTriggered() | Out-String -Width 200) | Should -Match 'fw1\s+fw2\s+False\s+0\.0 s\s+1\s+1\s+False\s+-'
     }
 
     It 'show an expected difference with its rule, and drift a sync rewrites with the value it would leave' {

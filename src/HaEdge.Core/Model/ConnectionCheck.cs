@@ -26,6 +26,9 @@ namespace HaEdge.Core.Model
         /// <summary>The Proxmox cluster name or the SSH banner side's user@host.</summary>
         public string? Detail { get; init; }
 
+        /// <summary>Who answered: the SSH host key when there is one, else the detail.</summary>
+        public string? Identity => HostKey ?? Detail;
+
         /// <summary>The stable error id when it failed (e.g. SshHostKeyMismatch, ProxmoxUnauthorized).</summary>
         public string? ErrorId { get; init; }
 

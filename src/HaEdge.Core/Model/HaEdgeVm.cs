@@ -34,5 +34,8 @@ namespace HaEdge.Core.Model
         public IReadOnlyList<PciPassthrough> PciDevices { get; init; } = Array.Empty<PciPassthrough>();
 
         public VmFirewallOptions? FirewallOptions { get; init; }
+
+        /// <summary>Proxmox's MAC filter is in force on the VM (its firewall on and macfilter on); null when not read.</summary>
+        public bool? MacFilter => FirewallOptions == null ? (bool?)null : FirewallOptions.Enable && FirewallOptions.MacFilter;
     }
 }

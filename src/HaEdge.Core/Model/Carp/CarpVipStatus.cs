@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Model.PfSense;
 
@@ -89,6 +90,13 @@ namespace HaEdge.Core.Model.Carp
 
         /// <summary>One sentence per verdict cause and flag, naming the firewall.</summary>
         public IReadOnlyList<string> Reasons { get; init; } = Array.Empty<string>();
+
+        /// <summary>Who is master of how many of these rows' VIPs, by firewall name: "fw1: 1 VIP, fw2: 5 VIPs".</summary>
+        public static string CountMasters(IEnumerable<CarpVipStatus> rows) =>
+            string.Join(", ", rows.Where(r => r.State == CarpState.Master)
+                .GroupBy(r => r.Firewall, StringComparer.OrdinalIgnoreCase)
+                .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
+                .Select(g => $"{g.Key}: {g.Count()} VIP{(g.Count() == 1 ? "" : "s")}"));
     }
 
     /// <summary>Set-CarpMaintenance's outcome for one firewall.</summary>
@@ -109,5 +117,8 @@ namespace HaEdge.Core.Model.Carp
 
         /// <summary>The pair's status after the change.</summary>
         public IReadOnlyList<CarpVipStatus> Status { get; init; } = Array.Empty<CarpVipStatus>();
+
+        /// <summary>Who is master of how many VIPs after the change, e.g. "fw2: 6 VIPs".</summary>
+        public string Masters => CarpVipStatus.CountMasters(Status);
     }
 }

@@ -44,5 +44,8 @@ namespace HaEdge.Core.Model.Runbooks
 
         /// <summary>The pair's VIPs after the change.</summary>
         public IReadOnlyList<CarpVipStatus> Vips { get; init; } = Array.Empty<CarpVipStatus>();
+
+        /// <summary>Who is master of how many VIPs after the change, e.g. "fw2: 6 VIPs".</summary>
+        public string Masters => CarpVipStatus.CountMasters(Vips);
     }
 }
