@@ -41,7 +41,10 @@ internal sealed class LoopbackHttpsServer : IDisposable
 
     public Uri Endpoint => new($"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
 
-    /// <summary>Requests answered after a completed handshake.</summary>
+    /// <summary>
+    /// Requests answered after a completed handshake: counted once the request is read, before its answer is written,
+    /// so a client that has its answer always sees it counted.
+    /// </summary>
     public int Answered => Volatile.Read(ref answered);
 
     public string Sha256 => Convert.ToHexString(SHA256.HashData(Certificate.RawData));
@@ -91,14 +94,14 @@ internal sealed class LoopbackHttpsServer : IDisposable
             try
             {
                 await tls.AuthenticateAsServerAsync(Certificate);
-                await ReadHeadersAsync(tls);
+                if (!await ReadHeadersAsync(tls)) return;
+                Interlocked.Increment(ref answered);
                 var payload = Encoding.UTF8.GetBytes(body);
                 var head = Encoding.ASCII.GetBytes(
                     $"HTTP/1.1 {status}\r\n{headers}Content-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
                 await tls.WriteAsync(head);
                 await tls.WriteAsync(payload);
                 await tls.FlushAsync();
-                Interlocked.Increment(ref answered);
             }
             catch (Exception)
             {
@@ -107,15 +110,18 @@ internal sealed class LoopbackHttpsServer : IDisposable
         }
     }
 
-    private static async Task ReadHeadersAsync(Stream stream)
+    /// <summary>Reads a request's headers; false when the client closed before sending them all.</summary>
+    private static async Task<bool> ReadHeadersAsync(Stream stream)
     {
         var seen = new StringBuilder();
         var buffer = new byte[1024];
         while (!seen.ToString().Contains("\r\n\r\n"))
         {
             var read = await stream.ReadAsync(buffer);
-            if (read == 0) return;
+            if (read == 0) return false;
             seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
+
+        return true;
     }
 }
