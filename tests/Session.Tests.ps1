@@ -17,6 +17,21 @@ Describe 'New-HaEdgeDefinition' -Tag Unit {
         (Connect-HaEdge $path -Credential $Token).Firewalls | Should -Be @('fw1', 'fw2')
     }
 
+    It 'returns the file as it is after writing, also when -Force overwrites a longer one' {
+        $path = Join-Path $TestDrive 'overwritten.json'
+        Set-Content -Path $path -Value ('x' * 100000)
+        $file = New-HaEdgeDefinition -Path $path -Force
+        $file.Length | Should -Be (Get-Item $path).Length
+        $file.Length | Should -BeLessThan 100000
+    }
+
+    It 'lists sessions in a table that fits 120 columns without cutting the endpoints' {
+        Connect-HaEdge $Definition -Credential $Token | Out-Null
+        $lines = @(Get-HaEdgeSession | Out-String -Width 120) -split '\r?\n'
+        $lines | Where-Object { $_.Length -gt 120 } | Should -BeNullOrEmpty
+        $lines -join "`n" | Should -Match ([regex]::Escape('192.0.2.11:8006, 192.0.2.12:8006'))
+    }
+
     It 'refuses to overwrite without -Force' {
         { New-HaEdgeDefinition -Path $Definition -ErrorAction Stop } | Should -Throw -ErrorId 'EdgeDefinitionExists,HaEdge.Commands.NewHaEdgeDefinitionCommand'
     }
