@@ -241,6 +241,7 @@ public class PfXmlRpcClientTests
 
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+        /// <summary>Requests read after a completed handshake, counted before the answer is written: a client that has its answer sees it counted.</summary>
         public int Served => Volatile.Read(ref _served);
 
         private async Task AcceptLoop()
@@ -262,13 +263,13 @@ public class PfXmlRpcClientTests
                 try
                 {
                     await tls.AuthenticateAsServerAsync(_certificate);
-                    await ReadRequest(tls);
+                    if (!await ReadRequest(tls)) return;
+                    Interlocked.Increment(ref _served);
                     var content = Encoding.UTF8.GetBytes(_body);
                     var head = Encoding.ASCII.GetBytes(
                         $"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n");
                     await tls.WriteAsync(head);
                     await tls.WriteAsync(content);
-                    Interlocked.Increment(ref _served);
                 }
                 catch (Exception)
                 {
@@ -277,11 +278,13 @@ public class PfXmlRpcClientTests
             }
         }
 
-        private static async Task ReadRequest(Stream stream)
+        /// <summary>Reads one request; false when the client closed before its headers ended.</summary>
+        private static async Task<bool> ReadRequest(Stream stream)
         {
             var buffer = new List<byte>();
             var one = new byte[1];
             while (!EndsWithBlankLine(buffer) && await stream.ReadAsync(one) == 1) buffer.Add(one[0]);
+            if (!EndsWithBlankLine(buffer)) return false;
             var headers = Encoding.ASCII.GetString(buffer.ToArray());
             var length = headers.Split("\r\n").Where(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
                 .Select(h => int.Parse(h.Substring("Content-Length:".Length).Trim())).FirstOrDefault();
@@ -290,9 +293,11 @@ public class PfXmlRpcClientTests
             while (read < length)
             {
                 var n = await stream.ReadAsync(body.AsMemory(read));
-                if (n == 0) break;
+                if (n == 0) return false;
                 read += n;
             }
+
+            return true;
         }
 
         private static bool EndsWithBlankLine(List<byte> b) =>
