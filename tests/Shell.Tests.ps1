@@ -274,21 +274,24 @@ Describe 'The natural pipelines bind, by value and by property name' -Tag Unit {
 }
 
 BeforeDiscovery {
-    # Every table view the module ships, read from the built module's own format file.
+    # Every table and list view the module ships, read from the built module's own format file.
     $modulePath = if ($env:HAEDGE_MODULE_PATH) { $env:HAEDGE_MODULE_PATH } else { Join-Path $PSScriptRoot '../output/HaEdge' }
     $format = [xml](Get-Content -Raw (Join-Path $modulePath 'HaEdge.Format.ps1xml'))
-    $script:TableViews = @(foreach ($view in $format.Configuration.ViewDefinitions.View | Where-Object TableControl) {
-            $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
-            $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
-            @{
-                TypeName = $view.ViewSelectedBy.TypeName
-                Columns  = @(for ($i = 0; $i -lt $items.Count; $i++) { if ($headers[$i].Label) { $headers[$i].Label } else { $items[$i].PropertyName } })
+    $script:Views = @(foreach ($view in $format.Configuration.ViewDefinitions.View) {
+            $columns = if ($view.TableControl) {
+                $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
+                $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
+                for ($i = 0; $i -lt $items.Count; $i++) { if ($headers[$i].Label) { $headers[$i].Label } else { $items[$i].PropertyName } }
             }
+            elseif ($view.ListControl) {
+                foreach ($item in $view.ListControl.ListEntries.ListEntry.ListItems.ListItem) { if ($item.Label) { $item.Label } else { $item.PropertyName } }
+            }
+            if ($columns) { @{ TypeName = $view.ViewSelectedBy.TypeName; Columns = @($columns) } }
         })
 }
 
 Describe 'Every column is named as the property a script filters on' -Tag Unit {
-    It '<TypeName> shows only columns named like its properties' -ForEach $TableViews {
+    It '<TypeName> shows only columns named like its properties' -ForEach $Views {
         $properties = ([type]$TypeName).GetProperties().Name
         $Columns | Where-Object { $_ -notin $properties } | Should -BeNullOrEmpty -Because "Where-Object <column> must find what the table shows"
     }
@@ -311,5 +314,22 @@ Describe 'Every column is named as the property a script filters on' -Tag Unit {
         )
         ([HaEdge.Core.Model.Carp.CarpMaintenanceResult]@{ Status = $rows }).Masters | Should -Be 'fw1: 1 VIP, fw2: 2 VIPs'
         ([HaEdge.Core.Model.Runbooks.HaEdgeNodeMaintenanceResult]@{ Vips = $rows }).Masters | Should -Be 'fw1: 1 VIP, fw2: 2 VIPs'
+    }
+}
+
+Describe 'Test-HaEdge says why on screen' -Tag Unit {
+    BeforeAll { $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin }
+    AfterAll { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
+
+    It 'shows each reason once, after every check it failed' {
+        # Every port is closed: the four Proxmox checks fail with one and the same message.
+        $readiness = Test-HaEdge -Session $Session -WarningAction SilentlyContinue
+        $readiness.Ready | Should -BeFalse
+        $proxmox = @($readiness.Checks | Where-Object Check -In 'Quorum', 'VmPlacement', 'AntiAffinity', 'Symmetry' | ForEach-Object { $_.Findings.Message } | Sort-Object -Unique)
+        $proxmox.Count | Should -Be 1 -Because 'the four Proxmox checks share one cause'
+        $text = $readiness | Out-String -Width 400
+        ([regex]::Matches($text, [regex]::Escape($proxmox[0]))).Count | Should -Be 1
+        $text | Should -Match ('Quorum, VmPlacement, AntiAffinity, Symmetry(, \w+)*: ' + [regex]::Escape($proxmox[0]))
+        foreach ($reason in $readiness.Reasons) { $text | Should -Match ([regex]::Escape($reason)) }
     }
 }

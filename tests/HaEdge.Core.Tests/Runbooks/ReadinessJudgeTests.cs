@@ -236,4 +236,31 @@ public class ReadinessJudgeTests
         Assert.True(readiness.Ready);
         Assert.Empty(readiness.Failed);
     }
+
+    [Fact]
+    public void Reasons_name_each_message_once_with_its_checks_errors_first()
+    {
+        var pin = new HaEdgeException("ProxmoxCertificateMismatch", FailureKind.SecurityError, "The certificate of https://192.0.2.31:8006/ does not match its pin.", "https://192.0.2.31:8006/");
+        var demoted = new Finding(FindingSeverity.Warning, ReadinessJudge.CarpDemoted, "fw1", "fw1: net.inet.carp.demotion is 240.", "Find what demoted it.");
+        var readiness = new HaEdgeReadiness
+        {
+            Checks = new[]
+            {
+                ReadinessJudge.Failed(ReadinessChecks.Quorum, pin, TimeSpan.Zero),
+                new HaEdgeCheckResult { Check = ReadinessChecks.Carp, Verdict = ReadinessVerdict.Warning, Findings = new[] { demoted } },
+                ReadinessJudge.Failed(ReadinessChecks.VmPlacement, pin, TimeSpan.Zero),
+                new HaEdgeCheckResult { Check = ReadinessChecks.Pfsync, Verdict = ReadinessVerdict.Passed, Summary = "in sync." },
+                new HaEdgeCheckResult { Check = ReadinessChecks.Gateways, Verdict = ReadinessVerdict.Failed, Summary = "fw2 did not answer." },
+            },
+        };
+
+        Assert.Equal(
+            new[]
+            {
+                "Quorum, VmPlacement: " + readiness.Checks[0].Findings[0].Message,
+                "Gateways: fw2 did not answer.",
+                "Carp: fw1: net.inet.carp.demotion is 240.",
+            },
+            readiness.Reasons);
+    }
 }

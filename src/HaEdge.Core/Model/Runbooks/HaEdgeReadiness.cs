@@ -55,6 +55,21 @@ namespace HaEdge.Core.Model.Runbooks
         /// <summary>The Error findings of every check: what keeps the edge from being green.</summary>
         public IReadOnlyList<Finding> Errors => Checks.SelectMany(c => c.Findings).Where(f => f.Severity == FindingSeverity.Error).ToList();
 
+        /// <summary>
+        /// Why a check failed or warns, errors first: each message once, after the checks that gave it (a bad
+        /// Proxmox pin fails four checks with one message: "Quorum, VmPlacement, AntiAffinity, Symmetry: ...").
+        /// A check that failed without a finding gives its summary.
+        /// </summary>
+        public IReadOnlyList<string> Reasons =>
+            Checks.Where(c => c.Verdict == ReadinessVerdict.Failed || c.Verdict == ReadinessVerdict.Warning)
+                .SelectMany(c => c.Findings.Where(f => f.Severity != FindingSeverity.Information)
+                    .Select(f => (Check: c.Check, Severity: f.Severity, Message: f.Message))
+                    .DefaultIfEmpty((Check: c.Check, Severity: c.Verdict == ReadinessVerdict.Failed ? FindingSeverity.Error : FindingSeverity.Warning, Message: c.Summary)))
+                .GroupBy(reason => reason.Message, StringComparer.Ordinal)
+                .OrderByDescending(same => same.Max(reason => reason.Severity))
+                .Select(same => string.Join(", ", same.Select(reason => reason.Check).Distinct()) + ": " + same.Key)
+                .ToList();
+
         public DateTimeOffset CheckedAt { get; init; }
 
         /// <summary>Wall time of the whole run; the checks run in parallel, so it is about the slowest one's.</summary>
