@@ -136,7 +136,16 @@ Describe 'Trust on first use' -Tag Integration {
             if ([DateTime]::UtcNow -gt $deadline) { throw "sshd did not restart: $(Get-Content -Raw $log)" }
             Start-Sleep -Milliseconds 20
         }
+        # The session processes end after the signal, not with it (sshd's monitor passes it on to the session and
+        # waits for it): until they have, a command could still run on the connection that met the old key.
+        $sessions = @(& pgrep -P $Changing.Process.Id)
         & pkill -P $Changing.Process.Id
+        $alive = { param($Id) [regex]::Match("$(Get-Content -Raw "/proc/$Id/stat" -ErrorAction Ignore)", '^.*\)\s+(\S)').Groups[1].Value -notin '', 'Z' }
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (@($sessions | Where-Object { & $alive $_ }).Count) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "sshd's sessions $($sessions -join ', ') did not end" }
+            Start-Sleep -Milliseconds 20
+        }
 
         # The first try may still meet the dropped connection (SshConnectionLost); the reconnect meets the new key.
         $outcomes = foreach ($try in 1..3) {
