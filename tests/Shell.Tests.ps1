@@ -265,6 +265,21 @@ Describe 'The natural pipelines bind, by value and by property name' -Tag Unit {
         $seen.Id | Should -Not -Contain 'NodeNotFound'
     }
 
+    It 'refuses a piped object without the name instead of binding its text: <Command>' -ForEach @(
+        @{ Command = 'Get-CarpStatus'; Arguments = @{} }, @{ Command = 'Get-PfGateway'; Arguments = @{} }
+        @{ Command = 'Set-CarpMaintenance'; Arguments = @{ Enable = $true; WhatIf = $true } }
+    ) {
+        # A Proxmox node has no Firewall: PowerShell would otherwise bind 'HaEdgeNode { Node = pve1, ... }' as its name.
+        $seen = Get-FailedTarget { $Node1 | & $Command @Arguments -ErrorAction Stop }
+        $seen.Id | Should -Be 'ParameterArgumentTransformationError'
+        $seen.Id | Should -Not -Contain 'FirewallNotFound'
+    }
+
+    It 'takes HaEdge objects as names on the command line too: Get-CarpStatus -Firewall $vms' {
+        $seen = Get-FailedTarget { Get-CarpStatus -Firewall @($Vm2) }
+        $seen.Target | Sort-Object -Unique | Should -Be 'fw2'
+    }
+
     It '''fw2'' | Set-CarpMaintenance -Enable -WhatIf and ''pve1'' | Suspend-HaEdgeNode bind by value' {
         $seen = Get-FailedTarget { 'fw9' | Set-CarpMaintenance -Enable -WhatIf }
         $seen.Id | Should -Contain 'FirewallNotFound'
@@ -331,5 +346,36 @@ Describe 'Test-HaEdge says why on screen' -Tag Unit {
         ([regex]::Matches($text, [regex]::Escape($proxmox[0]))).Count | Should -Be 1
         $text | Should -Match ('Quorum, VmPlacement, AntiAffinity, Symmetry(, \w+)*: ' + [regex]::Escape($proxmox[0]))
         foreach ($reason in $readiness.Reasons) { $text | Should -Match ([regex]::Escape($reason)) }
+    }
+}
+
+Describe 'Results export with their values' -Tag Unit {
+    BeforeAll {
+        $script:Rows = @(
+            [HaEdge.Core.Model.Carp.CarpVipStatus]@{ Firewall = 'fw1'; Vhid = 1; State = 'Master'; Addresses = [string[]]@('10.0.10.1/24', '10.0.10.2/24'); Reasons = [string[]]@('fw1 is demoted.') }
+            [HaEdge.Core.Model.Carp.PfsyncNodeStatus]@{ Firewall = 'fw1'; CreatorIds = [string[]]@('1a2b3c4d', '5e6f7a8b') }
+            [HaEdge.Core.Model.Carp.PfGateway]@{ Firewall = 'fw1'; Name = 'WAN_FIBRE'; Groups = [HaEdge.Core.Model.Carp.PfGatewayGroupTier[]]@([HaEdge.Core.Model.Carp.PfGatewayGroupTier]@{ Group = 'WANFAILOVER'; Tier = 1 }) }
+            [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw1'; Nics = [HaEdge.Core.Model.Proxmox.NetDevice[]]@([HaEdge.Core.Model.Proxmox.NetDevice]@{ Index = 1; Model = 'virtio'; Bridge = 'vmbr1' }); FirewallOptions = [HaEdge.Core.Model.Proxmox.VmFirewallOptions]@{ Enable = $true } }
+            [HaEdge.Core.Model.HaEdgeNode]@{ Node = 'pve1'; Firewalls = [string[]]@('fw1') }
+        )
+    }
+
+    It 'writes no type names into CSV: <_>' -ForEach 'CarpVipStatus', 'PfsyncNodeStatus', 'PfGateway', 'HaEdgeVm', 'HaEdgeNode' {
+        $typeName = $_
+        $row = $Rows | Where-Object { $_.GetType().Name -eq $typeName }
+        $cells = ($row | ConvertTo-Csv | ConvertFrom-Csv).PSObject.Properties.Value
+        $cells | Where-Object { $_ -match 'System\.|`1\[|\{ \w+ = ' } | Should -BeNullOrEmpty
+    }
+
+    It 'writes list values as the values, joined' {
+        $csv = $Rows | Where-Object { $_ -is [HaEdge.Core.Model.Carp.CarpVipStatus] } | ConvertTo-Csv | ConvertFrom-Csv
+        $csv.Addresses | Should -Be '10.0.10.1/24, 10.0.10.2/24'
+        $csv.Reasons | Should -Be 'fw1 is demoted.'
+        ($Rows | Where-Object { $_ -is [HaEdge.Core.Model.HaEdgeVm] } | ConvertTo-Csv | ConvertFrom-Csv).FirewallOptions | Should -Match '^enable=1 macfilter=1 '
+    }
+
+    It 'keeps lists as arrays of plain values in JSON' {
+        $json = $Rows[0] | ConvertTo-Json | ConvertFrom-Json
+        $json.Addresses | Should -Be @('10.0.10.1/24', '10.0.10.2/24')
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace HaEdge.Core.Model
 {
     /// <summary>A Proxmox node of the edge's cluster, with the cluster's quorum.</summary>
@@ -20,7 +22,9 @@ namespace HaEdge.Core.Model
         /// <summary>How many nodes the cluster has (votes, without a QDevice).</summary>
         public int ClusterNodes { get; init; }
 
+        private readonly IReadOnlyList<string> firewalls = ValueList<string>.Empty;
+
         /// <summary>The firewalls of the edge whose VMs should live on this node.</summary>
-        public string[] Firewalls { get; init; } = System.Array.Empty<string>();
+        public IReadOnlyList<string> Firewalls { get => firewalls; init => firewalls = ValueList<string>.Of(value); }
     }
 }

@@ -29,9 +29,13 @@ namespace HaEdge.Core.Model
         /// <summary>The HA state when the VM is an HA resource (started, stopped, ...), else null.</summary>
         public string? HaState { get; init; }
 
-        public IReadOnlyList<NetDevice> Nics { get; init; } = Array.Empty<NetDevice>();
+        private readonly IReadOnlyList<NetDevice> nics = ValueList<NetDevice>.Empty;
 
-        public IReadOnlyList<PciPassthrough> PciDevices { get; init; } = Array.Empty<PciPassthrough>();
+        public IReadOnlyList<NetDevice> Nics { get => nics; init => nics = ValueList<NetDevice>.Of(value); }
+
+        private readonly IReadOnlyList<PciPassthrough> pciDevices = ValueList<PciPassthrough>.Empty;
+
+        public IReadOnlyList<PciPassthrough> PciDevices { get => pciDevices; init => pciDevices = ValueList<PciPassthrough>.Of(value); }
 
         public VmFirewallOptions? FirewallOptions { get; init; }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using HaEdge.Core.Definition;
+using HaEdge.Core.Model;
 using HaEdge.Core.Proxmox;
 using HaEdge.Core.Transport;
 
@@ -42,7 +43,7 @@ namespace HaEdge.Core.Session
 
         public SshPool Ssh { get; }
 
-        public IReadOnlyList<string> Firewalls => Definition.Firewalls.Select(f => f.Name).ToList();
+        public IReadOnlyList<string> Firewalls => ValueList<string>.Of(Definition.Firewalls.Select(f => f.Name));
 
         public IReadOnlyList<Uri> ProxmoxEndpoints => Definition.Proxmox.Endpoints;
 

@@ -25,6 +25,7 @@ namespace HaEdge.Commands
         [SupportsWildcards]
         [ArgumentCompleter(typeof(NodeNameCompleter))]
         [ValidateNotNullOrEmpty]
+        [Names("Node")]
         public string[]? Node { get; set; }
 
         protected override void ProcessRecord()

@@ -21,7 +21,7 @@ namespace HaEdge.Commands
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(FirewallNameCompleter))]
-        [ValidateNotNullOrEmpty]
+        [Names("Firewall", "Node")]
         public string[]? Firewall { get; set; }
 
         /// <summary>Only the VMs running on these Proxmox nodes (wildcards allowed). Binds the Node property of Get-HaEdgeNode.</summary>

@@ -35,6 +35,7 @@ namespace HaEdge.Commands
         [SupportsWildcards]
         [ArgumentCompleter(typeof(FirewallNameCompleter))]
         [ValidateNotNullOrEmpty]
+        [Names("Firewall")]
         public string[]? Firewall { get; set; }
 
         /// <summary>How long to wait for the handover before undoing the change: a duration, a number being seconds (1 s to 1 h).</summary>

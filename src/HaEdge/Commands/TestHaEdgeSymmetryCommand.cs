@@ -24,6 +24,7 @@ namespace HaEdge.Commands
         [SupportsWildcards]
         [ArgumentCompleter(typeof(SegmentNameCompleter))]
         [ValidateNotNullOrEmpty]
+        [Names("Segment")]
         public string[]? Segment { get; set; }
 
         /// <summary>Segments whose CARP VIPs include IPv6 (wildcards allowed): the edge definition does not say, and multicast snooping only hurts IPv6 CARP.</summary>

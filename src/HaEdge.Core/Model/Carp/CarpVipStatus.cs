@@ -59,8 +59,10 @@ namespace HaEdge.Core.Model.Carp
 
         public int Vhid { get; init; }
 
+        private readonly IReadOnlyList<string> addresses = ValueList<string>.Empty;
+
         /// <summary>The addresses tagged with this vhid, as <c>address/prefix</c>.</summary>
-        public IReadOnlyList<string> Addresses { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> Addresses { get => addresses; init => addresses = ValueList<string>.Of(value); }
 
         public CarpState State { get; init; }
 
@@ -88,8 +90,10 @@ namespace HaEdge.Core.Model.Carp
 
         public CarpFlags Flags { get; init; }
 
+        private readonly IReadOnlyList<string> reasons = ValueList<string>.Empty;
+
         /// <summary>One sentence per verdict cause and flag, naming the firewall.</summary>
-        public IReadOnlyList<string> Reasons { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> Reasons { get => reasons; init => reasons = ValueList<string>.Of(value); }
 
         /// <summary>Who is master of how many of these rows' VIPs, by firewall name: "fw1: 1 VIP, fw2: 5 VIPs".</summary>
         public static string CountMasters(IEnumerable<CarpVipStatus> rows) =>

@@ -45,8 +45,10 @@ namespace HaEdge.Core.Model.Carp
 
         public bool MonitorDisabled { get; init; }
 
+        private readonly IReadOnlyList<PfGatewayGroupTier> groups = ValueList<PfGatewayGroupTier>.Empty;
+
         /// <summary>The gateway groups this gateway is a member of, with its tier in each.</summary>
-        public IReadOnlyList<PfGatewayGroupTier> Groups { get; init; } = Array.Empty<PfGatewayGroupTier>();
+        public IReadOnlyList<PfGatewayGroupTier> Groups { get => groups; init => groups = ValueList<PfGatewayGroupTier>.Of(value); }
 
         /// <summary>This firewall's default route goes through this gateway.</summary>
         public bool DefaultRoute { get; init; }

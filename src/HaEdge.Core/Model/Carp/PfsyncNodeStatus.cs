@@ -43,11 +43,15 @@ namespace HaEdge.Core.Model.Carp
         /// <summary><c>current entries</c> of <c>pfctl -si</c>.</summary>
         public long StateEntries { get; init; }
 
+        private readonly IReadOnlyList<string> creatorIds = ValueList<string>.Empty;
+
         /// <summary>The host ids that created the states this node holds (<c>pfctl -sc</c>).</summary>
-        public IReadOnlyList<string> CreatorIds { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> CreatorIds { get => creatorIds; init => creatorIds = ValueList<string>.Of(value); }
 
         public PfsyncVerdict Verdict { get; init; }
 
-        public IReadOnlyList<string> Reasons { get; init; } = Array.Empty<string>();
+        private readonly IReadOnlyList<string> reasons = ValueList<string>.Empty;
+
+        public IReadOnlyList<string> Reasons { get => reasons; init => reasons = ValueList<string>.Of(value); }
     }
 }

@@ -46,8 +46,10 @@ namespace HaEdge.Core.Model.Failover
 
         public bool Passed { get; init; }
 
+        private readonly IReadOnlyList<string> reasons = ValueList<string>.Empty;
+
         /// <summary>Why it failed; empty when it passed.</summary>
-        public IReadOnlyList<string> Reasons { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> Reasons { get => reasons; init => reasons = ValueList<string>.Of(value); }
 
         /// <summary>What the scenario expected to move.</summary>
         public ExpectedFailover Expected { get; init; }

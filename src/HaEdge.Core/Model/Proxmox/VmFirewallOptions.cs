@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace HaEdge.Core.Model.Proxmox
 {
     /// <summary>
@@ -36,5 +38,15 @@ namespace HaEdge.Core.Model.Proxmox
         public string? LogLevelOut { get; init; }
 
         public string? Digest { get; init; }
+
+        /// <summary>The options as the VM's firewall options file names them, e.g. "enable=1 macfilter=1 ipfilter=0 policy_in=DROP".</summary>
+        public override string ToString()
+        {
+            string Flag(string name, bool on) => name + "=" + (on ? "1" : "0");
+            var parts = new List<string> { Flag("enable", Enable), Flag("macfilter", MacFilter), Flag("ipfilter", IpFilter), Flag("dhcp", Dhcp), Flag("ndp", Ndp), Flag("radv", Radv) };
+            if (PolicyIn != null) parts.Add("policy_in=" + PolicyIn);
+            if (PolicyOut != null) parts.Add("policy_out=" + PolicyOut);
+            return string.Join(" ", parts);
+        }
     }
 }

@@ -50,7 +50,7 @@ namespace HaEdge.Core.Model.Runbooks
         public IReadOnlyList<HaEdgeCheckResult> Checks { get; init; } = Array.Empty<HaEdgeCheckResult>();
 
         /// <summary>The names of the checks that failed, in check order.</summary>
-        public IReadOnlyList<string> Failed => Checks.Where(c => c.Verdict == ReadinessVerdict.Failed).Select(c => c.Check).ToList();
+        public IReadOnlyList<string> Failed => ValueList<string>.Of(Checks.Where(c => c.Verdict == ReadinessVerdict.Failed).Select(c => c.Check));
 
         /// <summary>The Error findings of every check: what keeps the edge from being green.</summary>
         public IReadOnlyList<Finding> Errors => Checks.SelectMany(c => c.Findings).Where(f => f.Severity == FindingSeverity.Error).ToList();
@@ -60,15 +60,14 @@ namespace HaEdge.Core.Model.Runbooks
         /// Proxmox pin fails four checks with one message: "Quorum, VmPlacement, AntiAffinity, Symmetry: ...").
         /// A check that failed without a finding gives its summary.
         /// </summary>
-        public IReadOnlyList<string> Reasons =>
+        public IReadOnlyList<string> Reasons => ValueList<string>.Of(
             Checks.Where(c => c.Verdict == ReadinessVerdict.Failed || c.Verdict == ReadinessVerdict.Warning)
                 .SelectMany(c => c.Findings.Where(f => f.Severity != FindingSeverity.Information)
                     .Select(f => (Check: c.Check, Severity: f.Severity, Message: f.Message))
                     .DefaultIfEmpty((Check: c.Check, Severity: c.Verdict == ReadinessVerdict.Failed ? FindingSeverity.Error : FindingSeverity.Warning, Message: c.Summary)))
                 .GroupBy(reason => reason.Message, StringComparer.Ordinal)
                 .OrderByDescending(same => same.Max(reason => reason.Severity))
-                .Select(same => string.Join(", ", same.Select(reason => reason.Check).Distinct()) + ": " + same.Key)
-                .ToList();
+                .Select(same => string.Join(", ", same.Select(reason => reason.Check).Distinct()) + ": " + same.Key));
 
         public DateTimeOffset CheckedAt { get; init; }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HaEdge.Core.Model;
 using HaEdge.Core.Model.Sync;
 
 namespace HaEdge.Core.PfSense.Sync
@@ -31,7 +32,7 @@ namespace HaEdge.Core.PfSense.Sync
             if (plan == null) throw new ArgumentNullException(nameof(plan));
             Primary = plan.Status.Primary;
             Secondary = plan.Status.Secondary;
-            Sections = plan.Status.Sections;
+            Sections = ValueList<string>.Of(plan.Status.Sections);
             Triggered = triggered;
             Duration = duration;
             Before = plan.Differences;

@@ -15,6 +15,7 @@ namespace HaEdge.Commands
         [SupportsWildcards]
         [ArgumentCompleter(typeof(FirewallNameCompleter))]
         [ValidateNotNullOrEmpty]
+        [Names("Firewall")]
         public string[]? Firewall { get; set; }
 
         /// <summary>How long to wait for each firewall's answer: a duration, a number being seconds (1 s to 5 min).</summary>

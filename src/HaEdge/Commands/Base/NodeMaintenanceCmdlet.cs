@@ -21,6 +21,7 @@ namespace HaEdge.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(NodeNameCompleter))]
         [ValidateNotNullOrEmpty]
+        [Names("Node")]
         public string Node { get; set; } = "";
 
         /// <summary>Also change the node's Proxmox HA maintenance (ha-manager crm-command node-maintenance) over SSH.</summary>
