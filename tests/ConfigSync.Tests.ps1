@@ -21,7 +21,7 @@ BeforeAll {
     $script:ClosedPort = $ClosedSocket.LocalEndPoint.Port
 
     $starter = Join-Path $TestDrive 'starter.json'
-    New-HaEdgeDefinition -Path $starter | Out-Null
+    New-FilledStarter -Path $starter | Out-Null
     $text = Get-Content -Raw $starter
     $script:Unreachable = Join-Path $TestDrive 'unreachable.json'
     $text -replace 'https://192\.0\.2\.[23]/xmlrpc\.php', "https://127.0.0.1:$ClosedPort/xmlrpc.php" | Set-Content $Unreachable

@@ -67,8 +67,9 @@ Install-PSResource -Name HaEdge -Version '$Version' -Repository HaEdgeLocal -Sco
 Import-Module HaEdge
 `$facts = @{ ModuleBase = (Get-Module HaEdge).ModuleBase; Available = @(Get-Module HaEdge -ListAvailable).Count }
 New-HaEdgeDefinition -Path '$definition' | Out-Null
-# One endpoint, and without the starter's pins, which are bound to the endpoints it names.
-`$text = [System.IO.File]::ReadAllText('$definition') -replace '"endpoints": \[[^\]]*\]', '"endpoints": ["https://127.0.0.1:1"]' -replace '"certificateSha256": \{[^}]*\},', ''
+# One endpoint, and without the starter's pins, which are bound to the endpoints it names; the nodes' SSH host keys
+# filled in (the starter's placeholders are refused).
+`$text = [System.IO.File]::ReadAllText('$definition') -replace '"endpoints": \[[^\]]*\]', '"endpoints": ["https://127.0.0.1:1"]' -replace '"certificateSha256": \{[^}]*\},', '' -replace 'SHA256:A{43}', ('SHA256:' + 'C' * 43) -replace 'SHA256:B{43}', ('SHA256:' + 'D' * 43)
 [System.IO.File]::WriteAllText('$definition', `$text)
 `$token = [pscredential]::new('haedge@pve!edge', [System.Net.NetworkCredential]::new('', 'not-a-secret').SecurePassword)
 Connect-HaEdge -Path '$definition' -Credential `$token | Out-Null

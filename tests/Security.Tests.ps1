@@ -11,7 +11,7 @@ BeforeAll {
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
         New-Item -ItemType Directory $folder | Out-Null
         $path = Join-Path $folder 'edge.json'
-        New-HaEdgeDefinition -Path $path | Out-Null
+        New-FilledStarter -Path $path | Out-Null
         $key = Join-Path $folder 'id_ed25519'
         & ssh-keygen -q -t ed25519 -N '' -f $key | Out-Null
         & chmod $KeyMode $key

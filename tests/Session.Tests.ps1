@@ -2,19 +2,29 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $script:Definition = Join-Path $TestDrive 'edge.json'
-    New-HaEdgeDefinition -Path $Definition | Out-Null
+    New-FilledStarter -Path $Definition | Out-Null
     $script:Token = [pscredential]::new('haedge@pve!edge', (ConvertTo-SecureString 'f3b2c1d0-aaaa-bbbb-cccc-000000000001' -AsPlainText -Force))
 }
 
 Describe 'New-HaEdgeDefinition' -Tag Unit {
     AfterEach { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
 
-    It 'writes a starter file that Connect-HaEdge accepts' {
+    It 'writes a starter file that Connect-HaEdge accepts once its placeholder pins are filled in' {
         $path = Join-Path $TestDrive 'starter.json'
         $file = New-HaEdgeDefinition -Path $path
         $file.FullName | Should -Be $path
         Get-Content $path -Raw | Should -Match '// HaEdge edge definition'
+        New-FilledStarter -Path $path | Out-Null
         (Connect-HaEdge $path -Credential $Token).Firewalls | Should -Be @('fw1', 'fw2')
+    }
+
+    It 'writes a starter that does not connect with its placeholder pins, naming the line to edit' {
+        $path = Join-Path $TestDrive 'placeholders.json'
+        New-HaEdgeDefinition -Path $path | Out-Null
+        $refusal = { Connect-HaEdge $path -Credential $Token -ErrorAction Stop } | Should -Throw -ErrorId 'EdgeDefinitionInvalid*' -PassThru
+        $refusal.Exception.Message -match ": line (\d+): still the starter's placeholder '([^']+)'" | Should -BeTrue -Because $refusal.Exception.Message
+        (Get-Content $path)[[int]$Matches[1] - 1] | Should -BeLike "*$($Matches[2])*" -Because 'the line named is the one to edit'
+        Get-HaEdgeSession | Should -BeNullOrEmpty
     }
 
     It 'returns the file as it is after writing, also when -Force overwrites a longer one' {

@@ -62,7 +62,7 @@ namespace HaEdge.Core.Definition
 
             using (document)
             {
-                return new Reader(path).ReadRoot(document.RootElement);
+                return new Reader(path, text).ReadRoot(document.RootElement);
             }
         }
 
@@ -73,10 +73,12 @@ namespace HaEdge.Core.Definition
         private sealed class Reader
         {
             private readonly string path;
+            private readonly string text;
 
-            public Reader(string path)
+            public Reader(string path, string text)
             {
                 this.path = path;
+                this.text = text;
             }
 
             public EdgeDefinition ReadRoot(JsonElement root)
@@ -243,6 +245,7 @@ namespace HaEdge.Core.Definition
                     throw Invalid(path, at + ".hostKeySha256", "expected 'SHA256:' and 43 base64 characters, as ssh-keygen -lf prints it");
                 }
 
+                RefusePlaceholder(hostKey, at + ".hostKeySha256", "the host's key fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on it)");
                 return hostKey;
             }
 
@@ -414,14 +417,27 @@ namespace HaEdge.Core.Definition
 
             private string Pin(string text, string key)
             {
+                string pin;
                 try
                 {
-                    return CertificatePin.Normalize(text);
+                    pin = CertificatePin.Normalize(text);
                 }
                 catch (HaEdgeException)
                 {
                     throw Invalid(path, key, "expected a SHA-256 fingerprint: 64 hex digits, colons allowed");
                 }
+
+                RefusePlaceholder(text, key, "the node's certificate fingerprint (pvenode cert info on it), or remove the entry to check the endpoint against the CAs this machine trusts");
+                return pin;
+            }
+
+            /// <summary>New-HaEdgeDefinition's stand-in for a pin is refused with the line to edit.</summary>
+            private void RefusePlaceholder(string? value, string key, string what)
+            {
+                if (value == null || !EdgeDefinitionTemplate.Placeholders.Contains(value, StringComparer.OrdinalIgnoreCase)) return;
+                int offset = text.IndexOf(value, StringComparison.OrdinalIgnoreCase);
+                string line = offset < 0 ? "" : $"line {text.Substring(0, offset).Count(c => c == '\n') + 1}: ";
+                throw Invalid(path, key, $"{line}still the starter's placeholder '{value}'; put {what} there");
             }
 
             private string? Variable(JsonElement element, string at, string name)

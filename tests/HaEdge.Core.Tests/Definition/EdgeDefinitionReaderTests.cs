@@ -167,16 +167,51 @@ public class EdgeDefinitionReaderTests
 
 public class EdgeDefinitionTemplateTests
 {
-    [Fact]
-    public void TheStarterFileIsAValidDefinition()
+    /// <summary>
+    /// The starter with its placeholders filled in as an operator does (with other made-up pins, for tests), all but
+    /// <paramref name="keep"/>.
+    /// </summary>
+    public static string Filled(string? keep = null)
     {
-        EdgeDefinition edge = EdgeDefinitionReader.Parse(EdgeDefinitionTemplate.Text, "/defs/new.json");
+        string[] fillers = { string.Join(":", Enumerable.Repeat("1A", 32)), string.Join(":", Enumerable.Repeat("2B", 32)), "SHA256:" + new string('C', 43), "SHA256:" + new string('D', 43) };
+        string text = EdgeDefinitionTemplate.Text;
+        for (int i = 0; i < fillers.Length; i++)
+        {
+            if (EdgeDefinitionTemplate.Placeholders[i] != keep) text = text.Replace(EdgeDefinitionTemplate.Placeholders[i], fillers[i]);
+        }
+
+        return text;
+    }
+
+    [Fact]
+    public void TheStarterFileIsAValidDefinitionOnceItsPlaceholdersAreFilledIn()
+    {
+        EdgeDefinition edge = EdgeDefinitionReader.Parse(Filled(), "/defs/new.json");
 
         Assert.Equal("home-edge", edge.Name);
         Assert.Equal(new[] { "fw1", "fw2" }, edge.Firewalls.Select(f => f.Name));
         Assert.Equal(5, edge.Segments.Count);
         Assert.Equal("HAEDGE_PVE_TOKEN", edge.Proxmox.TokenSecretVariable);
         // Each endpoint with its own pin.
-        Assert.Equal(new[] { "00:11", "FF:EE" }, edge.Proxmox.Endpoints.Select(e => edge.Proxmox.CertificatePins[e.Authority].Substring(0, 5)));
+        Assert.Equal(new[] { "1A:1A", "2B:2B" }, edge.Proxmox.Endpoints.Select(e => edge.Proxmox.CertificatePins[e.Authority].Substring(0, 5)));
+    }
+
+    [Fact]
+    public void Every_placeholder_is_in_the_starter()
+    {
+        Assert.All(EdgeDefinitionTemplate.Placeholders, placeholder => Assert.Contains(placeholder, EdgeDefinitionTemplate.Text, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, "proxmox.certificateSha256.https://192.0.2.11:8006: line 19: still the starter's placeholder")]
+    [InlineData(1, "proxmox.certificateSha256.https://192.0.2.12:8006: line 20: still the starter's placeholder")]
+    [InlineData(2, "proxmox.ssh.nodes.pve1.hostKeySha256: line 29: still the starter's placeholder")]
+    [InlineData(3, "proxmox.ssh.nodes.pve2.hostKeySha256: line 30: still the starter's placeholder")]
+    public void A_placeholder_left_in_is_refused_with_its_line(int placeholder, string expected)
+    {
+        string text = Filled(keep: EdgeDefinitionTemplate.Placeholders[placeholder]);
+
+        var error = Assert.Throws<HaEdgeException>(() => EdgeDefinitionReader.Parse(text, "/defs/new.json"));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 }

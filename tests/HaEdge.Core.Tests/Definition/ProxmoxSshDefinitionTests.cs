@@ -39,7 +39,7 @@ public class ProxmoxSshDefinitionTests
     [Fact]
     public void TheTemplateShowsIt()
     {
-        ProxmoxSshDefinition ssh = EdgeDefinitionReader.Parse(EdgeDefinitionTemplate.Text, "/defs/new.json").Proxmox.Ssh!;
+        ProxmoxSshDefinition ssh = EdgeDefinitionReader.Parse(EdgeDefinitionTemplateTests.Filled(), "/defs/new.json").Proxmox.Ssh!;
         Assert.Equal(new[] { "pve1", "pve2" }, ssh.Nodes.Keys);
         Assert.Equal(22, ssh.Port);
     }
