@@ -72,7 +72,7 @@ BeforeAll {
         $path = Join-Path $State 'edge.json'
         $definition | ConvertTo-Json -Depth 5 | Set-Content $path
         $token = [pscredential]::new('haedge@pve!edge', (ConvertTo-SecureString $TokenSecret -AsPlainText -Force))
-        $script:Session = Connect-HaEdge -Path $path -Credential $token
+        $script:Session = Connect-HaEdge -SkipCheck -Path $path -Credential $token
     }
 
     function Stop-SimEdge {
@@ -240,6 +240,38 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
         It 'warns about multicast snooping only for the IPv6 CARP segments named' {
             (Test-HaEdgeSymmetry -Ipv6CarpSegment LAN).Target | Should -Be @('pve1/vmbr1', 'pve2/vmbr1')
         }
+    }
+}
+
+Describe 'Connect-HaEdge checks the token and the firewalls before it says connected' -Tag Simulator {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'support/Lab.ps1')
+        Start-SimEdge
+        # The simulated edge with its firewalls on a closed loopback port: nothing else may be a target.
+        $script:Closed = Join-Path $State 'closed-firewalls.json'
+        (Get-Content -Raw $Session.Definition.Path) -replace '"host": "192\.0\.2\.[23]"', '"host": "127.0.0.1", "port": 1' | Set-Content $Closed
+        $Session | Disconnect-HaEdge -Confirm:$false
+        $script:Session = $null
+    }
+    AfterAll { Stop-SimEdge }
+
+    It 'refuses a wrong token and leaves no session' {
+        $wrong = [pscredential]::new('haedge@pve!edge', (ConvertTo-SecureString 'f3b2c1d0-0000-0000-0000-000000000000' -AsPlainText -Force))
+        $refusal = { Connect-HaEdge -Path $Closed -Credential $wrong -ErrorAction Stop } | Should -Throw -ErrorId 'EdgeConnectionCheckFailed*' -PassThru
+        $refusal.Exception.Message | Should -Match 'Proxmox 127\.0\.0\.1:\d+, 127\.0\.0\.1:\d+: ProxmoxUnauthorized'
+        $refusal.CategoryInfo.Category | Should -Be 'ConnectionError'
+        Get-HaEdgeSession | Should -BeNullOrEmpty
+    }
+
+    It 'refuses firewalls that do not answer, naming each, and connects with -SkipCheck' {
+        $token = [pscredential]::new('haedge@pve!edge', (ConvertTo-SecureString $TokenSecret -AsPlainText -Force))
+        $refusal = { Connect-HaEdge -Path $Closed -Credential $token -ErrorAction Stop } | Should -Throw -ErrorId 'EdgeConnectionCheckFailed*' -PassThru
+        $refusal.Exception.Message | Should -Not -Match 'Proxmox .*: Proxmox'
+        $refusal.Exception.Message | Should -Match 'Ssh fw1: \w+'
+        $refusal.Exception.Message | Should -Match 'Ssh fw2: \w+'
+        Get-HaEdgeSession | Should -BeNullOrEmpty
+        $script:Session = Connect-HaEdge -Path $Closed -Credential $token -SkipCheck
+        $Session.IsOpen | Should -BeTrue
     }
 }
 

@@ -42,7 +42,7 @@ Describe 'Config sync cmdlets without a firewall' -Tag Unit {
         @{ Command = 'Compare-PfConfig'; Class = 'ComparePfConfigCommand' }
         @{ Command = 'Sync-PfConfig'; Class = 'SyncPfConfigCommand' }
     ) {
-        Connect-HaEdge -Path $Unreachable -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path $Unreachable -Credential $Token | Out-Null
         $err = { & $Command -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be "XmlRpcPasswordMissing,HaEdge.Commands.$Class"
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
@@ -51,20 +51,20 @@ Describe 'Config sync cmdlets without a firewall' -Tag Unit {
     }
 
     It 'names the firewall without an xmlrpc entry' {
-        Connect-HaEdge -Path $NoXmlRpc -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path $NoXmlRpc -Credential $Token | Out-Null
         $err = { Compare-PfConfig -XmlRpcCredential $XmlRpcCredential } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'XmlRpcNotConfigured,*'
         $err.Exception.Message | Should -Match ([regex]::Escape($NoXmlRpc))
     }
 
     It 'refuses an empty -XmlRpcCredential password' {
-        Connect-HaEdge -Path $Unreachable -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path $Unreachable -Credential $Token | Out-Null
         $empty = [pscredential]::new('hasync', [securestring]::new())
         { Get-PfHaSync -XmlRpcCredential $empty } | Should -Throw -ErrorId 'XmlRpcPasswordMissing,HaEdge.Commands.GetPfHaSyncCommand'
     }
 
     It 'reports an unreachable primary as a connection error without showing the password' {
-        Connect-HaEdge -Path $Unreachable -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path $Unreachable -Credential $Token | Out-Null
         $err = { Get-PfHaSync -XmlRpcCredential $XmlRpcCredential } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'XmlRpcUnreachable,*'
         $err.CategoryInfo.Category | Should -Be 'ConnectionError'
@@ -74,12 +74,12 @@ Describe 'Config sync cmdlets without a firewall' -Tag Unit {
 
     It 'reads the password from the variable the definition names' {
         $env:HAEDGE_XMLRPC_PASSWORD = $XmlRpcPassword
-        Connect-HaEdge -Path $Unreachable -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path $Unreachable -Credential $Token | Out-Null
         { Compare-PfConfig -Section filter } | Should -Throw -ErrorId 'XmlRpcUnreachable,HaEdge.Commands.ComparePfConfigCommand'
     }
 
     It 'Sync-PfConfig -WhatIf stops at the first check and runs nothing' {
-        Connect-HaEdge -Path $Unreachable -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path $Unreachable -Credential $Token | Out-Null
         $err = { Sync-PfConfig -XmlRpcCredential $XmlRpcCredential -WhatIf } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'XmlRpcUnreachable,HaEdge.Commands.SyncPfConfigCommand'
         (Get-HaEdgeSession -Current).Ssh.SeenHostKeys.Count | Should -Be 0

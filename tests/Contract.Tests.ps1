@@ -2,7 +2,7 @@
 # The public surface of every cmdlet, pinned: parameters, parameter sets, output type, ShouldProcess and help.
 BeforeDiscovery {
     $script:Contract = @(
-        @{ Name = 'Connect-HaEdge'; Parameters = 'Path', 'Credential', 'SshCredential', 'SshKeyPassphrase', 'TrustOnFirstUse'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
+        @{ Name = 'Connect-HaEdge'; Parameters = 'Path', 'Credential', 'SshCredential', 'SshKeyPassphrase', 'TrustOnFirstUse', 'SkipCheck'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'Disconnect-HaEdge'; Parameters = 'Session'; Sets = '__AllParameterSets'; Output = 'Void'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }

@@ -29,7 +29,7 @@ Describe 'Connect-HaEdge and SSH identities' -Tag Unit {
 
     It 'uses -SshCredential''s user name for both firewalls, not the definition''s ssh.user' {
         $ssh = [pscredential]::new('opsuser', (ConvertTo-SecureString 'not-used-here' -AsPlainText -Force))
-        $session = Connect-HaEdge -Path (New-TestDefinition) -Credential $Token -SshCredential $ssh
+        $session = Connect-HaEdge -SkipCheck -Path (New-TestDefinition) -Credential $Token -SshCredential $ssh
         foreach ($firewall in $session.Definition.Firewalls) {
             $session.SshTargetOf($firewall).User | Should -Be 'opsuser'
         }
@@ -37,7 +37,7 @@ Describe 'Connect-HaEdge and SSH identities' -Tag Unit {
 
     It 'takes the key passphrase as a SecureString and keeps it out of the environment and the target''s text' {
         $passphrase = ConvertTo-SecureString 'pass-PHRASE-1' -AsPlainText -Force
-        $session = Connect-HaEdge -Path (New-TestDefinition) -Credential $Token -SshKeyPassphrase $passphrase
+        $session = Connect-HaEdge -SkipCheck -Path (New-TestDefinition) -Credential $Token -SshKeyPassphrase $passphrase
         $target = $session.SshTargetOf($session.Definition.Primary)
         $target.Passphrase.Reveal() | Should -Be 'pass-PHRASE-1'
         "$target $($target.Passphrase)" | Should -Not -Match 'pass-PHRASE-1'
@@ -46,13 +46,13 @@ Describe 'Connect-HaEdge and SSH identities' -Tag Unit {
 
     It 'warns about a key file other users can read, naming the fix' {
         $path = New-TestDefinition -KeyMode '644'
-        Connect-HaEdge -Path $path -Credential $Token -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+        Connect-HaEdge -SkipCheck -Path $path -Credential $Token -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
         @($warnings) | Should -HaveCount 1
         "$($warnings[0])" | Should -Match 'can be read by other users on this machine: chmod 600 '
     }
 
     It 'says nothing about a key file only its owner can read' {
-        Connect-HaEdge -Path (New-TestDefinition) -Credential $Token -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+        Connect-HaEdge -SkipCheck -Path (New-TestDefinition) -Credential $Token -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
         @($warnings) | Should -HaveCount 0
     }
 }
@@ -66,7 +66,7 @@ Describe 'Test-HaFailover and the WAN pull scripts' -Tag Unit {
         $out = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command @"
 Import-Module '$module'
 `$env:HAEDGE_PVE_TOKEN = 'f3b2c1d0-aaaa-bbbb-cccc-000000000001'
-Connect-HaEdge '$definition' | Out-Null
+Connect-HaEdge -SkipCheck '$definition' | Out-Null
 Test-HaFailover -Scenario WanPull -WanPullMethod UserAction -WhatIf ``
     -WanPullScript { Invoke-RestMethod 'http://plug.example/off?token=S3cr3tPlugToken' } ``
     -WanRestoreScript { Invoke-RestMethod 'http://plug.example/on?token=S3cr3tPlugToken' }

@@ -15,13 +15,13 @@ Describe 'New-HaEdgeDefinition' -Tag Unit {
         $file.FullName | Should -Be $path
         Get-Content $path -Raw | Should -Match '// HaEdge edge definition'
         New-FilledStarter -Path $path | Out-Null
-        (Connect-HaEdge $path -Credential $Token).Firewalls | Should -Be @('fw1', 'fw2')
+        (Connect-HaEdge -SkipCheck $path -Credential $Token).Firewalls | Should -Be @('fw1', 'fw2')
     }
 
     It 'writes a starter that does not connect with its placeholder pins, naming the line to edit' {
         $path = Join-Path $TestDrive 'placeholders.json'
         New-HaEdgeDefinition -Path $path | Out-Null
-        $refusal = { Connect-HaEdge $path -Credential $Token -ErrorAction Stop } | Should -Throw -ErrorId 'EdgeDefinitionInvalid*' -PassThru
+        $refusal = { Connect-HaEdge -SkipCheck $path -Credential $Token -ErrorAction Stop } | Should -Throw -ErrorId 'EdgeDefinitionInvalid*' -PassThru
         $refusal.Exception.Message -match ": line (\d+): still the starter's placeholder '([^']+)'" | Should -BeTrue -Because $refusal.Exception.Message
         (Get-Content $path)[[int]$Matches[1] - 1] | Should -BeLike "*$($Matches[2])*" -Because 'the line named is the one to edit'
         Get-HaEdgeSession | Should -BeNullOrEmpty
@@ -36,7 +36,7 @@ Describe 'New-HaEdgeDefinition' -Tag Unit {
     }
 
     It 'lists sessions in a table that fits 120 columns without cutting the endpoints' {
-        Connect-HaEdge $Definition -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck $Definition -Credential $Token | Out-Null
         $lines = @(Get-HaEdgeSession | Out-String -Width 120) -split '\r?\n'
         $lines | Where-Object { $_.Length -gt 120 } | Should -BeNullOrEmpty
         $lines -join "`n" | Should -Match ([regex]::Escape('192.0.2.11:8006, 192.0.2.12:8006'))
@@ -57,7 +57,7 @@ Describe 'Connect-HaEdge' -Tag Unit {
     AfterEach { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
 
     It 'opens a session that becomes the current one' {
-        $session = Connect-HaEdge -Path $Definition -Credential $Token
+        $session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token
         $session.Name | Should -Be 'home-edge'
         (Get-HaEdgeSession -Current).Id | Should -Be $session.Id
     }
@@ -65,7 +65,7 @@ Describe 'Connect-HaEdge' -Tag Unit {
     It 'ends a bad definition in one terminating error naming file, key and problem' {
         $bad = Join-Path $TestDrive 'bad.json'
         (Get-Content $Definition -Raw) -replace '"vmId": 102', '"vmId": "102"' | Set-Content $bad
-        $err = { Connect-HaEdge -Path $bad -Credential $Token } | Should -Throw -PassThru
+        $err = { Connect-HaEdge -SkipCheck -Path $bad -Credential $Token } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'EdgeDefinitionInvalid,HaEdge.Commands.ConnectHaEdgeCommand'
         $err.CategoryInfo.Category | Should -Be 'InvalidData'
         $err.Exception.Message | Should -BeLike "*$bad*firewalls``[1``].vmId: expected a whole number*"
@@ -73,30 +73,30 @@ Describe 'Connect-HaEdge' -Tag Unit {
 
     It 'says where the token secret should come from when it is missing' {
         $env:HAEDGE_PVE_TOKEN = $null
-        $err = { Connect-HaEdge -Path $Definition } | Should -Throw -PassThru
+        $err = { Connect-HaEdge -SkipCheck -Path $Definition } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'ProxmoxTokenSecretMissing,*'
         $err.Exception.Message | Should -Match 'HAEDGE_PVE_TOKEN'
     }
 
     It 'replaces the session of a definition connected again instead of piling up sessions' {
-        $first = Connect-HaEdge -Path $Definition -Credential $Token
-        $second = Connect-HaEdge -Path $Definition -Credential $Token
+        $first = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token
+        $second = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token
         @(Get-HaEdgeSession).Id | Should -Be @($second.Id)
         $first.IsOpen | Should -BeFalse
     }
 
     It 'says which session is still current when a connect fails' {
-        $current = Connect-HaEdge -Path $Definition -Credential $Token
+        $current = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token
         $bad = Join-Path $TestDrive 'bad-again.json'
         (Get-Content $Definition -Raw) -replace '"vmId": 102', '"vmId": "102"' | Set-Content $bad
-        $failure = try { Connect-HaEdge -Path $bad -Credential $Token -WarningVariable warnings -WarningAction SilentlyContinue } catch { $_ }
+        $failure = try { Connect-HaEdge -SkipCheck -Path $bad -Credential $Token -WarningVariable warnings -WarningAction SilentlyContinue } catch { $_ }
         $failure.FullyQualifiedErrorId | Should -BeLike 'EdgeDefinitionInvalid,*'
         "$warnings" | Should -Be "Not connected: the current session is still home-edge (session $($current.Id)), from $Definition."
         (Get-HaEdgeSession -Current).Id | Should -Be $current.Id
     }
 
     It 'never shows the token secret' {
-        $session = Connect-HaEdge -Path $Definition -Credential $Token
+        $session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token
         ($session | Format-List * | Out-String) + ($session | ConvertTo-Json -Depth 3 -WarningAction Ignore) |
             Should -Not -Match 'f3b2c1d0-aaaa'
     }
@@ -106,7 +106,7 @@ Describe 'Sessions' -Tag Unit {
     AfterEach { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
 
     It 'are per runspace' {
-        Connect-HaEdge -Path $Definition -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token | Out-Null
         $other = [powershell]::Create()
         try {
             $count = $other.AddScript("Import-Module '$ModulePath/HaEdge.psd1'; @(Get-HaEdgeSession).Count").Invoke()
@@ -117,14 +117,14 @@ Describe 'Sessions' -Tag Unit {
     }
 
     It 'are closed by Disconnect-HaEdge' {
-        $session = Connect-HaEdge -Path $Definition -Credential $Token
+        $session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token
         Disconnect-HaEdge -Confirm:$false
         $session.IsOpen | Should -BeFalse
         { Get-HaEdgeVm -Session $session } | Should -Throw -ErrorId 'NoHaEdgeSession,HaEdge.Commands.GetHaEdgeVmCommand'
     }
 
     It 'are closed when the module is removed' {
-        $session = Connect-HaEdge -Path $Definition -Credential $Token
+        $session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token
         Remove-Module HaEdge
         $session.IsOpen | Should -BeFalse
         Import-Module (Join-Path $ModulePath 'HaEdge.psd1')

@@ -12,7 +12,7 @@ BeforeAll {
         proxmox   = @{
             endpoints = @('https://127.0.0.1:1'); tokenId = 'haedge@pve!edge'; certificateSha256 = @{ 'https://127.0.0.1:1' = $pin }
             timeoutSeconds = 2
-            ssh = @{ user = 'root'; passwordVariable = 'HAEDGE_TEST_NONE'; nodes = @{ pve1 = @{ host = '127.0.0.1'; hostKeySha256 = 'SHA256:' + ('A' * 43) }; pve3 = @{ host = '127.0.0.1'; hostKeySha256 = 'SHA256:' + ('B' * 43) } } }
+            ssh = @{ user = 'root'; passwordVariable = 'HAEDGE_TEST_NONE'; nodes = @{ pve1 = @{ host = '127.0.0.1'; hostKeySha256 = 'SHA256:' + ('E' * 43) }; pve3 = @{ host = '127.0.0.1'; hostKeySha256 = 'SHA256:' + ('F' * 43) } } }
         }
         firewalls = @(
             @{ name = 'fw1'; role = 'primary'; vmId = 101; node = 'pve1'; ssh = @{ host = '127.0.0.1'; port = 1; user = 'admin'; passwordVariable = 'HAEDGE_TEST_NONE' } }
@@ -44,7 +44,7 @@ BeforeAll {
 
 Describe 'Tab completes names from the session''s definition' -Tag Unit {
     BeforeAll {
-        $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin
+        $script:Session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token -SshCredential $SshLogin
         # Files that would be offered if completion fell back to paths.
         Push-Location $TestDrive
         New-Item -ItemType File -Force 'fw-notes.txt', 'pve-notes.txt', 'VLAN-notes.txt', 'closed-notes.txt' | Out-Null
@@ -84,7 +84,7 @@ Describe 'Tab completes names from the session''s definition' -Tag Unit {
     It 'completes from the session named with -Session, not only the current one' {
         $other = Join-Path $TestDrive 'other-edge.json'
         (Get-Content -Raw $Definition) -replace '"closed-edge"', '"other-edge"' -replace '"fw1"', '"edge-a"' | Set-Content $other
-        $second = Connect-HaEdge -Path $other -Credential $Token -SshCredential $SshLogin
+        $second = Connect-HaEdge -SkipCheck -Path $other -Credential $Token -SshCredential $SshLogin
         try {
             Get-Completion 'Get-CarpStatus -Firewall ' | Should -Be @('edge-a', 'fw2')
             Get-Completion "Get-CarpStatus -Session closed-edge -Firewall " | Should -Be @('fw1', 'fw2')
@@ -107,7 +107,7 @@ Describe 'Tab completes names from the session''s definition' -Tag Unit {
 }
 
 Describe 'Durations bind as people type them' -Tag Unit {
-    BeforeAll { $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin }
+    BeforeAll { $script:Session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token -SshCredential $SshLogin }
     AfterAll { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
 
     It 'reads -Settle 5 as five seconds in the -WhatIf plan' {
@@ -171,7 +171,7 @@ Describe 'Durations bind as people type them' -Tag Unit {
 }
 
 Describe 'Name parameters match the same way everywhere' -Tag Unit {
-    BeforeAll { $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin }
+    BeforeAll { $script:Session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token -SshCredential $SshLogin }
     AfterAll { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
 
     It 'Compare-PfConfig -Section with an unknown name is an error listing the known sections' {
@@ -218,7 +218,7 @@ Describe 'Name parameters match the same way everywhere' -Tag Unit {
 
 Describe 'The natural pipelines bind, by value and by property name' -Tag Unit {
     BeforeAll {
-        $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin
+        $script:Session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token -SshCredential $SshLogin
         # The objects the reads return, as a script would hold them.
         $script:Vm2 = [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw2'; Node = 'pve2'; Name = 'edge-fw2'; VmId = 102 }
         $script:Node1 = [HaEdge.Core.Model.HaEdgeNode]@{ Node = 'pve1'; Firewalls = [string[]]@('fw1') }
@@ -333,7 +333,7 @@ Describe 'Every column is named as the property a script filters on' -Tag Unit {
 }
 
 Describe 'Test-HaEdge says why on screen' -Tag Unit {
-    BeforeAll { $script:Session = Connect-HaEdge -Path $Definition -Credential $Token -SshCredential $SshLogin }
+    BeforeAll { $script:Session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token -SshCredential $SshLogin }
     AfterAll { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
 
     It 'shows each reason once, after every check it failed' {

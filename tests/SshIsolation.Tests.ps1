@@ -40,7 +40,7 @@ Describe 'SSH through the isolated SSH.NET' -Tag Integration {
             $decoy = [System.Reflection.Assembly]::LoadFrom("$DecoyDir/Renci.SshNet.dll")
             Import-Module "$ModulePath/HaEdge.psd1"
             $env:HAEDGE_TEST_TOKEN = 'x'
-            Connect-HaEdge $Definition -TrustOnFirstUse -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+            Connect-HaEdge -SkipCheck $Definition -TrustOnFirstUse -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
             $loaded = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Renci.SshNet' }
             [pscustomobject]@{
                 Warnings = @($warnings | ForEach-Object Message)
@@ -68,7 +68,7 @@ Describe 'SSH host key pinning' -Tag Integration {
     It 'accepts the pinned key and runs a command' {
         $definition = Join-Path $TestDrive 'pinned.json'
         New-LoopbackEdgeDefinition -Server $Server -Path $definition -PinnedHostKey $Server.HostKey
-        Connect-HaEdge $definition | Out-Null
+        Connect-HaEdge -SkipCheck $definition | Out-Null
         $checks = Test-HaEdgeConnection -SshOnly
         $checks | Should -HaveCount 2
         $checks.Reachable | Should -Be @($true, $true)
@@ -78,7 +78,7 @@ Describe 'SSH host key pinning' -Tag Integration {
     It 'refuses a changed key as a security error' {
         $definition = Join-Path $TestDrive 'changed.json'
         New-LoopbackEdgeDefinition -Server $Server -Path $definition -PinnedHostKey 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU'
-        Connect-HaEdge $definition -TrustOnFirstUse | Out-Null
+        Connect-HaEdge -SkipCheck $definition -TrustOnFirstUse | Out-Null
         $check = Test-HaEdgeConnection -SshOnly | Select-Object -First 1
         $check.Reachable | Should -BeFalse
         $check.ErrorId | Should -Be 'SshHostKeyMismatch'
@@ -88,7 +88,7 @@ Describe 'SSH host key pinning' -Tag Integration {
     It 'refuses an unpinned key without -TrustOnFirstUse and names the key to pin' {
         $definition = Join-Path $TestDrive 'unpinned.json'
         New-LoopbackEdgeDefinition -Server $Server -Path $definition
-        Connect-HaEdge $definition | Out-Null
+        Connect-HaEdge -SkipCheck $definition | Out-Null
         $check = Test-HaEdgeConnection -SshOnly | Select-Object -First 1
         $check.ErrorId | Should -Be 'SshHostKeyUnknown'
         $check.Error | Should -BeLike "*$($Server.HostKey)*not pinned*"
@@ -98,7 +98,7 @@ Describe 'SSH host key pinning' -Tag Integration {
         $definition = Join-Path $TestDrive 'dead.json'
         $dead = [pscustomobject]@{ Port = 9; User = $Server.User; ClientKey = $Server.ClientKey }
         New-LoopbackEdgeDefinition -Server $dead -Path $definition -PinnedHostKey $Server.HostKey
-        Connect-HaEdge $definition | Out-Null
+        Connect-HaEdge -SkipCheck $definition | Out-Null
         $elapsed = Measure-Command { $script:check = Test-HaEdgeConnection -SshOnly | Select-Object -First 1 }
         $check.ErrorId | Should -Be 'SshUnreachable'
         $elapsed.TotalSeconds | Should -BeLessThan 7
@@ -119,7 +119,7 @@ Describe 'Trust on first use' -Tag Integration {
     It 'holds the rest of the session to the key it trusted: a reconnect that meets another key is refused' {
         $definition = Join-Path $TestDrive 'tofu.json'
         New-LoopbackEdgeDefinition -Server $Changing -Path $definition
-        $session = Connect-HaEdge $definition -TrustOnFirstUse -WarningAction SilentlyContinue
+        $session = Connect-HaEdge -SkipCheck $definition -TrustOnFirstUse -WarningAction SilentlyContinue
         $target = $session.SshTargetOf($session.Definition.Primary)
         $run = { $session.Ssh.RunAsync($target, 'true', [timespan]'0:0:10', [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
         (& $run).ExitStatus | Should -Be 0
@@ -169,7 +169,7 @@ Describe 'SSH output cap' -Tag Integration {
     It 'stops a command that prints more than the cap and says so, instead of holding it all in memory' {
         $definition = Join-Path $TestDrive 'flood.json'
         New-LoopbackEdgeDefinition -Server $Flooding -Path $definition -PinnedHostKey $Flooding.HostKey
-        Connect-HaEdge $definition | Out-Null
+        Connect-HaEdge -SkipCheck $definition | Out-Null
 
         $checks = Test-HaEdgeConnection -SshOnly
 

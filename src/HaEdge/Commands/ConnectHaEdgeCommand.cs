@@ -1,7 +1,10 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core;
 using HaEdge.Core.Definition;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Model;
 using HaEdge.Core.Session;
 using HaEdge.Core.Transport;
 using HaEdge.Loading;
@@ -37,6 +40,10 @@ namespace HaEdge.Commands
         /// <summary>Accept an unpinned SSH host key once and show it, so it can be pinned. A changed key is still refused.</summary>
         [Parameter]
         public SwitchParameter TrustOnFirstUse { get; set; }
+
+        /// <summary>Open the session without checking the token and both firewalls' identities (e.g. with a firewall down).</summary>
+        [Parameter]
+        public SwitchParameter SkipCheck { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -79,6 +86,11 @@ namespace HaEdge.Commands
                 ShowFirstUseKeys(session);
             }
 
+            if (!SkipCheck)
+            {
+                RefuseUnlessAnswering(session);
+            }
+
             if (SessionStore.Add(session) is EdgeSession replaced)
             {
                 WriteVerbose($"Session {replaced.Id} of the same definition is closed: this one replaces it.");
@@ -105,6 +117,31 @@ namespace HaEdge.Commands
                     WriteFailure(e);
                 }
             }
+        }
+
+        /// <summary>
+        /// A session that opened is not yet one that works: the Proxmox API must take the token and both firewalls must
+        /// answer SSH with their pinned keys (Test-HaEdgeConnection's checks, all at once), or nothing is connected.
+        /// </summary>
+        private void RefuseUnlessAnswering(EdgeSession session)
+        {
+            IReadOnlyList<ConnectionCheck> checks = Run((_, token) => ConnectionTester.CheckAsync(session, proxmox: true, ssh: true, token));
+            var failed = checks.Where(c => !c.Reachable).ToList();
+            if (failed.Count == 0)
+            {
+                return;
+            }
+
+            session.Dispose();
+            if (SessionStore.Current is EdgeSession current)
+            {
+                WriteWarning($"Not connected: the current session is still {current}, from {current.Definition.Path}.");
+            }
+
+            string failures = string.Join(" ", failed.Select(c => $"{c.Plane} {c.Target}: {c.ErrorId}: {c.Error}"));
+            ThrowTerminatingError(Error("EdgeConnectionCheckFailed", ErrorCategory.ConnectionError,
+                $"Not connected to edge '{session.Name}': {failures} Fix the definition or the credential, or pass -SkipCheck to connect without this check (for example with a firewall down).",
+                session.Definition.Path));
         }
 
         private static Secret? SecretOf(PSCredential? credential) =>
