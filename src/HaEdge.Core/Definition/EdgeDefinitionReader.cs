@@ -145,9 +145,9 @@ namespace HaEdge.Core.Definition
                 foreach (JsonProperty node in list.EnumerateObject())
                 {
                     string key = $"{at}.nodes.{node.Name}";
-                    if (!NamePattern.IsMatch(node.Name))
+                    if (!ProxmoxNodeName.IsValid(node.Name))
                     {
-                        throw Invalid(path, key, $"'{node.Name}' is not a valid node name (letters, digits, '.', '_', '-')");
+                        throw Invalid(path, key, $"'{node.Name}' is not a Proxmox node name ({ProxmoxNodeName.Rule})");
                     }
 
                     if (nodes.ContainsKey(node.Name))
@@ -203,7 +203,11 @@ namespace HaEdge.Core.Definition
                 string name = Name(element, at, "name");
                 FirewallRole role = Enum<FirewallRole>(RequiredString(element, at, "role"), at + ".role");
                 int vmId = Integer(Required(element, at, "vmId"), at + ".vmId", 100, 999999999);
-                string node = Name(element, at, "node");
+                string node = RequiredString(element, at, "node");
+                if (!ProxmoxNodeName.IsValid(node))
+                {
+                    throw Invalid(path, at + ".node", $"'{node}' is not a Proxmox node name ({ProxmoxNodeName.Rule})");
+                }
                 SshDefinition ssh = ReadSsh(Required(element, at, "ssh"), at + ".ssh");
                 XmlRpcDefinition? xmlRpc = element.TryGetProperty("xmlrpc", out JsonElement x) ? ReadXmlRpc(x, at + ".xmlrpc") : null;
                 string? syncAddress = OptionalString(element, at, "syncAddress");

@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Definition;
@@ -38,12 +37,9 @@ namespace HaEdge.Core.Runbooks
 
         /// <summary>The command PVE offers only on a node's command line. The node name goes into a shell command, so it is checked here too.</summary>
         public static string HaMaintenanceCommand(string node, bool enable) =>
-            NodeName.IsMatch(node)
+            ProxmoxNodeName.IsValid(node)
                 ? $"ha-manager crm-command node-maintenance {(enable ? "enable" : "disable")} {node}"
                 : throw new HaEdgeException("NodeNameInvalid", FailureKind.InvalidArgument, $"'{UntrustedText.ForMessage(node)}' is not a Proxmox node name.", node);
-
-        // PVE's node names (pve-common's pve-node format: a DNS label).
-        private static readonly Regex NodeName = new Regex(@"\A[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z", RegexOptions.CultureInvariant);
 
         /// <summary>
         /// Refuses before anything changes: when Test-HaEdge is not green (unless <paramref name="force"/>, which only

@@ -99,7 +99,8 @@ public class EdgeDefinitionReaderTests
         { "tcp echo no port", Valid.Replace("203.0.113.10:7", "203.0.113.10"), "probes.tcpEcho: '203.0.113.10' is not host:port" },
         // Issue 20: '$' matches before a trailing newline, so each of these passed its pattern.
         { "firewall name ends in a newline", Valid.Replace("\"name\": \"fw2\"", "\"name\": \"fw2\\n\""), "firewalls[0].name: 'fw2\n' is not a valid name" },
-        { "node name ends in a newline", Valid.Replace("\"node\": \"pve2\"", "\"node\": \"pve2\\n\""), "firewalls[0].node: 'pve2\n' is not a valid name" },
+        { "node name ends in a newline", Valid.Replace("\"node\": \"pve2\"", "\"node\": \"pve2\\n\""), "firewalls[0].node: 'pve2\n' is not a Proxmox node name" },
+        { "node name no Proxmox node can have", Valid.Replace("\"node\": \"pve2\"", "\"node\": \"pve.2\""), "firewalls[0].node: 'pve.2' is not a Proxmox node name (a DNS label" },
         { "token id ends in a newline", Valid.Replace("haedge@pve!edge", "haedge@pve!edge\\n"), "proxmox.tokenId: 'haedge@pve!edge\n' is not USER@REALM!TOKENID" },
         { "host key ends in a newline", Valid.Replace("hSuFU\"", "hSuFU\\n\""), "firewalls[0].ssh.hostKeySha256: expected 'SHA256:'" },
         { "tcp echo ends in a newline", Valid.Replace("203.0.113.10:7", "203.0.113.10:7\\n"), "probes.tcpEcho: '203.0.113.10:7\n' is not host:port" },
