@@ -155,7 +155,8 @@ function Invoke-InLabAdmin {
 . '$LabRoot/tests/support/Lab.ps1'
 Import-LabEnvironment '$LabStateDir'
 Import-Module '$ModulePath/HaEdge.psd1'
-Connect-HaEdge '$LabStateDir/edge.json' | Out-Null
+# -SkipCheck: connections open on first use, so a firewall the block restarts leaves no dead pooled connection.
+Connect-HaEdge -SkipCheck '$LabStateDir/edge.json' | Out-Null
 `$arguments = @(Import-Clixml '$work/args.xml')
 `$block = [scriptblock]::Create((Get-Content -Raw '$work/block.ps1'))
 try { & `$block @arguments | Export-Clixml -Depth 6 '$work/out.xml' }
