@@ -217,4 +217,43 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
     It 'loses nothing worth a budget while the suspended node reboots' {
         $DuringRestart | Should -BeLessThan $BudgetSeconds
     }
+
+    It 'runs the README''s runbook as written, the lab''s restart of fw1 standing in for the patch and reboot' {
+        # The code block exactly as the README prints it, run in the admin workstation's shell; only its comment line
+        # "# patch and reboot pve1 ..." becomes the lab's stand-in. After the runbook above, so it starts from a green edge.
+        $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../README.md')
+        $runbook = [regex]::Match($readme, '(?s)## Runbook: patch and reboot a node.*?```powershell\r?\n(.*?)```').Groups[1].Value
+        $patchStep = [regex]::Match($runbook, '(?m)^# patch and reboot pve1.*$').Value
+        $patchStep | Should -Not -BeNullOrEmpty -Because 'the README''s runbook marks where the operator patches and reboots'
+        $restart = @'
+$proxmox = (Get-HaEdgeSession -Current).Proxmox
+$vm = Get-HaEdgeVm -Firewall fw1
+$null = $proxmox.WaitForTaskAsync($proxmox.StopVmAsync($vm.Node, $vm.VmId).GetAwaiter().GetResult(), [TimeSpan]::FromSeconds(60)).GetAwaiter().GetResult()
+$null = $proxmox.WaitForTaskAsync($proxmox.StartVmAsync($vm.Node, $vm.VmId).GetAwaiter().GetResult(), [TimeSpan]::FromSeconds(60)).GetAwaiter().GetResult()
+'@
+        $outcome = Invoke-InLabAdmin -ArgumentList $runbook.Replace($patchStep, $restart) {
+            param([string] $runbook)
+            # The runbook writes ./ping.log: a folder of its own, removed after.
+            $folder = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "haedge-readme-runbook-$PID")
+            Push-Location $folder
+            try {
+                $output = & ([scriptblock]::Create($runbook))
+                [pscustomobject]@{
+                    Resumed  = @($output | Where-Object { $_ -is [HaEdge.Core.Model.Runbooks.HaEdgeNodeMaintenanceResult] } | ForEach-Object { "$($_.Action) $($_.Node) verified=$($_.Verified) masters=$($_.Masters)" })
+                    Replies  = @(Get-Content ./ping.log | Where-Object { $_ -match 'bytes from 203\.0\.113\.10' }).Count
+                    GreenNow = Test-HaEdge -Quiet
+                }
+            }
+            finally {
+                Pop-Location
+                Remove-Item -Recurse -Force $folder
+            }
+        }
+        $outcome.Resumed.Count | Should -Be 2
+        $outcome.Resumed[0] | Should -Match '^Suspend pve1 verified=True masters=fw2: \d+ VIPs?$'
+        $outcome.Resumed[1] | Should -Match '^Resume pve1 verified=True masters=fw1: \d+ VIPs?$'
+        $outcome.Replies | Should -BeGreaterThan 0
+        $outcome.GreenNow | Should -BeTrue
+    }
+
 }
