@@ -72,11 +72,7 @@ namespace HaEdge.Commands
             }
             catch (HaEdgeException e)
             {
-                if (SessionStore.Current is EdgeSession current)
-                {
-                    WriteWarning($"Not connected: the current session is still {current}, from {current.Definition.Path}.");
-                }
-
+                WarnCurrentSessionKept();
                 ThrowTerminatingError(ErrorFrom(e));
                 return;
             }
@@ -133,15 +129,21 @@ namespace HaEdge.Commands
             }
 
             session.Dispose();
-            if (SessionStore.Current is EdgeSession current)
-            {
-                WriteWarning($"Not connected: the current session is still {current}, from {current.Definition.Path}.");
-            }
+            WarnCurrentSessionKept();
 
             string failures = string.Join(" ", failed.Select(c => $"{c.Plane} {c.Target}: {c.ErrorId}: {c.Error}"));
             ThrowTerminatingError(Error("EdgeConnectionCheckFailed", ErrorCategory.ConnectionError,
                 $"Not connected to edge '{session.Name}': {failures} Fix the definition or the credential, or pass -SkipCheck to connect without this check (for example with a firewall down).",
                 session.Definition.Path));
+        }
+
+        /// <summary>A connect that failed leaves the current session as it was: say which one that is.</summary>
+        private void WarnCurrentSessionKept()
+        {
+            if (SessionStore.Current is EdgeSession current)
+            {
+                WriteWarning($"Not connected: the current session is still {current}, from {current.Definition.Path}.");
+            }
         }
 
         private static Secret? SecretOf(PSCredential? credential) =>
