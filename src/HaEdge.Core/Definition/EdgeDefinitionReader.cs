@@ -145,10 +145,7 @@ namespace HaEdge.Core.Definition
                 foreach (JsonProperty node in list.EnumerateObject())
                 {
                     string key = $"{at}.nodes.{node.Name}";
-                    if (!ProxmoxNodeName.IsValid(node.Name))
-                    {
-                        throw Invalid(path, key, $"'{node.Name}' is not a Proxmox node name ({ProxmoxNodeName.Rule})");
-                    }
+                    NodeName(node.Name, key);
 
                     if (nodes.ContainsKey(node.Name))
                     {
@@ -203,11 +200,7 @@ namespace HaEdge.Core.Definition
                 string name = Name(element, at, "name");
                 FirewallRole role = Enum<FirewallRole>(RequiredString(element, at, "role"), at + ".role");
                 int vmId = Integer(Required(element, at, "vmId"), at + ".vmId", 100, 999999999);
-                string node = RequiredString(element, at, "node");
-                if (!ProxmoxNodeName.IsValid(node))
-                {
-                    throw Invalid(path, at + ".node", $"'{node}' is not a Proxmox node name ({ProxmoxNodeName.Rule})");
-                }
+                string node = NodeName(RequiredString(element, at, "node"), at + ".node");
                 SshDefinition ssh = ReadSsh(Required(element, at, "ssh"), at + ".ssh");
                 XmlRpcDefinition? xmlRpc = element.TryGetProperty("xmlrpc", out JsonElement x) ? ReadXmlRpc(x, at + ".xmlrpc") : null;
                 string? syncAddress = OptionalString(element, at, "syncAddress");
@@ -475,6 +468,9 @@ namespace HaEdge.Core.Definition
 
                 return text;
             }
+
+            private string NodeName(string name, string key) =>
+                ProxmoxNodeName.IsValid(name) ? name : throw Invalid(path, key, $"'{name}' is not a Proxmox node name ({ProxmoxNodeName.Rule})");
 
             private T Enum<T>(string text, string key)
                 where T : struct
