@@ -250,6 +250,7 @@ function New-PesterStep([string] $File, [string] $Exclude, [string] $Results, [b
     Remove-Item $json -ErrorAction Ignore
     $name = Split-Path -Leaf $File
     $limit = $TestTimeLimit
+    $reason = ${function:Format-FailureReason}
     @{
         Name    = $name
         Live    = $Live
@@ -263,7 +264,8 @@ function New-PesterStep([string] $File, [string] $Exclude, [string] $Results, [b
             $result = Get-Content -Raw $json | ConvertFrom-Json -AsHashtable
             foreach ($key in 'Passed', 'Failed', 'Contract', 'Lab') { $Total[$key] += $result[$key] }
             $Total.Skipped += $result.Skipped + $result.Inconclusive
-            foreach ($test in @($result.FailedNames)) { $Total.Failures.Add("${name}: $test") }
+            foreach ($test in @($result.FailedTests)) { $Total.Failures.Add("${name}: $($test.Name)$(if ($test.Message) { ': ' + (& $reason $test.Message) })") }
+            foreach ($block in @($result.FailedNames)) { $Total.Failures.Add("${name}: $block") }
             foreach ($test in @($result.SkippedNames) + @($result.InconclusiveNames)) { $Total.Problems.Add("${name}: skipped: $test") }
         }.GetNewClosure()
     }

@@ -21,8 +21,8 @@ $configuration.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $configuration
 
 $names = { param($Tests) @($Tests | ForEach-Object { $_.ExpandedPath }) }
-# Each failed test with the first of its errors on one line: CI keeps only the end of the output.
-$failures = { param($Items) @($Items | ForEach-Object { "$($_.ExpandedPath): " + ((@($_.ErrorRecord)[0].Exception.Message -replace '\s+', ' ').Trim() -replace '^(.{400}).+', '$1...') }) }
+# Each failed test with the first of its errors (build.ps1 puts the message on one line for the summary).
+$failures = { param($Items) @($Items | ForEach-Object { [ordered]@{ Name = $_.ExpandedPath; Message = "$(@($_.ErrorRecord)[0].Exception.Message)" } }) }
 # A test's own tags and every enclosing block's.
 function Get-AllTag($Test) {
     $Test.Tag
@@ -39,7 +39,8 @@ $run = @($result.Tests | Where-Object { $_.ShouldRun })
     # Contract pins restate declarations (parameters, output types); reported apart from behaviour tests.
     Contract     = @($run | Where-Object { (Get-AllTag $_) -contains 'Contract' } | Where-Object Result -EQ 'Passed').Count
     Lab          = @($run | Where-Object { (Get-AllTag $_) -contains 'Lab' }).Count
-    FailedNames  = @(& $failures $result.Failed) + @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) + @($result.FailedContainers | ForEach-Object { "$($_.Item) (container)" })
+    FailedTests  = @(& $failures $result.Failed)
+    FailedNames  = @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) + @($result.FailedContainers | ForEach-Object { "$($_.Item) (container)" })
     SkippedNames = @(& $names $result.Skipped)
     InconclusiveNames = @(& $names $result.Inconclusive)
 } | ConvertTo-Json -Depth 3 | Set-Content $ResultPath
