@@ -25,6 +25,7 @@
         'Get-PfsyncStatus'
         'Get-PfGateway'
         'ConvertFrom-PfSenseOutput'
+        'ConvertTo-HaEdgeJson'
         'Test-HaEdgeConnection'
         'Test-HaFailover'
         'Export-HaFailoverReport'

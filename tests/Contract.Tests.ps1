@@ -25,6 +25,7 @@ BeforeDiscovery {
         @{ Name = 'Resume-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Get-HaEdgeAcceptanceTest'; Parameters = @(); Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = $null }
         @{ Name = 'ConvertFrom-PfSenseOutput'; Parameters = 'Kind', 'InputObject'; Sets = '__AllParameterSets'; Output = 'IfconfigOutput'; Impact = $null }
+        @{ Name = 'ConvertTo-HaEdgeJson'; Parameters = 'InputObject', 'AsArray', 'Compress'; Sets = '__AllParameterSets'; Output = 'String'; Impact = $null }
     )
 }
 
@@ -38,6 +39,7 @@ BeforeAll {
         'Compare-PfConfig' = @('-Section Alias=Sections ByPropertyName Wildcards Completer=SyncSectionCompleter', $session, '-XmlRpcCredential Credential')
         'Connect-HaEdge' = @('-Credential Credential', '-Path Alias=FullName ByPropertyName', '-SshCredential Credential')
         'ConvertFrom-PfSenseOutput' = @('-InputObject ByValue')
+        'ConvertTo-HaEdgeJson' = @('-InputObject ByValue')
         'Disconnect-HaEdge' = @('-Session ByValue EdgeSession Completer=SessionNameCompleter')
         'Export-HaFailoverReport' = @('-InputObject ByValue')
         'Get-CarpStatus' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')

@@ -222,6 +222,17 @@ Describe 'Test-HaFailover on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossibl
             foreach ($scenario in 'WanPull', 'HardStop', 'Combined') { $dom | Should -Match "<th>$scenario</th>" }
             ([regex]::Matches($dom, '<span class="badge pass">PASS</span> \d+\.\d{3} s <small>\(max 8\.000 s\)</small>')).Count | Should -Be 6
 
+            # ConvertTo-HaEdgeJson (issue 14): the saved results as readable JSON (scenarios by name, durations as text,
+            # never ConvertTo-Json's 15 TimeSpan fields), which the report reads back as the same results.
+            $readable = Join-Path $Reports 'readable.json'
+            Import-Clixml $Clixml | ConvertTo-HaEdgeJson | Set-Content $readable
+            $text = Get-Content -Raw $readable
+            $text | Should -Not -Match '"Ticks"'
+            $text | Should -Match '"Scenario": "HardStop"'
+            $text | Should -Match '"Outage": "\d\d:\d\d:\d\d(\.\d+)?"'
+            $fromReadable = Export-HaFailoverReport -ResultPath $readable -Path (Join-Path $Reports 'readable.html')
+            & $embedded $fromReadable.FullName | Should -BeExactly (& $embedded $Report)
+
             { Export-HaFailoverReport -ResultPath (Join-Path $Reports 'run.png') -Path (Join-Path $Reports 'x.html') -ErrorAction Stop } |
                 Should -Throw -ErrorId 'FailoverResultsInvalid,HaEdge.Commands.ExportHaFailoverReportCommand'
         }

@@ -378,4 +378,41 @@ Describe 'Results export with their values' -Tag Unit {
         $json = $Rows[0] | ConvertTo-Json | ConvertFrom-Json
         $json.Addresses | Should -Be @('10.0.10.1/24', '10.0.10.2/24')
     }
+
+    It 'ConvertTo-HaEdgeJson writes enums by name, durations as text a [TimeSpan] reads back, lists as arrays' {
+        $readiness = [HaEdge.Core.Model.Runbooks.HaEdgeReadiness]@{
+            Edge = 'hel'; Elapsed = [TimeSpan]::FromMilliseconds(1520)
+            Checks = [HaEdge.Core.Model.Runbooks.HaEdgeCheckResult[]]@([HaEdge.Core.Model.Runbooks.HaEdgeCheckResult]@{ Check = 'Carp'; Verdict = 'Failed'; Elapsed = [TimeSpan]::FromSeconds(2) })
+        }
+        $text = $readiness | ConvertTo-HaEdgeJson
+        $text | Should -Match '"Verdict": "Failed"'
+        $text | Should -Not -Match '"Ticks"'
+        $back = $text | ConvertFrom-Json
+        [TimeSpan]$back.Elapsed | Should -Be ([TimeSpan]::FromMilliseconds(1520))
+        $back.Checks[0].Check | Should -Be 'Carp'
+        ($readiness | ConvertTo-Json) | Should -Match '"Ticks"' -Because 'PowerShell''s own ConvertTo-Json is why this cmdlet exists'
+
+        $rows = $Rows | ConvertTo-HaEdgeJson | ConvertFrom-Json
+        $rows.Count | Should -Be $Rows.Count
+        $rows[0].State | Should -Be 'Master'
+        $rows[0].Addresses | Should -Be @('10.0.10.1/24', '10.0.10.2/24')
+        ConvertTo-HaEdgeJson -InputObject $Rows -Compress | Should -BeExactly ($Rows | ConvertTo-HaEdgeJson -Compress)
+    }
+
+    It 'ConvertTo-HaEdgeJson takes property bags made from results and deserialized results, one line with -Compress' {
+        $Rows[0] | Select-Object Firewall, Vhid, State | ConvertTo-HaEdgeJson -Compress | Should -BeExactly '{"Firewall":"fw1","Vhid":1,"State":"Master"}'
+        $Rows[0] | Select-Object Firewall | ConvertTo-HaEdgeJson -AsArray -Compress | Should -BeExactly '[{"Firewall":"fw1"}]'
+        $file = Join-Path $TestDrive 'rows.clixml'
+        $Rows[0] | Export-Clixml $file
+        (Import-Clixml $file | ConvertTo-HaEdgeJson | ConvertFrom-Json).State | Should -Be 'Master'
+    }
+
+    It 'ConvertTo-HaEdgeJson refuses what is not a result, by name and type, and writes the rest' {
+        $text = @($Rows[0], (Get-Item $TestDrive)) | ConvertTo-HaEdgeJson -Compress -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'HaEdgeJsonInputNotSupported,HaEdge.Commands.ConvertToHaEdgeJsonCommand'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidType'
+        $err[0].Exception.Message | Should -Match 'System\.IO\.DirectoryInfo.*Use ConvertTo-Json'
+        ($text | ConvertFrom-Json).Firewall | Should -Be 'fw1'
+    }
 }

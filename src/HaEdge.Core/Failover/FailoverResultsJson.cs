@@ -30,7 +30,7 @@ namespace HaEdge.Core.Failover
         private static readonly Regex Embedded = new Regex(
             "<script type=\"application/json\" id=\"" + ElementId + "\">(?<json>.*?)</script>", RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
-        private static readonly JsonSerializerOptions Options = CreateOptions();
+        private static readonly JsonSerializerOptions Options = ResultJson.CreateOptions();
 
         /// <summary>The results as the report embeds them; &lt;, &gt; and &amp; are escaped, so the text is safe inside a script element.</summary>
         public static string Write(IEnumerable<FailoverResult> results) =>
@@ -94,8 +94,8 @@ namespace HaEdge.Core.Failover
             {
                 case JsonValueKind.Array:
                     return root.EnumerateArray().Select(e => Result(e, source)).ToList();
-                case JsonValueKind.Object when Property(root, "results") is JsonElement results:
-                    if (Property(root, "version") is JsonElement version && version.ValueKind == JsonValueKind.Number && version.GetInt32() > Version)
+                case JsonValueKind.Object when ResultJson.Property(root, "results") is JsonElement results:
+                    if (ResultJson.Property(root, "version") is JsonElement version && version.ValueKind == JsonValueKind.Number && version.GetInt32() > Version)
                     {
                         throw Invalid(source, $"it is results version {version.GetInt32()}; this HaEdge reads version {Version}. Update HaEdge.");
                     }
@@ -110,22 +110,12 @@ namespace HaEdge.Core.Failover
 
         private static FailoverResult Result(JsonElement element, string source)
         {
-            if (element.ValueKind != JsonValueKind.Object || Property(element, "Scenario") == null || Property(element, "Timeline") == null)
+            if (element.ValueKind != JsonValueKind.Object || ResultJson.Property(element, "Scenario") == null || ResultJson.Property(element, "Timeline") == null)
             {
                 throw Invalid(source, "an entry is not a failover result (it has no Scenario and Timeline).");
             }
 
             return element.Deserialize<FailoverResult>(Options) ?? throw Invalid(source, "an entry is null.");
-        }
-
-        private static JsonElement? Property(JsonElement element, string name)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) return property.Value;
-            }
-
-            return null;
         }
 
         private static void WriteTree(Utf8JsonWriter writer, object? value)
@@ -182,18 +172,6 @@ namespace HaEdge.Core.Failover
         private static HaEdgeException Invalid(string source, string why) =>
             new HaEdgeException("FailoverResultsInvalid", FailureKind.InvalidData, $"'{source}' holds no failover results HaEdge can read: {why}", source);
 
-        private static JsonSerializerOptions CreateOptions()
-        {
-            var options = new JsonSerializerOptions
-            {
-                PropertyNameCaseInsensitive = true,
-                NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            };
-            options.Converters.Add(new JsonStringEnumConverter());
-            options.Converters.Add(new TimeSpanText());
-            return options;
-        }
-
         private sealed class Document
         {
             [JsonPropertyName("format")]
@@ -204,33 +182,6 @@ namespace HaEdge.Core.Failover
 
             [JsonPropertyName("results")]
             public List<FailoverResult> Results { get; set; } = new List<FailoverResult>();
-        }
-
-        /// <summary>A TimeSpan as "c" text; reads that, seconds as a number, or ConvertTo-Json's object (its Ticks).</summary>
-        private sealed class TimeSpanText : JsonConverter<TimeSpan>
-        {
-            public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.String:
-                        return TimeSpan.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
-                    case JsonTokenType.Number:
-                        return TimeSpan.FromTicks((long)Math.Round(reader.GetDouble() * TimeSpan.TicksPerSecond));
-                    case JsonTokenType.StartObject:
-                        using (var document = JsonDocument.ParseValue(ref reader))
-                        {
-                            if (Property(document.RootElement, "Ticks") is JsonElement ticks && ticks.ValueKind == JsonValueKind.Number) return TimeSpan.FromTicks(ticks.GetInt64());
-                        }
-
-                        throw new JsonException("A time span object has no Ticks.");
-                    default:
-                        throw new JsonException($"A time span is {reader.TokenType}.");
-                }
-            }
-
-            public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
-                writer.WriteStringValue(value.ToString("c", CultureInfo.InvariantCulture));
         }
     }
 }

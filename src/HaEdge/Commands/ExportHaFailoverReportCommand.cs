@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -59,7 +58,7 @@ namespace HaEdge.Commands
 
             foreach (PSObject item in InputObject)
             {
-                results.Add(item.BaseObject is FailoverResult live ? live : Check(() => FailoverResultsJson.FromTree(Tree(item), "the input object")));
+                results.Add(item.BaseObject is FailoverResult live ? live : Check(() => FailoverResultsJson.FromTree(PlainTree.Of(item), "the input object")));
             }
         }
 
@@ -101,41 +100,6 @@ namespace HaEdge.Commands
                 ThrowTerminatingError(Error("FailoverResultsFileNotFound", ErrorCategory.ObjectNotFound, $"'{pattern}' does not exist.", pattern));
                 throw; // not reached: ThrowTerminatingError always throws
             }
-        }
-
-        /// <summary>
-        /// A deserialized object as names and values for Core: property bags become dictionaries, collections lists;
-        /// an enum keeps its name and a DateTimeOffset (a property bag in CLIXML) its instant.
-        /// </summary>
-        private static object? Tree(object? value)
-        {
-            if (value is PSObject ps)
-            {
-                if (ps.TypeNames.Any(t => t.EndsWith("System.Enum", StringComparison.Ordinal)))
-                {
-                    return ps.ToString();
-                }
-
-                if (ps.TypeNames.Any(t => t.EndsWith("System.DateTimeOffset", StringComparison.Ordinal)) && ps.Properties["UtcDateTime"]?.Value is DateTime utc)
-                {
-                    return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
-                }
-
-                if (ps.BaseObject is PSCustomObject || ps.TypeNames.Any(t => t.StartsWith("Deserialized.", StringComparison.Ordinal)) && !(ps.BaseObject is IEnumerable))
-                {
-                    return ps.Properties.ToDictionary(p => p.Name, p => Tree(p.Value));
-                }
-
-                value = ps.BaseObject;
-            }
-
-            return value switch
-            {
-                string or TimeSpan or DateTime or DateTimeOffset or Enum => value,
-                IDictionary dictionary => dictionary.Keys.Cast<object>().ToDictionary(k => k.ToString() ?? "", k => Tree(dictionary[k])),
-                IEnumerable items => items.Cast<object?>().Select(Tree).ToList(),
-                _ => value,
-            };
         }
     }
 }
