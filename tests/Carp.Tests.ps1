@@ -207,6 +207,18 @@ Describe 'CARP on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         ($enable.Output.Status | Where-Object Firewall -eq fw1).AdvSkew | Sort-Object -Unique | Should -Be 254
         Write-Host "enable: VIPs on fw2 after $([math]::Round($enable.Output.Elapsed.TotalSeconds, 2)) s"
 
+        # Issue 14: in maintenance Test-HaEdge's Carp check agrees with Get-CarpStatus (Healthy), and Standby says
+        # there is none, so the edge is not green.
+        $during = Invoke-InAdmin '$r = Test-HaEdge -WarningAction SilentlyContinue; Get-CarpStatus; $r.Checks | Where-Object Check -In Carp, Standby | Select-Object Check, Verdict, @{ n = ''Codes''; e = { @($_.Findings.Code) } }; [pscustomobject]@{ Ready = $r.Ready }'
+        $during.Errors | Should -BeNullOrEmpty
+        $rows = @($during.Output | Where-Object Vhid)
+        $rows | ForEach-Object { "$($_.Verdict)" } | Sort-Object -Unique | Should -Be 'Healthy'
+        ($during.Output | Where-Object Check -eq Carp).Verdict | Should -Be 'Passed'
+        $standby = $during.Output | Where-Object Check -eq Standby
+        $standby.Verdict | Should -Be 'Failed'
+        $standby.Codes | Should -Be 'CarpMaintenanceOn'
+        ($during.Output | Where-Object { $null -ne $_.Ready }).Ready | Should -BeFalse
+
         $disable = Invoke-InAdmin 'Set-CarpMaintenance -Disable -Firewall fw1 -PassThru -Confirm:$false'
         $disable.Errors | Should -BeNullOrEmpty
         $disable.Output.Verified | Should -BeTrue

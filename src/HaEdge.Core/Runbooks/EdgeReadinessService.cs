@@ -68,6 +68,7 @@ namespace HaEdge.Core.Runbooks
                     return ReadinessJudge.SyncPath(session.Definition, await vms.ConfigureAwait(false), nodes, failures);
                 }),
                 Timed(ReadinessChecks.Carp, async () => ReadinessJudge.Carp(await carp.ConfigureAwait(false))),
+                Timed(ReadinessChecks.Standby, async () => ReadinessJudge.Standby(await carp.ConfigureAwait(false))),
                 Timed(ReadinessChecks.CarpVips, async () => ReadinessJudge.CarpVips(session.Definition, await vms.ConfigureAwait(false), await carp.ConfigureAwait(false))),
                 Timed(ReadinessChecks.Pfsync, async () =>
                 {

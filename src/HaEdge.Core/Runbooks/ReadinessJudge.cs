@@ -24,12 +24,13 @@ namespace HaEdge.Core.Runbooks
         public const string Symmetry = nameof(Symmetry);
         public const string SyncPath = nameof(SyncPath);
         public const string Carp = nameof(Carp);
+        public const string Standby = nameof(Standby);
         public const string CarpVips = nameof(CarpVips);
         public const string Pfsync = nameof(Pfsync);
         public const string ConfigDrift = nameof(ConfigDrift);
         public const string Gateways = nameof(Gateways);
 
-        public static readonly IReadOnlyList<string> All = new[] { Quorum, VmPlacement, AntiAffinity, Symmetry, SyncPath, Carp, CarpVips, Pfsync, ConfigDrift, Gateways };
+        public static readonly IReadOnlyList<string> All = new[] { Quorum, VmPlacement, AntiAffinity, Symmetry, SyncPath, Carp, Standby, CarpVips, Pfsync, ConfigDrift, Gateways };
     }
 
     /// <summary>Turns what each check read into a verdict and its findings (pure: tested without a cluster or firewall).</summary>
@@ -144,7 +145,10 @@ namespace HaEdge.Core.Runbooks
         public static HaEdgeCheckResult Symmetry(IReadOnlyList<Finding> findings) =>
             Result(ReadinessChecks.Symmetry, findings, Counted(findings, "both firewalls are wired alike"));
 
-        /// <summary>Every VIP Healthy (one MASTER, one BACKUP), neither firewall in maintenance mode, and a handover possible.</summary>
+        /// <summary>
+        /// Every VIP Healthy (one MASTER, one BACKUP) and a handover possible: Get-CarpStatus's verdict, so the two agree
+        /// during maintenance too (Healthy, flagged MaintenanceOn). Whether a standby is left is <see cref="Standby"/>.
+        /// </summary>
         public static HaEdgeCheckResult Carp(CarpPairReport report)
         {
             var findings = Unreadable(report.Failures);
@@ -165,13 +169,6 @@ namespace HaEdge.Core.Runbooks
                 }
             }
 
-            foreach (string firewall in report.Vips.Where(v => v.Maintenance).Select(v => v.Firewall).Distinct())
-            {
-                findings.Add(new Finding(FindingSeverity.Error, CarpMaintenanceOn, firewall,
-                    $"{firewall} is in CARP maintenance mode: the edge has no standby until it leaves it.",
-                    $"Resume-HaEdgeNode on {firewall}'s node, or Set-CarpMaintenance -Disable -Firewall {firewall}."));
-            }
-
             if (report.Vips.Any(v => v.Flags.HasFlag(CarpFlags.SplitAcrossNodes)))
             {
                 findings.Add(new Finding(FindingSeverity.Error, CarpSplitAcrossNodes, "CARP",
@@ -190,6 +187,28 @@ namespace HaEdge.Core.Runbooks
             var masters = report.Vips.Where(v => v.State == CarpState.Master).Select(v => v.Firewall).Distinct().ToList();
             return Result(ReadinessChecks.Carp, findings,
                 $"{vips} VIPs, MASTER on {(masters.Count == 0 ? "none" : string.Join(" and ", masters))}.");
+        }
+
+        /// <summary>
+        /// Neither firewall in CARP maintenance mode, so one stands by to take over. A firewall in maintenance keeps the
+        /// edge up (Carp passes) but leaves it without a standby: an Error, so a runbook's closing Test-HaEdge is not
+        /// green until maintenance ends, and Resume-HaEdgeNode lets only its own firewall's through.
+        /// </summary>
+        public static HaEdgeCheckResult Standby(CarpPairReport report)
+        {
+            var findings = Unreadable(report.Failures);
+            var inMaintenance = report.Vips.Where(v => v.Maintenance).Select(v => v.Firewall).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            foreach (string firewall in inMaintenance)
+            {
+                findings.Add(new Finding(FindingSeverity.Error, CarpMaintenanceOn, firewall,
+                    $"{firewall} is in CARP maintenance mode: the edge has no standby until it leaves it.",
+                    $"Resume-HaEdgeNode on {firewall}'s node, or Set-CarpMaintenance -Disable -Firewall {firewall}."));
+            }
+
+            var standing = report.Nodes.Where(n => n.Reachable).Select(n => n.Firewall).Where(f => !inMaintenance.Contains(f, StringComparer.OrdinalIgnoreCase)).ToList();
+            return Result(ReadinessChecks.Standby, findings,
+                inMaintenance.Count == 0 ? "neither firewall is in maintenance mode."
+                    : $"{string.Join(" and ", inMaintenance)} in maintenance mode; standing by: {(standing.Count == 0 ? "none" : string.Join(" and ", standing))}.");
         }
 
         /// <summary>

@@ -123,16 +123,36 @@ public class ReadinessJudgeTests
     }
 
     [Fact]
-    public void MaintenanceModeFailsOnceNamingTheFirewall()
+    public void DuringMaintenanceCarpAgreesWithGetCarpStatusAndStandbyFailsOnceNamingTheFirewall()
     {
+        // fw1 in maintenance (advskew 254): every VIP Healthy on fw2, flagged MaintenanceOn, and no standby left.
         var report = new CarpPairReport(new[] { Node("fw1", FirewallRole.Primary, "BACKUP", 254), Node("fw2", FirewallRole.Secondary, "MASTER", 100) });
 
-        HaEdgeCheckResult result = ReadinessJudge.Carp(report);
+        HaEdgeCheckResult carp = ReadinessJudge.Carp(report);
+        HaEdgeCheckResult standby = ReadinessJudge.Standby(report);
 
-        Finding finding = Assert.Single(result.Findings);
+        Assert.All(report.Vips, v => Assert.Equal(CarpPairVerdict.Healthy, v.Verdict));
+        Assert.Equal(ReadinessVerdict.Passed, carp.Verdict);
+        Assert.Empty(carp.Findings);
+        Finding finding = Assert.Single(standby.Findings);
         Assert.Equal(ReadinessJudge.CarpMaintenanceOn, finding.Code);
         Assert.Equal("fw1", finding.Target);
-        Assert.Equal(ReadinessVerdict.Failed, result.Verdict);
+        Assert.Equal(ReadinessVerdict.Failed, standby.Verdict);
+        Assert.Equal("fw1 in maintenance mode; standing by: fw2.", standby.Summary);
+    }
+
+    [Fact]
+    public void StandbyPassesWhenNeitherFirewallIsInMaintenanceAndFailsWhenOneCannotBeRead()
+    {
+        var healthy = new CarpPairReport(new[] { Node("fw1", FirewallRole.Primary, "MASTER", 0), Node("fw2", FirewallRole.Secondary, "BACKUP", 100) });
+        var lost = new CarpPairReport(new[]
+        {
+            Node("fw1", FirewallRole.Primary, "MASTER", 0),
+            new CarpNodeReading("fw2", FirewallRole.Secondary, new HaEdgeException("SshUnreachable", FailureKind.ConnectionError, "fw2 is unreachable", "fw2")),
+        });
+
+        Assert.Equal(ReadinessVerdict.Passed, ReadinessJudge.Standby(healthy).Verdict);
+        Assert.Equal(ReadinessJudge.FirewallUnreadable, Assert.Single(ReadinessJudge.Standby(lost).Findings).Code);
     }
 
     [Fact]

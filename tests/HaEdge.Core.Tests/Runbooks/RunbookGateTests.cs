@@ -40,7 +40,7 @@ public class RunbookGateTests
     [Fact]
     public void SuspendNeedsEverythingGreen()
     {
-        var readiness = With((ReadinessChecks.Carp, Error(ReadinessJudge.CarpMaintenanceOn, "fw1")));
+        var readiness = With((ReadinessChecks.Standby, Error(ReadinessJudge.CarpMaintenanceOn, "fw1")));
 
         var blockers = RunbookGate.Blockers(readiness, NodeMaintenanceAction.Suspend, Edge.Primary);
 
@@ -55,9 +55,9 @@ public class RunbookGateTests
     [Fact]
     public void ResumeExpectsOnlyItsOwnFirewallInMaintenance()
     {
-        var own = With((ReadinessChecks.Carp, Error(ReadinessJudge.CarpMaintenanceOn, "fw1")));
-        var more = With((ReadinessChecks.Carp, Error(ReadinessJudge.CarpMaintenanceOn, "fw1")), (ReadinessChecks.Gateways, Error(ReadinessJudge.GatewayDown, "fw1")));
-        var peer = With((ReadinessChecks.Carp, Error(ReadinessJudge.CarpMaintenanceOn, "fw2")));
+        var own = With((ReadinessChecks.Standby, Error(ReadinessJudge.CarpMaintenanceOn, "fw1")));
+        var more = With((ReadinessChecks.Standby, Error(ReadinessJudge.CarpMaintenanceOn, "fw1")), (ReadinessChecks.Gateways, Error(ReadinessJudge.GatewayDown, "fw1")));
+        var peer = With((ReadinessChecks.Standby, Error(ReadinessJudge.CarpMaintenanceOn, "fw2")));
 
         Assert.Empty(RunbookGate.Blockers(own, NodeMaintenanceAction.Resume, Edge.Primary));
         Assert.Equal(ReadinessJudge.GatewayDown, Assert.Single(RunbookGate.Blockers(more, NodeMaintenanceAction.Resume, Edge.Primary)).Code);

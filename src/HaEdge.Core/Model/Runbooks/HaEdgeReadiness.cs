@@ -24,7 +24,7 @@ namespace HaEdge.Core.Model.Runbooks
     /// <summary>One read-only check of Test-HaEdge, with the findings behind its verdict.</summary>
     public sealed record HaEdgeCheckResult
     {
-        /// <summary>Quorum, VmPlacement, AntiAffinity, Symmetry, SyncPath, Carp, CarpVips, Pfsync, ConfigDrift or Gateways.</summary>
+        /// <summary>Quorum, VmPlacement, AntiAffinity, Symmetry, SyncPath, Carp, Standby, CarpVips, Pfsync, ConfigDrift or Gateways.</summary>
         public string Check { get; init; } = "";
 
         public ReadinessVerdict Verdict { get; init; }
