@@ -167,7 +167,7 @@ namespace HaEdge.Ssh
                 }
                 catch (Exception e) when (e is SshException || e is SocketException || e is ObjectDisposedException || e is InvalidOperationException)
                 {
-                    throw new HaEdgeException("SshConnectionLost", FailureKind.ConnectionError,
+                    throw new HaEdgeException(SshErrors.ConnectionLost, FailureKind.ConnectionError,
                         $"{target.Name}: the SSH connection failed while running '{FirstWord(command)}': {e.Message}", target.Name, e);
                 }
 

@@ -126,11 +126,22 @@ namespace HaEdge.Core.Session
             }
         }
 
-        /// <summary>Runs a command on the firewall's pooled connection (reopened first when it had dropped).</summary>
+        /// <summary>
+        /// Runs a command on the firewall's pooled connection (reopened first when it had dropped). A connection that
+        /// failed under the command is dropped, so the next command opens a fresh one whatever the transport reports.
+        /// </summary>
         public async Task<SshCommandResult> RunAsync(SshTarget target, string command, TimeSpan timeout, CancellationToken cancellationToken)
         {
             ISshConnection connection = await GetAsync(target, cancellationToken).ConfigureAwait(false);
-            return await connection.RunAsync(command, timeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await connection.RunAsync(command, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HaEdgeException e) when (e.ErrorId == SshErrors.ConnectionLost)
+            {
+                DropEstablished(target.Identity);
+                throw;
+            }
         }
 
         /// <summary>

@@ -18,8 +18,18 @@ namespace HaEdge.Core.Transport
 
         bool IsConnected { get; }
 
-        /// <summary>Runs one command on the exec channel; a command that outlives the timeout is abandoned.</summary>
+        /// <summary>
+        /// Runs one command on the exec channel; a command that outlives the timeout is abandoned. A connection that
+        /// fails under the command throws <see cref="SshErrors.ConnectionLost"/>.
+        /// </summary>
         Task<SshCommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken);
+    }
+
+    /// <summary>Error ids the transport gives that its callers act on.</summary>
+    public static class SshErrors
+    {
+        /// <summary>The connection failed under a command (the far end restarted, a reset): whether the command ran is unknown.</summary>
+        public const string ConnectionLost = "SshConnectionLost";
     }
 
     /// <summary>What an SSH target is: the same name may not stand for a firewall and a Proxmox node at once.</summary>

@@ -28,6 +28,15 @@ internal sealed class FakeFirewalls : ISshConnector
         foreach (var connection in connections.Where(c => string.Equals(c.Name, firewall, StringComparison.OrdinalIgnoreCase))) connection.Dropped = true;
     }
 
+    /// <summary>
+    /// Severs the firewall's open connections as its restart does: they still say they are connected, and the next
+    /// exec on each fails with SshConnectionLost.
+    /// </summary>
+    public void Sever(string firewall)
+    {
+        foreach (var connection in connections.Where(c => string.Equals(c.Name, firewall, StringComparison.OrdinalIgnoreCase))) connection.Severed = true;
+    }
+
     private readonly ConcurrentBag<Connection> connections = new();
 
     public ConcurrentQueue<(string Firewall, string Command)> Execs { get; } = new();
@@ -109,6 +118,8 @@ internal sealed class FakeFirewalls : ISshConnector
 
         public bool Dropped { get; set; }
 
+        public bool Severed { get; set; }
+
         public string HostKeySha256 => "SHA256:fake";
 
         public bool IsConnected => !Dropped;
@@ -117,6 +128,7 @@ internal sealed class FakeFirewalls : ISshConnector
         {
             // What the module asked for, without the begin marker every exec carries.
             owner.Execs.Enqueue((name, command.StartsWith(CommandBatch.Prefix, StringComparison.Ordinal) ? command.Substring(CommandBatch.Prefix.Length) : command));
+            if (Severed) throw new HaEdgeException(SshErrors.ConnectionLost, FailureKind.ConnectionError, $"{name}: the SSH connection failed: An existing connection was forcibly closed by the remote host.", name);
             if (owner.BlockingOpen.TryGetValue(name, out var block)) owner.unblocked.Wait(block);
             if (owner.Hanging.ContainsKey(name)) await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(cancellationToken);
             var output = new System.Text.StringBuilder(owner.Preamble.TryGetValue(name, out var preamble) ? preamble : "");

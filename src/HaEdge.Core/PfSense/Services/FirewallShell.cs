@@ -74,10 +74,25 @@ namespace HaEdge.Core.PfSense.Services
             return CommandBatch.Unwrap(command, result);
         }
 
-        /// <summary>Runs <paramref name="commands"/> in one exec: each command's own output, error text and status.</summary>
+        /// <summary>
+        /// Runs <paramref name="commands"/>, which only read, in one exec: each command's own output, error text and
+        /// status. A read may run twice, so a pooled connection the firewall dropped since its last use (a restart, a
+        /// state flush) costs one retry on a fresh connection, not a failed read. Changes go through
+        /// <see cref="RunAsync"/> and never retry: they may have run.
+        /// </summary>
         public async Task<IReadOnlyList<CommandOutput>> AskAsync(FirewallDefinition firewall, IReadOnlyList<string> commands, CancellationToken cancellationToken)
         {
-            SshCommandResult result = await ExecAsync(firewall, CommandBatch.Join(commands), cancellationToken).ConfigureAwait(false);
+            string batch = CommandBatch.Join(commands);
+            SshCommandResult result;
+            try
+            {
+                result = await ExecAsync(firewall, batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HaEdgeException e) when (e.ErrorId == SshErrors.ConnectionLost)
+            {
+                result = await ExecAsync(firewall, batch, cancellationToken).ConfigureAwait(false);
+            }
+
             return CommandBatch.Split(firewall.Name, commands, result.Output, result.Error);
         }
 
