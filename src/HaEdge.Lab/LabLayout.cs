@@ -1,4 +1,4 @@
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab;
 
 /// <summary>One network the firewalls sit on, in the netN order the VMs use (contract section 1).</summary>
 /// <param name="Name">Segment name as the edge definition spells it.</param>
@@ -125,10 +125,4 @@ internal static class LabLayout
     /// <summary>Priority of a VRRP instance from pfSense's advskew: lower skew wins in CARP, higher priority in VRRP;
     /// the effective skew is clamped at 240 as FreeBSD's DEMOTE_ADVSKEW does.</summary>
     public static int VrrpPriority(int advSkew) => 250 - Math.Min(advSkew, 240);
-}
-
-/// <summary>A refusal or failure the lab reports as one line and a non-zero exit.</summary>
-internal sealed class LabException : Exception
-{
-    public LabException(string message) : base(message) { }
 }

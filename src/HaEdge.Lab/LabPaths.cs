@@ -1,4 +1,4 @@
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab;
 
 /// <summary>Where the running lab keeps its files. Everything lives under one state directory that `down` removes.</summary>
 internal sealed class LabPaths

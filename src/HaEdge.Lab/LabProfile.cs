@@ -47,7 +47,7 @@ internal sealed record LabProfile(string Name, string PfSenseVersion, int PveMaj
     public static LabProfile Named(string? name) =>
         name is null ? Default
         : All.FirstOrDefault(p => p.Name == name)
-          ?? throw new Network.LabException($"no lab profile '{name}' (known: {string.Join(", ", All.Select(p => p.Name))})");
+          ?? throw new LabException($"no lab profile '{name}' (known: {string.Join(", ", All.Select(p => p.Name))})");
 
     /// <summary>The --profile value of a simulator's or verb's arguments, the default when absent.</summary>
     public static LabProfile FromArguments(IReadOnlyList<string> args)

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HaEdge.Lab.Topology;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Host;
 
 /// <summary>
 /// Writes the ready edge definition (docs/design/contract.md section 1) for the running lab, and the env file

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using HaEdge.Lab.Topology;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Host;
 
 /// <summary>The lab's lifecycle verbs: up, down, and the checks that refuse to start on a machine that cannot run it.</summary>
 internal static class LabCommands

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HaEdge.Lab.Topology;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Host;
 
 /// <summary>What the lab looks like right now, read from the namespaces (not from what `up` intended).</summary>
 internal sealed record LabStatusReport(

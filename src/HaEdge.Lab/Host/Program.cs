@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using HaEdge.Lab.Network;
-using HaEdge.Lab.Pve;
-using HaEdge.Lab.Sync;
-using HaEdge.Lab.XmlRpc;
+using HaEdge.Lab.Simulators.PfSense;
+using HaEdge.Lab.Simulators.Pve;
+using HaEdge.Lab.Topology;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
-namespace HaEdge.Lab;
+namespace HaEdge.Lab.Host;
 
 /// <summary>
 /// haedge-lab: the rehearsal lab. Lifecycle and fault verbs for people and tests, serve-* verbs that `up` starts

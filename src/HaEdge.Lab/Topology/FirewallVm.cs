@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Topology;
 
 /// <summary>
 /// One firewall "VM": its configuration files (written from the layout and its persistent settings) and its

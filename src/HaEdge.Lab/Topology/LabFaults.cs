@@ -1,6 +1,7 @@
 using System.Globalization;
+using HaEdge.Lab.Simulators.Pve;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Topology;
 
 /// <summary>
 /// The faults the lab injects on demand, each a real change to the lab network and each healable. Active faults
@@ -110,7 +111,7 @@ internal sealed class LabFaults
     /// the VRRP adverts sent from the virtual MAC 00:00:5e:00:01:vrid.</summary>
     private string MacFilter(LabFirewall fw, int? net, bool inject)
     {
-        LabSimulators.ReflectInPve(_paths, stateDir => Pve.PveLabState.SetFirewallOption(stateDir, fw.VmId, "macfilter", inject ? 1 : 0));
+        LabSimulators.ReflectInPve(_paths, stateDir => PveLabState.SetFirewallOption(stateDir, fw.VmId, "macfilter", inject ? 1 : 0));
         string ns = LabLayout.Node(fw.Node).Namespace;
         string table = $"macfilter_{fw.Name}";
         Shell.InNamespace(ns, "nft", "delete", "table", "bridge", table);
@@ -207,7 +208,7 @@ internal sealed class LabFaults
         LabFirewall fw = LabLayout.Firewalls.Single(f => f.Node == node.Name);
         string tap = fw.Tap(LabLayout.Vlan20.Net);
         int tag = inject ? LabLayout.AsymmetricVlan : LabLayout.Vlan20.Vlan!.Value;
-        LabSimulators.ReflectInPve(_paths, stateDir => Pve.PveLabState.SetNicTag(stateDir, fw.VmId, LabLayout.Vlan20.Net, tag));
+        LabSimulators.ReflectInPve(_paths, stateDir => PveLabState.SetNicTag(stateDir, fw.VmId, LabLayout.Vlan20.Net, tag));
         Shell.Ip(node.Namespace, "link", "set", tap, "master", LabLayout.VlanBridge(LabLayout.Vlan20.Bridge, tag));
         return $"{node.Name} {tap} tag={tag} (the other node keeps tag={LabLayout.Vlan20.Vlan})";
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Topology;
 
 /// <summary>
 /// The running lab as the simulators see it: the <see cref="ILabVmControl"/> seam. A PVE simulator process gets

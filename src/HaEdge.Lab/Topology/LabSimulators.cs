@@ -1,6 +1,8 @@
 using System.Text.Json;
+using HaEdge.Lab.Simulators.PfSense;
+using HaEdge.Lab.Simulators.Pve;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Topology;
 
 /// <summary>
 /// Starts the simulators of Pve/ (and XmlRpc/ once it provides serve-xmlrpc) inside the lab, and reads back what the
@@ -13,7 +15,7 @@ internal static class LabSimulators
     public const int XmlRpcPort = 443;
 
     /// <summary>True when this build has the serve-xmlrpc verb (XmlRpc/ delivers it).</summary>
-    public static bool XmlRpcAvailable => Program.HasVerb("serve-xmlrpc");
+    public static bool XmlRpcAvailable => Host.Program.HasVerb("serve-xmlrpc");
 
     public static void StartPve(LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile)
     {
@@ -42,7 +44,7 @@ internal static class LabSimulators
                 ("HAEDGE_LAB_STATE", paths.StateDir),
                 ("HAEDGE_LAB_NODE", node.Name),
                 ("HAEDGE_LAB_PVE", $"https://{node.ManagementAddress}:{PvePort}"),
-                ("HAEDGE_LAB_PVE_TOKEN_ID", Pve.PveTokens.EdgeTokenId),
+                ("HAEDGE_LAB_PVE_TOKEN_ID", PveTokens.EdgeTokenId),
                 ("ENV", paths.NodeFile(node, "shrc")),
             };
             Shell.WriteFile(paths.NodeFile(node, "sshd_config"), LabSshd.Config(node.Name, $"{node.ManagementAddress}:22",
@@ -69,14 +71,14 @@ internal static class LabSimulators
         }
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(tokens));
         JsonElement edge = document.RootElement.EnumerateArray()
-            .First(t => t.GetProperty("id").GetString() == Pve.PveTokens.EdgeTokenId);
-        return (Pve.PveTokens.EdgeTokenId, edge.GetProperty("secret").GetString()!, File.ReadAllText(fingerprint).Trim());
+            .First(t => t.GetProperty("id").GetString() == PveTokens.EdgeTokenId);
+        return (PveTokens.EdgeTokenId, edge.GetProperty("secret").GetString()!, File.ReadAllText(fingerprint).Trim());
     }
 
     /// <summary>Each firewall's XMLRPC user, password and certificate fingerprint, once its serve-xmlrpc created them.</summary>
     public static IReadOnlyDictionary<string, (string User, string Password, string Fingerprint)> XmlRpcCredentials(LabPaths paths) =>
         LabLayout.Firewalls
-            .Select(fw => (fw.Name, Credentials: XmlRpc.XmlRpcUsers.Credentials(paths.StateDir, fw.Name)))
+            .Select(fw => (fw.Name, Credentials: XmlRpcUsers.Credentials(paths.StateDir, fw.Name)))
             .Where(c => c.Credentials is not null)
             .ToDictionary(c => c.Name, c => c.Credentials!.Value);
 

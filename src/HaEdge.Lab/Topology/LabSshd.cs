@@ -1,4 +1,4 @@
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Topology;
 
 /// <summary>
 /// An OpenSSH sshd inside a lab namespace, as the firewalls and the PVE nodes run it: its own host key, key auth

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Topology;
 
 /// <summary>
 /// Builds the wiring: an inter-node switch (LAN, VLAN, fibre and Starlink segments), two Proxmox nodes with their

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace HaEdge.Lab.Network;
+namespace HaEdge.Lab.Topology;
 
 /// <summary>Runs the Linux tools the lab is made of. Every call has a timeout so a stuck tool never hangs the lab.</summary>
 internal static class Shell

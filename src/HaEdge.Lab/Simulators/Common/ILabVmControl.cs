@@ -1,4 +1,4 @@
-namespace HaEdge.Lab;
+namespace HaEdge.Lab.Simulators.Common;
 
 /// <summary>
 /// What the PVE API simulator may do to the lab: the seam between the simulators (Pve/, XmlRpc/) and the

@@ -5,7 +5,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Common;
 
 /// <summary>
 /// The self-signed TLS certificate of a simulated endpoint (PVE API, pfSense webGUI/XMLRPC), kept as

@@ -3,7 +3,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Common;
 
 /// <summary>
 /// Shared state files of the simulators (also used by XmlRpc/ and Sync/). Several processes touch the same files

@@ -11,10 +11,9 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
-using HaEdge.Lab.Pve;
-using HaEdge.Lab.XmlRpc;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Sync;
+namespace HaEdge.Lab.Simulators.PfSense;
 
 /// <summary>
 /// The lab's /etc/rc.filter_synchronize: <c>sync-config --firewall fw1 --state-dir &lt;dir&gt; [--peer fw2] [--peer-port N] [--profile NAME]</c>.

@@ -6,9 +6,9 @@ using System.Linq;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using HaEdge.Lab.Pve;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.XmlRpc;
+namespace HaEdge.Lab.Simulators.PfSense;
 
 /// <summary>
 /// A lab firewall's pfSense config.xml at <c>&lt;state-dir&gt;/&lt;fw&gt;/config.xml</c>: load, change under the

@@ -5,9 +5,9 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
-using HaEdge.Lab.Network;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.XmlRpc;
+namespace HaEdge.Lab.Simulators.PfSense;
 
 /// <summary>
 /// The lab's starting config.xml for fw1 (primary) and fw2 (secondary): pfSense's factory layout (conf.default,

@@ -1,10 +1,9 @@
 using System;
 using System.Globalization;
 using System.IO;
-using HaEdge.Lab.Network;
-using HaEdge.Lab.Pve;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.XmlRpc;
+namespace HaEdge.Lab.Simulators.PfSense;
 
 /// <summary>
 /// The files where a lab firewall's pfSense records what it did, under its lab root (the firewall shell's cat, grep

@@ -4,8 +4,9 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Xml.Linq;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.XmlRpc;
+namespace HaEdge.Lab.Simulators.PfSense;
 
 /// <summary>An XML-RPC fault (faultCode, faultString).</summary>
 internal sealed class XmlRpcFault : Exception

@@ -8,12 +8,11 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
-using HaEdge.Lab.Network;
-using HaEdge.Lab.Pve;
+using HaEdge.Lab.Simulators.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace HaEdge.Lab.XmlRpc;
+namespace HaEdge.Lab.Simulators.PfSense;
 
 /// <summary>
 /// pfSense's /xmlrpc.php for one lab firewall:
@@ -184,14 +183,4 @@ public static class XmlRpcServer
             element.ReplaceWith(PfConfig.ToElements(name, value));
         }
     }
-}
-
-/// <summary>The two lab firewalls of <see cref="LabLayout"/>, each the other's peer.</summary>
-internal static class LabPair
-{
-    public static LabFirewall Firewall(string name) =>
-        LabLayout.Firewalls.FirstOrDefault(f => f.Name == name)
-        ?? throw new ArgumentException($"unknown firewall '{name}' (lab firewalls: {string.Join(", ", LabLayout.Firewalls.Select(f => f.Name))})");
-
-    public static LabFirewall Peer(LabFirewall firewall) => LabLayout.Firewalls.Single(f => f.Name != firewall.Name);
 }

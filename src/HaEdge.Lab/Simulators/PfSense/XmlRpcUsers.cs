@@ -5,9 +5,9 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using HaEdge.Lab.Pve;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.XmlRpc;
+namespace HaEdge.Lab.Simulators.PfSense;
 
 /// <summary>A webGUI user as xmlrpc.php's auth() sees it: admin (uid 0) or holding system-xmlrpc-ha-sync.</summary>
 internal sealed class XmlRpcUser

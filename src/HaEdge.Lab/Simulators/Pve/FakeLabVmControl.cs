@@ -4,9 +4,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Lab.Network;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>
 /// An <see cref="ILabVmControl"/> with no network behind it (<c>--fake-vms</c>), for the simulators' own tests.

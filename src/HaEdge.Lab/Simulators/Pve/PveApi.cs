@@ -6,8 +6,9 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>One authenticated API call: method, path segments after /api2/json, merged query and body parameters.</summary>
 internal sealed record PveRequest(string Method, string[] Path, IReadOnlyDictionary<string, string> Parameters, PveToken Token)

@@ -1,7 +1,8 @@
 using System;
 using System.Text.Json.Nodes;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>
 /// An API failure the way pve-http-server reports it: the HTTP status, the message as the status line's reason

@@ -4,8 +4,9 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>
 /// <c>/cluster/ha/*</c> as pve-ha-manager answers it on the profile's Proxmox VE major (sources and texts in

@@ -2,8 +2,9 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>
 /// For the lab's faults (Network/LabFaults): make a fault visible in the PVE API as Proxmox would show it, by

@@ -9,16 +9,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using HaEdge.Lab.Simulators.Common;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>
 /// The Proxmox VE API simulator: <c>serve-pve --node pve1 --listen &lt;ip&gt;:8006 --state-dir &lt;dir&gt; [--profile NAME] [--fake-vms]</c>.
@@ -132,87 +128,5 @@ public static class PveSimulator
             }
         }
         return parameters;
-    }
-}
-
-/// <summary>Command-line options shared by serve-pve and serve-xmlrpc.</summary>
-internal sealed record SimulatorOptions(string Name, IPEndPoint Listen, string StateDir, IReadOnlyDictionary<string, string> Values, IReadOnlySet<string> Flags)
-{
-    /// <summary>Parses <c>--name-option X --listen ip:port --state-dir D</c> plus other <c>--key value</c> pairs and bare flags.</summary>
-    public static SimulatorOptions Parse(string[] args, string nameOption)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var flags = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                values[args[i]] = args[++i];
-            }
-            else
-            {
-                flags.Add(args[i]);
-            }
-        }
-        string Required(string key) => values.TryGetValue(key, out string? v) ? v : throw new ArgumentException($"missing {key}");
-        // Port 0: the server binds a free port itself and prints it (tests on loopback never race for one).
-        if (!IPEndPoint.TryParse(Required("--listen"), out IPEndPoint? listen))
-        {
-            throw new ArgumentException($"--listen must be <ip>:<port>, got '{values["--listen"]}'");
-        }
-        return new SimulatorOptions(Required(nameOption), listen, Path.GetFullPath(Required("--state-dir")), values, flags);
-    }
-}
-
-/// <summary>Kestrel with one HTTPS endpoint and no framework noise on the console.</summary>
-internal static class SimulatorHost
-{
-    public static WebApplication Build(IPEndPoint listen, X509Certificate2 cert)
-    {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>(), ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen, endpoint =>
-        {
-            // pveproxy and pfSense's nginx as the clients meet them: HTTP/1.1, where the status line carries a reason.
-            endpoint.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
-            endpoint.UseHttps(cert);
-        }));
-        return builder.Build();
-    }
-
-    /// <summary>Starts the server, then prints <paramref name="started"/>'s banner for the address it bound (the real
-    /// port when --listen gave 0): readers wait for that line, so the server is listening once they see it.</summary>
-    public static async Task<int> RunAsync(WebApplication app, string verb, Func<IPEndPoint, string> started, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException error)
-        {
-            // Typically the address is taken or not configured in this namespace: one line, not a stack trace.
-            Console.Error.WriteLine($"{verb}: {error.Message}");
-            return 1;
-        }
-        Console.WriteLine(started(BoundEndpoint(app)));
-        // The host's own SIGTERM/Ctrl+C handling stops it too: wait for whichever comes first.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Normal shutdown.
-        }
-        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        return 0;
-    }
-
-    private static IPEndPoint BoundEndpoint(WebApplication app)
-    {
-        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        var uri = new Uri(address);
-        return new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
     }
 }

@@ -5,8 +5,9 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>A cluster node as the simulated corosync knows it.</summary>
 internal sealed class NodeRecord

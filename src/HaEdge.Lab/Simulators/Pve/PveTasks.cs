@@ -5,8 +5,9 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>A task's expected failure: its message becomes the task's exitstatus, as a dying PVE worker's does.</summary>
 internal sealed class TaskFailure : Exception

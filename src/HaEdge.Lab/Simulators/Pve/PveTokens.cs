@@ -5,8 +5,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using HaEdge.Lab.Simulators.Common;
 
-namespace HaEdge.Lab.Pve;
+namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>One API token of tokens.json: its full id (USER@REALM!TOKENID), secret and flat privilege set.</summary>
 internal sealed class PveToken
