@@ -58,11 +58,11 @@ internal sealed record LabStatusReport(
 
 internal sealed record VipStatus(string Segment, int Vhid, string Vip, string State);
 
-internal sealed record GatewayStatus(string Name, string Monitor, string Status, int LossPercent, int DelayMicroseconds);
+internal sealed record LabGatewayStatus(string Name, string Monitor, string Status, int LossPercent, int DelayMicroseconds);
 
 internal sealed record FirewallStatus(
     string Name, int VmId, string Node, bool Running, bool Maintenance, string? DefaultRoute, int StateEntries,
-    IReadOnlyList<VipStatus> Vips, IReadOnlyList<GatewayStatus> Gateways)
+    IReadOnlyList<VipStatus> Vips, IReadOnlyList<LabGatewayStatus> Gateways)
 {
     public static FirewallStatus Read(LabFirewall fw, LabPaths paths, FirewallVm vm)
     {
@@ -78,14 +78,14 @@ internal sealed record FirewallStatus(
         }).ToList();
         string route = Shell.Run("ip", "-n", fw.Namespace, "-4", "route", "show", "default").Output.Trim();
         Shell.Result entries = Shell.InNamespace(fw.Namespace, "conntrack", "-C");
-        var gateways = new List<GatewayStatus>();
+        var gateways = new List<LabGatewayStatus>();
         string gwDir = paths.FirewallFile(fw, "gw");
         foreach (string file in running && Directory.Exists(gwDir) ? Directory.GetFiles(gwDir).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
         {
             string[] f = File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (f.Length >= 8)
             {
-                gateways.Add(new GatewayStatus(f[0], f[1], f[6], int.Parse(f[5], System.Globalization.CultureInfo.InvariantCulture), int.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture)));
+                gateways.Add(new LabGatewayStatus(f[0], f[1], f[6], int.Parse(f[5], System.Globalization.CultureInfo.InvariantCulture), int.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture)));
             }
         }
         return new FirewallStatus(fw.Name, fw.VmId, fw.Node, running, vm.InMaintenance,

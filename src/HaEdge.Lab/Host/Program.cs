@@ -47,8 +47,8 @@ public static class Program
             args.Contains("--fake-vms") ? null : LabNetwork.Load(StateDirOf(args)), stop)),
         // The host behind serve-xmlrpc stops itself on SIGTERM/Ctrl+C; sync-config is one run.
         ["serve-xmlrpc"] = args => XmlRpcServer.RunAsync(args, CancellationToken.None),
-        ["sync-config"] = args => ConfigSync.RunAsync(args, CancellationToken.None),
-        ["carp-maintenance"] = args => ConfigSync.MaintenanceAsync(args, CancellationToken.None),
+        ["sync-config"] = args => SimConfigSync.RunAsync(args, CancellationToken.None),
+        ["carp-maintenance"] = args => SimConfigSync.MaintenanceAsync(args, CancellationToken.None),
     };
 
     public static bool HasVerb(string verb) => Verbs.ContainsKey(verb);

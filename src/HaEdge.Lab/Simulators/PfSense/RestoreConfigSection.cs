@@ -194,20 +194,20 @@ internal sealed class RestoreConfigSection
         XElement ha = section.Element("ha") ?? Added(section, new XElement("ha"));
         if (ha.Element(key) is XElement existing)
         {
-            existing.ReplaceWith(PfConfig.Leaf(key, value));
+            existing.ReplaceWith(SimPfConfig.Leaf(key, value));
         }
         else
         {
-            ha.Add(PfConfig.Leaf(key, value));
+            ha.Add(SimPfConfig.Leaf(key, value));
         }
     }
 
     /// <summary>Replaces every element <paramref name="name"/> under <paramref name="parent"/> with the value's, in place.</summary>
     internal static void ReplaceSection(XElement parent, string name, object value)
     {
-        List<XElement> replacement = value is OrderedDictionary<string, object> { Count: 0 } || value is List<object> { Count: 0 } && !PfConfig.IsListTag(name)
+        List<XElement> replacement = value is OrderedDictionary<string, object> { Count: 0 } || value is List<object> { Count: 0 } && !SimPfConfig.IsListTag(name)
             ? new List<XElement> { new XElement(name, "") }
-            : PfConfig.ToElements(name, value).ToList();
+            : SimPfConfig.ToElements(name, value).ToList();
         XElement? first = parent.Element(name);
         if (first is null)
         {
@@ -328,7 +328,7 @@ internal sealed class RestoreConfigSection
         }
 
         private static List<OrderedDictionary<string, object>> Local(XElement? system, string kind) =>
-            system?.Elements(kind).Select(PfConfig.ToValue).OfType<OrderedDictionary<string, object>>().ToList() ?? new();
+            system?.Elements(kind).Select(SimPfConfig.ToValue).OfType<OrderedDictionary<string, object>>().ToList() ?? new();
 
         private static string Name(OrderedDictionary<string, object> account) => account.GetValueOrDefault("name")?.ToString() ?? "";
 
@@ -343,6 +343,6 @@ internal sealed class RestoreConfigSection
         };
 
         // PHP compares "2000" < 2000 as numbers; a missing or non-numeric id counts as 0.
-        private static long Number(OrderedDictionary<string, object> account, string key) => PfConfig.IntVal(account.GetValueOrDefault(key)?.ToString());
+        private static long Number(OrderedDictionary<string, object> account, string key) => SimPfConfig.IntVal(account.GetValueOrDefault(key)?.ToString());
     }
 }

@@ -47,7 +47,7 @@ public static class XmlRpcServer
         return await SimulatorHost.RunAsync(app, "serve-xmlrpc", bound =>
         {
             // The webGUI port in config.xml is the one bound (with --listen ...:0 known only now); written before the banner.
-            PfConfig.EnsureExists(options.StateDir, firewall.Name, () => PfDefaultConfig.Create(firewall, syncTarget, peerPassword, bound.Port, profile));
+            SimPfConfig.EnsureExists(options.StateDir, firewall.Name, () => SimPfDefaultConfig.Create(firewall, syncTarget, peerPassword, bound.Port, profile));
             return $"serve-xmlrpc {firewall.Name} on https://{bound}/xmlrpc.php (fingerprint {LabCertificate.Fingerprint(cert)})";
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -63,19 +63,19 @@ public static class XmlRpcServer
         string response;
         try
         {
-            (string method, List<object> parameters) = XmlRpcCodec.ParseCall(body);
+            (string method, List<object> parameters) = SimXmlRpcCodec.ParseCall(body);
             IPAddress caller = context.Connection.RemoteIpAddress ?? IPAddress.None;
             object result = Invoke(stateDir, firewall, profile, records, method, parameters, context.Request.Headers.Authorization.ToString(),
                 caller.IsIPv4MappedToIPv6 ? caller.MapToIPv4() : caller);
-            response = XmlRpcCodec.Response(result);
+            response = SimXmlRpcCodec.Response(result);
         }
         catch (XmlRpcFault fault)
         {
-            response = XmlRpcCodec.Fault(fault.Code, fault.Message);
+            response = SimXmlRpcCodec.Fault(fault.Code, fault.Message);
         }
         catch (System.Xml.XmlException error)
         {
-            response = XmlRpcCodec.Fault(-32700, "parse error. not well formed: " + error.Message);
+            response = SimXmlRpcCodec.Fault(-32700, "parse error. not well formed: " + error.Message);
         }
         // XML-RPC faults travel in a 200 response, as XML_RPC2 sends them.
         context.Response.ContentType = "text/xml; charset=utf-8";
@@ -93,21 +93,21 @@ public static class XmlRpcServer
         switch (method)
         {
             case "pfsense.host_firmware_version":
-                return HostFirmwareVersion(PfConfig.Load(stateDir, firewall), profile);
+                return HostFirmwareVersion(SimPfConfig.Load(stateDir, firewall), profile);
             case "pfsense.backup_config_section":
                 var keys = (parameters.FirstOrDefault() as List<object> ?? throw new XmlRpcFault(-32602, "server error. invalid method parameters"))
                     .Select(k => k.ToString() ?? "").ToHashSet(StringComparer.Ordinal);
                 var sections = new OrderedDictionary<string, object>();
                 // array_intersect_key: the config's own order, only sections that exist.
-                foreach (XElement section in PfConfig.Load(stateDir, firewall).Elements().Where(e => keys.Contains(e.Name.LocalName)))
+                foreach (XElement section in SimPfConfig.Load(stateDir, firewall).Elements().Where(e => keys.Contains(e.Name.LocalName)))
                 {
-                    sections[section.Name.LocalName] = PfConfig.ToValue(section);
+                    sections[section.Name.LocalName] = SimPfConfig.ToValue(section);
                 }
                 return sections;
             default:
                 var incoming = parameters.FirstOrDefault() as OrderedDictionary<string, object> ?? throw new XmlRpcFault(-32602, "server error. invalid method parameters");
                 bool restore = method == "pfsense.restore_config_section";
-                return PfConfig.Update(stateDir, firewall, root =>
+                return SimPfConfig.Update(stateDir, firewall, root =>
                 {
                     string target = root.Element("hasync")?.Element("synchronizetoip")?.Value.Trim() ?? "";
                     if (target.Length > 0 && IPAddress.TryParse(target, out IPAddress? targetIp) && targetIp.Equals(caller))
@@ -125,7 +125,7 @@ public static class XmlRpcServer
                         Merge(root, incoming);
                         description = $"Merged in config ({string.Join(", ", incoming.Keys)} sections) from XMLRPC client.";
                     }
-                    PfConfig.Stamp(root, description, $"{user}@{caller} (Local Database)");
+                    SimPfConfig.Stamp(root, description, $"{user}@{caller} (Local Database)");
                     return true;
                 });
         }
@@ -154,7 +154,7 @@ public static class XmlRpcServer
                 continue;
             }
             List<XElement> existing = parent.Elements(name).ToList();
-            if ((existing.Count > 1 || PfConfig.IsListTag(name)) && value is List<object> items)
+            if ((existing.Count > 1 || SimPfConfig.IsListTag(name)) && value is List<object> items)
             {
                 for (int i = 0; i < Math.Min(existing.Count, items.Count); i++)
                 {
@@ -180,7 +180,7 @@ public static class XmlRpcServer
         }
         else
         {
-            element.ReplaceWith(PfConfig.ToElements(name, value));
+            element.ReplaceWith(SimPfConfig.ToElements(name, value));
         }
     }
 }

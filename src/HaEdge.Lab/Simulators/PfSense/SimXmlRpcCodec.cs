@@ -24,7 +24,7 @@ internal sealed class XmlRpcFault : Exception
 /// XML-RPC by hand. Values map to: string, int, bool, double, <see cref="OrderedDictionary{TKey,TValue}"/> of
 /// string to value (struct, member order kept), and <see cref="List{T}"/> of value (array).
 /// </summary>
-internal static class XmlRpcCodec
+internal static class SimXmlRpcCodec
 {
     public static string MethodCall(string method, params object[] parameters) =>
         Document(new XElement("methodCall", new XElement("methodName", method), Params(parameters)));

@@ -16,7 +16,7 @@ namespace HaEdge.Lab.Simulators.PfSense;
 /// empty elements as <c>&lt;x&gt;&lt;/x&gt;</c>), and the mapping between config sections and XML-RPC values that
 /// pfSense's xmlparse.inc defines (list tags are always arrays, empty elements are "").
 /// </summary>
-internal static class PfConfig
+internal static class SimPfConfig
 {
     // xmlparse.inc listtags(): elements that are always parsed as arrays, even when they occur once.
     private static readonly HashSet<string> ListTags = new(StringComparer.Ordinal)

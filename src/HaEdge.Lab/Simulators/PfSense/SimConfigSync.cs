@@ -24,7 +24,7 @@ namespace HaEdge.Lab.Simulators.PfSense;
 /// nothing and exits 0 whatever happens: the reasons go to the firewall's /var/log/system.log and
 /// /var/run/filter_reload_status (<see cref="PfRecords"/>). Only a broken lab (no pinned certificate) exits 1.
 /// </summary>
-public static class ConfigSync
+public static class SimConfigSync
 {
     private const string Script = "/etc/rc.filter_synchronize";
 
@@ -80,7 +80,7 @@ public static class ConfigSync
             return Task.FromResult(2);
         }
         bool on = values["--mode"] == "on";
-        bool written = PfConfig.Update(Path.GetFullPath(stateDir), firewall, root =>
+        bool written = SimPfConfig.Update(Path.GetFullPath(stateDir), firewall, root =>
         {
             XElement? key = root.Element(MaintenanceKey);
             if ((key != null) == on)
@@ -89,13 +89,13 @@ public static class ConfigSync
             }
             if (on)
             {
-                root.Add(PfConfig.Leaf(MaintenanceKey, "1"));
+                root.Add(SimPfConfig.Leaf(MaintenanceKey, "1"));
             }
             else
             {
                 key!.Remove();
             }
-            PfConfig.Stamp(root, on ? "Enter CARP maintenance mode" : "Leave CARP maintenance mode", "(system)");
+            SimPfConfig.Stamp(root, on ? "Enter CARP maintenance mode" : "Leave CARP maintenance mode", "(system)");
             return true;
         });
         return written ? RunAsync(args, cancellationToken) : Task.FromResult(0);
@@ -105,7 +105,7 @@ public static class ConfigSync
 
     private static async Task SyncAsync(string stateDir, string firewall, string peer, string? peerPort, LabProfile profile, PfRecords records, CancellationToken ct)
     {
-        XElement config = PfConfig.Load(stateDir, firewall);
+        XElement config = SimPfConfig.Load(stateDir, firewall);
         // if (config_get_path('hasync')): an absent or empty block does nothing at all.
         if (config.Element("hasync") is not XElement hasync || !hasync.HasElements)
         {
@@ -251,11 +251,11 @@ public static class ConfigSync
                     break;
                 case "user":
                 case "group":
-                    System()[section] = (system?.Elements(section) ?? Enumerable.Empty<XElement>()).Select(PfConfig.ToValue).ToList();
+                    System()[section] = (system?.Elements(section) ?? Enumerable.Empty<XElement>()).Select(SimPfConfig.ToValue).ToList();
                     System()[section == "user" ? "nextuid" : "nextgid"] = system?.Element(section == "user" ? "nextuid" : "nextgid")?.Value ?? "";
                     break;
                 case "authserver":
-                    System()[section] = (system?.Elements(section) ?? Enumerable.Empty<XElement>()).Select(PfConfig.ToValue).ToList();
+                    System()[section] = (system?.Elements(section) ?? Enumerable.Empty<XElement>()).Select(SimPfConfig.ToValue).ToList();
                     break;
                 default:
                     payload[section] = Initialized(section, copy.Element(section));
@@ -273,7 +273,7 @@ public static class ConfigSync
     /// <summary>A section as config_init_path() leaves it before sending: a missing or empty one is an empty array.</summary>
     private static object Initialized(string section, XElement? element)
     {
-        object value = element is null ? "" : PfConfig.ToValue(element);
+        object value = element is null ? "" : SimPfConfig.ToValue(element);
         if (value is not OrderedDictionary<string, object> members)
         {
             members = new OrderedDictionary<string, object>();
@@ -350,14 +350,14 @@ public static class ConfigSync
             {
                 continue;
             }
-            var copy = (OrderedDictionary<string, object>)PfConfig.ToValue(vip);
+            var copy = (OrderedDictionary<string, object>)SimPfConfig.ToValue(vip);
             if (copy.GetValueOrDefault("advskew") is string skew && skew.Length > 0)
             {
-                copy["advskew"] = (int)Math.Min(PfConfig.IntVal(skew) + 100, 254);
+                copy["advskew"] = (int)Math.Min(SimPfConfig.IntVal(skew) + 100, 254);
             }
             if (copy.GetValueOrDefault("advbase") is string advbase && advbase.Length > 0)
             {
-                copy["advbase"] = (int)Math.Min(PfConfig.IntVal(advbase), 254);
+                copy["advbase"] = (int)Math.Min(SimPfConfig.IntVal(advbase), 254);
             }
             vips.Add(copy);
         }
@@ -396,7 +396,7 @@ public static class ConfigSync
         /// <summary>The call's answer, or null when every attempt failed.</summary>
         public async Task<object?> CallAsync(string method, object[] parameters, CancellationToken ct)
         {
-            string body = XmlRpcCodec.MethodCall("pfsense." + method, parameters);
+            string body = SimXmlRpcCodec.MethodCall("pfsense." + method, parameters);
             for (int attempt = 1; attempt <= Attempts; attempt++)
             {
                 string? error = null;
@@ -407,7 +407,7 @@ public static class ConfigSync
                     using var content = new StringContent(body, Encoding.UTF8, "text/xml");
                     using HttpResponseMessage response = await _http.PostAsync(_url, content, ct).ConfigureAwait(false);
                     response.EnsureSuccessStatusCode();
-                    answer = XmlRpcCodec.ParseResponse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+                    answer = SimXmlRpcCodec.ParseResponse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
                 }
                 catch (XmlRpcFault fault)
                 {

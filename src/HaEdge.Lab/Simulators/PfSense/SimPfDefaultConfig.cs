@@ -18,7 +18,7 @@ namespace HaEdge.Lab.Simulators.PfSense;
 /// Kea HA block in the shape services_dhcp.inc writes it, fw2's as rc.filter_synchronize sends fw1's (swapped, role
 /// flipped) with its own local name and TLS certificate.
 /// </summary>
-internal static class PfDefaultConfig
+internal static class SimPfDefaultConfig
 {
 
     private static readonly (LabSegment Segment, string Key)[] InterfaceKeys =
@@ -190,6 +190,6 @@ internal static class PfDefaultConfig
 
     private static XElement E(string name, params object?[] content) => new(name, content);
 
-    // PfConfig.Serialize applies pfSense's CDATA rule to every leaf, so plain text is enough here.
+    // SimPfConfig.Serialize applies pfSense's CDATA rule to every leaf, so plain text is enough here.
     private static XElement L(string name, string text) => new(name, text);
 }
