@@ -40,7 +40,7 @@ internal sealed record LabProfile(string Name, string PfSenseVersion, int PveMaj
     /// <summary>
     /// /cluster/ha/rules exists from pve-ha-manager 5.0.2 (PVE 9; API2/HA/Rules.pm, 1bc1db5), and HA groups are refused
     /// once none are left (Config.pm have_groups_been_migrated). PVE 8 (pve-ha-manager 4.0.7, 53d8e48) has HA groups and
-    /// no rules: pve-manager stable-8's HAConfig.pm registers none, so HTTPServer.pm answers 501. See Pve/PveHa.cs.
+    /// no rules: pve-manager stable-8's HAConfig.pm registers none, so HTTPServer.pm answers 501. See Simulators/Pve/PveHa.cs.
     /// </summary>
     public bool HaRules => PveMajor >= 9;
 

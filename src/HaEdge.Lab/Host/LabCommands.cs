@@ -127,9 +127,7 @@ internal static class LabCommands
         var probes = LabLayout.Firewalls.Select(fw => $"exec 3<>/dev/tcp/{fw.Address(LabLayout.Lan)}/22 && exec 3>&-")
             .Concat(LabLayout.Nodes.Select(n => $"exec 3<>/dev/tcp/{n.ManagementAddress}/{LabSimulators.PvePort} && exec 3>&-"))
             .Concat(LabLayout.Nodes.Select(n => $"exec 3<>/dev/tcp/{n.ManagementAddress}/22 && exec 3>&-"))
-            .Concat(LabSimulators.XmlRpcAvailable
-                ? LabLayout.Firewalls.Select(fw => $"exec 3<>/dev/tcp/{fw.Address(LabLayout.Lan)}/{LabSimulators.XmlRpcPort} && exec 3>&-")
-                : Enumerable.Empty<string>())
+            .Concat(LabLayout.Firewalls.Select(fw => $"exec 3<>/dev/tcp/{fw.Address(LabLayout.Lan)}/{LabSimulators.XmlRpcPort} && exec 3>&-"))
             .Append($"ping -n -q -c1 -W1 {LabLayout.InternetTarget} >/dev/null");
         string reachability = string.Join(" && ", probes);
         bool ready = Shell.WaitUntil(() =>

@@ -51,8 +51,6 @@ public static class Program
         ["carp-maintenance"] = args => SimConfigSync.MaintenanceAsync(args, CancellationToken.None),
     };
 
-    public static bool HasVerb(string verb) => Verbs.ContainsKey(verb);
-
     public static async Task<int> Main(string[] args)
     {
         if (args.Length == 0 || !Verbs.TryGetValue(args[0], out Func<string[], Task<int>>? verb))

@@ -167,16 +167,13 @@ internal sealed class FirewallVm
             // sshd sees the firewall's own passwd (root's shell and home) through a private bind mount.
             (_paths.Log($"{_fw.Name}-sshd"), LabSshd.Command(File("passwd"), File("sshd_config"))),
             (_paths.Log($"{_fw.Name}-gwmon"), new[] { Path.Combine(_paths.ShimLab, "gwmon"), Dir }),
-        };
-        if (LabSimulators.XmlRpcAvailable)
-        {
             // Listens on every address of the firewall: the module comes over the LAN, the peer's config sync over SYNC.
-            daemons.Add((_paths.Log($"{_fw.Name}-xmlrpc"), _launcher.Concat(new[]
+            (_paths.Log($"{_fw.Name}-xmlrpc"), _launcher.Concat(new[]
             {
                 "serve-xmlrpc", "--firewall", _fw.Name, "--listen", $"0.0.0.0:{LabSimulators.XmlRpcPort}", "--state-dir", _paths.StateDir,
                 "--profile", _profile.Name,
-            }).ToArray()));
-        }
+            }).ToArray()),
+        };
         Shell.StartDaemons(_fw.Namespace, daemons);
         System.IO.File.WriteAllText(File("running"), "");
     }

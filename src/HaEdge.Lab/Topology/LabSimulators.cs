@@ -5,17 +5,15 @@ using HaEdge.Lab.Simulators.Pve;
 namespace HaEdge.Lab.Topology;
 
 /// <summary>
-/// Starts the simulators of Pve/ (and XmlRpc/ once it provides serve-xmlrpc) inside the lab, and reads back what the
-/// edge definition needs from them: the API token and the certificate fingerprints they create.
+/// Starts the Proxmox simulator (serve-pve) and the PVE nodes' sshd inside the lab (each firewall starts its own
+/// serve-xmlrpc, see <see cref="FirewallVm.Start"/>), and reads back what the edge definition needs from the
+/// simulators: the API token, the XMLRPC passwords and the certificate fingerprints they create.
 /// </summary>
 internal static class LabSimulators
 {
     public const int PvePort = 8006;
 
     public const int XmlRpcPort = 443;
-
-    /// <summary>True when this build has the serve-xmlrpc verb (XmlRpc/ delivers it).</summary>
-    public static bool XmlRpcAvailable => Host.Program.HasVerb("serve-xmlrpc");
 
     public static void StartPve(LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile)
     {
@@ -82,7 +80,7 @@ internal static class LabSimulators
             .Where(c => c.Credentials is not null)
             .ToDictionary(c => c.Name, c => c.Credentials!.Value);
 
-    public static bool XmlRpcFilesReady(LabPaths paths) => !XmlRpcAvailable || XmlRpcCredentials(paths).Count == LabLayout.Firewalls.Count;
+    public static bool XmlRpcFilesReady(LabPaths paths) => XmlRpcCredentials(paths).Count == LabLayout.Firewalls.Count;
 
     /// <summary>
     /// Shows a fault in the PVE API as Proxmox would (the VM's macfilter option, a NIC's tag). Only when the

@@ -1,8 +1,8 @@
 namespace HaEdge.Lab.Simulators.Common;
 
 /// <summary>
-/// What the PVE API simulator may do to the lab: the seam between the simulators (Pve/, XmlRpc/) and the
-/// network lab (Network/). Each call is a real change to the namespaces.
+/// What the PVE API simulator may do to the lab: the seam between the simulators (Simulators/) and the network
+/// lab (Topology/LabNetwork implements it). Each call is a real change to the namespaces.
 /// </summary>
 public interface ILabVmControl
 {

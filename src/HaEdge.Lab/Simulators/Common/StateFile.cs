@@ -6,8 +6,8 @@ using System.Threading;
 namespace HaEdge.Lab.Simulators.Common;
 
 /// <summary>
-/// Shared state files of the simulators (also used by XmlRpc/ and Sync/). Several processes touch the same files
-/// (pve1 and pve2 serve one cluster; the network helper writes fault files), so every read-modify-write runs under an
+/// Shared state files of the simulators (Pve/ and PfSense/). Several processes touch the same files
+/// (pve1 and pve2 serve one cluster; the lab's faults write fault files), so every read-modify-write runs under an
 /// exclusive lock file and every write is a temp file plus rename: a reader never sees half a file.
 /// </summary>
 internal static class StateFile

@@ -10,7 +10,7 @@ using HaEdge.Lab.Simulators.Common;
 namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>
-/// The state files the network helper's faults write too, so their format is a contract:
+/// The state files the lab's faults (Topology/LabFaults) write too, so their format is a contract:
 /// <list type="bullet">
 /// <item><c>&lt;state-dir&gt;/pve/firewall-&lt;vmid&gt;.json</c>: the VM's firewall options object as the API returns
 /// it without digest, e.g. <c>{"enable":1,"macfilter":0}</c> (fault mac-filter sets macfilter 1, see

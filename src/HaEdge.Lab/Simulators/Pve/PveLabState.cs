@@ -7,7 +7,7 @@ using HaEdge.Lab.Simulators.Common;
 namespace HaEdge.Lab.Simulators.Pve;
 
 /// <summary>
-/// For the lab's faults (Network/LabFaults): make a fault visible in the PVE API as Proxmox would show it, by
+/// For the lab's faults (Topology/LabFaults): make a fault visible in the PVE API as Proxmox would show it, by
 /// editing the simulator's state files under their locks. The simulators read them on every request.
 /// </summary>
 internal static class PveLabState

@@ -100,7 +100,7 @@ internal sealed class ClusterState
 
 /// <summary>
 /// Reads and updates <c>&lt;state-dir&gt;/pve/cluster.json</c> under its lock, and seeds it from the lab's VMs on
-/// first start. Fault files the network helper also writes (firewall-&lt;vmid&gt;.json, network-&lt;node&gt;.json)
+/// first start. Fault files the lab's faults also write (firewall-&lt;vmid&gt;.json, network-&lt;node&gt;.json)
 /// are separate files, see <see cref="PveFiles"/>.
 /// </summary>
 internal sealed class PveStore
