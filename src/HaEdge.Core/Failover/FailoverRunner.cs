@@ -8,13 +8,14 @@ using System.Threading.Tasks;
 using HaEdge.Core.Failover.Faults;
 using HaEdge.Core.Failover.Probes;
 using HaEdge.Core.Model.Failover;
-using HaEdge.Core.Model.PfSense;
+using static HaEdge.Core.Failover.FailoverPlan;
 
 namespace HaEdge.Core.Failover
 {
     /// <summary>
     /// Test-HaFailover's engine. Per scenario: preflight gates, probes and a baseline, the fault, the wait for the
-    /// expected failover, a settle, the undo, the failback measured the same way, and one judged result. Whatever
+    /// expected failover, a settle, the undo, the failback measured the same way, and one result judged by
+    /// <see cref="FailoverJudge"/> (the -WhatIf plan is <see cref="FailoverPlan"/>). Whatever
     /// stops a scenario (cancellation, a timeout, an SSH or API error), the fault is undone and the edge verified with
     /// the restore path's own bounded token; if that fails, <see cref="FailoverRestoreIncompleteException"/> says
     /// exactly what is left.
@@ -39,63 +40,25 @@ namespace HaEdge.Core.Failover
             this.run = run;
         }
 
-        /// <summary>The scenarios that passed so far in this run (Combined needs WanPull and HardStop among them).</summary>
-        public IReadOnlyCollection<FailoverScenario> PassedScenarios => passed;
-
-        public static string ActivityOf(FailoverScenario scenario) => "Test-HaFailover " + scenario;
-
-        /// <summary>The steps a run would take, for -WhatIf: reads nothing and touches nothing.</summary>
-        public IReadOnlyList<FailoverPlanStep> Plan(IEnumerable<FailoverScenario> scenarios)
-        {
-            var target = new FaultTarget { Master = environment.Primary, Peer = environment.Secondary };
-            var steps = new List<FailoverPlanStep>();
-            void Add(FailoverScenario scenario, PlanStepKind kind, string subject, string action) =>
-                steps.Add(new FailoverPlanStep { Order = steps.Count + 1, Scenario = scenario, Kind = kind, Target = subject, Action = action });
-
-            foreach (var scenario in scenarios)
-            {
-                var fault = environment.FaultOf(scenario);
-                Add(scenario, PlanStepKind.Check, "edge",
-                    "Check the gates: one MASTER per VIP, the peer healthy, pfsync in sync, the peer's gateways online, the VMs on distinct nodes"
-                    + (fault.Expected.HasFlag(ExpectedFailover.RouteMoves) ? ", a default gateway setting that lets the route follow gateway health" : ""));
-                Add(scenario, PlanStepKind.Wait, "probes", $"Start the probes and hold a {Seconds(options.Baseline)} baseline");
-                foreach (var step in fault.DescribeFault(target)) Add(scenario, PlanStepKind.Fault, target.Master, step);
-                Add(scenario, PlanStepKind.Wait, target.Peer, $"Wait up to {Seconds(options.FailoverTimeout)} for {Goal(fault.Expected, target)}, then hold {Seconds(options.Settle)}");
-                foreach (var step in fault.DescribeUndo(target)) Add(scenario, PlanStepKind.Undo, target.Master, step);
-                Add(scenario, PlanStepKind.Wait, target.Master,
-                    $"Wait up to {Seconds(options.FailbackTimeout)} for the failback: one MASTER per VIP{(options.FailbackToOriginal ? " on " + target.Master : "")}"
-                    + (fault.Expected.HasFlag(ExpectedFailover.RouteMoves) ? ", the default route back on its gateway" : ""));
-            }
-
-            return steps;
-        }
-
-        /// <summary>Reads the edge and judges the gates (no fault, no refusal).</summary>
-        public async Task<IReadOnlyList<GateResult>> PreflightAsync(CancellationToken cancellationToken)
-        {
-            var snapshot = await environment.Observer.ReadPreflightAsync(cancellationToken).ConfigureAwait(false);
-            return FailoverGates.Evaluate(snapshot);
-        }
+        private static string ActivityOf(FailoverScenario scenario) => "Test-HaFailover " + scenario;
 
         /// <summary>
-        /// Runs the scenarios in order and returns their results. After a scenario stopped by an error (the edge
-        /// restored) the rest are skipped: the same error would likely stop them too.
+        /// Runs the scenarios in order and hands each result to <paramref name="onResult"/> as its scenario ends; the
+        /// next starts once that is done. After a scenario stopped by an error (the edge restored) the rest are
+        /// skipped: the same error would likely stop them too.
         /// </summary>
-        public async Task<IReadOnlyList<FailoverResult>> RunAsync(IEnumerable<FailoverScenario> scenarios, CancellationToken cancellationToken)
+        public async Task RunAsync(IEnumerable<FailoverScenario> scenarios, Func<FailoverResult, Task> onResult, CancellationToken cancellationToken)
         {
-            var results = new List<FailoverResult>();
             foreach (var scenario in scenarios)
             {
                 var result = await RunScenarioAsync(scenario, cancellationToken).ConfigureAwait(false);
-                results.Add(result);
+                await onResult(result).ConfigureAwait(false);
                 if (result.Error != null)
                 {
                     reporter.Warning($"{scenario} stopped on an error; the remaining scenarios were not run.");
                     break;
                 }
             }
-
-            return results;
         }
 
         /// <summary>One scenario, start to judged result. Refusals (gates, Combined first) throw before anything is touched.</summary>
@@ -174,7 +137,7 @@ namespace HaEdge.Core.Failover
                 await fault.InjectAsync(target, cancellationToken).ConfigureAwait(false);
 
                 movedAt = await WatchAsync(log, activity, $"Waiting for {Goal(fault.Expected, target)}", 20, options.FailoverTimeout,
-                    o => FailoverPending(o, fault.Expected, target) == null, routeWatched ? failoverRouteHolder : null, cancellationToken).ConfigureAwait(false);
+                    o => FailoverJudge.FailoverPending(o, fault.Expected, target) == null, routeWatched ? failoverRouteHolder : null, cancellationToken).ConfigureAwait(false);
                 if (movedAt.HasValue) log.Event(fault.Expected.HasFlag(ExpectedFailover.CarpMoves) ? TimelineEventKind.VipsMoved : TimelineEventKind.RouteMoved,
                     failoverRouteHolder, $"{Goal(fault.Expected, target)}: seen {Seconds(movedAt.Value - faultAt.Value)} after the fault");
                 else log.Event(TimelineEventKind.Error, null, $"not seen within {Seconds(options.FailoverTimeout)}: {Goal(fault.Expected, target)}");
@@ -189,7 +152,7 @@ namespace HaEdge.Core.Failover
                 undone = true;
 
                 failbackAt = await WatchAsync(log, activity, "Waiting for the failback", 60, options.FailbackTimeout,
-                    o => FailbackPending(o, fault.Expected, target) == null, routeWatched ? master : null, cancellationToken).ConfigureAwait(false);
+                    o => FailoverJudge.FailbackPending(o, fault.Expected, target, options.FailbackToOriginal) == null, routeWatched ? master : null, cancellationToken).ConfigureAwait(false);
                 if (failbackAt.HasValue)
                 {
                     log.Event(TimelineEventKind.FailbackComplete, master, $"edge back as before {Seconds(failbackAt.Value - undoAt.Value)} after the undo");
@@ -199,7 +162,7 @@ namespace HaEdge.Core.Failover
                 {
                     var last = log.Observations.LastOrDefault();
                     log.Event(TimelineEventKind.Error, master, $"no clean failback within {Seconds(options.FailbackTimeout)}"
-                        + (last == null ? "" : ": " + FailbackPending(last, fault.Expected, target)));
+                        + (last == null ? "" : ": " + FailoverJudge.FailbackPending(last, fault.Expected, target, options.FailbackToOriginal)));
                 }
             }
             catch (Exception e)
@@ -213,13 +176,13 @@ namespace HaEdge.Core.Failover
             var remaining = await EnsureRestoredAsync(log, activity, fault, target, preflight, injected && !undone).ConfigureAwait(false);
             log.Event(TimelineEventKind.ScenarioEnded, null, remaining.Count == 0 ? "edge restored" : "edge NOT restored");
 
-            var result = Judge(new Measured
+            var result = FailoverJudge.Judge(new FailoverMeasurements
             {
-                Scenario = scenario, Fault = fault, Target = target, Log = log, Gates = gates, Recordings = recordings,
-                StartedAt = startedAt, EndedAt = endedAt, FaultAt = faultAt, FaultDateTime = faultDateTime, UndoAt = undoAt, MovedAt = movedAt,
-                FailbackAt = failbackAt, StatesBefore = statesBefore, StatesAfter = statesAfter, BaselineGateway = routeWatched ? baselineGateway : null,
-                FailoverRouteHolder = failoverRouteHolder, Failure = failure,
-            });
+                Scenario = scenario, Expected = fault.Expected, Fault = string.Join("; ", fault.DescribeFault(target)), Target = target, Log = log, Gates = gates,
+                Recordings = recordings, RunStartedAt = clock.StartedAt, Run = run, StartedAt = startedAt, EndedAt = endedAt, FaultAt = faultAt,
+                FaultDateTime = faultDateTime, UndoAt = undoAt, MovedAt = movedAt, FailbackAt = failbackAt, StatesBefore = statesBefore, StatesAfter = statesAfter,
+                BaselineGateway = routeWatched ? baselineGateway : null, FailoverRouteHolder = failoverRouteHolder, Failure = failure,
+            }, options);
             if (remaining.Count > 0) throw new FailoverRestoreIncompleteException(scenario, remaining, result, failure);
             if (failure is OperationCanceledException) ExceptionDispatchInfo.Capture(failure).Throw();
             if (result.Passed) passed.Add(scenario);
@@ -278,37 +241,6 @@ namespace HaEdge.Core.Failover
                 log.ObserverFailed(e);
                 return null;
             }
-        }
-
-        /// <summary>Null once the fault's expected failover is complete, else what is still missing.</summary>
-        private static string? FailoverPending(Observation o, ExpectedFailover expected, FaultTarget target)
-        {
-            var missing = new List<string>();
-            if (expected.HasFlag(ExpectedFailover.CarpMoves) && o.Carp.SoleOwner != target.Peer)
-                missing.Add($"{target.Peer} is not yet the only MASTER of every VIP");
-            if (expected.HasFlag(ExpectedFailover.RouteMoves) && (o.Gateway == null || o.Gateway == target.WanGateway))
-                missing.Add($"the default route of {o.RouteFirewall} is still {o.Gateway ?? "unknown"}");
-            return missing.Count == 0 ? null : string.Join("; ", missing);
-        }
-
-        /// <summary>Null once the edge is back as before the fault, else what is still missing.</summary>
-        private string? FailbackPending(Observation o, ExpectedFailover expected, FaultTarget target)
-        {
-            var missing = new List<string>();
-            var carp = o.Carp;
-            foreach (var firewall in carp.Firewalls)
-            {
-                if (!firewall.Reachable) missing.Add($"{firewall.Firewall} cannot be read");
-                else if (firewall.Maintenance) missing.Add($"{firewall.Firewall} is in maintenance mode");
-                else if (firewall.Vips.Any(v => v.State == CarpState.Init)) missing.Add($"{firewall.Firewall} has VIPs in INIT");
-                else if (carp.Vips.Any(v => firewall.Vips.All(f => f.Vip != v))) missing.Add($"{firewall.Firewall} has not rejoined every VIP");
-            }
-
-            if (!carp.OneMasterPerVip) missing.Add("not every VIP has exactly one MASTER");
-            else if (options.FailbackToOriginal && carp.SoleOwner != target.Master) missing.Add($"the VIPs are not all back on {target.Master}");
-            if (expected.HasFlag(ExpectedFailover.RouteMoves) && target.WanGateway != null && o.Gateway != target.WanGateway)
-                missing.Add($"the default route of {target.Master} is {o.Gateway ?? "unknown"}, not yet {target.WanGateway} again");
-            return missing.Count == 0 ? null : string.Join("; ", missing);
         }
 
         /// <summary>
@@ -474,218 +406,6 @@ namespace HaEdge.Core.Failover
 
             log.Event(TimelineEventKind.Phase, firewall, $"default route via {gateway ?? "(none)"} before the fault");
             return gateway;
-        }
-
-        private FailoverResult Judge(Measured m)
-        {
-            var reasons = new List<string>();
-            var target = m.Target;
-            var log = m.Log;
-            var end = m.EndedAt;
-            var undoAt = m.UndoAt ?? end;
-            var faultAt = m.FaultAt ?? end;
-
-            var reference = m.Recordings.FirstOrDefault(r => r.Probe.Kind == ProbeKind.Ping && r.Recording.Samples.Count > 0)
-                ?? m.Recordings.FirstOrDefault(r => r.Probe.Kind == ProbeKind.TcpSession && r.Recording.Samples.Count > 0);
-            var session = m.Recordings.FirstOrDefault(r => r.Probe.Kind == ProbeKind.TcpSession);
-            var summaries = m.Recordings.Select(r => Summarize(r, faultAt, undoAt, end)).ToList();
-            var referenceSummary = reference == null ? null : summaries[m.Recordings.IndexOf(reference)];
-
-            bool? sessionSurvived = null;
-            if (session != null)
-            {
-                var last = session.Recording.Samples.LastOrDefault();
-                sessionSurvived = session.Recording.Error == null && session.Recording.BrokeAt == null
-                    && last != null && (last.Outcome == ProbeOutcome.Reply || last.Outcome == ProbeOutcome.Late);
-            }
-
-            var carpMoved = log.FirstWhere(faultAt, undoAt, o => o.Carp.Vips.Any(v => o.Carp.MastersOf(v).Contains(target.Peer))).HasValue;
-            var vipMovedAt = log.FirstWhere(faultAt, undoAt, o => o.Carp.SoleOwner == target.Peer);
-            var routeWatched = m.Fault.Expected.HasFlag(ExpectedFailover.RouteMoves);
-            var routeMovedAt = routeWatched
-                ? log.FirstWhere(faultAt, undoAt, o => o.RouteFirewall == m.FailoverRouteHolder && o.Gateway != null && o.Gateway != m.BaselineGateway)
-                : null;
-            var gatewayAfter = routeWatched ? log.Observations.LastOrDefault(o => o.At < undoAt && o.RouteFirewall == m.FailoverRouteHolder)?.Gateway : null;
-            var newMaster = log.Observations.LastOrDefault(o => o.At >= faultAt && o.At < undoAt)?.Carp.SoleOwner;
-
-            if (m.Failure != null && !(m.Failure is OperationCanceledException)) reasons.Add("Stopped by an error (the edge was restored): " + m.Failure.Message);
-            if (m.FaultAt.HasValue && !m.MovedAt.HasValue && m.Failure == null)
-                reasons.Add($"Not seen within {Seconds(options.FailoverTimeout)}: {Goal(m.Fault.Expected, target)}.");
-            if (!m.Fault.Expected.HasFlag(ExpectedFailover.CarpMoves) && carpMoved)
-                reasons.Add($"CARP moved: {target.Peer} became MASTER, but this fault should only move the default route.");
-            if (reference == null) reasons.Add("No probe measured the outage: configure a ping target or a TCP echo service.");
-            else if (m.FaultAt.HasValue && referenceSummary!.Outage > options.MaxOutage)
-                reasons.Add($"The outage ({Seconds(referenceSummary.Outage)}, {reference.Probe.Name}) exceeds the maximum of {Seconds(options.MaxOutage)}.");
-            if (options.RequireSessionSurvival && sessionSurvived == false)
-            {
-                var rec = session!.Recording;
-                reasons.Add(rec.Error != null
-                    ? $"The TCP session could not be held: {rec.Error}."
-                    : $"The TCP session to {session.Probe.Target} did not survive"
-                      + (rec.BrokeAt.HasValue ? $": it broke at +{Seconds(rec.BrokeAt.Value - faultAt)} after the fault ({rec.BreakReason})" : "")
-                      + ". States did not carry over (pfsync).");
-            }
-
-            var failbackClean = m.UndoAt.HasValue && m.FailbackAt.HasValue;
-            if (m.UndoAt.HasValue && !m.FailbackAt.HasValue && m.Failure == null)
-                reasons.Add($"The failback was not clean within {Seconds(options.FailbackTimeout)}: "
-                    + (log.Observations.LastOrDefault() is Observation last2 ? FailbackPending(last2, m.Fault.Expected, target) : "the edge could not be read") + ".");
-            if (referenceSummary != null && m.UndoAt.HasValue && referenceSummary.FailbackOutage > options.MaxFailbackOutage)
-                reasons.Add($"The failback outage ({Seconds(referenceSummary.FailbackOutage)}) exceeds the maximum of {Seconds(options.MaxFailbackOutage)}.");
-
-            var timeline = log.Events.ToList();
-            foreach (var recording in m.Recordings.Where(r => r.Probe.Kind != ProbeKind.Download))
-            {
-                foreach (var run in OutageCalculator.LossRuns(recording.Recording.Samples, m.StartedAt, end))
-                {
-                    timeline.Add(new TimelineEvent
-                    {
-                        At = run.FirstLostAt, Kind = TimelineEventKind.ProbeLoss, Subject = recording.Probe.Name,
-                        Message = $"{run.Lost} lost, {Seconds(run.Duration)}{(run.RecoveredAt.HasValue ? "" : " (not recovered)")}",
-                    });
-                }
-
-                if (recording.Recording.BrokeAt.HasValue)
-                {
-                    timeline.Add(new TimelineEvent
-                    {
-                        At = recording.Recording.BrokeAt.Value, Kind = TimelineEventKind.SessionBroken, Subject = recording.Probe.Name,
-                        Message = recording.Recording.BreakReason ?? "broken",
-                    });
-                }
-            }
-
-            return new FailoverResult
-            {
-                Scenario = m.Scenario,
-                Passed = reasons.Count == 0 && m.Failure == null && m.FaultAt.HasValue,
-                Reasons = reasons,
-                Expected = m.Fault.Expected,
-                Fault = string.Join("; ", m.Fault.DescribeFault(target)),
-                OriginalMaster = target.Master,
-                NewMaster = newMaster,
-                FaultAt = m.FaultDateTime,
-                VipMovedAfter = vipMovedAt - m.FaultAt,
-                CarpMoved = carpMoved,
-                RouteMovedAfter = routeMovedAt - m.FaultAt,
-                GatewayBefore = m.BaselineGateway,
-                GatewayAfter = gatewayAfter,
-                Outage = m.FaultAt.HasValue ? referenceSummary?.Outage : null,
-                ProbesSent = referenceSummary?.Sent ?? 0,
-                ProbesLost = referenceSummary?.Lost ?? 0,
-                ProbeLoss = referenceSummary == null || referenceSummary.Sent == 0 ? 0 : Math.Round(100.0 * referenceSummary.Lost / referenceSummary.Sent, 2),
-                SessionSurvived = sessionSurvived,
-                StatesBefore = m.StatesBefore,
-                StatesAfter = m.StatesAfter,
-                FailbackAfter = m.FailbackAt - m.UndoAt,
-                FailbackOutage = m.UndoAt.HasValue ? referenceSummary?.FailbackOutage : null,
-                FailbackClean = failbackClean,
-                Error = m.Failure == null ? null : m.Failure is OperationCanceledException ? "cancelled" : m.Failure.Message,
-                Gates = m.Gates,
-                Timeline = timeline.OrderBy(e => e.At).ToList(),
-                Probes = summaries,
-                Samples = m.Recordings.SelectMany(r => r.Recording.Samples).ToList(),
-                Ownership = log.Ownership(),
-                VipOwnership = log.VipOwnership(),
-                RunStartedAt = clock.StartedAt,
-                StartedAt = m.StartedAt,
-                FaultOffset = m.FaultAt,
-                UndoOffset = m.UndoAt,
-                EndedAt = end,
-                Criteria = new FailoverCriteria
-                {
-                    MaxOutage = options.MaxOutage,
-                    MaxFailbackOutage = options.MaxFailbackOutage,
-                    RequireSessionSurvival = options.RequireSessionSurvival,
-                    FailbackToOriginal = options.FailbackToOriginal,
-                    FailoverTimeout = options.FailoverTimeout,
-                    FailbackTimeout = options.FailbackTimeout,
-                    Settle = options.Settle,
-                    FailbackSettle = options.FailbackSettle,
-                    Force = options.Force,
-                },
-                Run = run,
-            };
-        }
-
-        private static ProbeSummary Summarize(ProbeSet.Recorded recorded, TimeSpan faultAt, TimeSpan undoAt, TimeSpan end)
-        {
-            var samples = recorded.Recording.Samples;
-            var window = samples.Where(s => s.SentAt >= faultAt && s.SentAt < undoAt).ToList();
-            return new ProbeSummary
-            {
-                Probe = recorded.Probe.Name,
-                Kind = recorded.Probe.Kind,
-                Target = recorded.Probe.Target,
-                Interval = recorded.Probe.Interval,
-                Sent = window.Count,
-                Lost = window.Count(s => !s.Ok),
-                Outage = OutageCalculator.Outage(samples, faultAt, undoAt),
-                FailbackOutage = OutageCalculator.Outage(samples, undoAt, end),
-                BrokeAt = recorded.Recording.BrokeAt,
-                BreakReason = recorded.Recording.BreakReason,
-                Error = recorded.Recording.Error,
-            };
-        }
-
-        private static string Goal(ExpectedFailover expected, FaultTarget target)
-        {
-            var parts = new List<string>();
-            if (expected.HasFlag(ExpectedFailover.CarpMoves)) parts.Add($"every VIP to move to {target.Peer}");
-            if (expected.HasFlag(ExpectedFailover.RouteMoves))
-                parts.Add(expected.HasFlag(ExpectedFailover.CarpMoves)
-                    ? $"its default route to avoid {target.WanGateway ?? "the pulled WAN"}"
-                    : $"the default route of {target.Master} to leave {target.WanGateway ?? "the pulled WAN"} while CARP stays on {target.Master}");
-            return string.Join(" and ", parts);
-        }
-
-        private static string Describe(ExpectedFailover expected) => expected switch
-        {
-            ExpectedFailover.CarpMoves => "a CARP failover (the VIPs move to the peer)",
-            ExpectedFailover.RouteMoves => "a gateway failover (the default route moves, CARP stays)",
-            _ => "a CARP failover with the new MASTER avoiding the pulled WAN",
-        };
-
-        private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture) + " s";
-
-        /// <summary>Everything one scenario measured, handed to <see cref="Judge"/>.</summary>
-        private sealed class Measured
-        {
-            public FailoverScenario Scenario { get; set; }
-
-            public IFaultInjector Fault { get; set; } = null!;
-
-            public FaultTarget Target { get; set; } = null!;
-
-            public ScenarioLog Log { get; set; } = null!;
-
-            public IReadOnlyList<GateResult> Gates { get; set; } = Array.Empty<GateResult>();
-
-            public List<ProbeSet.Recorded> Recordings { get; set; } = new List<ProbeSet.Recorded>();
-
-            public TimeSpan StartedAt { get; set; }
-
-            public TimeSpan EndedAt { get; set; }
-
-            public TimeSpan? FaultAt { get; set; }
-
-            public DateTimeOffset? FaultDateTime { get; set; }
-
-            public TimeSpan? UndoAt { get; set; }
-
-            public TimeSpan? MovedAt { get; set; }
-
-            public TimeSpan? FailbackAt { get; set; }
-
-            public long? StatesBefore { get; set; }
-
-            public long? StatesAfter { get; set; }
-
-            public string? BaselineGateway { get; set; }
-
-            public string FailoverRouteHolder { get; set; } = "";
-
-            public Exception? Failure { get; set; }
         }
     }
 }

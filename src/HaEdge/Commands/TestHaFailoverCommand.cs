@@ -104,7 +104,7 @@ namespace HaEdge.Commands
             var probes = new ProbeOptions { Interval = ProbeInterval };
             FailoverEnvironment environment = Check(() => SessionFailover.Create(session, WanPull(), probes, IncludeDownload.IsPresent,
                 TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120)));
-            IReadOnlyList<FailoverPlanStep> plan = Check(() => new FailoverRunner(environment, options, Reporter).Plan(Scenario));
+            IReadOnlyList<FailoverPlanStep> plan = Check(() => FailoverPlan.Of(environment, options, Scenario));
 
             if (MyInvocation.BoundParameters.ContainsKey("WhatIf"))
             {
@@ -128,21 +128,19 @@ namespace HaEdge.Commands
                 MyInvocation.MyCommand.Module?.Version?.ToString(), TimeSpan.FromSeconds(10), token));
             var runner = new FailoverRunner(environment, options, Reporter, run: run);
 
-            // Each result is written as its scenario ends, and the report is written whatever stops the run.
+            // Each result is written on the pipeline thread as its scenario ends, and the report is written whatever stops the run.
             var results = new List<FailoverResult>();
             try
             {
-                foreach (FailoverScenario scenario in Scenario)
+                Await(async (_, token) =>
                 {
-                    FailoverResult result = Await((_, token) => runner.RunScenarioAsync(scenario, token));
-                    results.Add(result);
-                    WriteObject(result);
-                    if (result.Error != null)
+                    await runner.RunAsync(Scenario, result => InvokeOnPipelineAsync(() =>
                     {
-                        WriteWarning($"{scenario} stopped on an error; the remaining scenarios were not run.");
-                        break;
-                    }
-                }
+                        results.Add(result);
+                        WriteObject(result);
+                    }), token).ConfigureAwait(false);
+                    return true;
+                });
             }
             catch (FailoverRestoreIncompleteException e)
             {

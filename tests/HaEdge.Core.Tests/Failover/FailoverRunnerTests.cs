@@ -27,6 +27,18 @@ public class FailoverRunnerTests
     private FailoverRunner Runner(FailoverOptions? options = null, FailoverEnvironment? environment = null) =>
         new(environment ?? edge.Environment(), options ?? Options(), reporter, clock);
 
+    /// <summary>Runs the scenarios as Test-HaFailover does and collects the results it hands over.</summary>
+    private static async Task<List<FailoverResult>> RunAll(FailoverRunner runner, params FailoverScenario[] scenarios)
+    {
+        var results = new List<FailoverResult>();
+        await runner.RunAsync(scenarios, result =>
+        {
+            results.Add(result);
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        return results;
+    }
+
     [Fact]
     public async Task HardStop_on_a_healthy_edge_passes_with_exact_timings()
     {
@@ -143,7 +155,7 @@ public class FailoverRunnerTests
         Assert.Equal("FailoverCombinedNotAllowed", refused.ErrorId);
         Assert.Empty(edge.Calls);
 
-        var results = await runner.RunAsync(new[] { FailoverScenario.WanPull, FailoverScenario.HardStop, FailoverScenario.Combined }, CancellationToken.None);
+        var results = await RunAll(runner, FailoverScenario.WanPull, FailoverScenario.HardStop, FailoverScenario.Combined);
 
         Assert.All(results, r => Assert.True(r.Passed, r.Scenario + ": " + string.Join(" ", r.Reasons)));
         var combined = results[2];
@@ -241,7 +253,7 @@ public class FailoverRunnerTests
     [Fact]
     public void The_plan_lists_each_fault_and_each_undo_and_touches_nothing()
     {
-        var plan = Runner().Plan(new[] { FailoverScenario.HardStop, FailoverScenario.WanPull, FailoverScenario.Combined });
+        var plan = FailoverPlan.Of(edge.Environment(), Options(), new[] { FailoverScenario.HardStop, FailoverScenario.WanPull, FailoverScenario.Combined });
 
         Assert.Empty(edge.Calls);
         Assert.Equal(Enumerable.Range(1, plan.Count), plan.Select(s => s.Order));
@@ -275,6 +287,25 @@ public class FailoverRunnerTests
         Assert.Contains("the Ping probe to 203.0.113.99 got no answer", result.Error);
         Assert.DoesNotContain("stop fw1", edge.Calls);
         Assert.Null(result.FaultAt);
+    }
+
+    [Fact]
+    public async Task A_scenario_stopped_by_an_error_ends_the_run_with_one_warning()
+    {
+        var environment = new FailoverEnvironment(edge, new Dictionary<FailoverScenario, Core.Failover.Faults.IFaultInjector>
+            {
+                [FailoverScenario.HardStop] = new Core.Failover.Faults.HardStopFault(edge),
+                [FailoverScenario.Maintenance] = new Core.Failover.Faults.MaintenanceFault(edge),
+            },
+            () => new[] { new ScriptedProbe("Ping", ProbeKind.Ping, "203.0.113.99", clock, _ => false) }, "fw1", "fw2");
+
+        var results = await RunAll(Runner(environment: environment), FailoverScenario.HardStop, FailoverScenario.Maintenance);
+
+        var stopped = Assert.Single(results);
+        Assert.Equal(FailoverScenario.HardStop, stopped.Scenario);
+        Assert.NotNull(stopped.Error);
+        Assert.DoesNotContain(edge.Calls, c => c.StartsWith("maintenance"));
+        Assert.Equal(new[] { "WARNING HardStop stopped on an error; the remaining scenarios were not run." }, reporter.Lines.Where(l => l.StartsWith("WARNING ")));
     }
 
     [Fact]
@@ -340,7 +371,7 @@ public class FailoverRunnerTests
     public async Task Combined_clears_the_force_down_on_the_restarted_firewall_once_it_answers_again()
     {
         var runner = Runner();
-        var results = await runner.RunAsync(new[] { FailoverScenario.WanPull, FailoverScenario.HardStop, FailoverScenario.Combined }, CancellationToken.None);
+        var results = await RunAll(runner, FailoverScenario.WanPull, FailoverScenario.HardStop, FailoverScenario.Combined);
 
         var combined = results[2];
         Assert.True(combined.Passed, string.Join(" ", combined.Reasons));
