@@ -15,16 +15,17 @@ internal static class EdgeDefinitionWriter
     /// <summary>Each firewall has its own hasync password: HAEDGE_FW1_XMLRPC_PASSWORD, HAEDGE_FW2_XMLRPC_PASSWORD.</summary>
     public static string XmlRpcPasswordVariable(LabFirewall fw) => $"HAEDGE_{fw.Name.ToUpperInvariant()}_XMLRPC_PASSWORD";
 
-    /// <param name="pve">Token id, secret and certificate fingerprint of the PVE simulator, when it runs.</param>
-    /// <param name="xmlRpc">Per firewall: XMLRPC user, password and certificate fingerprint, when its server runs.</param>
-    public static void Write(LabPaths paths, (string TokenId, string Secret, string Fingerprint)? pve,
+    /// <param name="pve">Token id, secret and certificate fingerprint of the PVE simulator.</param>
+    /// <param name="xmlRpc">Per firewall: XMLRPC user, password and certificate fingerprint.</param>
+    public static void Write(LabPaths paths, (string TokenId, string Secret, string Fingerprint) pve,
         IReadOnlyDictionary<string, (string User, string Password, string Fingerprint)> xmlRpc)
     {
         var firewalls = new JsonArray();
         foreach (LabFirewall fw in LabLayout.Firewalls)
         {
             string lanAddress = fw.Address(LabLayout.Lan);
-            var entry = new JsonObject
+            (string user, _, string fingerprint) = xmlRpc[fw.Name];
+            firewalls.Add(new JsonObject
             {
                 ["name"] = fw.Name,
                 ["role"] = fw.Role,
@@ -40,18 +41,14 @@ internal static class EdgeDefinitionWriter
                     ["keyFile"] = Path.GetRelativePath(paths.StateDir, paths.ClientKey),
                 },
                 ["syncAddress"] = fw.Address(LabLayout.Sync),
-            };
-            if (xmlRpc.TryGetValue(fw.Name, out var x))
-            {
-                entry["xmlrpc"] = new JsonObject
+                ["xmlrpc"] = new JsonObject
                 {
                     ["url"] = $"https://{lanAddress}/xmlrpc.php",
-                    ["user"] = x.User,
+                    ["user"] = user,
                     ["passwordVariable"] = XmlRpcPasswordVariable(fw),
-                    ["certificateSha256"] = x.Fingerprint,
-                };
-            }
-            firewalls.Add(entry);
+                    ["certificateSha256"] = fingerprint,
+                },
+            });
         }
         var segments = new JsonArray();
         foreach (LabSegment s in LabLayout.Segments)
@@ -75,16 +72,13 @@ internal static class EdgeDefinitionWriter
         var proxmox = new JsonObject
         {
             ["endpoints"] = new JsonArray(endpoints.Select(e => (JsonNode)JsonValue.Create(e)).ToArray()),
-            ["tokenId"] = pve?.TokenId ?? "haedge@pve!edge",
+            ["tokenId"] = pve.TokenId,
             ["tokenSecretVariable"] = TokenVariable,
             ["timeoutSeconds"] = 10,
-        };
-        if (pve is { } p)
-        {
             // A pin holds for its endpoint alone (contract section 1); the simulated nodes share one certificate.
-            proxmox["certificateSha256"] = new JsonObject(endpoints.Select(e => KeyValuePair.Create(e, (JsonNode?)JsonValue.Create(p.Fingerprint))));
-        }
-        proxmox["ssh"] = PveSsh(paths);
+            ["certificateSha256"] = new JsonObject(endpoints.Select(e => KeyValuePair.Create(e, (JsonNode?)JsonValue.Create(pve.Fingerprint)))),
+            ["ssh"] = PveSsh(paths),
+        };
         var definition = new JsonObject
         {
             ["name"] = "rehearsal lab",
@@ -101,15 +95,8 @@ internal static class EdgeDefinitionWriter
         };
         Shell.WriteFile(paths.EdgeDefinition, definition.ToJsonString(Readable) + "\n");
 
-        var env = new List<string>();
-        if (pve is { } secret)
-        {
-            env.Add($"{TokenVariable}={secret.Secret}");
-        }
-        foreach (LabFirewall fw in LabLayout.Firewalls.Where(f => xmlRpc.ContainsKey(f.Name)))
-        {
-            env.Add($"{XmlRpcPasswordVariable(fw)}={xmlRpc[fw.Name].Password}");
-        }
+        IEnumerable<string> env = new[] { $"{TokenVariable}={pve.Secret}" }
+            .Concat(LabLayout.Firewalls.Select(fw => $"{XmlRpcPasswordVariable(fw)}={xmlRpc[fw.Name].Password}"));
         Shell.WriteFile(paths.EnvFile, string.Concat(env.Select(l => l + "\n")), Shell.Private);
     }
 

@@ -58,15 +58,11 @@ internal static class LabSimulators
     public static bool PveFilesReady(LabPaths paths) =>
         File.Exists(Path.Combine(paths.PveDir, "tokens.json")) && File.Exists(Path.Combine(paths.PveDir, "fingerprint"));
 
-    /// <summary>The full-privilege token the module uses, from the simulator's tokens.json.</summary>
-    public static (string TokenId, string Secret, string Fingerprint)? PveCredentials(LabPaths paths)
+    /// <summary>The full-privilege token the module uses, from the simulator's tokens.json (once <see cref="PveFilesReady"/>).</summary>
+    public static (string TokenId, string Secret, string Fingerprint) PveCredentials(LabPaths paths)
     {
         string tokens = Path.Combine(paths.PveDir, "tokens.json");
         string fingerprint = Path.Combine(paths.PveDir, "fingerprint");
-        if (!File.Exists(tokens) || !File.Exists(fingerprint))
-        {
-            return null;
-        }
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(tokens));
         JsonElement edge = document.RootElement.EnumerateArray()
             .First(t => t.GetProperty("id").GetString() == PveTokens.EdgeTokenId);
