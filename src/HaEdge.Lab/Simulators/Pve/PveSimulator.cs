@@ -28,7 +28,7 @@ public static class PveSimulator
     private static readonly JsonSerializerOptions PlainJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires. <paramref name="vmControl"/> acts on the lab;
-    /// null requires <c>--fake-vms</c> (an in-memory stand-in for the simulator's own tests).</summary>
+    /// null requires <c>--fake-vms</c> (<see cref="FakeLabVmControl"/>, VMs with no network behind them, for the simulators' own tests).</summary>
     public static async Task<int> RunAsync(string[] args, ILabVmControl? vmControl, CancellationToken cancellationToken)
     {
         SimulatorOptions options = SimulatorOptions.Parse(args, "--node");
