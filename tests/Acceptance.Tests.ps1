@@ -59,7 +59,7 @@ Describe 'The acceptance suite on the rehearsal lab' -Tag Lab -Skip:(-not $LabPo
         function Get-Red($Tests) { @($Tests | Where-Object Result -NE 'Passed' | ForEach-Object Name | Sort-Object) }
         function Get-Reason($Tests) { (@($Tests | Where-Object Result -NE 'Passed' | ForEach-Object { "$($_.Name): $($_.Message)" }) -join "`n") }
 
-        # The test names that hold each part of the lab (src/HaEdge.Lab/Network/LabLayout.cs).
+        # The test names that hold each part of the lab (src/HaEdge.Lab/LabLayout.cs).
         $script:FibreGateway = 'Gateway FIBRE_GW is online on both firewalls'
         $script:Vlan20Vip = 'CARP VIP vhid * (192.0.2.129/*): MASTER on fw1, BACKUP on fw2'
         function Get-CheckTest([string] $Check) { [HaEdge.Core.Runbooks.AcceptanceSuite]::CheckTestName($Check) }

@@ -45,7 +45,7 @@ BeforeAll {
         $script:Ports = $Simulators.Port
         $script:TokenSecret = (Get-Content -Raw "$State/pve/tokens.json" | ConvertFrom-Json | Where-Object id -EQ 'haedge@pve!edge').secret
 
-        # The lab's layout (src/HaEdge.Lab/Network/LabLayout.cs) as an edge definition.
+        # The lab's layout (src/HaEdge.Lab/LabLayout.cs) as an edge definition.
         $definition = [ordered]@{
             name      = "checks-sim-$LabProfile"
             proxmox   = @{
