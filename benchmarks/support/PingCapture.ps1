@@ -15,6 +15,17 @@ function Start-PingCapture([Parameter(Mandatory)] [string] $Target, [double] $In
     [pscustomobject]@{ Process = $process; File = $file.FullName }
 }
 
+# The capture's reader is test support, not part of the module: compiled here from the one C# file the xunit tests
+# also compile. Called once the module is imported, whose HaEdge.Core it builds on.
+function Import-PingCaptureType {
+    if ('HaEdge.Core.Tests.Support.PingCapture' -as [type]) { return }
+    $source = Join-Path $PSScriptRoot '../../tests/HaEdge.Core.Tests/Support/PingCapture.cs'
+    # Naming references replaces Add-Type's defaults (the runtime's reference assemblies): keep them and add HaEdge.Core.
+    $references = @((Get-ChildItem (Join-Path $PSHOME 'ref') -Filter *.dll).FullName) + [HaEdge.Core.Model.Failover.FailoverResult].Assembly.Location
+    # Warnings are the xunit build's to catch: it compiles this same file with warnings as errors.
+    Add-Type -Path $source -ReferencedAssemblies $references -IgnoreWarnings -WarningAction SilentlyContinue
+}
+
 # Stops the capture (SIGINT: ping flushes and exits) and returns one PingCapture comparison per result, each over
 # that scenario's failover window. The results share one run clock, so one capture serves them all.
 function Stop-PingCapture([Parameter(Mandatory)] $Capture, [object[]] $Results = @()) {
@@ -23,8 +34,9 @@ function Stop-PingCapture([Parameter(Mandatory)] $Capture, [object[]] $Results =
         $Capture.Process.WaitForExit()
         $results = @($Results | Where-Object { $_ })
         if ($results.Count -eq 0) { return }
-        $samples = [HaEdge.Core.Failover.PingCapture]::Parse((Get-Content -Raw $Capture.File), $results[0].RunStartedAt, 'ping -D')
-        foreach ($result in $results) { [HaEdge.Core.Failover.PingCapture]::Compare($result, $samples) }
+        Import-PingCaptureType
+        $samples = [HaEdge.Core.Tests.Support.PingCapture]::Parse((Get-Content -Raw $Capture.File), $results[0].RunStartedAt, 'ping -D')
+        foreach ($result in $results) { [HaEdge.Core.Tests.Support.PingCapture]::Compare($result, $samples) }
     }
     finally { Remove-Item $Capture.File -ErrorAction Ignore }
 }

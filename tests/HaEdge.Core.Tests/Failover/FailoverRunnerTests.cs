@@ -1,6 +1,7 @@
 using HaEdge.Core.Failover;
 using HaEdge.Core.Model.Failover;
 using HaEdge.Core.Model.PfSense;
+using HaEdge.Core.Tests.Support;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Failover;

@@ -1,5 +1,6 @@
 using HaEdge.Core.Failover;
 using HaEdge.Core.Model.Failover;
+using HaEdge.Core.Tests.Support;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Failover;
