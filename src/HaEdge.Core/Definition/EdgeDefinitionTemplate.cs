@@ -1,23 +1,23 @@
 using System.Collections.Generic;
 
-namespace HaEdge.Core.Definition
-{
-    /// <summary>The commented starter file New-HaEdgeDefinition writes. It is itself a valid definition.</summary>
-    public static class EdgeDefinitionTemplate
-    {
-        /// <summary>
-        /// The starter's stand-ins for the pins only the operator can know (each node's certificate fingerprint and SSH
-        /// host key). The reader refuses them, so the starter never connects while trusting made-up identities.
-        /// </summary>
-        public static readonly IReadOnlyList<string> Placeholders = new[]
-        {
-            "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
-            "FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00:FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00",
-            "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            "SHA256:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
-        };
+namespace HaEdge.Core.Definition;
 
-        public const string Text = @"// HaEdge edge definition: one pfSense CARP pair on two Proxmox VE nodes.
+/// <summary>The commented starter file New-HaEdgeDefinition writes. It is itself a valid definition.</summary>
+public static class EdgeDefinitionTemplate
+{
+    /// <summary>
+    /// The starter's stand-ins for the pins only the operator can know (each node's certificate fingerprint and SSH
+    /// host key). The reader refuses them, so the starter never connects while trusting made-up identities.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Placeholders = new[]
+    {
+        "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
+        "FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00:FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00",
+        "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "SHA256:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+    };
+
+    public const string Text = @"// HaEdge edge definition: one pfSense CARP pair on two Proxmox VE nodes.
 // Keep it in git. It holds no secret: each secret comes from the environment variable named here,
 // or from Connect-HaEdge -Credential / -SshCredential.
 {
@@ -92,5 +92,4 @@ namespace HaEdge.Core.Definition
   ""probes"": { ""ping"": ""203.0.113.10"", ""tcpEcho"": ""203.0.113.10:7"", ""intervalMs"": 200 }
 }
 ";
-    }
 }

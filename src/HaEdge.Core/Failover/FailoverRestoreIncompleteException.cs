@@ -3,26 +3,25 @@ using System.Collections.Generic;
 using System.Linq;
 using HaEdge.Core.Model.Failover;
 
-namespace HaEdge.Core.Failover
+namespace HaEdge.Core.Failover;
+
+/// <summary>
+/// A fault could not be fully undone: the message and <see cref="Remaining"/> say exactly what is left to fix.
+/// <see cref="Result"/> holds what was measured before, <see cref="Exception.InnerException"/> what stopped the scenario.
+/// </summary>
+public sealed class FailoverRestoreIncompleteException : HaEdgeException
 {
-    /// <summary>
-    /// A fault could not be fully undone: the message and <see cref="Remaining"/> say exactly what is left to fix.
-    /// <see cref="Result"/> holds what was measured before, <see cref="Exception.InnerException"/> what stopped the scenario.
-    /// </summary>
-    public sealed class FailoverRestoreIncompleteException : HaEdgeException
+    public FailoverRestoreIncompleteException(FailoverScenario scenario, IReadOnlyList<string> remaining, FailoverResult? result, Exception? cause)
+        : base("FailoverRestoreIncomplete", FailureKind.InvalidOperation,
+            $"Test-HaFailover {scenario}{(cause == null ? "" : " stopped (" + (cause is OperationCanceledException ? "cancelled" : cause.Message) + ") and")} "
+            + $"could not restore the edge. Left to fix: {string.Join(" ", remaining.Select((r, i) => $"{i + 1}) {r}"))}",
+            scenario.ToString(), cause)
     {
-        public FailoverRestoreIncompleteException(FailoverScenario scenario, IReadOnlyList<string> remaining, FailoverResult? result, Exception? cause)
-            : base("FailoverRestoreIncomplete", FailureKind.InvalidOperation,
-                $"Test-HaFailover {scenario}{(cause == null ? "" : " stopped (" + (cause is OperationCanceledException ? "cancelled" : cause.Message) + ") and")} "
-                + $"could not restore the edge. Left to fix: {string.Join(" ", remaining.Select((r, i) => $"{i + 1}) {r}"))}",
-                scenario.ToString(), cause)
-        {
-            Remaining = remaining;
-            Result = result;
-        }
-
-        public IReadOnlyList<string> Remaining { get; }
-
-        public FailoverResult? Result { get; }
+        Remaining = remaining;
+        Result = result;
     }
+
+    public IReadOnlyList<string> Remaining { get; }
+
+    public FailoverResult? Result { get; }
 }

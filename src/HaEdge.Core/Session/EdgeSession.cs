@@ -7,72 +7,71 @@ using HaEdge.Core.Model;
 using HaEdge.Core.Proxmox;
 using HaEdge.Core.Transport;
 
-namespace HaEdge.Core.Session
+namespace HaEdge.Core.Session;
+
+/// <summary>
+/// A connection to one edge: its definition, the Proxmox client and one pooled SSH connection per firewall.
+/// Created by Connect-HaEdge, kept per runspace, disposed by Disconnect-HaEdge or module removal.
+/// </summary>
+public sealed class EdgeSession : IDisposable
 {
-    /// <summary>
-    /// A connection to one edge: its definition, the Proxmox client and one pooled SSH connection per firewall.
-    /// Created by Connect-HaEdge, kept per runspace, disposed by Disconnect-HaEdge or module removal.
-    /// </summary>
-    public sealed class EdgeSession : IDisposable
+    private static int lastId;
+    private readonly Lazy<IProxmoxClient> proxmox;
+    private readonly IReadOnlyDictionary<string, SshTarget> sshTargets;
+
+    public EdgeSession(EdgeDefinition definition, Func<IProxmoxClient> proxmoxFactory, SshPool ssh, IEnumerable<SshTarget> sshTargets)
     {
-        private static int lastId;
-        private readonly Lazy<IProxmoxClient> proxmox;
-        private readonly IReadOnlyDictionary<string, SshTarget> sshTargets;
-
-        public EdgeSession(EdgeDefinition definition, Func<IProxmoxClient> proxmoxFactory, SshPool ssh, IEnumerable<SshTarget> sshTargets)
-        {
-            Id = Interlocked.Increment(ref lastId);
-            Definition = definition;
-            proxmox = new Lazy<IProxmoxClient>(proxmoxFactory, LazyThreadSafetyMode.ExecutionAndPublication);
-            Ssh = ssh;
-            this.sshTargets = sshTargets.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
-            ConnectedAt = DateTimeOffset.Now;
-        }
-
-        public int Id { get; }
-
-        public string Name => Definition.Name;
-
-        public EdgeDefinition Definition { get; }
-
-        public DateTimeOffset ConnectedAt { get; }
-
-        public bool IsOpen { get; private set; } = true;
-
-        public IProxmoxClient Proxmox => IsOpen ? proxmox.Value : throw Closed();
-
-        public SshPool Ssh { get; }
-
-        public IReadOnlyList<string> Firewalls => ValueList<string>.Of(Definition.Firewalls.Select(f => f.Name));
-
-        public IReadOnlyList<Uri> ProxmoxEndpoints => Definition.Proxmox.Endpoints;
-
-        public SshTarget SshTargetOf(FirewallDefinition firewall) => sshTargets[firewall.Name];
-
-        /// <summary>The firewall by name (case-insensitive), or an ObjectNotFound error listing the known ones.</summary>
-        public FirewallDefinition Firewall(string name) =>
-            Definition.Firewalls.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new HaEdgeException("FirewallNotFound", FailureKind.ObjectNotFound,
-                $"The edge '{Name}' has no firewall '{name}'; it has {string.Join(" and ", Firewalls)}.", name);
-
-        public void Dispose()
-        {
-            if (!IsOpen)
-            {
-                return;
-            }
-
-            IsOpen = false;
-            Ssh.Dispose();
-            if (proxmox.IsValueCreated)
-            {
-                proxmox.Value.Dispose();
-            }
-        }
-
-        public override string ToString() => $"{Name} (session {Id})";
-
-        private HaEdgeException Closed() =>
-            new HaEdgeException("SessionClosed", FailureKind.InvalidOperation, $"The HaEdge session '{Name}' was disconnected; run Connect-HaEdge again.", Name);
+        Id = Interlocked.Increment(ref lastId);
+        Definition = definition;
+        proxmox = new Lazy<IProxmoxClient>(proxmoxFactory, LazyThreadSafetyMode.ExecutionAndPublication);
+        Ssh = ssh;
+        this.sshTargets = sshTargets.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        ConnectedAt = DateTimeOffset.Now;
     }
+
+    public int Id { get; }
+
+    public string Name => Definition.Name;
+
+    public EdgeDefinition Definition { get; }
+
+    public DateTimeOffset ConnectedAt { get; }
+
+    public bool IsOpen { get; private set; } = true;
+
+    public IProxmoxClient Proxmox => IsOpen ? proxmox.Value : throw Closed();
+
+    public SshPool Ssh { get; }
+
+    public IReadOnlyList<string> Firewalls => ValueList<string>.Of(Definition.Firewalls.Select(f => f.Name));
+
+    public IReadOnlyList<Uri> ProxmoxEndpoints => Definition.Proxmox.Endpoints;
+
+    public SshTarget SshTargetOf(FirewallDefinition firewall) => sshTargets[firewall.Name];
+
+    /// <summary>The firewall by name (case-insensitive), or an ObjectNotFound error listing the known ones.</summary>
+    public FirewallDefinition Firewall(string name) =>
+        Definition.Firewalls.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new HaEdgeException("FirewallNotFound", FailureKind.ObjectNotFound,
+            $"The edge '{Name}' has no firewall '{name}'; it has {string.Join(" and ", Firewalls)}.", name);
+
+    public void Dispose()
+    {
+        if (!IsOpen)
+        {
+            return;
+        }
+
+        IsOpen = false;
+        Ssh.Dispose();
+        if (proxmox.IsValueCreated)
+        {
+            proxmox.Value.Dispose();
+        }
+    }
+
+    public override string ToString() => $"{Name} (session {Id})";
+
+    private HaEdgeException Closed() =>
+        new HaEdgeException("SessionClosed", FailureKind.InvalidOperation, $"The HaEdge session '{Name}' was disconnected; run Connect-HaEdge again.", Name);
 }

@@ -6,73 +6,72 @@ using HaEdge.Core.Model.Sync;
 using HaEdge.Core.PfSense.Sync;
 using HaEdge.Core.Session;
 
-namespace HaEdge.Commands
+namespace HaEdge.Commands;
+
+/// <summary>
+/// Compares the secondary's configuration with the primary's in the synced sections, one object per difference.
+/// What pfSense's own sync leaves different by design is marked Expected with the rule that explains it; the rest
+/// is drift. Secret values are masked.
+/// </summary>
+[Cmdlet(VerbsData.Compare, "PfConfig")]
+[OutputType(typeof(ConfigDifference))]
+public sealed class ComparePfConfigCommand : PfConfigSyncCmdlet
 {
     /// <summary>
-    /// Compares the secondary's configuration with the primary's in the synced sections, one object per difference.
-    /// What pfSense's own sync leaves different by design is marked Expected with the rule that explains it; the rest
-    /// is drift. Secret values are masked.
+    /// The config sections to compare: the sections pfSense's HA sync sends (such as filter, nat, system/user) or
+    /// paths below them, wildcards allowed; by default the ones the primary's ticked HA sync boxes send. A name that
+    /// is none of them is an UnknownConfigSection error listing them. Binds the Sections property of Get-PfHaSync.
     /// </summary>
-    [Cmdlet(VerbsData.Compare, "PfConfig")]
-    [OutputType(typeof(ConfigDifference))]
-    public sealed class ComparePfConfigCommand : PfConfigSyncCmdlet
-    {
-        /// <summary>
-        /// The config sections to compare: the sections pfSense's HA sync sends (such as filter, nat, system/user) or
-        /// paths below them, wildcards allowed; by default the ones the primary's ticked HA sync boxes send. A name that
-        /// is none of them is an UnknownConfigSection error listing them. Binds the Sections property of Get-PfHaSync.
-        /// </summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("Sections")]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(SyncSectionCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[]? Section { get; set; }
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Sections")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(SyncSectionCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Section { get; set; }
 
-        protected override void ProcessRecord()
+    protected override void ProcessRecord()
+    {
+        EdgeSession session = CurrentSession;
+        // Named sections are checked before anything is read: a typo is an error, never "no drift".
+        IReadOnlyList<string>? named = Section == null ? null : Known(Section);
+        if (named?.Count == 0)
         {
-            EdgeSession session = CurrentSession;
-            // Named sections are checked before anything is read: a typo is an error, never "no drift".
-            IReadOnlyList<string>? named = Section == null ? null : Known(Section);
-            if (named?.Count == 0)
+            WriteVerbose($"No synced section matches {string.Join(", ", Section!)}: nothing to compare.");
+            return;
+        }
+
+        using (XmlRpcPair xmlRpc = OpenXmlRpc(session))
+        {
+            var service = new ConfigSyncService(session, xmlRpc);
+            IReadOnlyList<string> sections = named ?? Run((_, token) => service.TickedSectionsAsync(token));
+            if (sections.Count == 0)
             {
-                WriteVerbose($"No synced section matches {string.Join(", ", Section!)}: nothing to compare.");
+                WriteWarning($"{session.Definition.Primary.Name} has no HA sync box ticked, so nothing is synchronised; name sections with -Section to compare them anyway.");
                 return;
             }
 
-            using (XmlRpcPair xmlRpc = OpenXmlRpc(session))
-            {
-                var service = new ConfigSyncService(session, xmlRpc);
-                IReadOnlyList<string> sections = named ?? Run((_, token) => service.TickedSectionsAsync(token));
-                if (sections.Count == 0)
-                {
-                    WriteWarning($"{session.Definition.Primary.Name} has no HA sync box ticked, so nothing is synchronised; name sections with -Section to compare them anyway.");
-                    return;
-                }
-
-                WriteVerbose($"Comparing {string.Join(", ", sections)} of {session.Definition.Secondary.Name} with {session.Definition.Primary.Name}.");
-                WriteObject(Run((_, token) => service.CompareAsync(sections, token)), enumerateCollection: true);
-            }
+            WriteVerbose($"Comparing {string.Join(", ", sections)} of {session.Definition.Secondary.Name} with {session.Definition.Primary.Name}.");
+            WriteObject(Run((_, token) => service.CompareAsync(sections, token)), enumerateCollection: true);
         }
+    }
 
-        /// <summary>
-        /// The sections <paramref name="names"/> name: wildcards expand to the synced sections they match, a path below a
-        /// synced section (filter/rule) is taken as it is, and any other name is a terminating UnknownConfigSection error.
-        /// </summary>
-        private IReadOnlyList<string> Known(IEnumerable<string> names)
+    /// <summary>
+    /// The sections <paramref name="names"/> name: wildcards expand to the synced sections they match, a path below a
+    /// synced section (filter/rule) is taken as it is, and any other name is a terminating UnknownConfigSection error.
+    /// </summary>
+    private IReadOnlyList<string> Known(IEnumerable<string> names)
+    {
+        IReadOnlyList<string> known = SyncSectionCompleter.Sections;
+        bool Below(string path) => known.Any(section => path.StartsWith(section + "/", StringComparison.OrdinalIgnoreCase));
+        string[] paths = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && Below(n)).ToArray();
+        IReadOnlyList<string> chosen = NameFilter.Select(known, s => s, names.Except(paths), out IReadOnlyList<string> missing);
+        if (missing.Count > 0)
         {
-            IReadOnlyList<string> known = SyncSectionCompleter.Sections;
-            bool Below(string path) => known.Any(section => path.StartsWith(section + "/", StringComparison.OrdinalIgnoreCase));
-            string[] paths = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && Below(n)).ToArray();
-            IReadOnlyList<string> chosen = NameFilter.Select(known, s => s, names.Except(paths), out IReadOnlyList<string> missing);
-            if (missing.Count > 0)
-            {
-                ThrowTerminatingError(Error("UnknownConfigSection", ErrorCategory.InvalidArgument,
-                    $"pfSense's HA sync has no config section {string.Join(", ", missing.Select(m => $"'{m}'"))}; the sections it syncs are: {string.Join(", ", known)} (or a path below one, such as filter/rule).",
-                    string.Join(",", missing)));
-            }
-
-            return chosen.Concat(paths).ToList();
+            ThrowTerminatingError(Error("UnknownConfigSection", ErrorCategory.InvalidArgument,
+                $"pfSense's HA sync has no config section {string.Join(", ", missing.Select(m => $"'{m}'"))}; the sections it syncs are: {string.Join(", ", known)} (or a path below one, such as filter/rule).",
+                string.Join(",", missing)));
         }
+
+        return chosen.Concat(paths).ToList();
     }
 }

@@ -10,143 +10,142 @@ using HaEdge.Core.Transport;
 using HaEdge.Loading;
 using HaEdge.Sessions;
 
-namespace HaEdge.Commands
+namespace HaEdge.Commands;
+
+/// <summary>Reads an edge definition and opens a session, which becomes this runspace's current session.</summary>
+[Cmdlet(VerbsCommunications.Connect, "HaEdge")]
+[OutputType(typeof(EdgeSession))]
+public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
 {
-    /// <summary>Reads an edge definition and opens a session, which becomes this runspace's current session.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "HaEdge")]
-    [OutputType(typeof(EdgeSession))]
-    public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
+    /// <summary>The edge definition file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>The Proxmox API token: user name USER@REALM!TOKENID, password the secret. Overrides the file's variable.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>An SSH user and password for both firewalls, instead of each definition's ssh.user and key file.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? SshCredential { get; set; }
+
+    /// <summary>The passphrase of the firewalls' SSH key files (instead of the variable ssh.passphraseVariable names).</summary>
+    [Parameter]
+    public System.Security.SecureString? SshKeyPassphrase { get; set; }
+
+    /// <summary>Accept an unpinned SSH host key once and show it, so it can be pinned. A changed key is still refused.</summary>
+    [Parameter]
+    public SwitchParameter TrustOnFirstUse { get; set; }
+
+    /// <summary>Open the session without checking the token and both firewalls' identities (e.g. with a firewall down).</summary>
+    [Parameter]
+    public SwitchParameter SkipCheck { get; set; }
+
+    protected override void ProcessRecord()
     {
-        /// <summary>The edge definition file.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; } = "";
-
-        /// <summary>The Proxmox API token: user name USER@REALM!TOKENID, password the secret. Overrides the file's variable.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential? Credential { get; set; }
-
-        /// <summary>An SSH user and password for both firewalls, instead of each definition's ssh.user and key file.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential? SshCredential { get; set; }
-
-        /// <summary>The passphrase of the firewalls' SSH key files (instead of the variable ssh.passphraseVariable names).</summary>
-        [Parameter]
-        public System.Security.SecureString? SshKeyPassphrase { get; set; }
-
-        /// <summary>Accept an unpinned SSH host key once and show it, so it can be pinned. A changed key is still refused.</summary>
-        [Parameter]
-        public SwitchParameter TrustOnFirstUse { get; set; }
-
-        /// <summary>Open the session without checking the token and both firewalls' identities (e.g. with a firewall down).</summary>
-        [Parameter]
-        public SwitchParameter SkipCheck { get; set; }
-
-        protected override void ProcessRecord()
+        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        EdgeSession session;
+        try
         {
-            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            EdgeSession session;
+            EdgeDefinition definition = EdgeDefinitionReader.Read(path);
+            if (Credential != null && Credential.UserName.Length > 0 && Credential.UserName != definition.Proxmox.TokenId)
+            {
+                WriteWarning($"-Credential names {Credential.UserName} but the definition's token is {definition.Proxmox.TokenId}; the definition's token id is used with the given secret.");
+            }
+
+            foreach (string keyFile in definition.Firewalls.Select(f => f.Ssh.KeyFile).OfType<string>().Distinct().Where(KeyFilePermissions.OpenToOthers))
+            {
+                WriteWarning($"SSH key file {keyFile} can be read by other users on this machine: chmod 600 {keyFile}.");
+            }
+
+            session = EdgeSessionBuilder.Open(definition,
+                SecretOf(Credential),
+                SecretOf(SshCredential),
+                SshCredential?.UserName.TrimStart('\\'),
+                SshKeyPassphrase == null || SshKeyPassphrase.Length == 0 ? null : new Secret(new System.Net.NetworkCredential(string.Empty, SshKeyPassphrase).Password),
+                TrustOnFirstUse.IsPresent,
+                SshLoader.CreateConnector);
+        }
+        catch (HaEdgeException e)
+        {
+            WarnCurrentSessionKept();
+            ThrowTerminatingError(ErrorFrom(e));
+            return;
+        }
+
+        if (TrustOnFirstUse)
+        {
+            ShowFirstUseKeys(session);
+        }
+
+        if (!SkipCheck)
+        {
+            RefuseUnlessAnswering(session);
+        }
+
+        if (SessionStore.Add(session) is EdgeSession replaced)
+        {
+            WriteVerbose($"Session {replaced.Id} of the same definition is closed: this one replaces it.");
+        }
+
+        WriteVerbose($"Connected to edge '{session.Name}': firewalls {string.Join(", ", session.Firewalls)}, Proxmox {string.Join(", ", session.ProxmoxEndpoints)}.");
+        WriteObject(session);
+    }
+
+    /// <summary>Connects to every firewall now, so the keys just trusted can be shown for pinning.</summary>
+    private void ShowFirstUseKeys(EdgeSession session)
+    {
+        foreach (FirewallDefinition firewall in session.Definition.Firewalls.Where(f => f.Ssh.HostKeySha256 == null))
+        {
             try
             {
-                EdgeDefinition definition = EdgeDefinitionReader.Read(path);
-                if (Credential != null && Credential.UserName.Length > 0 && Credential.UserName != definition.Proxmox.TokenId)
-                {
-                    WriteWarning($"-Credential names {Credential.UserName} but the definition's token is {definition.Proxmox.TokenId}; the definition's token id is used with the given secret.");
-                }
-
-                foreach (string keyFile in definition.Firewalls.Select(f => f.Ssh.KeyFile).OfType<string>().Distinct().Where(KeyFilePermissions.OpenToOthers))
-                {
-                    WriteWarning($"SSH key file {keyFile} can be read by other users on this machine: chmod 600 {keyFile}.");
-                }
-
-                session = EdgeSessionBuilder.Open(definition,
-                    SecretOf(Credential),
-                    SecretOf(SshCredential),
-                    SshCredential?.UserName.TrimStart('\\'),
-                    SshKeyPassphrase == null || SshKeyPassphrase.Length == 0 ? null : new Secret(new System.Net.NetworkCredential(string.Empty, SshKeyPassphrase).Password),
-                    TrustOnFirstUse.IsPresent,
-                    SshLoader.CreateConnector);
+                string key = Await((_, token) => session.Ssh.GetAsync(session.SshTargetOf(firewall), token)).HostKeySha256;
+                WriteWarning($"{firewall.Name}: trusted host key {key} on first use; this session now refuses any other key from {firewall.Name}. "
+                    + $"Verify it on the firewall's console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then pin it in '{session.Definition.Path}': "
+                    + $"\"hostKeySha256\": \"{key}\" in the ssh block of {firewall.Name}.");
             }
             catch (HaEdgeException e)
             {
-                WarnCurrentSessionKept();
-                ThrowTerminatingError(ErrorFrom(e));
-                return;
-            }
-
-            if (TrustOnFirstUse)
-            {
-                ShowFirstUseKeys(session);
-            }
-
-            if (!SkipCheck)
-            {
-                RefuseUnlessAnswering(session);
-            }
-
-            if (SessionStore.Add(session) is EdgeSession replaced)
-            {
-                WriteVerbose($"Session {replaced.Id} of the same definition is closed: this one replaces it.");
-            }
-
-            WriteVerbose($"Connected to edge '{session.Name}': firewalls {string.Join(", ", session.Firewalls)}, Proxmox {string.Join(", ", session.ProxmoxEndpoints)}.");
-            WriteObject(session);
-        }
-
-        /// <summary>Connects to every firewall now, so the keys just trusted can be shown for pinning.</summary>
-        private void ShowFirstUseKeys(EdgeSession session)
-        {
-            foreach (FirewallDefinition firewall in session.Definition.Firewalls.Where(f => f.Ssh.HostKeySha256 == null))
-            {
-                try
-                {
-                    string key = Await((_, token) => session.Ssh.GetAsync(session.SshTargetOf(firewall), token)).HostKeySha256;
-                    WriteWarning($"{firewall.Name}: trusted host key {key} on first use; this session now refuses any other key from {firewall.Name}. "
-                        + $"Verify it on the firewall's console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then pin it in '{session.Definition.Path}': "
-                        + $"\"hostKeySha256\": \"{key}\" in the ssh block of {firewall.Name}.");
-                }
-                catch (HaEdgeException e)
-                {
-                    WriteFailure(e);
-                }
+                WriteFailure(e);
             }
         }
-
-        /// <summary>
-        /// A session that opened is not yet one that works: the Proxmox API must take the token and both firewalls must
-        /// answer SSH with their pinned keys (Test-HaEdgeConnection's checks, all at once), or nothing is connected.
-        /// </summary>
-        private void RefuseUnlessAnswering(EdgeSession session)
-        {
-            IReadOnlyList<ConnectionCheck> checks = Run((_, token) => ConnectionTester.CheckAsync(session, proxmox: true, ssh: true, token));
-            var failed = checks.Where(c => !c.Reachable).ToList();
-            if (failed.Count == 0)
-            {
-                return;
-            }
-
-            session.Dispose();
-            WarnCurrentSessionKept();
-
-            string failures = string.Join(" ", failed.Select(c => $"{c.Plane} {c.Target}: {c.ErrorId}: {c.Error}"));
-            ThrowTerminatingError(Error("EdgeConnectionCheckFailed", ErrorCategory.ConnectionError,
-                $"Not connected to edge '{session.Name}': {failures} Fix the definition or the credential, or pass -SkipCheck to connect without this check (for example with a firewall down).",
-                session.Definition.Path));
-        }
-
-        /// <summary>A connect that failed leaves the current session as it was: say which one that is.</summary>
-        private void WarnCurrentSessionKept()
-        {
-            if (SessionStore.Current is EdgeSession current)
-            {
-                WriteWarning($"Not connected: the current session is still {current}, from {current.Definition.Path}.");
-            }
-        }
-
-        private static Secret? SecretOf(PSCredential? credential) =>
-            credential == null || credential.Password.Length == 0 ? null : new Secret(credential.GetNetworkCredential().Password);
     }
+
+    /// <summary>
+    /// A session that opened is not yet one that works: the Proxmox API must take the token and both firewalls must
+    /// answer SSH with their pinned keys (Test-HaEdgeConnection's checks, all at once), or nothing is connected.
+    /// </summary>
+    private void RefuseUnlessAnswering(EdgeSession session)
+    {
+        IReadOnlyList<ConnectionCheck> checks = Run((_, token) => ConnectionTester.CheckAsync(session, proxmox: true, ssh: true, token));
+        var failed = checks.Where(c => !c.Reachable).ToList();
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        session.Dispose();
+        WarnCurrentSessionKept();
+
+        string failures = string.Join(" ", failed.Select(c => $"{c.Plane} {c.Target}: {c.ErrorId}: {c.Error}"));
+        ThrowTerminatingError(Error("EdgeConnectionCheckFailed", ErrorCategory.ConnectionError,
+            $"Not connected to edge '{session.Name}': {failures} Fix the definition or the credential, or pass -SkipCheck to connect without this check (for example with a firewall down).",
+            session.Definition.Path));
+    }
+
+    /// <summary>A connect that failed leaves the current session as it was: say which one that is.</summary>
+    private void WarnCurrentSessionKept()
+    {
+        if (SessionStore.Current is EdgeSession current)
+        {
+            WriteWarning($"Not connected: the current session is still {current}, from {current.Definition.Path}.");
+        }
+    }
+
+    private static Secret? SecretOf(PSCredential? credential) =>
+        credential == null || credential.Password.Length == 0 ? null : new Secret(credential.GetNetworkCredential().Password);
 }

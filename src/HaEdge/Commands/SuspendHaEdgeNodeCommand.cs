@@ -7,24 +7,23 @@ using HaEdge.Core.Definition;
 using HaEdge.Core.Model.Runbooks;
 using HaEdge.Core.Runbooks;
 
-namespace HaEdge.Commands
+namespace HaEdge.Commands;
+
+/// <summary>
+/// Moves the edge off a Proxmox node before its maintenance: CARP maintenance mode on the firewall living there,
+/// verified until the peer owns every VIP, then (with -HaMaintenance) the node's HA maintenance over SSH.
+/// Refuses unless Test-HaEdge is green, or -Force.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Suspend, "HaEdgeNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(HaEdgeNodeMaintenanceResult))]
+public sealed class SuspendHaEdgeNodeCommand : NodeMaintenanceCmdlet
 {
-    /// <summary>
-    /// Moves the edge off a Proxmox node before its maintenance: CARP maintenance mode on the firewall living there,
-    /// verified until the peer owns every VIP, then (with -HaMaintenance) the node's HA maintenance over SSH.
-    /// Refuses unless Test-HaEdge is green, or -Force.
-    /// </summary>
-    [Cmdlet(VerbsLifecycle.Suspend, "HaEdgeNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    [OutputType(typeof(HaEdgeNodeMaintenanceResult))]
-    public sealed class SuspendHaEdgeNodeCommand : NodeMaintenanceCmdlet
-    {
-        protected override NodeMaintenanceAction Action => NodeMaintenanceAction.Suspend;
+    protected override NodeMaintenanceAction Action => NodeMaintenanceAction.Suspend;
 
-        protected override string Describe(FirewallDefinition firewall, string peer) =>
-            $"CARP maintenance on {firewall.Name} until {peer} owns every VIP" + (HaMaintenance ? $", then HA maintenance of {firewall.Node}" : "");
+    protected override string Describe(FirewallDefinition firewall, string peer) =>
+        $"CARP maintenance on {firewall.Name} until {peer} owns every VIP" + (HaMaintenance ? $", then HA maintenance of {firewall.Node}" : "");
 
-        protected override Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
-            IOperationReporter reporter, CancellationToken token) =>
-            service.SuspendAsync(firewall, HaMaintenance, Timeout, Force, reporter, token);
-    }
+    protected override Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
+        IOperationReporter reporter, CancellationToken token) =>
+        service.SuspendAsync(firewall, HaMaintenance, Timeout, Force, reporter, token);
 }

@@ -7,68 +7,67 @@ using HaEdge.Core.Definition;
 using HaEdge.Core.Model.Sync;
 using HaEdge.Core.Session;
 
-namespace HaEdge.Commands
+namespace HaEdge.Commands;
+
+/// <summary>
+/// Compares the two Proxmox nodes and the two firewall VMs segment by segment and returns one finding per
+/// asymmetry or CARP-breaking L2 setting; a symmetric edge returns nothing.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "HaEdgeSymmetry")]
+[OutputType(typeof(Finding))]
+public sealed class TestHaEdgeSymmetryCommand : HaEdgeSessionCmdlet
 {
-    /// <summary>
-    /// Compares the two Proxmox nodes and the two firewall VMs segment by segment and returns one finding per
-    /// asymmetry or CARP-breaking L2 setting; a symmetric edge returns nothing.
-    /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "HaEdgeSymmetry")]
-    [OutputType(typeof(Finding))]
-    public sealed class TestHaEdgeSymmetryCommand : HaEdgeSessionCmdlet
+    private readonly List<string> segmentPatterns = new List<string>();
+
+    /// <summary>Only these segments of the edge definition (names, wildcards allowed).</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(SegmentNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    [Names("Segment")]
+    public string[]? Segment { get; set; }
+
+    /// <summary>Segments whose CARP VIPs include IPv6 (wildcards allowed): the edge definition does not say, and multicast snooping only hurts IPv6 CARP.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(SegmentNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Ipv6CarpSegment { get; set; }
+
+    protected override void ProcessRecord()
     {
-        private readonly List<string> segmentPatterns = new List<string>();
-
-        /// <summary>Only these segments of the edge definition (names, wildcards allowed).</summary>
-        [Parameter(Position = 0, ValueFromPipeline = true)]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(SegmentNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        [Names("Segment")]
-        public string[]? Segment { get; set; }
-
-        /// <summary>Segments whose CARP VIPs include IPv6 (wildcards allowed): the edge definition does not say, and multicast snooping only hurts IPv6 CARP.</summary>
-        [Parameter]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(SegmentNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[]? Ipv6CarpSegment { get; set; }
-
-        protected override void ProcessRecord()
+        if (Segment != null)
         {
-            if (Segment != null)
-            {
-                segmentPatterns.AddRange(Segment);
-            }
+            segmentPatterns.AddRange(Segment);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        EdgeSession session = CurrentSession;
+        IReadOnlyList<SegmentDefinition> all = session.Definition.Segments;
+        SegmentDefinition[] segments = segmentPatterns.Count == 0 ? all.ToArray() : Matching(all, segmentPatterns).ToArray();
+        string[] ipv6 = Matching(all, Ipv6CarpSegment ?? Array.Empty<string>()).Select(segment => segment.Name).ToArray();
+        if (segments.Length == 0)
+        {
+            WriteVerbose($"No segment of edge '{session.Name}' matches {string.Join(", ", segmentPatterns)}: nothing to compare.");
+            return;
         }
 
-        protected override void EndProcessing()
-        {
-            EdgeSession session = CurrentSession;
-            IReadOnlyList<SegmentDefinition> all = session.Definition.Segments;
-            SegmentDefinition[] segments = segmentPatterns.Count == 0 ? all.ToArray() : Matching(all, segmentPatterns).ToArray();
-            string[] ipv6 = Matching(all, Ipv6CarpSegment ?? Array.Empty<string>()).Select(segment => segment.Name).ToArray();
-            if (segments.Length == 0)
-            {
-                WriteVerbose($"No segment of edge '{session.Name}' matches {string.Join(", ", segmentPatterns)}: nothing to compare.");
-                return;
-            }
+        SymmetryFacts facts = Run((_, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, segments, ipv6, token));
+        WriteObject(SymmetryCheck.Evaluate(facts), enumerateCollection: true);
+    }
 
-            SymmetryFacts facts = Run((_, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, segments, ipv6, token));
-            WriteObject(SymmetryCheck.Evaluate(facts), enumerateCollection: true);
+    /// <summary>The segments the patterns name, in definition order; a plain name that names none is a terminating error.</summary>
+    private IEnumerable<SegmentDefinition> Matching(IReadOnlyList<SegmentDefinition> all, IEnumerable<string> patterns)
+    {
+        IReadOnlyList<SegmentDefinition> chosen = NameFilter.Select(all, segment => segment.Name, patterns, out IReadOnlyList<string> missing);
+        foreach (string pattern in missing)
+        {
+            ThrowTerminatingError(Error("SegmentNotFound", ErrorCategory.ObjectNotFound,
+                $"The edge definition has no segment '{pattern}'; it has: {string.Join(", ", all.Select(segment => segment.Name))}.", pattern));
         }
 
-        /// <summary>The segments the patterns name, in definition order; a plain name that names none is a terminating error.</summary>
-        private IEnumerable<SegmentDefinition> Matching(IReadOnlyList<SegmentDefinition> all, IEnumerable<string> patterns)
-        {
-            IReadOnlyList<SegmentDefinition> chosen = NameFilter.Select(all, segment => segment.Name, patterns, out IReadOnlyList<string> missing);
-            foreach (string pattern in missing)
-            {
-                ThrowTerminatingError(Error("SegmentNotFound", ErrorCategory.ObjectNotFound,
-                    $"The edge definition has no segment '{pattern}'; it has: {string.Join(", ", all.Select(segment => segment.Name))}.", pattern));
-            }
-
-            return chosen;
-        }
+        return chosen;
     }
 }

@@ -6,81 +6,80 @@ using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using HaEdge.Core.Session;
 
-namespace HaEdge.Sessions
+namespace HaEdge.Sessions;
+
+/// <summary>
+/// The open sessions of each runspace (never a global variable): the newest is the current one that
+/// cmdlets use when -Session is not given.
+/// </summary>
+internal static class SessionStore
 {
-    /// <summary>
-    /// The open sessions of each runspace (never a global variable): the newest is the current one that
-    /// cmdlets use when -Session is not given.
-    /// </summary>
-    internal static class SessionStore
+    private static readonly ConditionalWeakTable<Runspace, List<EdgeSession>> ByRunspace = new ConditionalWeakTable<Runspace, List<EdgeSession>>();
+
+    private static List<EdgeSession> Sessions => ByRunspace.GetValue(Runspace.DefaultRunspace, _ => new List<EdgeSession>());
+
+    public static EdgeSession? Current
     {
-        private static readonly ConditionalWeakTable<Runspace, List<EdgeSession>> ByRunspace = new ConditionalWeakTable<Runspace, List<EdgeSession>>();
-
-        private static List<EdgeSession> Sessions => ByRunspace.GetValue(Runspace.DefaultRunspace, _ => new List<EdgeSession>());
-
-        public static EdgeSession? Current
-        {
-            get
-            {
-                lock (Sessions)
-                {
-                    return Sessions.Count == 0 ? null : Sessions[Sessions.Count - 1];
-                }
-            }
-        }
-
-        public static IReadOnlyList<EdgeSession> All
-        {
-            get
-            {
-                lock (Sessions)
-                {
-                    return Sessions.ToArray();
-                }
-            }
-        }
-
-        /// <summary>
-        /// Makes <paramref name="session"/> the current one. An open session of the same definition file is closed and
-        /// returned: connecting again replaces it instead of piling up sessions.
-        /// </summary>
-        public static EdgeSession? Add(EdgeSession session)
-        {
-            EdgeSession? replaced;
-            lock (Sessions)
-            {
-                replaced = Sessions.FirstOrDefault(open => string.Equals(open.Definition.Path, session.Definition.Path, PathComparison));
-                if (replaced != null)
-                {
-                    Sessions.Remove(replaced);
-                }
-
-                Sessions.Add(session);
-            }
-
-            replaced?.Dispose();
-            return replaced;
-        }
-
-        private static StringComparison PathComparison =>
-            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-
-        public static void Close(EdgeSession session)
+        get
         {
             lock (Sessions)
             {
-                Sessions.Remove(session);
+                return Sessions.Count == 0 ? null : Sessions[Sessions.Count - 1];
+            }
+        }
+    }
+
+    public static IReadOnlyList<EdgeSession> All
+    {
+        get
+        {
+            lock (Sessions)
+            {
+                return Sessions.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="session"/> the current one. An open session of the same definition file is closed and
+    /// returned: connecting again replaces it instead of piling up sessions.
+    /// </summary>
+    public static EdgeSession? Add(EdgeSession session)
+    {
+        EdgeSession? replaced;
+        lock (Sessions)
+        {
+            replaced = Sessions.FirstOrDefault(open => string.Equals(open.Definition.Path, session.Definition.Path, PathComparison));
+            if (replaced != null)
+            {
+                Sessions.Remove(replaced);
             }
 
-            session.Dispose();
+            Sessions.Add(session);
         }
 
-        public static void CloseAll()
+        replaced?.Dispose();
+        return replaced;
+    }
+
+    private static StringComparison PathComparison =>
+        RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    public static void Close(EdgeSession session)
+    {
+        lock (Sessions)
         {
-            foreach (EdgeSession session in All)
-            {
-                Close(session);
-            }
+            Sessions.Remove(session);
+        }
+
+        session.Dispose();
+    }
+
+    public static void CloseAll()
+    {
+        foreach (EdgeSession session in All)
+        {
+            Close(session);
         }
     }
 }

@@ -6,62 +6,61 @@ using HaEdge.Core.Model.Failover;
 using HaEdge.Core.PfSense.Services;
 using HaEdge.Core.Session;
 
-namespace HaEdge.Core.Failover.Adapters
+namespace HaEdge.Core.Failover.Adapters;
+
+/// <summary>
+/// Who runs a failover test and against which versions, for its results and report. The pfSense release is the
+/// one FirewallShell already reads once per SSH connection (/etc/version, to choose the creator-id command): read
+/// here before the first scenario, the preflight's pfsync read then reuses it, so the run costs no extra SSH
+/// command. Proxmox VE's version is one GET /version, once per run, beside it.
+/// </summary>
+public static class SessionRunInfo
 {
-    /// <summary>
-    /// Who runs a failover test and against which versions, for its results and report. The pfSense release is the
-    /// one FirewallShell already reads once per SSH connection (/etc/version, to choose the creator-id command): read
-    /// here before the first scenario, the preflight's pfsync read then reuses it, so the run costs no extra SSH
-    /// command. Proxmox VE's version is one GET /version, once per run, beside it.
-    /// </summary>
-    public static class SessionRunInfo
+    public static async Task<FailoverRunInfo> ReadAsync(EdgeSession session, string? user, string? host, string? moduleVersion, TimeSpan sshTimeout,
+        CancellationToken cancellationToken)
     {
-        public static async Task<FailoverRunInfo> ReadAsync(EdgeSession session, string? user, string? host, string? moduleVersion, TimeSpan sshTimeout,
-            CancellationToken cancellationToken)
+        var shell = new FirewallShell(session, sshTimeout);
+        var (primary, secondary) = (session.Definition.Primary, session.Definition.Secondary);
+        var primaryRelease = ReleaseAsync(shell, primary, cancellationToken);
+        var secondaryRelease = ReleaseAsync(shell, secondary, cancellationToken);
+        var proxmox = ProxmoxVersionAsync(session, cancellationToken);
+        await Task.WhenAll(primaryRelease, secondaryRelease, proxmox).ConfigureAwait(false);
+        return new FailoverRunInfo
         {
-            var shell = new FirewallShell(session, sshTimeout);
-            var (primary, secondary) = (session.Definition.Primary, session.Definition.Secondary);
-            var primaryRelease = ReleaseAsync(shell, primary, cancellationToken);
-            var secondaryRelease = ReleaseAsync(shell, secondary, cancellationToken);
-            var proxmox = ProxmoxVersionAsync(session, cancellationToken);
-            await Task.WhenAll(primaryRelease, secondaryRelease, proxmox).ConfigureAwait(false);
-            return new FailoverRunInfo
-            {
-                Edge = session.Name,
-                User = user,
-                Host = host,
-                ModuleVersion = moduleVersion,
-                Primary = primary.Name,
-                PrimaryRelease = primaryRelease.Result,
-                Secondary = secondary.Name,
-                SecondaryRelease = secondaryRelease.Result,
-                ProxmoxVersion = proxmox.Result,
-            };
-        }
+            Edge = session.Name,
+            User = user,
+            Host = host,
+            ModuleVersion = moduleVersion,
+            Primary = primary.Name,
+            PrimaryRelease = primaryRelease.Result,
+            Secondary = secondary.Name,
+            SecondaryRelease = secondaryRelease.Result,
+            ProxmoxVersion = proxmox.Result,
+        };
+    }
 
-        /// <summary>An unreadable version is recorded as unknown: it must not stop the test (the preflight judges the edge).</summary>
-        private static async Task<string?> ReleaseAsync(FirewallShell shell, FirewallDefinition firewall, CancellationToken cancellationToken)
+    /// <summary>An unreadable version is recorded as unknown: it must not stop the test (the preflight judges the edge).</summary>
+    private static async Task<string?> ReleaseAsync(FirewallShell shell, FirewallDefinition firewall, CancellationToken cancellationToken)
+    {
+        try
         {
-            try
-            {
-                return (await shell.ReleaseAsync(firewall, cancellationToken).ConfigureAwait(false))?.Text;
-            }
-            catch (HaEdgeException)
-            {
-                return null;
-            }
+            return (await shell.ReleaseAsync(firewall, cancellationToken).ConfigureAwait(false))?.Text;
         }
-
-        private static async Task<string?> ProxmoxVersionAsync(EdgeSession session, CancellationToken cancellationToken)
+        catch (HaEdgeException)
         {
-            try
-            {
-                return await session.Proxmox.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (HaEdgeException)
-            {
-                return null;
-            }
+            return null;
+        }
+    }
+
+    private static async Task<string?> ProxmoxVersionAsync(EdgeSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.Proxmox.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HaEdgeException)
+        {
+            return null;
         }
     }
 }

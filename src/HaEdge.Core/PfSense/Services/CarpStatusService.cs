@@ -6,56 +6,55 @@ using System.Threading.Tasks;
 using HaEdge.Core.Model.Carp;
 using HaEdge.Core.PfSense.Parsing;
 
-namespace HaEdge.Core.PfSense.Services
+namespace HaEdge.Core.PfSense.Services;
+
+/// <summary>Both firewalls' CARP readings and the per-VIP rows judged from them.</summary>
+public sealed class CarpPairReport
 {
-    /// <summary>Both firewalls' CARP readings and the per-VIP rows judged from them.</summary>
-    public sealed class CarpPairReport
+    public CarpPairReport(IReadOnlyList<CarpNodeReading> nodes)
     {
-        public CarpPairReport(IReadOnlyList<CarpNodeReading> nodes)
-        {
-            Nodes = nodes;
-            Vips = CarpPairAnalyzer.Evaluate(nodes[0], nodes[1]);
-        }
-
-        /// <summary>Primary first.</summary>
-        public IReadOnlyList<CarpNodeReading> Nodes { get; }
-
-        public IReadOnlyList<CarpVipStatus> Vips { get; }
-
-        /// <summary>Why a firewall could not be read, one per unreadable firewall.</summary>
-        public IReadOnlyList<HaEdgeException> Failures => Nodes.Where(n => !n.Reachable).Select(n => n.Failure!).ToList();
-
-        public CarpNodeReading Node(string firewall) => Nodes.First(n => string.Equals(n.Firewall, firewall, StringComparison.OrdinalIgnoreCase));
+        Nodes = nodes;
+        Vips = CarpPairAnalyzer.Evaluate(nodes[0], nodes[1]);
     }
 
-    /// <summary>
-    /// Get-CarpStatus: one exec per firewall (<c>ifconfig</c> and <c>sysctl net.inet.carp</c>), both in parallel. The
-    /// firewall's reading needs both: either failing makes that firewall unreadable, with the command's own error.
-    /// </summary>
-    public sealed class CarpStatusService
+    /// <summary>Primary first.</summary>
+    public IReadOnlyList<CarpNodeReading> Nodes { get; }
+
+    public IReadOnlyList<CarpVipStatus> Vips { get; }
+
+    /// <summary>Why a firewall could not be read, one per unreadable firewall.</summary>
+    public IReadOnlyList<HaEdgeException> Failures => Nodes.Where(n => !n.Reachable).Select(n => n.Failure!).ToList();
+
+    public CarpNodeReading Node(string firewall) => Nodes.First(n => string.Equals(n.Firewall, firewall, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// Get-CarpStatus: one exec per firewall (<c>ifconfig</c> and <c>sysctl net.inet.carp</c>), both in parallel. The
+/// firewall's reading needs both: either failing makes that firewall unreadable, with the command's own error.
+/// </summary>
+public sealed class CarpStatusService
+{
+    private static readonly string[] Commands = { PfSenseCommands.Ifconfig, PfSenseCommands.CarpSysctl };
+
+    private readonly FirewallShell shell;
+    private readonly IOperationReporter reporter;
+
+    /// <param name="reporter">Told about each output line skipped (a warning naming the firewall and the line).</param>
+    public CarpStatusService(FirewallShell shell, IOperationReporter? reporter = null)
     {
-        private static readonly string[] Commands = { PfSenseCommands.Ifconfig, PfSenseCommands.CarpSysctl };
+        this.shell = shell;
+        this.reporter = reporter ?? SilentReporter.Instance;
+    }
 
-        private readonly FirewallShell shell;
-        private readonly IOperationReporter reporter;
-
-        /// <param name="reporter">Told about each output line skipped (a warning naming the firewall and the line).</param>
-        public CarpStatusService(FirewallShell shell, IOperationReporter? reporter = null)
+    public async Task<CarpPairReport> ReadAsync(CancellationToken cancellationToken)
+    {
+        var answers = await shell.RunOnBothAsync(async (firewall, token) =>
         {
-            this.shell = shell;
-            this.reporter = reporter ?? SilentReporter.Instance;
-        }
-
-        public async Task<CarpPairReport> ReadAsync(CancellationToken cancellationToken)
-        {
-            var answers = await shell.RunOnBothAsync(async (firewall, token) =>
-            {
-                var outputs = await shell.AskAsync(firewall, Commands, token).ConfigureAwait(false);
-                return (Vips: outputs[0].Parse(IfconfigParser.Read, reporter).Vips, Sysctl: outputs[1].Parse(CarpSysctlParser.Read, reporter));
-            }, cancellationToken).ConfigureAwait(false);
-            return new CarpPairReport(answers.Select(a => a.Succeeded
-                ? new CarpNodeReading(a.Firewall.Name, a.Firewall.Role, a.Value.Vips, a.Value.Sysctl)
-                : new CarpNodeReading(a.Firewall.Name, a.Firewall.Role, a.Failure!)).ToList());
-        }
+            var outputs = await shell.AskAsync(firewall, Commands, token).ConfigureAwait(false);
+            return (Vips: outputs[0].Parse(IfconfigParser.Read, reporter).Vips, Sysctl: outputs[1].Parse(CarpSysctlParser.Read, reporter));
+        }, cancellationToken).ConfigureAwait(false);
+        return new CarpPairReport(answers.Select(a => a.Succeeded
+            ? new CarpNodeReading(a.Firewall.Name, a.Firewall.Role, a.Value.Vips, a.Value.Sysctl)
+            : new CarpNodeReading(a.Firewall.Name, a.Firewall.Role, a.Failure!)).ToList());
     }
 }

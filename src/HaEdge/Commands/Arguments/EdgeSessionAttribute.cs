@@ -5,43 +5,42 @@ using System.Management.Automation;
 using HaEdge.Core.Session;
 using HaEdge.Sessions;
 
-namespace HaEdge.Commands
+namespace HaEdge.Commands;
+
+/// <summary>
+/// Lets -Session take what Tab completes: an open session's edge name (the newest session of that edge) or its
+/// Id, as well as the EdgeSession object Connect-HaEdge and Get-HaEdgeSession return.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class EdgeSessionAttribute : ArgumentTransformationAttribute
 {
-    /// <summary>
-    /// Lets -Session take what Tab completes: an open session's edge name (the newest session of that edge) or its
-    /// Id, as well as the EdgeSession object Connect-HaEdge and Get-HaEdgeSession return.
-    /// </summary>
-    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class EdgeSessionAttribute : ArgumentTransformationAttribute
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
-        public override object? Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        if (value is EdgeSession || value == null)
         {
-            object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-            if (value is EdgeSession || value == null)
-            {
-                return value;
-            }
-
-            string text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-            return Find(text) ?? throw new ArgumentTransformationMetadataException(
-                $"No open HaEdge session '{text}'; open sessions: {(Open.Length == 0 ? "none (run Connect-HaEdge)" : string.Join(", ", Open.Select(s => s.ToString())))}.");
+            return value;
         }
 
-        /// <summary>The session an argument names: the object itself, an open session's Id, or the newest open session of an edge name.</summary>
-        internal static EdgeSession? Find(object? argument)
-        {
-            object? value = argument is PSObject wrapped ? wrapped.BaseObject : argument;
-            if (value is EdgeSession session)
-            {
-                return session;
-            }
-
-            string text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int id)
-                ? Open.FirstOrDefault(s => s.Id == id)
-                : Open.LastOrDefault(s => string.Equals(s.Name, text, StringComparison.OrdinalIgnoreCase));
-        }
-
-        private static EdgeSession[] Open => SessionStore.All.Where(s => s.IsOpen).ToArray();
+        string text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        return Find(text) ?? throw new ArgumentTransformationMetadataException(
+            $"No open HaEdge session '{text}'; open sessions: {(Open.Length == 0 ? "none (run Connect-HaEdge)" : string.Join(", ", Open.Select(s => s.ToString())))}.");
     }
+
+    /// <summary>The session an argument names: the object itself, an open session's Id, or the newest open session of an edge name.</summary>
+    internal static EdgeSession? Find(object? argument)
+    {
+        object? value = argument is PSObject wrapped ? wrapped.BaseObject : argument;
+        if (value is EdgeSession session)
+        {
+            return session;
+        }
+
+        string text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int id)
+            ? Open.FirstOrDefault(s => s.Id == id)
+            : Open.LastOrDefault(s => string.Equals(s.Name, text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static EdgeSession[] Open => SessionStore.All.Where(s => s.IsOpen).ToArray();
 }

@@ -9,69 +9,68 @@ using HaEdge.Core.PfSense.Sync;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
 
-namespace HaEdge.Commands
+namespace HaEdge.Commands;
+
+/// <summary>
+/// What Suspend-HaEdgeNode and Resume-HaEdgeNode share: the parameters, the runbook gate (Test-HaEdge green
+/// unless -Force), one ShouldProcess for the whole move, and the typed result. They differ only in direction.
+/// </summary>
+public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
 {
-    /// <summary>
-    /// What Suspend-HaEdgeNode and Resume-HaEdgeNode share: the parameters, the runbook gate (Test-HaEdge green
-    /// unless -Force), one ShouldProcess for the whole move, and the typed result. They differ only in direction.
-    /// </summary>
-    public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
+    /// <summary>The Proxmox node; binds strings and the Node property of Get-HaEdgeNode and Get-HaEdgeVm.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    [Names("Node")]
+    public string Node { get; set; } = "";
+
+    /// <summary>Also change the node's Proxmox HA maintenance (ha-manager crm-command node-maintenance) over SSH.</summary>
+    [Parameter]
+    public SwitchParameter HaMaintenance { get; set; }
+
+    /// <summary>Go on although Test-HaEdge is not green (a CARP handover that cannot work is still refused).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>How long to wait for each step (the readiness checks' firewall answers, the VIPs to move, the HA status): a duration, a number being seconds (1 s to 1 h).</summary>
+    [Parameter]
+    [Alias("TimeoutSec")]
+    [Duration(1, MaximumSeconds = 3600)]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    protected abstract NodeMaintenanceAction Action { get; }
+
+    /// <summary>-WhatIf given, or $WhatIfPreference set: the gate then reports instead of refusing.</summary>
+    private bool WhatIfRequested =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) ? ((SwitchParameter)whatIf).IsPresent
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is object preference && LanguagePrimitives.IsTrue(preference);
+
+    /// <summary>The ShouldProcess sentence for moving <paramref name="firewall"/>'s VIPs relative to <paramref name="peer"/>.</summary>
+    protected abstract string Describe(FirewallDefinition firewall, string peer);
+
+    protected abstract Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
+        IOperationReporter reporter, CancellationToken token);
+
+    protected override void ProcessRecord()
     {
-        /// <summary>The Proxmox node; binds strings and the Node property of Get-HaEdgeNode and Get-HaEdgeVm.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(NodeNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        [Names("Node")]
-        public string Node { get; set; } = "";
-
-        /// <summary>Also change the node's Proxmox HA maintenance (ha-manager crm-command node-maintenance) over SSH.</summary>
-        [Parameter]
-        public SwitchParameter HaMaintenance { get; set; }
-
-        /// <summary>Go on although Test-HaEdge is not green (a CARP handover that cannot work is still refused).</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        /// <summary>How long to wait for each step (the readiness checks' firewall answers, the VIPs to move, the HA status): a duration, a number being seconds (1 s to 1 h).</summary>
-        [Parameter]
-        [Alias("TimeoutSec")]
-        [Duration(1, MaximumSeconds = 3600)]
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
-
-        protected abstract NodeMaintenanceAction Action { get; }
-
-        /// <summary>-WhatIf given, or $WhatIfPreference set: the gate then reports instead of refusing.</summary>
-        private bool WhatIfRequested =>
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) ? ((SwitchParameter)whatIf).IsPresent
-                : SessionState.PSVariable.GetValue("WhatIfPreference") is object preference && LanguagePrimitives.IsTrue(preference);
-
-        /// <summary>The ShouldProcess sentence for moving <paramref name="firewall"/>'s VIPs relative to <paramref name="peer"/>.</summary>
-        protected abstract string Describe(FirewallDefinition firewall, string peer);
-
-        protected abstract Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
-            IOperationReporter reporter, CancellationToken token);
-
-        protected override void ProcessRecord()
+        EdgeSession session = CurrentSession;
+        FirewallDefinition firewall = Check(() => RunbookGate.FirewallOn(session.Definition, Node));
+        if (HaMaintenance)
         {
-            EdgeSession session = CurrentSession;
-            FirewallDefinition firewall = Check(() => RunbookGate.FirewallOn(session.Definition, Node));
-            if (HaMaintenance)
-            {
-                Check(() => PveNodeShell.TargetFor(session.Definition, firewall.Node));
-            }
-
-            var service = new NodeMaintenanceService(session, Timeout);
-            using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
-            {
-                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, WhatIfRequested, reporter, token));
-            }
-
-            if (!ShouldProcess(firewall.Node, Describe(firewall, session.Definition.PeerOf(firewall).Name)))
-            {
-                return;
-            }
-
-            WriteObject(Run((reporter, token) => ExecuteAsync(service, firewall, reporter, token)));
+            Check(() => PveNodeShell.TargetFor(session.Definition, firewall.Node));
         }
+
+        var service = new NodeMaintenanceService(session, Timeout);
+        using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
+        {
+            Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, WhatIfRequested, reporter, token));
+        }
+
+        if (!ShouldProcess(firewall.Node, Describe(firewall, session.Definition.PeerOf(firewall).Name)))
+        {
+            return;
+        }
+
+        WriteObject(Run((reporter, token) => ExecuteAsync(service, firewall, reporter, token)));
     }
 }

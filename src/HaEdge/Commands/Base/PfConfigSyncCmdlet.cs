@@ -3,36 +3,35 @@ using HaEdge.Core.PfSense.Sync;
 using HaEdge.Core.Session;
 using HaEdge.Core.Transport;
 
-namespace HaEdge.Commands
+namespace HaEdge.Commands;
+
+/// <summary>A config sync cmdlet: reads both firewalls over XML-RPC with the definition's or the given credential.</summary>
+public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
 {
-    /// <summary>A config sync cmdlet: reads both firewalls over XML-RPC with the definition's or the given credential.</summary>
-    public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
+    /// <summary>The XML-RPC user and password for both firewalls, instead of each firewall's xmlrpc.user and passwordVariable.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [Credential]
+    public PSCredential? XmlRpcCredential { get; set; }
+
+    /// <summary>The XML-RPC clients of both firewalls for this command; the caller disposes them.</summary>
+    protected XmlRpcPair OpenXmlRpc(EdgeSession session)
     {
-        /// <summary>The XML-RPC user and password for both firewalls, instead of each firewall's xmlrpc.user and passwordVariable.</summary>
-        [Parameter]
-        [ValidateNotNull]
-        [Credential]
-        public PSCredential? XmlRpcCredential { get; set; }
-
-        /// <summary>The XML-RPC clients of both firewalls for this command; the caller disposes them.</summary>
-        protected XmlRpcPair OpenXmlRpc(EdgeSession session)
+        string? user = null;
+        Secret? password = null;
+        if (XmlRpcCredential != null)
         {
-            string? user = null;
-            Secret? password = null;
-            if (XmlRpcCredential != null)
+            string text = XmlRpcCredential.GetNetworkCredential().Password;
+            if (string.IsNullOrEmpty(text))
             {
-                string text = XmlRpcCredential.GetNetworkCredential().Password;
-                if (string.IsNullOrEmpty(text))
-                {
-                    ThrowTerminatingError(Error("XmlRpcPasswordMissing", ErrorCategory.InvalidArgument,
-                        "The -XmlRpcCredential has an empty password.", XmlRpcCredential.UserName));
-                }
-
-                password = new Secret(text);
-                user = string.IsNullOrEmpty(XmlRpcCredential.UserName) ? null : XmlRpcCredential.UserName;
+                ThrowTerminatingError(Error("XmlRpcPasswordMissing", ErrorCategory.InvalidArgument,
+                    "The -XmlRpcCredential has an empty password.", XmlRpcCredential.UserName));
             }
 
-            return Check(() => XmlRpcPair.Open(session.Definition, user, password));
+            password = new Secret(text);
+            user = string.IsNullOrEmpty(XmlRpcCredential.UserName) ? null : XmlRpcCredential.UserName;
         }
+
+        return Check(() => XmlRpcPair.Open(session.Definition, user, password));
     }
 }
