@@ -63,7 +63,7 @@ foreach ($run in 1..$Runs) {
 }
 
 # The very command text the module sends, from the same code.
-$command = [HaEdge.Core.PfSense.Services.CommandBatch]::Join([string[]] @('ifconfig', 'sysctl net.inet.carp'))
+$command = [HaEdge.Core.PfSense.CommandBatch]::Join([string[]] @('ifconfig', 'sysctl net.inet.carp'))
 $definition = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
 $sshArgs = foreach ($firewall in $definition.firewalls) {
     , @('-i', (Join-Path $StateDir $firewall.ssh.keyFile), '-o', "UserKnownHostsFile=$StateDir/keys/known_hosts", '-o', 'StrictHostKeyChecking=yes',

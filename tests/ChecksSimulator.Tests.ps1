@@ -119,7 +119,7 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
         }
 
         It 'refuses VMs of another edge' {
-            $stranger = [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw9'; VmId = 909 }
+            $stranger = [HaEdge.Core.Inventory.HaEdgeVm]@{ Firewall = 'fw9'; VmId = 909 }
             { $stranger | Assert-AntiAffinity } | Should -Throw -ErrorId 'VmNotInEdge,HaEdge.Commands.AssertAntiAffinityCommand'
         }
     }
@@ -154,7 +154,7 @@ Describe 'Checks against the PVE API simulator' -Tag Simulator {
                 'Warning HaRecoveryCanColocate fw2'
                 'Warning TwoVoteCluster haedge-lab'
             )
-            $findings[0].GetType().FullName | Should -Be 'HaEdge.Core.Model.Sync.Finding'
+            $findings[0].GetType().FullName | Should -Be 'HaEdge.Core.Checks.Finding'
         }
 
         It 'writes nothing with -Repair -WhatIf' {

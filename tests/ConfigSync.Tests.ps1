@@ -96,10 +96,10 @@ Describe 'Compare-PfConfig -Section completion' -Tag Unit {
 
 Describe 'Config sync format views' -Tag Unit {
     BeforeAll {
-        $settings = [HaEdge.Core.Model.Sync.HaSyncSettings]::new($true, 'opt1', '10.0.0.2', $null, '10.0.0.2', 'hasync', $true, [string[]]@('synchronizerules'))
-        $firmware = [HaEdge.Core.Model.Sync.PfFirmwareInfo]::new('2.7.2-RELEASE', $null, $null, 'pfSense', '23.3')
-        $finding = [HaEdge.Core.Model.Sync.Finding]::new('Error', 'SecondaryUnreachable', 'fw2', 'fw2 could not be read over XML-RPC.', 'Check it.')
-        $script:Status = [HaEdge.Core.PfSense.Sync.PfHaSyncStatus]::new('fw1', 'fw2', $settings, $firmware, $null, $null, [HaEdge.Core.Model.Sync.Finding[]]@($finding))
+        $settings = [HaEdge.Core.ConfigSync.HaSyncSettings]::new($true, 'opt1', '10.0.0.2', $null, '10.0.0.2', 'hasync', $true, [string[]]@('synchronizerules'))
+        $firmware = [HaEdge.Core.ConfigSync.PfFirmwareInfo]::new('2.7.2-RELEASE', $null, $null, 'pfSense', '23.3')
+        $finding = [HaEdge.Core.Checks.Finding]::new('Error', 'SecondaryUnreachable', 'fw2', 'fw2 could not be read over XML-RPC.', 'Check it.')
+        $script:Status = [HaEdge.Core.ConfigSync.PfHaSyncStatus]::new('fw1', 'fw2', $settings, $firmware, $null, $null, [HaEdge.Core.Checks.Finding[]]@($finding))
     }
 
     It 'show the settings, both config versions and each finding of a PfHaSyncStatus' {
@@ -112,15 +112,15 @@ Describe 'Config sync format views' -Tag Unit {
 
     It 'show a difference with (absent) for a missing side, and a sync result as one row' {
         # [NullString]: PowerShell passes $null to a string parameter as "".
-        $difference = [HaEdge.Core.Model.Sync.ConfigDifference]::new('filter', 'filter/rule[tracker=1]', '{descr: x}', [NullString]::Value)
+        $difference = [HaEdge.Core.ConfigSync.ConfigDifference]::new('filter', 'filter/rule[tracker=1]', '{descr: x}', [NullString]::Value)
         ($difference | Out-String -Width 200) | Should -Match 'filter/rule\[tracker=1\]\s+\{descr: x\}\s+\(absent\)\s+no: drift'
-        $plan = [HaEdge.Core.PfSense.Sync.PfConfigSyncPlan]::new($Status, [HaEdge.Core.Model.Sync.ConfigDifference[]]@($difference))
+        $plan = [HaEdge.Core.ConfigSync.PfConfigSyncPlan]::new($Status, [HaEdge.Core.ConfigSync.ConfigDifference[]]@($difference))
         ($plan.NotTriggered() | Out-String -Width 200) | Should -Match 'fw1\s+fw2\s+False\s+0\.0 s\s+1\s+1\s+False\s+-'
     }
 
     It 'show an expected difference with its rule, and drift a sync rewrites with the value it would leave' {
-        $expected = [HaEdge.Core.Model.Sync.ConfigDifference]::new('virtualip', 'virtualip/vip[uniqid=1]/advskew', '0', '100', 'CarpAdvskew', 'advskew + 100', [NullString]::Value)
-        $drift = [HaEdge.Core.Model.Sync.ConfigDifference]::new('virtualip', 'virtualip/vip[uniqid=1]/advskew', '0', '0', [NullString]::Value, [NullString]::Value, '100')
+        $expected = [HaEdge.Core.ConfigSync.ConfigDifference]::new('virtualip', 'virtualip/vip[uniqid=1]/advskew', '0', '100', 'CarpAdvskew', 'advskew + 100', [NullString]::Value)
+        $drift = [HaEdge.Core.ConfigSync.ConfigDifference]::new('virtualip', 'virtualip/vip[uniqid=1]/advskew', '0', '0', [NullString]::Value, [NullString]::Value, '100')
         $text = @($expected, $drift) | Out-String -Width 200
         $text | Should -Match 'advskew\s+0\s+100\s+CarpAdvskew'
         $text | Should -Match 'advskew\s+0\s+0\s+no: drift, a sync makes it 100'

@@ -130,7 +130,7 @@ Describe 'about_HaEdge' -Tag Unit {
         foreach ($section in 'CONCEPTS', 'THE FIRST TEN MINUTES', 'THE SAFETY MODEL', 'WHERE EACH TASK LIVES', 'SECURITY MODEL', 'INVARIANTS') {
             $Guide | Should -Match "(?m)^$section\r?$"
         }
-        foreach ($verdict in [enum]::GetNames([HaEdge.Core.Model.Carp.CarpPairVerdict])) { $Guide | Should -Match "\b${verdict}:" }
+        foreach ($verdict in [enum]::GetNames([HaEdge.Core.Carp.CarpPairVerdict])) { $Guide | Should -Match "\b${verdict}:" }
         foreach ($term in 'Edge:', 'Definition:', 'Session:', 'New-HaEdgeDefinition ./edge.json', 'Test-HaEdge -Quiet', 'WhatIf', 'Confirm', 'FailoverRestoreIncomplete', 'RestoreTimeout') {
             $Guide | Should -Match ([regex]::Escape($term))
         }

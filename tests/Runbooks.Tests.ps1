@@ -103,7 +103,7 @@ $null = $proxmox.WaitForTaskAsync($proxmox.StartVmAsync($vm.Node, $vm.VmId).GetA
                 Pop-Location
                 Remove-Item -Recurse -Force $folder
             }
-            $results = @($output | Where-Object { $_ -is [HaEdge.Core.Model.Runbooks.HaEdgeNodeMaintenanceResult] })
+            $results = @($output | Where-Object { $_ -is [HaEdge.Core.Runbooks.HaEdgeNodeMaintenanceResult] })
             $result.Suspend = Outcome ($results | Where-Object { "$($_.Action)" -eq 'Suspend' })
             $result.Resume = Outcome ($results | Where-Object { "$($_.Action)" -eq 'Resume' })
             $result.StoppedStatus = @($output | ForEach-Object { $_.PSObject.Properties['StoppedStatus'] } | Where-Object { $_ } | ForEach-Object Value)

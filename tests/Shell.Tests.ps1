@@ -220,8 +220,8 @@ Describe 'The natural pipelines bind, by value and by property name' -Tag Unit {
     BeforeAll {
         $script:Session = Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token -SshCredential $SshLogin
         # The objects the reads return, as a script would hold them.
-        $script:Vm2 = [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw2'; Node = 'pve2'; Name = 'edge-fw2'; VmId = 102 }
-        $script:Node1 = [HaEdge.Core.Model.HaEdgeNode]@{ Node = 'pve1'; Firewalls = [string[]]@('fw1') }
+        $script:Vm2 = [HaEdge.Core.Inventory.HaEdgeVm]@{ Firewall = 'fw2'; Node = 'pve2'; Name = 'edge-fw2'; VmId = 102 }
+        $script:Node1 = [HaEdge.Core.Inventory.HaEdgeNode]@{ Node = 'pve1'; Firewalls = [string[]]@('fw1') }
 
         # What a command did with its input: the targets of its errors (each firewall's read fails on the closed port).
         function Get-FailedTarget([scriptblock] $Pipeline) {
@@ -313,22 +313,22 @@ Describe 'Every column is named as the property a script filters on' -Tag Unit {
 
     It 'a computed column is a property too: <Name>' -ForEach @(
         # Built in the test (the module's types do not exist yet when Pester discovers the cases).
-        @{ Name = 'HaEdgeVm.MacFilter'; Make = { [HaEdge.Core.Model.HaEdgeVm]@{ FirewallOptions = [HaEdge.Core.Model.Proxmox.VmFirewallOptions]@{ Enable = $true } } }; Property = 'MacFilter'; Expected = $true }
-        @{ Name = 'HaEdgeVm.MacFilter, firewall off'; Make = { [HaEdge.Core.Model.HaEdgeVm]@{ FirewallOptions = [HaEdge.Core.Model.Proxmox.VmFirewallOptions]@{ Enable = $false } } }; Property = 'MacFilter'; Expected = $false }
-        @{ Name = 'ConnectionCheck.Identity'; Make = { [HaEdge.Core.Model.ConnectionCheck]@{ HostKey = 'SHA256:abc'; Detail = 'admin@fw1' } }; Property = 'Identity'; Expected = 'SHA256:abc' }
+        @{ Name = 'HaEdgeVm.MacFilter'; Make = { [HaEdge.Core.Inventory.HaEdgeVm]@{ FirewallOptions = [HaEdge.Core.Proxmox.VmFirewallOptions]@{ Enable = $true } } }; Property = 'MacFilter'; Expected = $true }
+        @{ Name = 'HaEdgeVm.MacFilter, firewall off'; Make = { [HaEdge.Core.Inventory.HaEdgeVm]@{ FirewallOptions = [HaEdge.Core.Proxmox.VmFirewallOptions]@{ Enable = $false } } }; Property = 'MacFilter'; Expected = $false }
+        @{ Name = 'ConnectionCheck.Identity'; Make = { [HaEdge.Core.Inventory.ConnectionCheck]@{ HostKey = 'SHA256:abc'; Detail = 'admin@fw1' } }; Property = 'Identity'; Expected = 'SHA256:abc' }
     ) {
         (& $Make).$Property | Should -Be $Expected
     }
 
     It 'Masters counts each firewall''s master VIPs, by name' {
-        [HaEdge.Core.Model.Carp.CarpVipStatus[]] $rows = @(
-            [HaEdge.Core.Model.Carp.CarpVipStatus]@{ Firewall = 'fw2'; Vhid = 1; State = 'Master' }
-            [HaEdge.Core.Model.Carp.CarpVipStatus]@{ Firewall = 'fw1'; Vhid = 1; State = 'Backup' }
-            [HaEdge.Core.Model.Carp.CarpVipStatus]@{ Firewall = 'fw1'; Vhid = 2; State = 'Master' }
-            [HaEdge.Core.Model.Carp.CarpVipStatus]@{ Firewall = 'fw2'; Vhid = 3; State = 'Master' }
+        [HaEdge.Core.Carp.CarpVipStatus[]] $rows = @(
+            [HaEdge.Core.Carp.CarpVipStatus]@{ Firewall = 'fw2'; Vhid = 1; State = 'Master' }
+            [HaEdge.Core.Carp.CarpVipStatus]@{ Firewall = 'fw1'; Vhid = 1; State = 'Backup' }
+            [HaEdge.Core.Carp.CarpVipStatus]@{ Firewall = 'fw1'; Vhid = 2; State = 'Master' }
+            [HaEdge.Core.Carp.CarpVipStatus]@{ Firewall = 'fw2'; Vhid = 3; State = 'Master' }
         )
-        ([HaEdge.Core.Model.Carp.CarpMaintenanceResult]@{ Status = $rows }).Masters | Should -Be 'fw1: 1 VIP, fw2: 2 VIPs'
-        ([HaEdge.Core.Model.Runbooks.HaEdgeNodeMaintenanceResult]@{ Vips = $rows }).Masters | Should -Be 'fw1: 1 VIP, fw2: 2 VIPs'
+        ([HaEdge.Core.Carp.CarpMaintenanceResult]@{ Status = $rows }).Masters | Should -Be 'fw1: 1 VIP, fw2: 2 VIPs'
+        ([HaEdge.Core.Runbooks.HaEdgeNodeMaintenanceResult]@{ Vips = $rows }).Masters | Should -Be 'fw1: 1 VIP, fw2: 2 VIPs'
     }
 }
 
@@ -352,11 +352,11 @@ Describe 'Test-HaEdge says why on screen' -Tag Unit {
 Describe 'Results export with their values' -Tag Unit {
     BeforeAll {
         $script:Rows = @(
-            [HaEdge.Core.Model.Carp.CarpVipStatus]@{ Firewall = 'fw1'; Vhid = 1; State = 'Master'; Addresses = [string[]]@('10.0.10.1/24', '10.0.10.2/24'); Reasons = [string[]]@('fw1 is demoted.') }
-            [HaEdge.Core.Model.Carp.PfsyncNodeStatus]@{ Firewall = 'fw1'; CreatorIds = [string[]]@('1a2b3c4d', '5e6f7a8b') }
-            [HaEdge.Core.Model.Carp.PfGateway]@{ Firewall = 'fw1'; Name = 'WAN_FIBRE'; Groups = [HaEdge.Core.Model.Carp.PfGatewayGroupTier[]]@([HaEdge.Core.Model.Carp.PfGatewayGroupTier]@{ Group = 'WANFAILOVER'; Tier = 1 }) }
-            [HaEdge.Core.Model.HaEdgeVm]@{ Firewall = 'fw1'; Nics = [HaEdge.Core.Model.Proxmox.NetDevice[]]@([HaEdge.Core.Model.Proxmox.NetDevice]@{ Index = 1; Model = 'virtio'; Bridge = 'vmbr1' }); FirewallOptions = [HaEdge.Core.Model.Proxmox.VmFirewallOptions]@{ Enable = $true } }
-            [HaEdge.Core.Model.HaEdgeNode]@{ Node = 'pve1'; Firewalls = [string[]]@('fw1') }
+            [HaEdge.Core.Carp.CarpVipStatus]@{ Firewall = 'fw1'; Vhid = 1; State = 'Master'; Addresses = [string[]]@('10.0.10.1/24', '10.0.10.2/24'); Reasons = [string[]]@('fw1 is demoted.') }
+            [HaEdge.Core.Pfsync.PfsyncNodeStatus]@{ Firewall = 'fw1'; CreatorIds = [string[]]@('1a2b3c4d', '5e6f7a8b') }
+            [HaEdge.Core.Gateways.PfGateway]@{ Firewall = 'fw1'; Name = 'WAN_FIBRE'; Groups = [HaEdge.Core.Gateways.PfGatewayGroupTier[]]@([HaEdge.Core.Gateways.PfGatewayGroupTier]@{ Group = 'WANFAILOVER'; Tier = 1 }) }
+            [HaEdge.Core.Inventory.HaEdgeVm]@{ Firewall = 'fw1'; Nics = [HaEdge.Core.Proxmox.NetDevice[]]@([HaEdge.Core.Proxmox.NetDevice]@{ Index = 1; Model = 'virtio'; Bridge = 'vmbr1' }); FirewallOptions = [HaEdge.Core.Proxmox.VmFirewallOptions]@{ Enable = $true } }
+            [HaEdge.Core.Inventory.HaEdgeNode]@{ Node = 'pve1'; Firewalls = [string[]]@('fw1') }
         )
     }
 
@@ -368,10 +368,10 @@ Describe 'Results export with their values' -Tag Unit {
     }
 
     It 'writes list values as the values, joined' {
-        $csv = $Rows | Where-Object { $_ -is [HaEdge.Core.Model.Carp.CarpVipStatus] } | ConvertTo-Csv | ConvertFrom-Csv
+        $csv = $Rows | Where-Object { $_ -is [HaEdge.Core.Carp.CarpVipStatus] } | ConvertTo-Csv | ConvertFrom-Csv
         $csv.Addresses | Should -Be '10.0.10.1/24, 10.0.10.2/24'
         $csv.Reasons | Should -Be 'fw1 is demoted.'
-        ($Rows | Where-Object { $_ -is [HaEdge.Core.Model.HaEdgeVm] } | ConvertTo-Csv | ConvertFrom-Csv).FirewallOptions | Should -Match '^enable=1 macfilter=1 '
+        ($Rows | Where-Object { $_ -is [HaEdge.Core.Inventory.HaEdgeVm] } | ConvertTo-Csv | ConvertFrom-Csv).FirewallOptions | Should -Match '^enable=1 macfilter=1 '
     }
 
     It 'keeps lists as arrays of plain values in JSON' {
@@ -380,9 +380,9 @@ Describe 'Results export with their values' -Tag Unit {
     }
 
     It 'ConvertTo-HaEdgeJson writes enums by name, durations as text a [TimeSpan] reads back, lists as arrays' {
-        $readiness = [HaEdge.Core.Model.Runbooks.HaEdgeReadiness]@{
+        $readiness = [HaEdge.Core.Runbooks.HaEdgeReadiness]@{
             Edge = 'hel'; Elapsed = [TimeSpan]::FromMilliseconds(1520)
-            Checks = [HaEdge.Core.Model.Runbooks.HaEdgeCheckResult[]]@([HaEdge.Core.Model.Runbooks.HaEdgeCheckResult]@{ Check = 'Carp'; Verdict = 'Failed'; Elapsed = [TimeSpan]::FromSeconds(2) })
+            Checks = [HaEdge.Core.Runbooks.HaEdgeCheckResult[]]@([HaEdge.Core.Runbooks.HaEdgeCheckResult]@{ Check = 'Carp'; Verdict = 'Failed'; Elapsed = [TimeSpan]::FromSeconds(2) })
         }
         $text = $readiness | ConvertTo-HaEdgeJson
         $text | Should -Match '"Verdict": "Failed"'

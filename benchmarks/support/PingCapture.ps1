@@ -21,7 +21,7 @@ function Import-PingCaptureType {
     if ('HaEdge.Core.Tests.Support.PingCapture' -as [type]) { return }
     $source = Join-Path $PSScriptRoot '../../tests/HaEdge.Core.Tests/Support/PingCapture.cs'
     # Naming references replaces Add-Type's defaults (the runtime's reference assemblies): keep them and add HaEdge.Core.
-    $references = @((Get-ChildItem (Join-Path $PSHOME 'ref') -Filter *.dll).FullName) + [HaEdge.Core.Model.Failover.FailoverResult].Assembly.Location
+    $references = @((Get-ChildItem (Join-Path $PSHOME 'ref') -Filter *.dll).FullName) + [HaEdge.Core.Failover.FailoverResult].Assembly.Location
     # Warnings are the xunit build's to catch: it compiles this same file with warnings as errors.
     Add-Type -Path $source -ReferencedAssemblies $references -IgnoreWarnings -WarningAction SilentlyContinue
 }

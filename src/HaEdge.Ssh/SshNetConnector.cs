@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core;
-using HaEdge.Core.Transport;
+using HaEdge.Core.Session;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 

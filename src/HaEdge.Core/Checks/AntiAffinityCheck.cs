@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Checks;
 

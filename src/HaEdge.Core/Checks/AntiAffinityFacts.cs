@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Checks;
 

@@ -4,8 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
+using HaEdge.Core.Inventory;
 using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Checks;

@@ -6,8 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Inventory;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
 using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Checks;

@@ -2,10 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Pfsync;
 
 namespace HaEdge.Core.Checks;
 

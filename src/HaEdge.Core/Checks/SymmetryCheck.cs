@@ -3,9 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Checks;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Checks;
 

@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using HaEdge.Core.Net;
 
 namespace HaEdge.Core.Definition;
 

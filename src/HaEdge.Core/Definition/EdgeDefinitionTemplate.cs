@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using HaEdge.Core.Inventory;
 
 namespace HaEdge.Core.Definition;
 

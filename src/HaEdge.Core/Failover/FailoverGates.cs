@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using HaEdge.Core.Model.Failover;
-using HaEdge.Core.Model.PfSense;
+using HaEdge.Core.Carp;
+using HaEdge.Core.Gateways;
 
 namespace HaEdge.Core.Failover;
 

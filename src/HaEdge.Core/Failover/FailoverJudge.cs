@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Failover.Faults;
 using HaEdge.Core.Failover.Probes;
-using HaEdge.Core.Model.Failover;
-using HaEdge.Core.Model.PfSense;
 using static HaEdge.Core.Failover.FailoverPlan;
 
 namespace HaEdge.Core.Failover;

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using HaEdge.Core.Failover.Faults;
 using HaEdge.Core.Failover.Probes;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover;
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using HaEdge.Core.Failover.Faults;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover;
 

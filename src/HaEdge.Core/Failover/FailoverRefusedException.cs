@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover;
 

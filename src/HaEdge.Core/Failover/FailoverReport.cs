@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Text;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover;
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using HaEdge.Core.Model.Failover;
 using static HaEdge.Core.Failover.FailoverReport;
 
 namespace HaEdge.Core.Failover;

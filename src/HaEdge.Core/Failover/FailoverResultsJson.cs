@@ -7,7 +7,6 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover;
 

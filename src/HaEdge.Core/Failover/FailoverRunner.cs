@@ -7,7 +7,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Failover.Faults;
 using HaEdge.Core.Failover.Probes;
-using HaEdge.Core.Model.Failover;
+using HaEdge.Core.Gateways;
+using HaEdge.Core.Inventory;
 using static HaEdge.Core.Failover.FailoverPlan;
 
 namespace HaEdge.Core.Failover;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover;
 
@@ -118,5 +117,5 @@ internal sealed class ScenarioLog
     public TimeSpan? FirstWhere(TimeSpan from, TimeSpan to, Func<Observation, bool> holds) =>
         observations.FirstOrDefault(o => o.At >= from && o.At < to && holds(o))?.At;
 
-    private static string Upper(Model.PfSense.CarpState state) => state.ToString().ToUpperInvariant();
+    private static string Upper(Carp.CarpState state) => state.ToString().ToUpperInvariant();
 }

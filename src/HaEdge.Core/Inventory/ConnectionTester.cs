@@ -5,10 +5,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
+using HaEdge.Core.Proxmox;
 using HaEdge.Core.Session;
-using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.Inventory;
 

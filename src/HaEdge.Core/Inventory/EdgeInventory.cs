@@ -4,8 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
 using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Inventory;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using HaEdge.Core.Model.Proxmox;
 
 namespace HaEdge.Core.Proxmox;
 

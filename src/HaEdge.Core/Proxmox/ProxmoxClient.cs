@@ -12,8 +12,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Core.Model.Proxmox;
-using HaEdge.Core.Net;
 
 namespace HaEdge.Core.Proxmox;
 

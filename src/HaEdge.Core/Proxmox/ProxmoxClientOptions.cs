@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
-using HaEdge.Core.Net;
 
 namespace HaEdge.Core.Proxmox;
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
-using HaEdge.Core.Model.Proxmox;
 
 namespace HaEdge.Core.Proxmox;
 

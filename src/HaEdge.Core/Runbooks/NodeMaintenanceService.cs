@@ -4,10 +4,10 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Core.Runbooks;

@@ -3,7 +3,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Session;
-using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.Runbooks;
 

@@ -2,16 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Checks;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.Model.Proxmox;
-using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.Model.Sync;
-using HaEdge.Core.PfSense.Services;
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.Gateways;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Pfsync;
+using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Runbooks;
 

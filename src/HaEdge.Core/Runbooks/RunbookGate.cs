@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HaEdge.Core.Checks;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Inventory;
 
 namespace HaEdge.Core.Runbooks;
 

@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model;
 using HaEdge.Core.Proxmox;
-using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.Session;
 

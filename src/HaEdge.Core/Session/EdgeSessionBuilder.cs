@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Proxmox;
-using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.Session;
 

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.Session;
 

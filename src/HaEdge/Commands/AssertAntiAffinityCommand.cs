@@ -3,8 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core;
 using HaEdge.Core.Checks;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Inventory;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

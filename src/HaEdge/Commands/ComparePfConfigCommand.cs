@@ -2,8 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using HaEdge.Core.Model.Sync;
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

@@ -4,9 +4,7 @@ using System.Management.Automation;
 using HaEdge.Core;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Inventory;
-using HaEdge.Core.Model;
 using HaEdge.Core.Session;
-using HaEdge.Core.Transport;
 using HaEdge.Loading;
 using HaEdge.Sessions;
 

@@ -2,8 +2,10 @@ using System.Collections;
 using System.Management.Automation;
 using System.Text;
 using HaEdge.Core;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.PfSense.Parsing;
+using HaEdge.Core.Carp;
+using HaEdge.Core.Gateways;
+using HaEdge.Core.PfSense;
+using HaEdge.Core.Pfsync;
 
 namespace HaEdge.Commands;
 

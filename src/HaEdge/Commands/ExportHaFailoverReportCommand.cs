@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using HaEdge.Core;
 using HaEdge.Core.Failover;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Commands;
 

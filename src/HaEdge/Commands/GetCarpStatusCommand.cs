@@ -2,8 +2,8 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Carp;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core.Inventory;
-using HaEdge.Core.Model;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

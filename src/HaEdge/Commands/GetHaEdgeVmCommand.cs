@@ -4,7 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Inventory;
-using HaEdge.Core.Model;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

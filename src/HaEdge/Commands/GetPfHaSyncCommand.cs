@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

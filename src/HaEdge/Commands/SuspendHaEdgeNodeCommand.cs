@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Runbooks;
+using HaEdge.Core.Inventory;
 using HaEdge.Core.Runbooks;
 
 namespace HaEdge.Commands;

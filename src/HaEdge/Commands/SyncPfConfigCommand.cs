@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core;
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

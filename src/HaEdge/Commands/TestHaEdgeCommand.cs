@@ -1,8 +1,7 @@
 using System;
 using System.Management.Automation;
-using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.PfSense.Services;
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.ConfigSync;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
 

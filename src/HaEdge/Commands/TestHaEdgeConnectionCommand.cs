@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using HaEdge.Core.Inventory;
-using HaEdge.Core.Model;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core.Checks;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Sync;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

@@ -9,7 +9,7 @@ using HaEdge.Core;
 using HaEdge.Core.Failover;
 using HaEdge.Core.Failover.Adapters;
 using HaEdge.Core.Failover.Probes;
-using HaEdge.Core.Model.Failover;
+using HaEdge.Core.Gateways;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
-using HaEdge.Core.Transport;
+using HaEdge.Core.Session;
 
 namespace HaEdge.Loading;
 

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Sessions;

@@ -1,10 +1,9 @@
+using HaEdge.Core.Carp;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.PfSense.Parsing;
-using HaEdge.Core.PfSense.Services;
-using HaEdge.Core.Tests.Support;
+using HaEdge.Core.PfSense;
 using Xunit;
 using static HaEdge.Core.Tests.Carp.CarpSamples;
+using HaEdge.Core.Tests.Support;
 
 namespace HaEdge.Core.Tests.Carp;
 

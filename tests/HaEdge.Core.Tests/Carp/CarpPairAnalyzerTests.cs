@@ -1,7 +1,5 @@
+using HaEdge.Core.Carp;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.PfSense.Parsing;
-using HaEdge.Core.PfSense.Services;
 using Xunit;
 using static HaEdge.Core.Tests.Carp.CarpSamples;
 
@@ -102,7 +100,7 @@ public class CarpPairAnalyzerTests
         var rows = Pair(Fw1Master, Fw1Sysctl, fw2, FromSourceSysctlHealthy);
 
         var only = Assert.Single(rows, r => r.Vhid == 3);
-        Assert.Equal((CarpPairVerdict.Degraded, (Model.PfSense.CarpState?)null), (only.Verdict, only.PeerState));
+        Assert.Equal((CarpPairVerdict.Degraded, (HaEdge.Core.Carp.CarpState?)null), (only.Verdict, only.PeerState));
         Assert.Contains("fw2 has no vhid 3.", only.Reasons);
     }
 

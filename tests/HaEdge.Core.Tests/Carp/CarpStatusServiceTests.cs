@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Carp;
+using HaEdge.Core.PfSense;
 using Xunit;
 using static HaEdge.Core.Tests.Carp.CarpSamples;
 

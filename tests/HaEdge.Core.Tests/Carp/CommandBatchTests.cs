@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using HaEdge.Core.Failover.Adapters;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.PfSense;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Carp;
@@ -106,7 +106,7 @@ public class CommandBatchTests
         var command = "echo 2.7.2-RELEASE; echo oops >&2; exit 3";
         var (output, error, status) = RunAsAdmin(CommandBatch.Single(command));
 
-        var result = CommandBatch.Unwrap(command, new Transport.SshCommandResult(command, status, output, error, TimeSpan.Zero));
+        var result = CommandBatch.Unwrap(command, new HaEdge.Core.Session.SshCommandResult(command, status, output, error, TimeSpan.Zero));
 
         Assert.Equal((3, "2.7.2-RELEASE\n", "oops\n"), (result.ExitStatus, result.Output, result.Error));
     }

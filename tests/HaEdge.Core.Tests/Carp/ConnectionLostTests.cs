@@ -1,5 +1,5 @@
-using HaEdge.Core.PfSense.Services;
-using HaEdge.Core.Transport;
+using HaEdge.Core.PfSense;
+using HaEdge.Core.Session;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Carp;

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using HaEdge.Core.Definition;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Session;
-using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.Tests.Carp;
 

@@ -1,5 +1,5 @@
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Gateways;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Tests.PfSense;
 using HaEdge.Core.Tests.Support;
 using Xunit;

@@ -1,10 +1,12 @@
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Carp;
+using HaEdge.Core.Gateways;
+using HaEdge.Core.PfSense;
+using HaEdge.Core.Pfsync;
+using Xunit;
+using static HaEdge.Core.Tests.Carp.CarpSamples;
 using HaEdge.Core.Tests.Failover;
 using HaEdge.Core.Tests.PfSense;
 using HaEdge.Core.Tests.Support;
-using Xunit;
-using static HaEdge.Core.Tests.Carp.CarpSamples;
 
 namespace HaEdge.Core.Tests.Carp;
 

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using HaEdge.Core.Checks;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Proxmox;
 using Xunit;
 using static HaEdge.Core.Checks.AntiAffinityCheck;
 

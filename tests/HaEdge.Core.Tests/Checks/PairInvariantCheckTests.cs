@@ -1,18 +1,13 @@
 using System.Globalization;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Checks;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Inventory;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.Model.Sync;
-using HaEdge.Core.PfSense.Parsing;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Pfsync;
 using HaEdge.Core.Runbooks;
-using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.Tests.Carp;
 using Xunit;
 using static HaEdge.Core.Checks.PairInvariantCheck;
+using HaEdge.Core.Tests.Carp;
 
 namespace HaEdge.Core.Tests.Checks;
 

@@ -1,8 +1,7 @@
 using HaEdge.Core.Checks;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Proxmox;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Proxmox;
 using Xunit;
 using static HaEdge.Core.Checks.SymmetryCheck;
 

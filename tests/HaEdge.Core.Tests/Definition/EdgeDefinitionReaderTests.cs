@@ -1,4 +1,3 @@
-using HaEdge.Core;
 using HaEdge.Core.Definition;
 using Xunit;
 
@@ -142,7 +141,7 @@ public class EdgeDefinitionReaderTests
         if (bound.TryGetValue("192.0.2.32:8006", out string? second)) Assert.Equal(CertificatePinOf(Pin2), second);
     }
 
-    private static string CertificatePinOf(string pin) => HaEdge.Core.Net.CertificatePin.Normalize(pin);
+    private static string CertificatePinOf(string pin) => HaEdge.Core.CertificatePin.Normalize(pin);
 
     [Theory]
     [MemberData(nameof(BadFiles))]

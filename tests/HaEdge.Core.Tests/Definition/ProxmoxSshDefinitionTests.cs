@@ -1,4 +1,3 @@
-using HaEdge.Core;
 using HaEdge.Core.Definition;
 using Xunit;
 

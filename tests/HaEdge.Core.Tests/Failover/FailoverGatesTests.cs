@@ -1,6 +1,6 @@
+using HaEdge.Core.Carp;
 using HaEdge.Core.Failover;
-using HaEdge.Core.Model.Failover;
-using HaEdge.Core.Model.PfSense;
+using HaEdge.Core.Gateways;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Failover;

@@ -1,8 +1,7 @@
+using HaEdge.Core.Carp;
 using HaEdge.Core.Failover;
 using HaEdge.Core.Failover.Faults;
 using HaEdge.Core.Failover.Probes;
-using HaEdge.Core.Model.Failover;
-using HaEdge.Core.Model.PfSense;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Failover;

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using HaEdge.Core.Failover;
-using HaEdge.Core.Model.Failover;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Failover;

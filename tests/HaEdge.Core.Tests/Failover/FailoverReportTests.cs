@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using HaEdge.Core.Failover;
-using HaEdge.Core.Model.Failover;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Failover;

@@ -1,6 +1,5 @@
 using HaEdge.Core.Failover;
-using HaEdge.Core.Model.Failover;
-using HaEdge.Core.Model.PfSense;
+using HaEdge.Core.Gateways;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

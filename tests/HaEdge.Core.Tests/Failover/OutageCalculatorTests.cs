@@ -1,5 +1,4 @@
 using HaEdge.Core.Failover;
-using HaEdge.Core.Model.Failover;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

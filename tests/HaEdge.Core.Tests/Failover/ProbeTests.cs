@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using HaEdge.Core.Failover;
 using HaEdge.Core.Failover.Probes;
-using HaEdge.Core.Model.Failover;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

@@ -1,13 +1,13 @@
+using HaEdge.Core.Carp;
 using HaEdge.Core.Failover.Adapters;
-using HaEdge.Core.Model.Failover;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Failover;
+using HaEdge.Core.PfSense;
+using HaEdge.Core.Proxmox;
 using HaEdge.Core.Session;
-using HaEdge.Core.Tests.Carp;
-using HaEdge.Core.Tests.Proxmox;
-using HaEdge.Core.Transport;
 using Xunit;
 using static HaEdge.Core.Tests.Carp.CarpSamples;
+using HaEdge.Core.Tests.Carp;
+using HaEdge.Core.Tests.Proxmox;
 
 namespace HaEdge.Core.Tests.Failover;
 

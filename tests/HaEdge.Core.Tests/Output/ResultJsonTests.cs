@@ -1,6 +1,5 @@
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.Model.Runbooks;
+using HaEdge.Core.Carp;
+using HaEdge.Core.Runbooks;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Output;

@@ -1,6 +1,6 @@
-using HaEdge.Core.Model;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.Proxmox;
+using HaEdge.Core.Carp;
+using HaEdge.Core.Inventory;
+using HaEdge.Core.Proxmox;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Output;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HaEdge.Core.PfSense.Parsing;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

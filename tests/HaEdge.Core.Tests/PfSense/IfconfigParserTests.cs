@@ -1,5 +1,4 @@
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.PfSense.Parsing;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

@@ -1,5 +1,7 @@
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.PfSense.Parsing;
+using HaEdge.Core.Carp;
+using HaEdge.Core.Gateways;
+using HaEdge.Core.PfSense;
+using HaEdge.Core.Pfsync;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

@@ -1,4 +1,4 @@
-using HaEdge.Core.PfSense.Parsing;
+using HaEdge.Core.Pfsync;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

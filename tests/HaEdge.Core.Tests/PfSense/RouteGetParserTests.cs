@@ -1,4 +1,4 @@
-using HaEdge.Core.PfSense.Parsing;
+using HaEdge.Core.Gateways;
 using Xunit;
 
 namespace HaEdge.Core.Tests.PfSense;

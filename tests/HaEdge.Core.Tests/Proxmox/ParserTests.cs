@@ -1,4 +1,3 @@
-using HaEdge.Core.Model.Proxmox;
 using HaEdge.Core.Proxmox;
 using Xunit;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using HaEdge.Core.Model.Proxmox;
 using HaEdge.Core.Proxmox;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using HaEdge.Core.Model.Proxmox;
 using HaEdge.Core.Proxmox;
 using HaEdge.Core.Tests.Support;
 using Xunit;

@@ -1,4 +1,3 @@
-using HaEdge.Core.Net;
 using HaEdge.Core.Proxmox;
 using Xunit;
 

@@ -1,15 +1,11 @@
-using HaEdge.Core;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
 using HaEdge.Core.Tests.Carp;
 using HaEdge.Core.Tests.Definition;
 using HaEdge.Core.Tests.Proxmox;
-using HaEdge.Core.Transport;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Runbooks;

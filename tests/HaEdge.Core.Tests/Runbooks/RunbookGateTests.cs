@@ -1,12 +1,10 @@
-using HaEdge.Core;
+using HaEdge.Core.Checks;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Inventory;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
 using HaEdge.Core.Tests.Carp;
 using HaEdge.Core.Tests.Definition;
-using HaEdge.Core.Transport;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Runbooks;

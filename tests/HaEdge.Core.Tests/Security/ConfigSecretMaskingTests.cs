@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
-using HaEdge.Core.Model.Sync;
-using HaEdge.Core.PfSense.Config;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Tests.Sync;
 using Xunit;
 

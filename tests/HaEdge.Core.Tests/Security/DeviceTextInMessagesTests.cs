@@ -1,14 +1,15 @@
 using System.Net;
 using System.Security;
 using System.Text;
+using HaEdge.Core.Carp;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Failover.Adapters;
-using HaEdge.Core.PfSense.Services;
-using HaEdge.Core.PfSense.XmlRpc;
+using HaEdge.Core.PfSense;
+using Xunit;
+using static HaEdge.Core.Tests.Carp.CarpSamples;
 using HaEdge.Core.Tests.Carp;
 using HaEdge.Core.Tests.Proxmox;
 using HaEdge.Core.Tests.Sync;
-using Xunit;
-using static HaEdge.Core.Tests.Carp.CarpSamples;
 
 namespace HaEdge.Core.Tests.Security;
 

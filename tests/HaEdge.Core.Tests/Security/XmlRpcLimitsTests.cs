@@ -1,6 +1,5 @@
 using System.Net;
-using HaEdge.Core.PfSense.Config;
-using HaEdge.Core.PfSense.XmlRpc;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Tests.Proxmox;
 using HaEdge.Core.Tests.Support;
 using Xunit;

@@ -1,5 +1,4 @@
 using HaEdge.Core.Session;
-using HaEdge.Core.Transport;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Ssh;

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using HaEdge.Core.Failover;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Tests.Support;
 

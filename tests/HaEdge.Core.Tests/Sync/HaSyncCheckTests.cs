@@ -1,4 +1,5 @@
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.Checks;
+using HaEdge.Core.ConfigSync;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Sync;

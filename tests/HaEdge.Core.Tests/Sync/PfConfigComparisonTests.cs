@@ -1,6 +1,4 @@
-using HaEdge.Core.Model.Sync;
-using HaEdge.Core.PfSense.Config;
-using HaEdge.Core.PfSense.XmlRpc;
+using HaEdge.Core.ConfigSync;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Sync;

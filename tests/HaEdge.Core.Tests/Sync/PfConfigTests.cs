@@ -1,4 +1,4 @@
-using HaEdge.Core.PfSense.Config;
+using HaEdge.Core.ConfigSync;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Sync;
@@ -48,7 +48,7 @@ public class PfConfigTests
             hasync.TickedBoxes);
         Assert.Equal(new[] { "filter", "schedules", "nat", "dhcpd", "kea", "staticroutes", "gateways", "virtualip" }, hasync.Sections);
         Assert.DoesNotContain("opnsense", hasync.ToString());
-        Assert.Null(typeof(HaEdge.Core.Model.Sync.HaSyncSettings).GetProperty("Password"));
+        Assert.Null(typeof(HaEdge.Core.ConfigSync.HaSyncSettings).GetProperty("Password"));
     }
 
     [Fact]

@@ -6,8 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml.Linq;
-using HaEdge.Core.Net;
-using HaEdge.Core.PfSense.XmlRpc;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

@@ -1,5 +1,6 @@
-using HaEdge.Core.PfSense.Config;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Tests.Support;
+
 
 namespace HaEdge.Core.Tests.Sync;
 

@@ -1,6 +1,5 @@
 using System.Xml.Linq;
-using HaEdge.Core.Model.Sync;
-using HaEdge.Core.PfSense.Config;
+using HaEdge.Core.ConfigSync;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Sync;

@@ -1,10 +1,6 @@
 using System.Xml.Linq;
-using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Sync;
-using HaEdge.Core.PfSense.Config;
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Tests.Support;
-using HaEdge.Core.Transport;
 using Xunit;
 
 namespace HaEdge.Core.Tests.SyncService;

@@ -1,14 +1,10 @@
 using System.Xml.Linq;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Sync;
-using HaEdge.Core.PfSense.Config;
-using HaEdge.Core.PfSense.Sync;
-using HaEdge.Core.PfSense.XmlRpc;
 using HaEdge.Core.Session;
 using HaEdge.Core.Tests.Carp;
 using HaEdge.Core.Tests.Support;
 using HaEdge.Core.Tests.Sync;
-using HaEdge.Core.Transport;
 
 namespace HaEdge.Core.Tests.SyncService;
 

@@ -1,4 +1,4 @@
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.ConfigSync;
 using Xunit;
 
 namespace HaEdge.Core.Tests.SyncService;

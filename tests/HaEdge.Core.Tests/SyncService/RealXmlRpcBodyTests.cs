@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
-using HaEdge.Core.PfSense.Sync;
-using HaEdge.Core.PfSense.XmlRpc;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Tests.Support;
 using Xunit;
 

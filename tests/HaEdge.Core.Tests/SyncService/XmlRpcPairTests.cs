@@ -1,7 +1,6 @@
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Definition;
-using HaEdge.Core.PfSense.Sync;
-using HaEdge.Core.PfSense.XmlRpc;
-using HaEdge.Core.Transport;
+using HaEdge.Core.Session;
 using Xunit;
 
 namespace HaEdge.Core.Tests.SyncService;

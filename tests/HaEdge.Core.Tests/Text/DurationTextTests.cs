@@ -1,5 +1,4 @@
 using System;
-using HaEdge.Core;
 using Xunit;
 
 namespace HaEdge.Core.Tests.Text;

@@ -5,13 +5,12 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using HaEdge.Core.Carp;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Failover.Faults;
-using HaEdge.Core.Model.Carp;
-using HaEdge.Core.Model.Failover;
-using HaEdge.Core.Model.PfSense;
-using HaEdge.Core.PfSense.Parsing;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Gateways;
+using HaEdge.Core.PfSense;
+using HaEdge.Core.Pfsync;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Core.Failover.Adapters;

@@ -6,7 +6,6 @@ using System.Threading.Tasks;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Failover.Faults;
 using HaEdge.Core.Failover.Probes;
-using HaEdge.Core.Model.Failover;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Core.Failover.Adapters;

@@ -2,8 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Failover;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.PfSense;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Core.Failover.Adapters;

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover.Faults;
 

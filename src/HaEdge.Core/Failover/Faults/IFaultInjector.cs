@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover.Faults;
 

@@ -3,7 +3,6 @@ using System.IO;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover.Probes;
 

@@ -7,7 +7,6 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Core.Model.Failover;
 
 namespace HaEdge.Core.Failover.Probes;
 

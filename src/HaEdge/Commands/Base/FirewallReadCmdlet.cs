@@ -1,6 +1,8 @@
 using System;
 using System.Management.Automation;
-using HaEdge.Core.PfSense.Services;
+using HaEdge.Core.Gateways;
+using HaEdge.Core.PfSense;
+using HaEdge.Core.Pfsync;
 
 namespace HaEdge.Commands;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using HaEdge.Core.Definition;
+using HaEdge.Core.Inventory;
 
 namespace HaEdge.Commands;
 

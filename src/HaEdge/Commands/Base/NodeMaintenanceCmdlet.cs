@@ -3,9 +3,9 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Definition;
-using HaEdge.Core.Model.Runbooks;
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.Inventory;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
 

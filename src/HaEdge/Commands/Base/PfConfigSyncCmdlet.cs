@@ -1,7 +1,6 @@
 using System.Management.Automation;
-using HaEdge.Core.PfSense.Sync;
+using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Session;
-using HaEdge.Core.Transport;
 
 namespace HaEdge.Commands;
 

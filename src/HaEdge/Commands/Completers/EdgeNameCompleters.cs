@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
+using HaEdge.Core.Gateways;
 using HaEdge.Core.Session;
 using HaEdge.Sessions;
 

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using HaEdge.Core.Model.Sync;
+using HaEdge.Core.ConfigSync;
 
 namespace HaEdge.Commands;
 

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HaEdge.Core.Definition;
+using HaEdge.Core.Session;
+
+namespace HaEdge.Core.PfSense;
+
+/// <summary>
+/// Runs pfSense commands on the session's pooled SSH connections: one exec per firewall per batch, both firewalls
+/// in parallel, every exec bounded by a timeout. Each exec begins with a marker: what the login shell prints before
+/// it (admin's rc.local banner on CE 2.7.x) is never taken for an answer (<see cref="CommandBatch"/>).
+/// </summary>
+public sealed class FirewallShell
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    private const string ReleaseKey = "pfsense-release";
+
+    private readonly EdgeSession session;
+    private readonly TimeSpan? answerWithin;
+
+    /// <param name="timeout">Each command's own timeout.</param>
+    /// <param name="answerWithin">Bound on a whole answer, a reconnect included (default: the connect timeout plus
+    /// the command timeout plus 1 s). Polls set a short one: a dead firewall costs a poll that moment, not its
+    /// timeouts, while its reconnect goes on in the background for the next poll.</param>
+    public FirewallShell(EdgeSession session, TimeSpan timeout, TimeSpan? answerWithin = null)
+    {
+        this.session = session;
+        Timeout = timeout;
+        this.answerWithin = answerWithin;
+    }
+
+    public EdgeSession Session => session;
+
+    public TimeSpan Timeout { get; }
+
+    /// <summary>
+    /// Runs one command and returns its result whatever its exit status, without what the login shell printed
+    /// before it. The transport enforces its connect and command timeouts; the bound on top guarantees no caller
+    /// ever waits longer, whatever the transport does.
+    /// </summary>
+    public async Task<SshCommandResult> RunAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken)
+    {
+        SshCommandResult result = await ExecAsync(firewall, CommandBatch.Single(command), cancellationToken).ConfigureAwait(false);
+        return CommandBatch.Unwrap(command, result);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="commands"/>, which only read, in one exec: each command's own output, error text and
+    /// status. A read may run twice, so a pooled connection the firewall dropped since its last use (a restart, a
+    /// state flush) costs one retry on a fresh connection, not a failed read. Changes go through
+    /// <see cref="RunAsync"/> and never retry: they may have run.
+    /// </summary>
+    public async Task<IReadOnlyList<CommandOutput>> AskAsync(FirewallDefinition firewall, IReadOnlyList<string> commands, CancellationToken cancellationToken)
+    {
+        string batch = CommandBatch.Join(commands);
+        SshCommandResult result;
+        try
+        {
+            result = await ExecAsync(firewall, batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HaEdgeException e) when (e.ErrorId == SshErrors.ConnectionLost)
+        {
+            result = await ExecAsync(firewall, batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        return CommandBatch.Split(firewall.Name, commands, result.Output, result.Error);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="commands"/> in one exec and hands each command's output to <paramref name="parse"/>,
+    /// for readings that need every command: the first that failed is the error.
+    /// </summary>
+    public async Task<T> RunBatchAsync<T>(FirewallDefinition firewall, IReadOnlyList<string> commands,
+        Func<IReadOnlyList<string>, T> parse, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CommandOutput> outputs = await AskAsync(firewall, commands, cancellationToken).ConfigureAwait(false);
+        if (outputs.FirstOrDefault(o => !o.Succeeded) is { } failed) throw failed.Failure!;
+        try
+        {
+            return parse(outputs.Select(o => o.Output).ToList());
+        }
+        catch (HaEdgeException e) when (e.Target == null)
+        {
+            // The parsers do not know which firewall printed the text.
+            throw new HaEdgeException(e.ErrorId, e.Kind, $"{firewall.Name}: {e.Message}", firewall.Name, e);
+        }
+    }
+
+    /// <summary>
+    /// The firewall's release (<c>/etc/version</c>), read once per SSH connection and kept with it, so the
+    /// commands can be chosen by version without a round trip per read; a reconnect (an upgrade reboots the
+    /// firewall) reads it again. Null when the file cannot be read or names no release.
+    /// </summary>
+    public Task<PfSenseRelease?> ReleaseAsync(FirewallDefinition firewall, CancellationToken cancellationToken) =>
+        session.Ssh.OncePerConnectionAsync(session.SshTargetOf(firewall), ReleaseKey, async () =>
+        {
+            // Shared by every caller on this connection: no one caller's cancellation ends it (the bound does).
+            SshCommandResult result = await RunAsync(firewall, PfSenseCommands.Version, CancellationToken.None).ConfigureAwait(false);
+            return result.ExitStatus == 0 ? PfSenseRelease.FromVersionFile(result.Output) : null;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Reads both firewalls at once. A firewall that fails (unreachable, timeout, host key, unreadable answer)
+    /// gives a failed answer; cancellation still throws.
+    /// </summary>
+    public async Task<IReadOnlyList<FirewallAnswer<T>>> RunOnBothAsync<T>(Func<FirewallDefinition, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        var answers = session.Definition.Firewalls.Select(f => AnswerAsync(f, read, cancellationToken)).ToList();
+        return await Task.WhenAll(answers).ConfigureAwait(false);
+    }
+
+    private Task<SshCommandResult> ExecAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken) =>
+        session.Ssh.RunBoundedAsync(session.SshTargetOf(firewall), command, Timeout, answerWithin, cancellationToken);
+
+    private static async Task<FirewallAnswer<T>> AnswerAsync<T>(FirewallDefinition firewall, Func<FirewallDefinition, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return FirewallAnswer<T>.Of(firewall, await read(firewall, cancellationToken).ConfigureAwait(false));
+        }
+        catch (HaEdgeException e)
+        {
+            return FirewallAnswer<T>.Failed(firewall, e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace HaEdge.Core.Session;
+
+/// <summary>
+/// Reads what a device sends up to a cap, so an endless or huge answer is refused before it is held whole in
+/// memory (the XML-RPC body, an SSH command's output).
+/// </summary>
+public static class BoundedRead
+{
+    /// <summary>All of a network <paramref name="stream"/>, or null as soon as it passes <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]?> ReadAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
+        var bytes = new Buffer(maxBytes);
+        int read;
+        while ((read = await stream.ReadAsync(bytes.Chunk, 0, bytes.Chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            if (!bytes.Take(read)) return null;
+        return bytes.ToArray();
+    }
+
+    /// <summary>
+    /// The same for a stream whose reads block (SSH.NET's command pipes), on the caller's thread: run it on a
+    /// thread of its own, never the thread pool's.
+    /// </summary>
+    public static byte[]? Read(Stream stream, int maxBytes)
+    {
+        var bytes = new Buffer(maxBytes);
+        int read;
+        while ((read = stream.Read(bytes.Chunk, 0, bytes.Chunk.Length)) > 0)
+            if (!bytes.Take(read)) return null;
+        return bytes.ToArray();
+    }
+
+    private sealed class Buffer
+    {
+        private readonly MemoryStream _taken = new MemoryStream();
+        private readonly int _maxBytes;
+
+        public Buffer(int maxBytes) => _maxBytes = maxBytes;
+
+        public byte[] Chunk { get; } = new byte[81920];
+
+        /// <summary>Keeps the first <paramref name="count"/> bytes of <see cref="Chunk"/>; false past the cap.</summary>
+        public bool Take(int count)
+        {
+            if (_taken.Length + count > _maxBytes) return false;
+            _taken.Write(Chunk, 0, count);
+            return true;
+        }
+
+        public byte[] ToArray() => _taken.ToArray();
+    }
+}
