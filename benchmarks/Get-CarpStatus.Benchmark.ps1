@@ -17,6 +17,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../tests/support/Lab.ps1')
+. (Join-Path $PSScriptRoot '../tests/support/Engine.ps1')
 $StateDir = $LabStateDir
 if (-not (Test-Path "$StateDir/edge.json")) { throw 'The rehearsal lab is not up: run dotnet pwsh ./build.ps1 Benchmark (as root), which brings it up.' }
 $manifest = (Resolve-Path (Join-Path $ModulePath 'HaEdge.psd1')).Path
@@ -52,10 +53,11 @@ foreach ($run in 1..$Runs) {
     $cold.Add((Measure-Ms { Get-CarpStatus -Session $session -ErrorAction Stop }))
     foreach ($call in 1..3) { $warm.Add((Measure-Ms { Get-CarpStatus -Session $session -ErrorAction Stop })) }
     # The floor the warm figure is held to: one exec of `true` per firewall on the same pooled connections, in parallel.
-    $targets = foreach ($firewall in $session.Definition.Firewalls) { $session.SshTargetOf($firewall) }
+    $targets = foreach ($firewall in $session.Definition.Firewalls) { Get-CoreInternal $session SshTargetOf $firewall }
+    $ssh = Get-CoreInternal $session Ssh
     foreach ($call in 1..3) {
         $floor.Add((Measure-Ms {
-            $runs = foreach ($target in $targets) { $session.Ssh.RunAsync($target, 'true', [timespan]'0:0:10', [Threading.CancellationToken]::None) }
+            $runs = foreach ($target in $targets) { $ssh.RunAsync($target, 'true', [timespan]'0:0:10', [Threading.CancellationToken]::None) }
             [Threading.Tasks.Task]::WhenAll([Threading.Tasks.Task[]] $runs).GetAwaiter().GetResult()
         }))
     }
@@ -63,7 +65,7 @@ foreach ($run in 1..$Runs) {
 }
 
 # The very command text the module sends, from the same code.
-$command = [HaEdge.Core.PfSense.CommandBatch]::Join([string[]] @('ifconfig', 'sysctl net.inet.carp'))
+$command = Get-CoreStatic HaEdge.Core.PfSense.CommandBatch Join -ArgumentList (, [string[]] @('ifconfig', 'sysctl net.inet.carp'))
 $definition = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
 $sshArgs = foreach ($firewall in $definition.firewalls) {
     , @('-i', (Join-Path $StateDir $firewall.ssh.keyFile), '-o', "UserKnownHostsFile=$StateDir/keys/known_hosts", '-o', 'StrictHostKeyChecking=yes',

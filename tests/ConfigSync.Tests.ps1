@@ -82,7 +82,7 @@ Describe 'Config sync cmdlets without a firewall' -Tag Unit {
         Connect-HaEdge -SkipCheck -Path $Unreachable -Credential $Token | Out-Null
         $err = { Sync-PfConfig -XmlRpcCredential $XmlRpcCredential -WhatIf } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'XmlRpcUnreachable,HaEdge.Commands.SyncPfConfigCommand'
-        (Get-HaEdgeSession -Current).Ssh.SeenHostKeys.Count | Should -Be 0
+        (Get-CoreInternal (Get-HaEdgeSession -Current) Ssh).SeenHostKeys.Count | Should -Be 0
     }
 }
 

@@ -59,7 +59,7 @@ Describe 'Patch and reboot a node on the rehearsal lab' -Tag Lab -Skip:(-not $La
         $script:Runbook = [regex]::Match($readme, '(?s)## Runbook: patch and reboot a node.*?```powershell\r?\n(.*?)```').Groups[1].Value
         $script:PatchStep = [regex]::Match($Runbook, '(?m)^# patch and reboot pve1.*$').Value
         $restart = @'
-$proxmox = (Get-HaEdgeSession -Current).Proxmox
+$proxmox = [HaEdge.Core.Session.EdgeSession].GetProperty('Proxmox', [Reflection.BindingFlags]'NonPublic,Instance').GetValue((Get-HaEdgeSession -Current))
 $vm = Get-HaEdgeVm -Firewall fw1
 $null = $proxmox.WaitForTaskAsync($proxmox.StopVmAsync($vm.Node, $vm.VmId).GetAwaiter().GetResult(), [TimeSpan]::FromSeconds(60)).GetAwaiter().GetResult()
 [pscustomobject]@{ StoppedStatus = (Get-HaEdgeVm -Firewall fw1).Status }
@@ -135,7 +135,7 @@ $null = $proxmox.WaitForTaskAsync($proxmox.StartVmAsync($vm.Node, $vm.VmId).GetA
         # Leave the lab as found when the runbook stopped half-way: fw1 running and out of maintenance, pve1 out of HA maintenance.
         if ($Run -and $Run.Before.Ready -and -not $Run.Resume) {
             Invoke-InLabAdmin {
-                $proxmox = (Get-HaEdgeSession -Current).Proxmox
+                $proxmox = [HaEdge.Core.Session.EdgeSession].GetProperty('Proxmox', [Reflection.BindingFlags]'NonPublic,Instance').GetValue((Get-HaEdgeSession -Current))
                 $vm = Get-HaEdgeVm -Firewall fw1
                 if ($vm.Status -ne 'running') {
                     $null = $proxmox.WaitForTaskAsync($proxmox.StartVmAsync($vm.Node, $vm.VmId).GetAwaiter().GetResult(), [TimeSpan]::FromSeconds(60)).GetAwaiter().GetResult()

@@ -31,14 +31,14 @@ Describe 'Connect-HaEdge and SSH identities' -Tag Unit {
         $ssh = [pscredential]::new('opsuser', (ConvertTo-SecureString 'not-used-here' -AsPlainText -Force))
         $session = Connect-HaEdge -SkipCheck -Path (New-TestDefinition) -Credential $Token -SshCredential $ssh
         foreach ($firewall in $session.Definition.Firewalls) {
-            $session.SshTargetOf($firewall).User | Should -Be 'opsuser'
+            (Get-CoreInternal $session SshTargetOf $firewall).User | Should -Be 'opsuser'
         }
     }
 
     It 'takes the key passphrase as a SecureString and keeps it out of the environment and the target''s text' {
         $passphrase = ConvertTo-SecureString 'pass-PHRASE-1' -AsPlainText -Force
         $session = Connect-HaEdge -SkipCheck -Path (New-TestDefinition) -Credential $Token -SshKeyPassphrase $passphrase
-        $target = $session.SshTargetOf($session.Definition.Primary)
+        $target = Get-CoreInternal $session SshTargetOf $session.Definition.Primary
         $target.Passphrase.Reveal() | Should -Be 'pass-PHRASE-1'
         "$target $($target.Passphrase)" | Should -Not -Match 'pass-PHRASE-1'
         Get-ChildItem env: | Where-Object Value -EQ 'pass-PHRASE-1' | Should -BeNullOrEmpty

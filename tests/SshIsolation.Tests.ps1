@@ -120,8 +120,9 @@ Describe 'Trust on first use' -Tag Integration {
         $definition = Join-Path $TestDrive 'tofu.json'
         New-LoopbackEdgeDefinition -Server $Changing -Path $definition
         $session = Connect-HaEdge -SkipCheck $definition -TrustOnFirstUse -WarningAction SilentlyContinue
-        $target = $session.SshTargetOf($session.Definition.Primary)
-        $run = { $session.Ssh.RunAsync($target, 'true', [timespan]'0:0:10', [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
+        $target = Get-CoreInternal $session SshTargetOf $session.Definition.Primary
+        $ssh = Get-CoreInternal $session Ssh
+        $run = { $ssh.RunAsync($target, 'true', [timespan]'0:0:10', [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
         (& $run).ExitStatus | Should -Be 0
 
         # Someone in the path: the server now presents another key, and the pooled connection is dropped.

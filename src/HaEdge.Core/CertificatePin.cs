@@ -12,7 +12,7 @@ namespace HaEdge.Core;
 /// pfSense web servers. A pin replaces chain validation for that one certificate; without a pin the platform
 /// validates as usual. Validation is never switched off.
 /// </summary>
-public static class CertificatePin
+internal static class CertificatePin
 {
     private const int Sha256Length = 32;
 

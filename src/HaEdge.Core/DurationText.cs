@@ -9,7 +9,7 @@ namespace HaEdge.Core;
 /// Durations as people type them: a number of seconds (5, 1.5), a number with a unit (200ms, 5s, 2m, 1h), a
 /// TimeSpan (00:00:05) or ISO 8601 (PT5S, what ConvertTo-Json style exports write). Invariant culture throughout.
 /// </summary>
-public static class DurationText
+internal static class DurationText
 {
     /// <summary>The accepted forms, for error messages.</summary>
     public const string Forms = "a TimeSpan, a number of seconds (5, 1.5), a number with a unit (200ms, 5s, 2m, 1h), hh:mm:ss (00:00:05) or ISO 8601 (PT5S)";

@@ -4,7 +4,7 @@ namespace HaEdge.Core;
 /// How Core narrates long work. The cmdlets queue these and replay them on the pipeline thread, so Core never
 /// touches PowerShell and never writes from a network callback.
 /// </summary>
-public interface IOperationReporter
+internal interface IOperationReporter
 {
     void Verbose(string message);
 
@@ -20,7 +20,7 @@ public interface IOperationReporter
 }
 
 /// <summary>A reporter that drops everything, for callers with no one to tell.</summary>
-public sealed class SilentReporter : IOperationReporter
+internal sealed class SilentReporter : IOperationReporter
 {
     public static readonly SilentReporter Instance = new SilentReporter();
 

@@ -13,7 +13,7 @@ namespace HaEdge.Core;
 /// lists as arrays of plain values. PowerShell's own ConvertTo-Json walks public properties itself and ignores
 /// converters: it writes enums as numbers and each TimeSpan as its 15 fields.
 /// </summary>
-public static class ResultJson
+internal static class ResultJson
 {
     private static readonly JsonSerializerOptions Indented = Readable(indented: true);
     private static readonly JsonSerializerOptions Compact = Readable(indented: false);

@@ -7,7 +7,7 @@ namespace HaEdge.Core;
 /// made fit to quote in a message shown on a terminal: one line, with nothing in it that moves the cursor,
 /// clears or recolours the screen, or starts a line of its own that could pass for HaEdge's.
 /// </summary>
-public static class UntrustedText
+internal static class UntrustedText
 {
     private const char Replacement = '\uFFFD';
 

@@ -9,7 +9,7 @@ namespace HaEdge.Core;
 /// A read-only list of a result's values that prints as those values joined by ", ": Export-Csv and ToString()
 /// write "10.0.10.1/24, 10.0.10.2/24", not the list's type name. It stays a list for the pipeline and for JSON.
 /// </summary>
-public sealed class ValueList<T> : ReadOnlyCollection<T>
+internal sealed class ValueList<T> : ReadOnlyCollection<T>
 {
     public static readonly ValueList<T> Empty = new ValueList<T>(Array.Empty<T>());
 

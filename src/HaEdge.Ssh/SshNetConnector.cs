@@ -12,7 +12,7 @@ using Renci.SshNet.Common;
 namespace HaEdge.Ssh;
 
 /// <summary>Opens SSH.NET connections with the host key checked against the pin inside the key callback.</summary>
-public sealed class SshNetConnector : ISshConnector
+internal sealed class SshNetConnector : ISshConnector
 {
     /// <summary>
     /// The most a command may print on each of stdout and stderr (16 MiB). HaEdge's commands print kilobytes

@@ -14,7 +14,7 @@ namespace HaEdge.Core.Carp;
 /// Set-CarpMaintenance: pfSense's persistent maintenance mode (<c>pfSsh.php playback enablecarpmaint</c>), watched
 /// until the VIPs have moved, and undone when they do not move in time or the wait is stopped.
 /// </summary>
-public sealed class CarpMaintenanceService
+internal sealed class CarpMaintenanceService
 {
     private const string Activity = "Set-CarpMaintenance";
     private readonly FirewallShell shell;

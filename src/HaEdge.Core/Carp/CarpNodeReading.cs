@@ -5,7 +5,7 @@ using HaEdge.Core.Definition;
 namespace HaEdge.Core.Carp;
 
 /// <summary>One firewall's CARP picture: its VIPs and sysctls, or why it could not be read.</summary>
-public sealed class CarpNodeReading
+internal sealed class CarpNodeReading
 {
     public CarpNodeReading(string firewall, FirewallRole role, IReadOnlyList<CarpVip> vips, CarpSysctl sysctl)
     {

@@ -7,7 +7,7 @@ using HaEdge.Core.Definition;
 namespace HaEdge.Core.Carp;
 
 /// <summary>The pair verdict per VIP and the flags (pure: tested without SSH).</summary>
-public static class CarpPairAnalyzer
+internal static class CarpPairAnalyzer
 {
     /// <summary>ip_carp.c CARP_MAXSKEW: the effective skew never exceeds it.</summary>
     public const int MaxSkew = 240;

@@ -5,7 +5,7 @@ using System.Linq;
 namespace HaEdge.Core.Carp;
 
 /// <summary>Both firewalls' CARP readings and the per-VIP rows judged from them.</summary>
-public sealed class CarpPairReport
+internal sealed class CarpPairReport
 {
     public CarpPairReport(IReadOnlyList<CarpNodeReading> nodes)
     {

@@ -11,7 +11,7 @@ namespace HaEdge.Core.Carp;
 /// Get-CarpStatus: one exec per firewall (<c>ifconfig</c> and <c>sysctl net.inet.carp</c>), both in parallel. The
 /// firewall's reading needs both: either failing makes that firewall unreadable, with the command's own error.
 /// </summary>
-public sealed class CarpStatusService
+internal sealed class CarpStatusService
 {
     private static readonly string[] Commands = { PfSenseCommands.Ifconfig, PfSenseCommands.CarpSysctl };
 

@@ -9,7 +9,7 @@ namespace HaEdge.Core.Carp;
 /// is no <c>net.inet.carp.*</c> value is skipped and reported; a required value that is missing or unreadable
 /// fails the reading, since nothing can stand in for it.
 /// </summary>
-public static class CarpSysctlParser
+internal static class CarpSysctlParser
 {
     private const string Kind = "sysctl net.inet.carp";
     private const string Prefix = "net.inet.carp.";

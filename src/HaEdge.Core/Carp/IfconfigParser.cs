@@ -15,7 +15,7 @@ namespace HaEdge.Core.Carp;
 /// alone, a header cut short with the detail lines under it (they would land on the interface before). Indented
 /// detail lines it has no use for (options=, media:, nd6 ...) are passed over without a report.
 /// </summary>
-public static class IfconfigParser
+internal static class IfconfigParser
 {
     private const string Kind = "ifconfig";
 

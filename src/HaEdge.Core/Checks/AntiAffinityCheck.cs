@@ -13,7 +13,7 @@ namespace HaEdge.Core.Checks;
 /// resource-affinity rule (PVE 9); or HA resources pinned to disjoint nodes (PVE 8 restricted HA groups, PVE 9
 /// strict node-affinity rules, which is what PVE 9 migrates those groups to).
 /// </summary>
-public static class AntiAffinityCheck
+internal static class AntiAffinityCheck
 {
     public const string VmMissing = nameof(VmMissing);
     public const string VmsOnSameNode = nameof(VmsOnSameNode);

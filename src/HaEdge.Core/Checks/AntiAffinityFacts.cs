@@ -6,7 +6,7 @@ using HaEdge.Core.Proxmox;
 namespace HaEdge.Core.Checks;
 
 /// <summary>Everything <see cref="AntiAffinityCheck"/> judges: the two VMs and the cluster's HA setup, read once.</summary>
-public sealed record AntiAffinityFacts
+internal sealed record AntiAffinityFacts
 {
     public AntiAffinityFacts(HaEdgeVm primary, HaEdgeVm secondary, ClusterStatus cluster)
     {

@@ -15,7 +15,7 @@ namespace HaEdge.Core.Checks;
 /// PVE 8 (no rules), both VMs HA resources: bind each to a restricted HA group of its current node.
 /// VMs outside HA need nothing, and Proxmox VE refuses HA rules and groups for them.
 /// </summary>
-public sealed class AntiAffinityRepair
+internal sealed class AntiAffinityRepair
 {
     private AntiAffinityRepair(string action, string commands, HaRule? rule, bool create, IReadOnlyList<HaGroup> groups,
         IReadOnlyDictionary<string, string> bindings)

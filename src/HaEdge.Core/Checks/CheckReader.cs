@@ -11,7 +11,7 @@ using HaEdge.Core.Proxmox;
 namespace HaEdge.Core.Checks;
 
 /// <summary>Reads the facts the checks judge, through the Proxmox API, in parallel where the calls do not depend on each other.</summary>
-public static class CheckReader
+internal static class CheckReader
 {
     /// <summary>Config keys of attached disks (unused<c>N</c> volumes are not attached).</summary>
     private static readonly Regex DiskKey = new Regex(@"\A(ide|sata|scsi|virtio|efidisk|tpmstate)\d+\z", RegexOptions.CultureInvariant);

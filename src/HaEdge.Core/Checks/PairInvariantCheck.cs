@@ -15,7 +15,7 @@ namespace HaEdge.Core.Checks;
 /// advbase, no vhid twice on one broadcast domain. Pure: the definition, the VMs (which name the firewalls'
 /// interfaces) and the firewalls' readings in, findings out.
 /// </summary>
-public static class PairInvariantCheck
+internal static class PairInvariantCheck
 {
     public const string PfsyncNotOnSyncSegment = nameof(PfsyncNotOnSyncSegment);
     public const string PfsyncPeerNotSyncAddress = nameof(PfsyncPeerNotSyncAddress);

@@ -12,7 +12,7 @@ namespace HaEdge.Core.Checks;
 /// Compares the two nodes and the two VMs segment by segment: every asymmetry or L2 setting that silences CARP or
 /// pfsync is a finding (platform-facts §3.1-3.6, 3.8). Pure: facts in, findings out.
 /// </summary>
-public static class SymmetryCheck
+internal static class SymmetryCheck
 {
     public const string SegmentNicMissing = nameof(SegmentNicMissing);
     public const string AttachmentMismatch = nameof(AttachmentMismatch);

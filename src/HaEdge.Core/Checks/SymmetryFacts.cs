@@ -7,7 +7,7 @@ using HaEdge.Core.Proxmox;
 namespace HaEdge.Core.Checks;
 
 /// <summary>One firewall VM and the network of the node the edge definition puts it on.</summary>
-public sealed record SymmetrySide
+internal sealed record SymmetrySide
 {
     public SymmetrySide(HaEdgeVm vm, IReadOnlyList<NodeNetworkInterface> nodeNetwork)
     {
@@ -22,7 +22,7 @@ public sealed record SymmetrySide
 }
 
 /// <summary>Everything <see cref="SymmetryCheck"/> compares: the segments to check and both sides.</summary>
-public sealed record SymmetryFacts
+internal sealed record SymmetryFacts
 {
     public SymmetryFacts(IReadOnlyList<SegmentDefinition> segments, SymmetrySide primary, SymmetrySide secondary)
     {

@@ -7,7 +7,7 @@ using System.Text;
 namespace HaEdge.Core.ConfigSync;
 
 /// <summary>What <see cref="ConfigDiff"/> leaves out, and what it needs to know about the primary to apply pfSense's sync rules.</summary>
-public sealed class ConfigDiffOptions
+internal sealed class ConfigDiffOptions
 {
     /// <summary>
     /// The primary's hasync/adminsync is 'on' ("Synchronize admin"): its users with uid &lt; 2000 then replace the
@@ -29,7 +29,7 @@ public sealed class ConfigDiffOptions
 /// Compares one config section of the primary with the secondary's, both as neutral trees, and tells drift from
 /// what pfSense's own sync leaves different by design: such a difference names its <see cref="SyncRules"/> rule.
 /// </summary>
-public static class ConfigDiff
+internal static class ConfigDiff
 {
     // Entry fields that identify a list entry across both nodes, most specific first.
     private static readonly string[] IdentityKeys = { "tracker", "uniqid", "name", "descr" };

@@ -9,7 +9,7 @@ namespace HaEdge.Core.ConfigSync;
 /// Which config.xml elements hold secrets, by the element's name, and how a secret is shown: never its value, only
 /// a tag that is equal for equal values and differs for different ones, within this process.
 /// </summary>
-public static class ConfigSecrets
+internal static class ConfigSecrets
 {
     // From the element names pfSense and its packages write (pfsense/pfsense src/etc/inc and the samples in
     // tests/fixtures/real): names ending in key/keys (pre-shared-key, private-key, shared_key, ddnsdomainkey,

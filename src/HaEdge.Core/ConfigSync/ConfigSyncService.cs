@@ -16,7 +16,7 @@ namespace HaEdge.Core.ConfigSync;
 /// pfSense's XML-RPC config sync, checked and driven from outside: reads both nodes over XML-RPC (read-only),
 /// compares the synced sections, and triggers the primary's own sync over SSH. Never writes a config itself.
 /// </summary>
-public sealed class ConfigSyncService
+internal sealed class ConfigSyncService
 {
     /// <summary>pfSense's own sync from this node to its sync target (docs/design/contract.md section 2).</summary>
     public const string SyncCommand = "php -f /etc/rc.filter_synchronize";

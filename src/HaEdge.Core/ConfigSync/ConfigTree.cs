@@ -12,7 +12,7 @@ namespace HaEdge.Core.ConfigSync;
 /// IReadOnlyDictionary&lt;string, object?&gt;, a list an IReadOnlyList&lt;object?&gt;, a leaf a string (or a
 /// scalar from XML-RPC).
 /// </summary>
-public static class ConfigTree
+internal static class ConfigTree
 {
     // pfSense xmlparse.inc listtags(): these elements are always lists, even with one entry, exactly as
     // XML-RPC returns them.

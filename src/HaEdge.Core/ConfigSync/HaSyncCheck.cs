@@ -6,7 +6,7 @@ using HaEdge.Core.Checks;
 namespace HaEdge.Core.ConfigSync;
 
 /// <summary>The two firewalls' names and their addresses on the sync segment, from the edge definition.</summary>
-public sealed class HaSyncPeers
+internal sealed class HaSyncPeers
 {
     public HaSyncPeers(string primaryName, string primarySyncAddress, string secondaryName, string secondarySyncAddress)
     {
@@ -26,7 +26,7 @@ public sealed class HaSyncPeers
 }
 
 /// <summary>Checks an HA pair's sync settings against what pfSense's config sync and pfsync need to work.</summary>
-public static class HaSyncCheck
+internal static class HaSyncCheck
 {
     public const string SecondaryHasSyncTarget = nameof(SecondaryHasSyncTarget);
     public const string PrimaryHasNoSyncTarget = nameof(PrimaryHasNoSyncTarget);

@@ -8,7 +8,7 @@ namespace HaEdge.Core.ConfigSync;
 /// The read-only part of pfSense's XML-RPC API that config sync checks need. Deliberately has no way to call
 /// exec_php or exec_shell.
 /// </summary>
-public interface IPfXmlRpcClient
+internal interface IPfXmlRpcClient
 {
     /// <summary><c>pfsense.host_firmware_version</c>: product, kernel and config versions.</summary>
     Task<PfFirmwareInfo> HostFirmwareVersionAsync(CancellationToken cancellationToken = default);

@@ -10,7 +10,7 @@ namespace HaEdge.Core.ConfigSync;
 /// A config.xml read into the same neutral tree that <c>pfsense.backup_config_section</c> returns, with typed
 /// views of the parts HA cares about. The root element's name is not checked (pfsense, or opnsense in exports).
 /// </summary>
-public sealed class PfConfig
+internal sealed class PfConfig
 {
     private readonly IReadOnlyDictionary<string, object?> _root;
 

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace HaEdge.Core.ConfigSync;
 
 /// <summary>Reads HA sync settings and synced sections over XML-RPC (read-only) and diffs the two nodes.</summary>
-public static class PfConfigComparison
+internal static class PfConfigComparison
 {
     /// <summary>A node's &lt;hasync&gt; block via backup_config_section, or null when it has none.</summary>
     public static async Task<HaSyncSettings?> ReadHaSyncAsync(IPfXmlRpcClient client, CancellationToken cancellationToken = default)

@@ -5,7 +5,7 @@ using System.Linq;
 namespace HaEdge.Core.ConfigSync;
 
 /// <summary>One &lt;virtualip&gt;&lt;vip&gt; entry. The CARP password is not kept.</summary>
-public sealed class PfConfigVip
+internal sealed class PfConfigVip
 {
     public PfConfigVip(string? mode, string? @interface, int? vhid, int? advSkew, int? advBase, string? subnet,
         int? subnetBits, string? type, string? uniqId, string? description)
@@ -61,7 +61,7 @@ public sealed class PfConfigVip
 }
 
 /// <summary>One &lt;gateways&gt;&lt;gateway_item&gt;.</summary>
-public sealed class PfConfigGateway
+internal sealed class PfConfigGateway
 {
     public PfConfigGateway(string? name, string? @interface, string? gateway, string? monitor, string? ipProtocol,
         bool monitorDisabled, bool disabled, string? description)
@@ -109,7 +109,7 @@ public sealed class PfConfigGateway
 }
 
 /// <summary>One &lt;gateways&gt;&lt;gateway_group&gt;: members "GWNAME|tier|vip" and the trigger.</summary>
-public sealed class PfConfigGatewayGroup
+internal sealed class PfConfigGatewayGroup
 {
     public PfConfigGatewayGroup(string? name, IReadOnlyList<PfConfigGatewayGroupMember> members, string? trigger, string? description)
     {
@@ -138,7 +138,7 @@ public sealed class PfConfigGatewayGroup
 }
 
 /// <summary>A gateway group item "GWNAME|tier|vip"; tier 0 means "never" (excluded), lower tiers win.</summary>
-public sealed class PfConfigGatewayGroupMember
+internal sealed class PfConfigGatewayGroupMember
 {
     public PfConfigGatewayGroupMember(string gateway, int? tier, string? virtualIp)
     {

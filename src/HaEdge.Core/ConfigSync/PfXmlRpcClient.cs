@@ -17,7 +17,7 @@ namespace HaEdge.Core.ConfigSync;
 /// pfSense's <c>/xmlrpc.php</c> over HTTPS with HTTP Basic auth and an optionally pinned certificate.
 /// Only read-only methods exist here; exec_php and exec_shell are never called.
 /// </summary>
-public sealed class PfXmlRpcClient : IPfXmlRpcClient, IDisposable
+internal sealed class PfXmlRpcClient : IPfXmlRpcClient, IDisposable
 {
     private readonly PfXmlRpcClientOptions _options;
     private readonly HttpClient _http;

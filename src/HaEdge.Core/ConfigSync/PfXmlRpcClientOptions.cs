@@ -6,7 +6,7 @@ namespace HaEdge.Core.ConfigSync;
 /// Where and as whom to reach one firewall's <c>/xmlrpc.php</c>. Holds the password, so it is a class whose
 /// <see cref="ToString"/> leaves it out (a record would print it).
 /// </summary>
-public sealed class PfXmlRpcClientOptions
+internal sealed class PfXmlRpcClientOptions
 {
     public PfXmlRpcClientOptions(Uri url, string user, string password, string target)
     {

@@ -6,7 +6,7 @@ using System.Linq;
 namespace HaEdge.Core.ConfigSync;
 
 /// <summary>One way pfSense's own config sync leaves the secondary different from the primary.</summary>
-public sealed class SyncRule
+internal sealed class SyncRule
 {
     internal SyncRule(string name, string reason)
     {
@@ -29,7 +29,7 @@ public sealed class SyncRule
 /// the secondary keeps some of its own (src/usr/local/www/xmlrpc.php restore_config_section, src/etc/inc/auth.inc
 /// local_sync_accounts). docs/design/contract.md lists them with the upstream lines.
 /// </summary>
-public static class SyncRules
+internal static class SyncRules
 {
     public static readonly SyncRule CarpAdvskew = new SyncRule("CarpAdvskew",
         "The primary sends each CARP VIP with advskew + 100, at most 254 (rc.filter_synchronize, backup_vip_config_section).");

@@ -8,7 +8,7 @@ namespace HaEdge.Core.ConfigSync;
 /// Which config.xml sections each HA-sync checkbox sends (pfSense system_hasync.php and
 /// rc.filter_synchronize). Sections below the top level are written as paths, e.g. "system/user".
 /// </summary>
-public static class SyncSections
+internal static class SyncSections
 {
     /// <summary>Checkbox key to the sections it syncs, in pfSense's order.</summary>
     public static IReadOnlyList<KeyValuePair<string, string[]>> Map { get; } = new[]

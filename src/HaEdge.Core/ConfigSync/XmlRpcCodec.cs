@@ -15,7 +15,7 @@ namespace HaEdge.Core.ConfigSync;
 /// (member order kept), array = <see cref="List{T}"/> of object?, then string, int, long (i8), bool, double,
 /// byte[] (base64), DateTime (dateTime.iso8601) and null (nil).
 /// </summary>
-public static class XmlRpcCodec
+internal static class XmlRpcCodec
 {
     public const int FaultAuthenticationFailed = -1;
     public const int FaultNotEnoughPrivileges = -2;

@@ -8,7 +8,7 @@ namespace HaEdge.Core.ConfigSync;
 /// The XML-RPC clients of both firewalls, built from their <c>xmlrpc</c> entries in the edge definition. Lives for
 /// one command: the password is resolved when it runs, so a variable set after Connect-HaEdge is seen.
 /// </summary>
-public sealed class XmlRpcPair : IDisposable
+internal sealed class XmlRpcPair : IDisposable
 {
     public XmlRpcPair(IPfXmlRpcClient primary, IPfXmlRpcClient secondary)
     {

@@ -12,7 +12,7 @@ namespace HaEdge.Core.Definition;
 /// Reads an edge definition file (JSON with comments). Any problem is one <see cref="HaEdgeException"/> with id
 /// <c>EdgeDefinitionInvalid</c> whose message names the file, the key and what is wrong.
 /// </summary>
-public static class EdgeDefinitionReader
+internal static class EdgeDefinitionReader
 {
     public const string ErrorId = "EdgeDefinitionInvalid";
 

@@ -4,7 +4,7 @@ using HaEdge.Core.Inventory;
 namespace HaEdge.Core.Definition;
 
 /// <summary>The commented starter file New-HaEdgeDefinition writes. It is itself a valid definition.</summary>
-public static class EdgeDefinitionTemplate
+internal static class EdgeDefinitionTemplate
 {
     /// <summary>
     /// The starter's stand-ins for the pins only the operator can know (each node's certificate fingerprint and SSH

@@ -6,7 +6,7 @@ namespace HaEdge.Core.Definition;
 /// What Proxmox VE accepts as a node name (pve-common's pve-node format: a DNS label). The definition reader holds
 /// node names to it, and so does every remote command a node name goes into.
 /// </summary>
-public static class ProxmoxNodeName
+internal static class ProxmoxNodeName
 {
     public const string Rule = "a DNS label: letters, digits and '-', not at either end, at most 63";
 

@@ -7,7 +7,7 @@ using HaEdge.Core.Gateways;
 namespace HaEdge.Core.Failover;
 
 /// <summary>One VIP on one firewall.</summary>
-public sealed record VipView
+internal sealed record VipView
 {
     /// <summary>A name the same VIP has on both firewalls, e.g. <c>vhid 1 on vtnet1</c>.</summary>
     public string Vip { get; init; } = "";
@@ -19,7 +19,7 @@ public sealed record VipView
 }
 
 /// <summary>One firewall's CARP picture at one poll.</summary>
-public sealed record FirewallCarpView
+internal sealed record FirewallCarpView
 {
     public string Firewall { get; init; } = "";
 
@@ -34,7 +34,7 @@ public sealed record FirewallCarpView
 }
 
 /// <summary>Both firewalls' CARP states at one poll, and the questions the failover test asks of them.</summary>
-public sealed record CarpSnapshot
+internal sealed record CarpSnapshot
 {
     public IReadOnlyList<FirewallCarpView> Firewalls { get; init; } = Array.Empty<FirewallCarpView>();
 
@@ -84,7 +84,7 @@ public sealed record CarpSnapshot
 }
 
 /// <summary>One gateway of one firewall as the preflight sees it.</summary>
-public sealed record GatewayView
+internal sealed record GatewayView
 {
     public string Firewall { get; init; } = "";
 
@@ -97,7 +97,7 @@ public sealed record GatewayView
 }
 
 /// <summary>A firewall VM as Proxmox reports it now.</summary>
-public sealed record VmView
+internal sealed record VmView
 {
     public string Firewall { get; init; } = "";
 
@@ -110,7 +110,7 @@ public sealed record VmView
 }
 
 /// <summary>Everything the preflight gates and the restore check judge.</summary>
-public sealed record PreflightSnapshot
+internal sealed record PreflightSnapshot
 {
     public CarpSnapshot Carp { get; init; } = new CarpSnapshot();
 
@@ -134,7 +134,7 @@ public sealed record PreflightSnapshot
 }
 
 /// <summary>A firewall's "Default gateway IPv4" setting and what it means for a WAN failover.</summary>
-public sealed record DefaultGatewayView
+internal sealed record DefaultGatewayView
 {
     public string Firewall { get; init; } = "";
 
@@ -149,7 +149,7 @@ public sealed record DefaultGatewayView
 }
 
 /// <summary>A firewall's default route as the restore check compares it with the one before the fault.</summary>
-public sealed record RouteReading
+internal sealed record RouteReading
 {
     public string Firewall { get; init; } = "";
 

@@ -9,7 +9,7 @@ namespace HaEdge.Core.Failover;
 /// The run's time: a monotonic offset since the run started plus a way to wait. Injected so tests run scenarios in
 /// virtual time instead of sleeping.
 /// </summary>
-public interface IFailoverClock
+internal interface IFailoverClock
 {
     /// <summary>Monotonic time since the run started.</summary>
     TimeSpan Elapsed { get; }
@@ -21,7 +21,7 @@ public interface IFailoverClock
 }
 
 /// <summary>The real clock: a Stopwatch (immune to wall-clock steps) and Task.Delay.</summary>
-public sealed class SystemFailoverClock : IFailoverClock
+internal sealed class SystemFailoverClock : IFailoverClock
 {
     private readonly Stopwatch watch = Stopwatch.StartNew();
 

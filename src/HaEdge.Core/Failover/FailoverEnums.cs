@@ -91,7 +91,7 @@ public enum TimelineEventKind
     ScenarioEnded,
 }
 
-public enum PlanStepKind
+internal enum PlanStepKind
 {
     Check,
     Fault,

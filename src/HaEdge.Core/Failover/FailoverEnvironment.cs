@@ -6,7 +6,7 @@ using HaEdge.Core.Failover.Probes;
 namespace HaEdge.Core.Failover;
 
 /// <summary>What the runner works on: the observer, the faults per scenario, the probes and the pair's names.</summary>
-public sealed class FailoverEnvironment
+internal sealed class FailoverEnvironment
 {
     private readonly IReadOnlyDictionary<FailoverScenario, IFaultInjector> faults;
 

@@ -10,7 +10,7 @@ namespace HaEdge.Core.Failover;
 /// The preflight gates and the restore check: pure functions of a <see cref="PreflightSnapshot"/>. A fault is
 /// injected only into an edge that can absorb it; a failed gate refuses the test with its reason unless forced.
 /// </summary>
-public static class FailoverGates
+internal static class FailoverGates
 {
     public const string OneMasterPerVip = "OneMasterPerVip";
     public const string PeerHealthy = "PeerHealthy";

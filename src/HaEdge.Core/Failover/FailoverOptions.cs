@@ -3,7 +3,7 @@ using System;
 namespace HaEdge.Core.Failover;
 
 /// <summary>Timings and pass criteria of Test-HaFailover. The defaults suit a pfSense pair at advbase 1.</summary>
-public sealed class FailoverOptions
+internal sealed class FailoverOptions
 {
     /// <summary>Probes run this long before the fault, to show the edge was fine.</summary>
     public TimeSpan Baseline { get; set; } = TimeSpan.FromSeconds(3);

@@ -9,7 +9,7 @@ namespace HaEdge.Core.Failover;
 /// Test-HaFailover's -WhatIf plan, and the words for what a scenario waits for: the plan, the timeline and the
 /// verdict say a goal and a duration the same way.
 /// </summary>
-public static class FailoverPlan
+internal static class FailoverPlan
 {
     /// <summary>The steps a run would take, for -WhatIf: reads nothing and touches nothing.</summary>
     public static IReadOnlyList<FailoverPlanStep> Of(FailoverEnvironment environment, FailoverOptions options, IEnumerable<FailoverScenario> scenarios)

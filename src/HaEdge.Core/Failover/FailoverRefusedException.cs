@@ -4,7 +4,7 @@ using System.Linq;
 namespace HaEdge.Core.Failover;
 
 /// <summary>The preflight gates refused the test; nothing was touched.</summary>
-public sealed class FailoverRefusedException : HaEdgeException
+internal sealed class FailoverRefusedException : HaEdgeException
 {
     public FailoverRefusedException(FailoverScenario scenario, IReadOnlyList<GateResult> gates)
         : base("FailoverPreflightFailed", FailureKind.InvalidOperation,

@@ -17,7 +17,7 @@ namespace HaEdge.Core.Failover;
 /// Every time on the page is one clock: the run's monotonic offsets, placed in UTC from the run's start. The results
 /// themselves are embedded as JSON (<see cref="FailoverResultsJson"/>) so a script can read the report back.
 /// </summary>
-public static class FailoverReport
+internal static class FailoverReport
 {
     /// <summary>Writes the report to <paramref name="path"/> (UTF-8), replacing any file there.</summary>
     public static void WriteHtml(IEnumerable<FailoverResult> results, string path, string title = "HaEdge failover report") =>

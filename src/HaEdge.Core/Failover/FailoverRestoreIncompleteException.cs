@@ -8,7 +8,7 @@ namespace HaEdge.Core.Failover;
 /// A fault could not be fully undone: the message and <see cref="Remaining"/> say exactly what is left to fix.
 /// <see cref="Result"/> holds what was measured before, <see cref="Exception.InnerException"/> what stopped the scenario.
 /// </summary>
-public sealed class FailoverRestoreIncompleteException : HaEdgeException
+internal sealed class FailoverRestoreIncompleteException : HaEdgeException
 {
     public FailoverRestoreIncompleteException(FailoverScenario scenario, IReadOnlyList<string> remaining, FailoverResult? result, Exception? cause)
         : base("FailoverRestoreIncomplete", FailureKind.InvalidOperation,

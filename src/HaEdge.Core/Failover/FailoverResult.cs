@@ -202,7 +202,7 @@ public sealed record FailoverRunInfo
 }
 
 /// <summary>One step of the plan -WhatIf prints: nothing is touched to make it.</summary>
-public sealed record FailoverPlanStep
+internal sealed record FailoverPlanStep
 {
     public int Order { get; init; }
 

@@ -18,7 +18,7 @@ namespace HaEdge.Core.Failover;
 /// bare array or one result (ConvertTo-Json -Depth 8 of the results: enums as numbers, a TimeSpan as an object whose
 /// Ticks count), from a report's HTML, or from a tree of dictionaries and lists (objects PowerShell deserialized).
 /// </summary>
-public static class FailoverResultsJson
+internal static class FailoverResultsJson
 {
     public const string Format = "haedge.failover-results";
     public const int Version = 1;

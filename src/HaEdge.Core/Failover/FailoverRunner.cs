@@ -21,7 +21,7 @@ namespace HaEdge.Core.Failover;
 /// the restore path's own bounded token; if that fails, <see cref="FailoverRestoreIncompleteException"/> says
 /// exactly what is left.
 /// </summary>
-public sealed class FailoverRunner
+internal sealed class FailoverRunner
 {
     private readonly FailoverEnvironment environment;
     private readonly FailoverOptions options;

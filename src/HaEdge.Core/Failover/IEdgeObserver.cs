@@ -7,7 +7,7 @@ namespace HaEdge.Core.Failover;
 /// What the failover engine reads from the edge. An implementation reports an unreachable firewall inside the
 /// snapshot (Reachable false) rather than throwing: during a hard stop that is the expected answer.
 /// </summary>
-public interface IEdgeObserver
+internal interface IEdgeObserver
 {
     /// <summary>Both firewalls' CARP states; polled about every 250 ms during a scenario, so keep it to one exec per firewall.</summary>
     Task<CarpSnapshot> ReadCarpAsync(CancellationToken cancellationToken);

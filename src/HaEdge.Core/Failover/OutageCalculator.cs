@@ -15,11 +15,13 @@ namespace HaEdge.Core.Failover;
 /// capture at a finer interval (ping -D) measured the same way agrees within one probe interval. A run not
 /// recovered before the window ends lasts until the window end. The outage is the longest run.
 /// </para>
+/// <para>Public for one reason: the benchmarks compile the test support's PingCapture with Add-Type against the module,
+/// and InternalsVisibleTo does not reach an assembly Add-Type names at random.</para>
 /// </summary>
 public static class OutageCalculator
 {
     /// <summary>Every loss run among the samples sent in [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    public static IReadOnlyList<LossRun> LossRuns(IEnumerable<ProbeSample> samples, TimeSpan from, TimeSpan to)
+    internal static IReadOnlyList<LossRun> LossRuns(IEnumerable<ProbeSample> samples, TimeSpan from, TimeSpan to)
     {
         var window = samples.Where(s => s.SentAt >= from && s.SentAt < to).OrderBy(s => s.SentAt).ToList();
         var runs = new List<LossRun>();
@@ -51,7 +53,7 @@ public static class OutageCalculator
     }
 
     /// <summary>The longest loss run in the window, or null when every probe was answered.</summary>
-    public static LossRun? LongestRun(IEnumerable<ProbeSample> samples, TimeSpan from, TimeSpan to) =>
+    internal static LossRun? LongestRun(IEnumerable<ProbeSample> samples, TimeSpan from, TimeSpan to) =>
         LossRuns(samples, from, to).OrderByDescending(r => r.Duration).ThenBy(r => r.FirstLostAt).FirstOrDefault();
 
     /// <summary>The outage as defined above: the longest run's duration, zero without loss.</summary>

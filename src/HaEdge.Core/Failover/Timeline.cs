@@ -74,7 +74,7 @@ public sealed record VipOwnershipSample
 }
 
 /// <summary>One run of consecutive lost probes.</summary>
-public sealed record LossRun
+internal sealed record LossRun
 {
     public string Probe { get; init; } = "";
 

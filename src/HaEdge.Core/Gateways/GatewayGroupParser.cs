@@ -11,7 +11,7 @@ namespace HaEdge.Core.Gateways;
 /// and several as a list, so both are accepted; so is a single group object. A group or member it cannot read,
 /// and any line that is not part of the JSON, is skipped and reported.
 /// </summary>
-public static class GatewayGroupParser
+internal static class GatewayGroupParser
 {
     private const string Kind = "gateway groups";
 

@@ -10,7 +10,7 @@ using HaEdge.Core.PfSense;
 namespace HaEdge.Core.Gateways;
 
 /// <summary>One firewall's gateway reading.</summary>
-public sealed class GatewayNodeReading
+internal sealed class GatewayNodeReading
 {
     public GatewayNodeReading(IReadOnlyList<GatewayStatus> gateways, IReadOnlyList<GatewayGroup> groups, RouteInfo? defaultRoute, IfconfigOutput ifconfig)
     {
@@ -34,7 +34,7 @@ public sealed class GatewayNodeReading
 /// Get-PfGateway: gateway status, groups, the default route and the CARP states in one exec per firewall. The
 /// gateway status is the reading; a failure of any other command costs only its part (a warning says which).
 /// </summary>
-public sealed class GatewayService
+internal sealed class GatewayService
 {
     // route exits non-zero when there is no default route at all; that is an answer here, not a failure.
     private static readonly string[] Commands =

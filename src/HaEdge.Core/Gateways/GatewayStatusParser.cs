@@ -11,7 +11,7 @@ namespace HaEdge.Core.Gateways;
 /// without <c>substatus</c>, 2.5+ with it) or the <c>pfSsh.php playback gatewaystatus [brief]</c> table. A gateway
 /// entry or row it cannot read, and any line that is not part of the JSON or the table, is skipped and reported.
 /// </summary>
-public static class GatewayStatusParser
+internal static class GatewayStatusParser
 {
     private const string Kind = "gateway status";
 

@@ -10,7 +10,7 @@ namespace HaEdge.Core.Gateways;
 /// <c>fib</c>, <c>interface</c>, <c>flags</c>) followed by a metrics table, which is passed over. Any other line is
 /// skipped and reported.
 /// </summary>
-public static class RouteGetParser
+internal static class RouteGetParser
 {
     private const string Kind = "route -n get";
 

@@ -11,7 +11,7 @@ using HaEdge.Core.Session;
 namespace HaEdge.Core.Inventory;
 
 /// <summary>Checks every management plane of an edge at once: the Proxmox API and SSH to each firewall.</summary>
-public static class ConnectionTester
+internal static class ConnectionTester
 {
     public static async Task<IReadOnlyList<ConnectionCheck>> CheckAsync(EdgeSession session, bool proxmox, bool ssh, CancellationToken cancellationToken)
     {

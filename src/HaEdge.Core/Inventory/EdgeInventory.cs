@@ -9,7 +9,7 @@ using HaEdge.Core.Proxmox;
 namespace HaEdge.Core.Inventory;
 
 /// <summary>The Proxmox side of the edge, read in as few round trips as it takes, in parallel where it can.</summary>
-public static class EdgeInventory
+internal static class EdgeInventory
 {
     public static async Task<IReadOnlyList<HaEdgeNode>> GetNodesAsync(IProxmoxClient proxmox, EdgeDefinition edge, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace HaEdge.Core.PfSense;
 /// its status, again on both streams, so one round trip answers them all and each command's output, error text
 /// and status are cut out again apart: one failing command costs only its own answer.
 /// </summary>
-public static class CommandBatch
+internal static class CommandBatch
 {
     internal const string Begin = "@@haedge-begin";
     internal const string Exit = "@@haedge-exit";
@@ -118,7 +118,7 @@ public static class CommandBatch
 }
 
 /// <summary>What one command of a batch answered: its status, its output and its own error text.</summary>
-public sealed class CommandOutput
+internal sealed class CommandOutput
 {
     public CommandOutput(string firewall, string command, int status, string output, string error)
     {
@@ -193,7 +193,7 @@ public sealed class CommandOutput
 }
 
 /// <summary>One reading of one firewall: its value, or why it could not be made.</summary>
-public sealed class Reading<T>
+internal sealed class Reading<T>
 {
     private Reading(T? value, HaEdgeException? failure)
     {

@@ -3,7 +3,7 @@ using HaEdge.Core.Definition;
 namespace HaEdge.Core.PfSense;
 
 /// <summary>What one firewall answered to a batch, or why it could not.</summary>
-public sealed class FirewallAnswer<T>
+internal sealed class FirewallAnswer<T>
 {
     private FirewallAnswer(FirewallDefinition firewall, T? value, HaEdgeException? failure)
     {

@@ -13,7 +13,7 @@ namespace HaEdge.Core.PfSense;
 /// in parallel, every exec bounded by a timeout. Each exec begins with a marker: what the login shell prints before
 /// it (admin's rc.local banner on CE 2.7.x) is never taken for an answer (<see cref="CommandBatch"/>).
 /// </summary>
-public sealed class FirewallShell
+internal sealed class FirewallShell
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 

@@ -9,7 +9,7 @@ namespace HaEdge.Core.PfSense;
 /// A line of command output a parser left out of its reading: a line no such output has (a login shell's banner, a
 /// pasted prompt) or one it could not read (cut short or mangled by a paste). One such line never costs the rest.
 /// </summary>
-public sealed class SkippedLine
+internal sealed class SkippedLine
 {
     private const int Shown = 120;
 
@@ -38,7 +38,7 @@ public sealed class SkippedLine
 }
 
 /// <summary>What a parser read, and the lines it skipped to read it.</summary>
-public sealed class Parsed<T>
+internal sealed class Parsed<T>
 {
     public Parsed(T value, IReadOnlyList<SkippedLine> skipped)
     {

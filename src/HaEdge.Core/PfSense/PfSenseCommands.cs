@@ -5,7 +5,7 @@ using HaEdge.Core.Pfsync;
 namespace HaEdge.Core.PfSense;
 
 /// <summary>The commands HaEdge runs on a firewall (docs/design/contract.md section 2).</summary>
-public static class PfSenseCommands
+internal static class PfSenseCommands
 {
     /// <summary>The release (src/etc/version: "2.7.0-RELEASE"), read once per SSH connection to choose commands by.</summary>
     public const string Version = "cat /etc/version";

@@ -34,7 +34,7 @@ public enum PfSenseOutputKind
 }
 
 /// <summary>One entry point for <c>ConvertFrom-PfSenseOutput</c>: the same typed objects the live cmdlets use.</summary>
-public static class PfSenseOutput
+internal static class PfSenseOutput
 {
     /// <summary>
     /// Parses <paramref name="text"/> as <paramref name="kind"/>. Returns the kind's model: <c>IfconfigOutput</c>,

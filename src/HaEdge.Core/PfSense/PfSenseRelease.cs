@@ -9,7 +9,7 @@ namespace HaEdge.Core.PfSense;
 /// CE <c>2.7.0-RELEASE</c>, <c>2.7.2-RELEASE</c>, <c>2.8.0-RELEASE</c>, <c>2.9.0-DEVELOPMENT</c>; Plus numbers
 /// its releases by year and month (<c>24.11-RELEASE</c>).
 /// </summary>
-public sealed class PfSenseRelease
+internal sealed class PfSenseRelease
 {
     private static readonly Regex Line = new Regex(@"^(?<major>[0-9]{1,4})\.(?<minor>[0-9]{1,4})(?:\.(?<patch>[0-9]{1,4}))?(?:-(?<stage>[A-Za-z0-9._-]+))?$",
         RegexOptions.CultureInvariant);

@@ -12,7 +12,7 @@ namespace HaEdge.Core.Pfsync;
 /// The ids come back as eight lower-case hex digits, the form of <see cref="PfctlInfo.HostId"/>. A
 /// line that is no host id is skipped and reported.
 /// </summary>
-public static class PfctlCreatorParser
+internal static class PfctlCreatorParser
 {
     private const string Kind = "pfctl -sc";
 

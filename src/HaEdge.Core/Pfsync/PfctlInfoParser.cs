@@ -12,7 +12,7 @@ namespace HaEdge.Core.Pfsync;
 /// <c>current entries</c> is required; the same label under Source Tracking Table is kept apart. A line it cannot
 /// read (no line print_status() prints, a counter cut short) is skipped and reported; it ends no section.
 /// </summary>
-public static class PfctlInfoParser
+internal static class PfctlInfoParser
 {
     private const string Kind = "pfctl -si";
 

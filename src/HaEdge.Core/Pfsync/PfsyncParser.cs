@@ -12,7 +12,7 @@ namespace HaEdge.Core.Pfsync;
 /// <c>ifconfig</c> listing. Fields are found by their label, wherever they are on the detail lines. A field it
 /// cannot read and a line that is no ifconfig line are skipped and reported; the other fields are kept.
 /// </summary>
-public static class PfsyncParser
+internal static class PfsyncParser
 {
     private const string Kind = "ifconfig pfsync0";
 

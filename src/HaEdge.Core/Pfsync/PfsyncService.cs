@@ -12,7 +12,7 @@ namespace HaEdge.Core.Pfsync;
 /// One firewall's pfsync reading, or why it could not be read. Each part (pfsync, the state table, the creator
 /// ids) is read on its own: one that failed is null (or empty) and its failure is in <see cref="Unread"/>.
 /// </summary>
-public sealed class PfsyncNodeReading
+internal sealed class PfsyncNodeReading
 {
     public PfsyncNodeReading(FirewallDefinition firewall, Reading<PfsyncStatus> pfsync, Reading<PfctlInfo> info, Reading<IReadOnlyList<string>> creators)
     {
@@ -54,7 +54,7 @@ public sealed class PfsyncNodeReading
 /// CE 2.7.0's <c>pfctl -vvss</c> walk before that and wherever the release is unknown. A command that fails costs
 /// only its own part, and the reason is among the pair's reasons.
 /// </summary>
-public sealed class PfsyncService
+internal sealed class PfsyncService
 {
     private readonly FirewallShell shell;
     private readonly IOperationReporter reporter;

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace HaEdge.Core.Proxmox;
 
 /// <summary>GET /cluster/status: the cluster entry and one entry per member node.</summary>
-public sealed record ClusterStatus
+internal sealed record ClusterStatus
 {
     /// <summary>Cluster name; null on a standalone node.</summary>
     public string? ClusterName { get; init; }
@@ -24,7 +24,7 @@ public sealed record ClusterStatus
     public IReadOnlyList<ClusterNodeStatus> Nodes { get; init; } = Array.Empty<ClusterNodeStatus>();
 }
 
-public sealed record ClusterNodeStatus
+internal sealed record ClusterNodeStatus
 {
     public string Name { get; init; } = "";
 

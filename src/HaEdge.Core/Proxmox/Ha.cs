@@ -6,7 +6,7 @@ using System.Linq;
 namespace HaEdge.Core.Proxmox;
 
 /// <summary>GET /cluster/ha/resources: one HA-managed guest.</summary>
-public sealed record HaResource
+internal sealed record HaResource
 {
     /// <summary>Service id, <c>vm:101</c> or <c>ct:200</c>.</summary>
     public string Sid { get; init; } = "";
@@ -35,21 +35,21 @@ public sealed record HaResource
     public string? Digest { get; init; }
 }
 
-public enum HaRuleType
+internal enum HaRuleType
 {
     Unknown,
     NodeAffinity,
     ResourceAffinity,
 }
 
-public enum HaAffinity
+internal enum HaAffinity
 {
     Positive,
     Negative,
 }
 
 /// <summary>A node with its optional priority, as in <c>nodes node1:2,node2</c> (higher priority is preferred).</summary>
-public sealed record HaNodePriority
+internal sealed record HaNodePriority
 {
     public HaNodePriority(string node, int? priority = null)
     {
@@ -94,7 +94,7 @@ public sealed record HaNodePriority
 /// GET /cluster/ha/rules (PVE 9), also the input of create/update. A firewall pair wants a
 /// <see cref="HaRuleType.ResourceAffinity"/> rule with <see cref="HaAffinity.Negative"/> over both VMs.
 /// </summary>
-public sealed record HaRule
+internal sealed record HaRule
 {
     /// <summary>The rule id.</summary>
     public string Rule { get; init; } = "";
@@ -135,7 +135,7 @@ public sealed record HaRule
 }
 
 /// <summary>GET /cluster/ha/groups (PVE 8; migrated to node-affinity rules in PVE 9).</summary>
-public sealed record HaGroup
+internal sealed record HaGroup
 {
     public string Group { get; init; } = "";
 
@@ -152,7 +152,7 @@ public sealed record HaGroup
 }
 
 /// <summary>One entry of GET /cluster/ha/status/current (quorum, master, lrm, service or fencing).</summary>
-public sealed record HaStatusEntry
+internal sealed record HaStatusEntry
 {
     public string Id { get; init; } = "";
 

@@ -10,7 +10,7 @@ namespace HaEdge.Core.Proxmox;
 /// ProxmoxForbidden, ProxmoxNotFound, ProxmoxNoQuorum, ProxmoxServerError, ProxmoxTimeout, ProxmoxUnreachable,
 /// ProxmoxCertificateRejected, ...); cancellation through the token surfaces as <see cref="OperationCanceledException"/>.
 /// </summary>
-public interface IProxmoxClient : IDisposable
+internal interface IProxmoxClient : IDisposable
 {
     /// <summary>
     /// pve-manager's version (GET /version, any authenticated user: PVE/API2.pm's version method answers version,

@@ -9,7 +9,7 @@ namespace HaEdge.Core.Proxmox;
 /// Parses a VM <c>netN</c> value. Each model name is a key whose value is the MAC (<c>virtio=BC:24:11:2E:C5:4A</c>);
 /// <c>model=</c> plus <c>macaddr=</c> is the long form (qemu-server Network.pm <c>$net_fmt</c>).
 /// </summary>
-public static class NetDeviceParser
+internal static class NetDeviceParser
 {
     /// <summary>The NIC models qemu-server knows (<c>$nic_model_list</c>).</summary>
     public static IReadOnlyCollection<string> KnownModels => Models;

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace HaEdge.Core.Proxmox;
 
-public enum NetworkInterfaceType
+internal enum NetworkInterfaceType
 {
     Unknown,
     Eth,
@@ -20,7 +20,7 @@ public enum NetworkInterfaceType
 }
 
 /// <summary>One interface of GET /nodes/{node}/network (from the node's /etc/network/interfaces).</summary>
-public sealed record NodeNetworkInterface
+internal sealed record NodeNetworkInterface
 {
     public string Name { get; init; } = "";
 

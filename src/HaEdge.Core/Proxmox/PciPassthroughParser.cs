@@ -8,7 +8,7 @@ namespace HaEdge.Core.Proxmox;
 /// Parses a VM <c>hostpciN</c> value: <c>0000:01:00.0</c>, <c>host=81:00.4;81:00.5,pcie=1</c>,
 /// <c>mapping=someGpu,mdev=some-model</c> (qemu-server PCI.pm; <c>host</c> is the default key).
 /// </summary>
-public static class PciPassthroughParser
+internal static class PciPassthroughParser
 {
     /// <summary>Throws <see cref="HaEdgeException"/> <c>ProxmoxInvalidPciPassthrough</c> on a malformed value.</summary>
     public static PciPassthrough Parse(string value, int index = 0)

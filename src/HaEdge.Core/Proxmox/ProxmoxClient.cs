@@ -20,7 +20,7 @@ namespace HaEdge.Core.Proxmox;
 /// is pinned for the endpoint, in which case exactly that certificate is accepted there (another endpoint's is not);
 /// the check lives on this client's own handler only.
 /// </summary>
-public sealed class ProxmoxClient : IProxmoxClient
+internal sealed class ProxmoxClient : IProxmoxClient
 {
     private readonly ProxmoxClientOptions options;
     private readonly HttpClient http;

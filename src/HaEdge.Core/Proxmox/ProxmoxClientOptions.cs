@@ -9,7 +9,7 @@ namespace HaEdge.Core.Proxmox;
 /// How to reach and authenticate to a PVE cluster. The token secret is held privately: it never appears in
 /// <see cref="ToString"/>, in messages or in exceptions.
 /// </summary>
-public sealed class ProxmoxClientOptions
+internal sealed class ProxmoxClientOptions
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 

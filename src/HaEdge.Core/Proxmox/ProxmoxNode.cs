@@ -1,7 +1,7 @@
 namespace HaEdge.Core.Proxmox;
 
 /// <summary>One entry of GET /nodes.</summary>
-public sealed record ProxmoxNode
+internal sealed record ProxmoxNode
 {
     public string Name { get; init; } = "";
 

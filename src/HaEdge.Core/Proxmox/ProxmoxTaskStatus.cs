@@ -1,7 +1,7 @@
 namespace HaEdge.Core.Proxmox;
 
 /// <summary>GET /nodes/{node}/tasks/{upid}/status.</summary>
-public sealed record ProxmoxTaskStatus
+internal sealed record ProxmoxTaskStatus
 {
     public Upid? Upid { get; init; }
 

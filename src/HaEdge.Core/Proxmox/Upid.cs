@@ -8,7 +8,7 @@ namespace HaEdge.Core.Proxmox;
 /// A PVE task id: <c>UPID:node:pid:pstart:starttime:type:id:user:</c> with pid/pstart/starttime in hex
 /// (pve-common Tools.pm upid_encode). The node in field 2 is where the task's status lives.
 /// </summary>
-public sealed record Upid
+internal sealed record Upid
 {
     private static readonly Regex Format = new Regex(
         @"\AUPID:(?<node>[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?):(?<pid>[0-9A-Fa-f]{8}):(?<pstart>[0-9A-Fa-f]{8,9}):(?<start>[0-9A-Fa-f]{8}):(?<type>[^:\s]+):(?<id>[^:\s]*):(?<user>[^:\s]+):\z",

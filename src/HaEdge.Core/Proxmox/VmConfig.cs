@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace HaEdge.Core.Proxmox;
 
 /// <summary>GET /nodes/{node}/qemu/{vmid}/config with every NIC and passthrough device parsed.</summary>
-public sealed record VmConfig
+internal sealed record VmConfig
 {
     public string? Name { get; init; }
 

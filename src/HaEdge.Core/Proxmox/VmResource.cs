@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace HaEdge.Core.Proxmox;
 
 /// <summary>A guest from GET /cluster/resources?type=vm.</summary>
-public sealed record VmResource
+internal sealed record VmResource
 {
     public int VmId { get; init; }
 

@@ -1,7 +1,7 @@
 namespace HaEdge.Core.Proxmox;
 
 /// <summary>GET /nodes/{node}/qemu/{vmid}/status/current.</summary>
-public sealed record VmStatus
+internal sealed record VmStatus
 {
     public int VmId { get; init; }
 

@@ -20,7 +20,7 @@ namespace HaEdge.Core.Runbooks;
 /// Test-HaEdge: every read-only check of the edge at once. The Proxmox reads, the three SSH batches per firewall
 /// and the XML-RPC comparison all start together, so the run takes about as long as its slowest check.
 /// </summary>
-public sealed class EdgeReadinessService
+internal sealed class EdgeReadinessService
 {
     private const string Activity = "Test-HaEdge";
     private readonly EdgeSession session;

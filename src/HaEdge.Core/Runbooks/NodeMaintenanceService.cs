@@ -16,7 +16,7 @@ namespace HaEdge.Core.Runbooks;
 /// Suspend-/Resume-HaEdgeNode: moves the edge off a Proxmox node (CARP maintenance on the firewall living there,
 /// then optionally the node's HA maintenance) and back in the reverse order, each step verified before the next.
 /// </summary>
-public sealed class NodeMaintenanceService
+internal sealed class NodeMaintenanceService
 {
     private const string Activity = "HA node maintenance";
     private readonly EdgeSession session;

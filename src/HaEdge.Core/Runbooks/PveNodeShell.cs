@@ -10,7 +10,7 @@ namespace HaEdge.Core.Runbooks;
 /// Commands on a Proxmox node over the session's SSH pool, for what the API cannot do. Only nodes listed in
 /// <c>proxmox.ssh</c>, only with their pinned host key: a node's root login is never trusted on first use.
 /// </summary>
-public sealed class PveNodeShell
+internal sealed class PveNodeShell
 {
     private readonly EdgeSession session;
 

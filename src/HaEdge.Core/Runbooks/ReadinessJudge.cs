@@ -32,7 +32,7 @@ public static class ReadinessChecks
 }
 
 /// <summary>Turns what each check read into a verdict and its findings (pure: tested without a cluster or firewall).</summary>
-public static class ReadinessJudge
+internal static class ReadinessJudge
 {
     public const string ClusterNotQuorate = nameof(ClusterNotQuorate);
     public const string NodeOffline = nameof(NodeOffline);

@@ -8,7 +8,7 @@ using HaEdge.Core.Inventory;
 namespace HaEdge.Core.Runbooks;
 
 /// <summary>Whether Suspend-/Resume-HaEdgeNode may go on, judged from Test-HaEdge (pure).</summary>
-public static class RunbookGate
+internal static class RunbookGate
 {
     /// <summary>The firewall the edge definition puts on <paramref name="node"/>, or an error naming the nodes that have one.</summary>
     public static FirewallDefinition FirewallOn(EdgeDefinition edge, string node) =>

@@ -8,7 +8,7 @@ namespace HaEdge.Core.Session;
 /// Reads what a device sends up to a cap, so an endless or huge answer is refused before it is held whole in
 /// memory (the XML-RPC body, an SSH command's output).
 /// </summary>
-public static class BoundedRead
+internal static class BoundedRead
 {
     /// <summary>All of a network <paramref name="stream"/>, or null as soon as it passes <paramref name="maxBytes"/>.</summary>
     public static async Task<byte[]?> ReadAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public sealed class EdgeSession : IDisposable
     private readonly Lazy<IProxmoxClient> proxmox;
     private readonly IReadOnlyDictionary<string, SshTarget> sshTargets;
 
-    public EdgeSession(EdgeDefinition definition, Func<IProxmoxClient> proxmoxFactory, SshPool ssh, IEnumerable<SshTarget> sshTargets)
+    internal EdgeSession(EdgeDefinition definition, Func<IProxmoxClient> proxmoxFactory, SshPool ssh, IEnumerable<SshTarget> sshTargets)
     {
         Id = Interlocked.Increment(ref lastId);
         Definition = definition;
@@ -37,15 +37,15 @@ public sealed class EdgeSession : IDisposable
 
     public bool IsOpen { get; private set; } = true;
 
-    public IProxmoxClient Proxmox => IsOpen ? proxmox.Value : throw Closed();
+    internal IProxmoxClient Proxmox => IsOpen ? proxmox.Value : throw Closed();
 
-    public SshPool Ssh { get; }
+    internal SshPool Ssh { get; }
 
     public IReadOnlyList<string> Firewalls => ValueList<string>.Of(Definition.Firewalls.Select(f => f.Name));
 
     public IReadOnlyList<Uri> ProxmoxEndpoints => Definition.Proxmox.Endpoints;
 
-    public SshTarget SshTargetOf(FirewallDefinition firewall) => sshTargets[firewall.Name];
+    internal SshTarget SshTargetOf(FirewallDefinition firewall) => sshTargets[firewall.Name];
 
     /// <summary>The firewall by name (case-insensitive), or an ObjectNotFound error listing the known ones.</summary>
     public FirewallDefinition Firewall(string name) =>

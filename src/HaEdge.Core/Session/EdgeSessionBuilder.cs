@@ -6,7 +6,7 @@ using HaEdge.Core.Proxmox;
 namespace HaEdge.Core.Session;
 
 /// <summary>Turns a definition plus the secrets the user supplied into an open session.</summary>
-public static class EdgeSessionBuilder
+internal static class EdgeSessionBuilder
 {
     /// <param name="definition">The edge.</param>
     /// <param name="tokenSecret">The Proxmox token secret, or null to read the variable the definition names.</param>

@@ -5,7 +5,7 @@ using System.Reflection;
 namespace HaEdge.Core.Session;
 
 /// <summary>Whether an SSH key file is readable by users other than its owner, as OpenSSH refuses such keys.</summary>
-public static class KeyFilePermissions
+internal static class KeyFilePermissions
 {
     // File.GetUnixFileMode exists from .NET 7, which PowerShell 7 runs on; netstandard2.0 cannot name it. On Windows
     // (and Windows PowerShell 5.1) it is absent or throws, and ACLs are another matter: nothing is said there.

@@ -6,7 +6,7 @@ namespace HaEdge.Core.Session;
 /// A password, passphrase or token secret. It never prints: ToString, debuggers and serialisers see a mask,
 /// so a secret cannot reach Verbose output, an error message or an exported result by accident.
 /// </summary>
-public sealed class Secret
+internal sealed class Secret
 {
     private readonly string value;
 

@@ -6,13 +6,13 @@ using HaEdge.Core.Proxmox;
 namespace HaEdge.Core.Session;
 
 /// <summary>Opens SSH connections. The SSH.NET implementation lives in HaEdge.Ssh, loaded in its own context.</summary>
-public interface ISshConnector
+internal interface ISshConnector
 {
     Task<ISshConnection> ConnectAsync(SshTarget target, CancellationToken cancellationToken);
 }
 
 /// <summary>One authenticated SSH connection; commands run in parallel on separate exec channels.</summary>
-public interface ISshConnection : IDisposable
+internal interface ISshConnection : IDisposable
 {
     /// <summary>The server's host key as OpenSSH prints it (<c>SHA256:...</c>).</summary>
     string HostKeySha256 { get; }
@@ -27,21 +27,21 @@ public interface ISshConnection : IDisposable
 }
 
 /// <summary>Error ids the transport gives that its callers act on.</summary>
-public static class SshErrors
+internal static class SshErrors
 {
     /// <summary>The connection failed under a command (the far end restarted, a reset): whether the command ran is unknown.</summary>
     public const string ConnectionLost = "SshConnectionLost";
 }
 
 /// <summary>What an SSH target is: the same name may not stand for a firewall and a Proxmox node at once.</summary>
-public enum SshTargetKind
+internal enum SshTargetKind
 {
     Firewall,
     ProxmoxNode,
 }
 
 /// <summary>Where and how to connect. Secrets are held as <see cref="Secret"/> and never print.</summary>
-public sealed class SshTarget
+internal sealed class SshTarget
 {
     public SshTarget(string name, string host, int port, string user)
     {
@@ -101,7 +101,7 @@ public sealed class SshTarget
     };
 }
 
-public sealed class SshCommandResult
+internal sealed class SshCommandResult
 {
     public SshCommandResult(string command, int exitStatus, string output, string error, TimeSpan elapsed)
     {
@@ -123,7 +123,7 @@ public sealed class SshCommandResult
     public TimeSpan Elapsed { get; }
 }
 
-public enum HostKeyDecision
+internal enum HostKeyDecision
 {
     Accept,
     AcceptFirstUse,
@@ -132,7 +132,7 @@ public enum HostKeyDecision
 }
 
 /// <summary>The host key trust rule, kept pure so it is tested apart from any SSH library.</summary>
-public static class HostKeyPolicy
+internal static class HostKeyPolicy
 {
     public static HostKeyDecision Decide(string? pinned, string presented, bool trustOnFirstUse)
     {

@@ -13,7 +13,7 @@ namespace HaEdge.Core.Session;
 /// identity (kind, name, host, port, user, pinned key). A key accepted on first use becomes that target's pin for the
 /// rest of the session: a reconnect that meets another key is refused as a changed key.
 /// </summary>
-public sealed class SshPool : IDisposable
+internal sealed class SshPool : IDisposable
 {
     private readonly Func<ISshConnector> connectorFactory;
     private readonly Dictionary<string, Task<ISshConnection>> connections = new Dictionary<string, Task<ISshConnection>>(StringComparer.Ordinal);

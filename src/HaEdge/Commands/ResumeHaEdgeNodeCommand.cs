@@ -23,7 +23,7 @@ public sealed class ResumeHaEdgeNodeCommand : NodeMaintenanceCmdlet
     protected override string Describe(FirewallDefinition firewall, string peer) =>
         (HaMaintenance ? $"HA maintenance of {firewall.Node} off, then " : "") + $"CARP maintenance off on {firewall.Name}, until the VIPs are back from {peer}";
 
-    protected override Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
+    private protected override Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
         IOperationReporter reporter, CancellationToken token) =>
         service.ResumeAsync(firewall, HaMaintenance, Timeout, Force, reporter, token);
 }

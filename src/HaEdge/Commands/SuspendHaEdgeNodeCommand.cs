@@ -23,7 +23,7 @@ public sealed class SuspendHaEdgeNodeCommand : NodeMaintenanceCmdlet
     protected override string Describe(FirewallDefinition firewall, string peer) =>
         $"CARP maintenance on {firewall.Name} until {peer} owns every VIP" + (HaMaintenance ? $", then HA maintenance of {firewall.Node}" : "");
 
-    protected override Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
+    private protected override Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
         IOperationReporter reporter, CancellationToken token) =>
         service.SuspendAsync(firewall, HaMaintenance, Timeout, Force, reporter, token);
 }

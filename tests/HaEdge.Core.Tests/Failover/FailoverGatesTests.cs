@@ -33,7 +33,8 @@ public class FailoverGatesTests
         },
     };
 
-    public static TheoryData<string, PreflightSnapshot, string, string> Cases() => new()
+    // The snapshot is typed object: PreflightSnapshot is internal to HaEdge.Core and a public test method cannot name it.
+    public static TheoryData<string, object, string, string> Cases() => new()
     {
         {
             "split brain", Healthy() with { Carp = new CarpSnapshot { Firewalls = new[] { Firewall("fw1", CarpState.Master), Firewall("fw2", CarpState.Master) } } },
@@ -120,9 +121,9 @@ public class FailoverGatesTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Each_fault_in_the_edge_fails_its_gate_with_its_reason(string name, PreflightSnapshot snapshot, string gate, string reason)
+    public void Each_fault_in_the_edge_fails_its_gate_with_its_reason(string name, object snapshot, string gate, string reason)
     {
-        var failed = FailoverGates.Evaluate(snapshot).Single(g => g.Gate == gate);
+        var failed = FailoverGates.Evaluate((PreflightSnapshot)snapshot).Single(g => g.Gate == gate);
 
         Assert.False(failed.Passed, name);
         Assert.Equal(reason, failed.Reason);

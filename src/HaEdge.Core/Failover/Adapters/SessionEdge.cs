@@ -19,7 +19,7 @@ namespace HaEdge.Core.Failover.Adapters;
 /// The failover engine's view of a real edge: CARP, pfsync and gateways through the pfSense services over the
 /// session's pooled SSH connections, VM power and NIC links through the session's Proxmox client.
 /// </summary>
-public sealed class SessionEdge : IEdgeObserver, IMaintenanceSwitch, IVmPower, IGatewaySwitch, IVmLink
+internal sealed class SessionEdge : IEdgeObserver, IMaintenanceSwitch, IVmPower, IGatewaySwitch, IVmLink
 {
     private static readonly Regex GatewayName = new Regex(@"\A[A-Za-z0-9_.-]{1,64}\z", RegexOptions.CultureInvariant);
     private readonly EdgeSession session;

@@ -11,7 +11,7 @@ using HaEdge.Core.Session;
 namespace HaEdge.Core.Failover.Adapters;
 
 /// <summary>How Test-HaFailover's WanPull fails the primary WAN on a real edge.</summary>
-public sealed class WanPullChoice
+internal sealed class WanPullChoice
 {
     public WanPullMethod Method { get; set; } = WanPullMethod.GatewayForceDown;
 
@@ -32,7 +32,7 @@ public sealed class WanPullChoice
 }
 
 /// <summary>Builds the failover engine's environment for a connected session.</summary>
-public static class SessionFailover
+internal static class SessionFailover
 {
     /// <param name="probeOptions">Probe timings; the targets come from the definition's probes.</param>
     /// <param name="includeDownload">Also run the definition's HTTP download probe.</param>

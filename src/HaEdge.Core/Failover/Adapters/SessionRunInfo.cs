@@ -13,7 +13,7 @@ namespace HaEdge.Core.Failover.Adapters;
 /// here before the first scenario, the preflight's pfsync read then reuses it, so the run costs no extra SSH
 /// command. Proxmox VE's version is one GET /version, once per run, beside it.
 /// </summary>
-public static class SessionRunInfo
+internal static class SessionRunInfo
 {
     public static async Task<FailoverRunInfo> ReadAsync(EdgeSession session, string? user, string? host, string? moduleVersion, TimeSpan sshTimeout,
         CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace HaEdge.Core.Failover.Faults;
 
 /// <summary>Maintenance: persistent CARP maintenance mode on the MASTER; undo leaves it.</summary>
-public sealed class MaintenanceFault : IFaultInjector
+internal sealed class MaintenanceFault : IFaultInjector
 {
     private readonly IMaintenanceSwitch maintenance;
 
@@ -29,7 +29,7 @@ public sealed class MaintenanceFault : IFaultInjector
 }
 
 /// <summary>HardStop: the MASTER's VM is stopped hard through Proxmox; undo starts it again (the runner then watches it rejoin).</summary>
-public sealed class HardStopFault : IFaultInjector
+internal sealed class HardStopFault : IFaultInjector
 {
     private readonly IVmPower power;
 
@@ -57,7 +57,7 @@ public sealed class HardStopFault : IFaultInjector
 }
 
 /// <summary>How the primary WAN is made to fail, and restored.</summary>
-public interface IWanPull
+internal interface IWanPull
 {
     WanPullMethod Method { get; }
 
@@ -74,7 +74,7 @@ public interface IWanPull
 /// WanPull: the primary WAN fails. With gateway force-down or a user action CARP must stay and the default route
 /// must move to the next tier; with link_down pfSense's ifdown demotion moves the VIPs instead.
 /// </summary>
-public sealed class WanPullFault : IFaultInjector
+internal sealed class WanPullFault : IFaultInjector
 {
     private readonly IWanPull pull;
 
@@ -100,7 +100,7 @@ public sealed class WanPullFault : IFaultInjector
 /// pfSense's gateway force-down on every given firewall: a dead upstream is dead for whichever node forwards, so
 /// both are marked (the gateway names are the same on both: config sync).
 /// </summary>
-public sealed class GatewayForceDownPull : IWanPull
+internal sealed class GatewayForceDownPull : IWanPull
 {
     private readonly IGatewaySwitch gateways;
     private readonly IReadOnlyList<string> firewalls;
@@ -143,7 +143,7 @@ public sealed class GatewayForceDownPull : IWanPull
 }
 
 /// <summary>The user's own pull and restore (a smart plug on the ONT, a lab fault command).</summary>
-public sealed class UserActionPull : IWanPull
+internal sealed class UserActionPull : IWanPull
 {
     private readonly Func<CancellationToken, Task> pull;
     private readonly Func<CancellationToken, Task> restore;
@@ -169,7 +169,7 @@ public sealed class UserActionPull : IWanPull
 }
 
 /// <summary>link_down=1 on the MASTER's WAN NIC: a cable pull at the VM.</summary>
-public sealed class LinkDownPull : IWanPull
+internal sealed class LinkDownPull : IWanPull
 {
     private readonly IVmLink link;
     private readonly int net;
@@ -192,7 +192,7 @@ public sealed class LinkDownPull : IWanPull
 }
 
 /// <summary>Combined: the WAN pull, then the hard stop of the MASTER; undone in reverse order, each undo attempted.</summary>
-public sealed class CombinedFault : IFaultInjector
+internal sealed class CombinedFault : IFaultInjector
 {
     private readonly IFaultInjector wanPull;
     private readonly IFaultInjector hardStop;

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 namespace HaEdge.Core.Failover.Faults;
 
 /// <summary>Which firewall a fault hits, decided from the CARP picture right before it.</summary>
-public sealed record FaultTarget
+internal sealed record FaultTarget
 {
     /// <summary>The MASTER before the fault.</summary>
     public string Master { get; init; } = "";
@@ -21,7 +21,7 @@ public sealed record FaultTarget
 /// One fault and its undo. <see cref="UndoAsync"/> must be safe to call after a partial or failed
 /// <see cref="InjectAsync"/> and more than once: the runner calls it from its restore path whatever happened.
 /// </summary>
-public interface IFaultInjector
+internal interface IFaultInjector
 {
     /// <summary>What the fault is expected to move.</summary>
     ExpectedFailover Expected { get; }
@@ -37,13 +37,13 @@ public interface IFaultInjector
 }
 
 /// <summary>pfSense maintenance mode on a firewall (the adapter runs pfSsh.php playback enable/disablecarpmaint).</summary>
-public interface IMaintenanceSwitch
+internal interface IMaintenanceSwitch
 {
     Task SetMaintenanceAsync(string firewall, bool enable, CancellationToken cancellationToken);
 }
 
 /// <summary>A firewall VM's power through the Proxmox API; each call returns once the PVE task ended.</summary>
-public interface IVmPower
+internal interface IVmPower
 {
     /// <summary>The VM's description for messages, e.g. "VM 101 (fw1) on pve1".</summary>
     string Describe(string firewall);
@@ -57,13 +57,13 @@ public interface IVmPower
 }
 
 /// <summary>pfSense's gateway "mark down" (force_down) on one firewall.</summary>
-public interface IGatewaySwitch
+internal interface IGatewaySwitch
 {
     Task SetForceDownAsync(string firewall, string gateway, bool down, CancellationToken cancellationToken);
 }
 
 /// <summary>A VM NIC's virtual cable (netN link_down), applied live by Proxmox.</summary>
-public interface IVmLink
+internal interface IVmLink
 {
     /// <summary>e.g. "net1 of VM 101 (fw1)".</summary>
     string Describe(string firewall, int net);

@@ -10,7 +10,7 @@ namespace HaEdge.Core.Failover.Probes;
 /// A long HTTP download: one sample per interval with the bytes per second received in it (a stalled interval is
 /// Lost). A failed or finished download starts over, so the probe keeps measuring until it is stopped.
 /// </summary>
-public sealed class DownloadProbe : IProbe
+internal sealed class DownloadProbe : IProbe
 {
     private readonly ProbeOptions options;
     private readonly SampleLog log = new SampleLog();

@@ -9,7 +9,7 @@ namespace HaEdge.Core.Failover.Probes;
 /// A probe running from where the module runs. <see cref="RunAsync"/> returns when stopped, when its bounds (time,
 /// count) are reached, or when it cannot go on; it records failures as samples instead of throwing.
 /// </summary>
-public interface IProbe
+internal interface IProbe
 {
     string Name { get; }
 
@@ -27,7 +27,7 @@ public interface IProbe
 }
 
 /// <summary>A probe's samples and, for a session, whether and when it broke.</summary>
-public sealed class ProbeRecording
+internal sealed class ProbeRecording
 {
     public ProbeRecording(IReadOnlyList<ProbeSample> samples, TimeSpan? brokeAt = null, string? breakReason = null, string? error = null)
     {
@@ -49,7 +49,7 @@ public sealed class ProbeRecording
 }
 
 /// <summary>Probe settings; the defaults suit a LAN workstation probing through the edge.</summary>
-public sealed class ProbeOptions
+internal sealed class ProbeOptions
 {
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(20);
 

@@ -14,7 +14,7 @@ namespace HaEdge.Core.Failover.Probes;
 /// ICMP echo to one target on a fixed schedule (start + n × interval), several in flight at once so a slow reply
 /// never delays the next probe. The RTT is measured with a Stopwatch around the send, not taken from the reply.
 /// </summary>
-public sealed class PingProbe : IProbe
+internal sealed class PingProbe : IProbe
 {
     private readonly ProbeOptions options;
     private readonly SampleLog log = new SampleLog();

@@ -17,7 +17,7 @@ namespace HaEdge.Core.Failover.Probes;
 /// echoes after the fault. It counts as broken on a reset, a close, an echo that is not ours, or no echo at all
 /// for <see cref="ProbeOptions.SessionTimeout"/> (TCP retransmits quietly, so silence is how a dead session shows).
 /// </summary>
-public sealed class TcpSessionProbe : IProbe
+internal sealed class TcpSessionProbe : IProbe
 {
     private const string Prefix = "HaEdge ";
     private const int FrameLength = 16;

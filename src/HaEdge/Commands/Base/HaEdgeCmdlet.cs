@@ -21,7 +21,7 @@ public abstract class HaEdgeCmdlet : PSCmdlet, IDisposable
     protected CancellationToken CancelToken => cancellation.Token;
 
     /// <summary>Core's narration for this cmdlet, replayed on the pipeline thread while Run or Await waits.</summary>
-    protected IOperationReporter Reporter => reporter ??= new QueuedReporter(this);
+    private protected IOperationReporter Reporter => reporter ??= new QueuedReporter(this);
 
     protected override void StopProcessing() => cancellation.Cancel();
 
@@ -36,7 +36,7 @@ public abstract class HaEdgeCmdlet : PSCmdlet, IDisposable
     /// Runs async Core work and waits for it on the pipeline thread, replaying what the work reported meanwhile.
     /// A <see cref="HaEdgeException"/> becomes a terminating error; Ctrl+C stops the pipeline.
     /// </summary>
-    protected T Run<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
+    private protected T Run<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
     {
         try
         {
@@ -50,7 +50,7 @@ public abstract class HaEdgeCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>As <see cref="Run{T}"/>, but a <see cref="HaEdgeException"/> reaches the caller, e.g. to report one target and go on.</summary>
-    protected T Await<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
+    private protected T Await<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
     {
         Task<T> task = Task.Run(() => work(Reporter, CancelToken), CancelToken);
         // The work's end queues one empty action, so the wait below wakes the moment it is done; the bounded
@@ -100,7 +100,7 @@ public abstract class HaEdgeCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    protected void Run(Func<IOperationReporter, CancellationToken, Task> work) =>
+    private protected void Run(Func<IOperationReporter, CancellationToken, Task> work) =>
         Run<bool>(async (reporter, token) =>
         {
             await work(reporter, token).ConfigureAwait(false);

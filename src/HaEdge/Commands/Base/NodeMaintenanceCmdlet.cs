@@ -48,7 +48,7 @@ public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
     /// <summary>The ShouldProcess sentence for moving <paramref name="firewall"/>'s VIPs relative to <paramref name="peer"/>.</summary>
     protected abstract string Describe(FirewallDefinition firewall, string peer);
 
-    protected abstract Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
+    private protected abstract Task<HaEdgeNodeMaintenanceResult> ExecuteAsync(NodeMaintenanceService service, FirewallDefinition firewall,
         IOperationReporter reporter, CancellationToken token);
 
     protected override void ProcessRecord()

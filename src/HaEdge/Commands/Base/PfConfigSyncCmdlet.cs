@@ -14,7 +14,7 @@ public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
     public PSCredential? XmlRpcCredential { get; set; }
 
     /// <summary>The XML-RPC clients of both firewalls for this command; the caller disposes them.</summary>
-    protected XmlRpcPair OpenXmlRpc(EdgeSession session)
+    private protected XmlRpcPair OpenXmlRpc(EdgeSession session)
     {
         string? user = null;
         Secret? password = null;
