@@ -95,7 +95,7 @@ public sealed record CarpVipStatus
     public IReadOnlyList<string> Reasons { get => reasons; init => reasons = ValueList<string>.Of(value); }
 
     /// <summary>Who is master of how many of these rows' VIPs, by firewall name: "fw1: 1 VIP, fw2: 5 VIPs".</summary>
-    public static string CountMasters(IEnumerable<CarpVipStatus> rows) =>
+    internal static string CountMasters(IEnumerable<CarpVipStatus> rows) =>
         string.Join(", ", rows.Where(r => r.State == CarpState.Master)
             .GroupBy(r => r.Firewall, StringComparer.OrdinalIgnoreCase)
             .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)

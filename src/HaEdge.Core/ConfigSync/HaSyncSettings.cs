@@ -47,7 +47,7 @@ public sealed class HaSyncSettings
     /// From the hasync section as a neutral tree (config.xml or backup_config_section). A box counts as ticked
     /// when its value is non-empty, as in rc.filter_synchronize (<c>$hasync['synchronizerules'] != ""</c>).
     /// </summary>
-    public static HaSyncSettings FromTree(object? hasync)
+    internal static HaSyncSettings FromTree(object? hasync)
     {
         string? Value(string key)
         {

@@ -29,7 +29,7 @@ public sealed class PfFirmwareInfo
     public string? ConfigVersion { get; }
 
     /// <summary>Reads the struct <c>{firmware:{version}, kernel:{version}, base:{version}, platform, config_version}</c>.</summary>
-    public static PfFirmwareInfo FromXmlRpc(object? value)
+    internal static PfFirmwareInfo FromXmlRpc(object? value)
     {
         var root = value as IReadOnlyDictionary<string, object?>;
         return new PfFirmwareInfo(

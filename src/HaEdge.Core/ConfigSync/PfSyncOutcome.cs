@@ -82,7 +82,7 @@ public sealed class PfSyncOutcome
     /// The outcome of the run that added <paramref name="systemLog"/> to /var/log/system.log and
     /// <paramref name="reloadStatus"/> to /var/run/filter_reload_status.
     /// </summary>
-    public static PfSyncOutcome Read(IReadOnlyList<string> systemLog, IReadOnlyList<string> reloadStatus)
+    internal static PfSyncOutcome Read(IReadOnlyList<string> systemLog, IReadOnlyList<string> reloadStatus)
     {
         if (systemLog == null) throw new ArgumentNullException(nameof(systemLog));
         if (reloadStatus == null) throw new ArgumentNullException(nameof(reloadStatus));

@@ -46,10 +46,10 @@ public sealed record NetDevice
     public IReadOnlyDictionary<string, string> OtherOptions { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The same NIC with the cable plugged (false) or pulled (true).</summary>
-    public NetDevice WithLinkDown(bool linkDown) => this with { LinkDown = linkDown };
+    internal NetDevice WithLinkDown(bool linkDown) => this with { LinkDown = linkDown };
 
     /// <summary>The property string PVE accepts for <c>netN</c>, e.g. <c>virtio=BC:24:11:2E:C5:4A,bridge=vmbr0,firewall=1</c>.</summary>
-    public string ToPropertyString()
+    internal string ToPropertyString()
     {
         var parts = new List<string>();
         if (Model != null) parts.Add(MacAddress != null ? Model + "=" + MacAddress : "model=" + Model);

@@ -40,7 +40,7 @@ public sealed record PciPassthrough
     /// <summary>Options this model does not name (driver, vendor-id, device-id, ...).</summary>
     public IReadOnlyDictionary<string, string> OtherOptions { get; init; } = new Dictionary<string, string>();
 
-    public string ToPropertyString()
+    internal string ToPropertyString()
     {
         var parts = new List<string>();
         if (Mapping != null) parts.Add("mapping=" + Mapping);

@@ -27,7 +27,7 @@ public sealed record VlanRange
     /// Parses a VLAN list separated by semicolons, commas or spaces. Throws <see cref="HaEdgeException"/>
     /// (<c>ProxmoxInvalidVlanList</c>) on anything that is not an id or id-id.
     /// </summary>
-    public static IReadOnlyList<VlanRange> ParseList(string? text)
+    internal static IReadOnlyList<VlanRange> ParseList(string? text)
     {
         var ranges = new List<VlanRange>();
         foreach (var item in JsonValue.SplitList(text, ';', ',', ' ', '\t'))
