@@ -27,10 +27,13 @@ Describe 'Test-HaFailover interrupted on the rehearsal lab' -Tag Lab -Skip:(-not
                 # More Test-HaFailover parameters, as PowerShell text.
                 [string] $Arguments = '',
                 # Run Test-HaFailover in a session whose language mode is ConstrainedLanguage (after the module loads).
-                [switch] $ConstrainedLanguage
+                [switch] $ConstrainedLanguage,
+                # StopTwice: a file the restore script adds a line to each time it starts; the second Ctrl+C is
+                # pressed once it has started twice (the restore path's own run), so it lands in the clean-up.
+                [string] $RestoreStarts
             )
             Invoke-InLabAdmin {
-                param($Scenario, $Phase, $Interrupt, $WhenVm, $Arguments, $StateDir, $ConstrainedLanguage)
+                param($Scenario, $Phase, $Interrupt, $WhenVm, $Arguments, $StateDir, $ConstrainedLanguage, $RestoreStarts)
                 $manifest = Join-Path (Get-Module HaEdge).ModuleBase 'HaEdge.psd1'
                 $runspace = [runspacefactory]::CreateRunspace()
                 $runspace.Open()
@@ -54,6 +57,8 @@ Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0
 
                 $vmAtInterrupt = $null
                 $killed = $null
+                $startsAtSecondStop = $null
+                $secondLanded = $null
                 if ($seen) {
                     while ($true) {
                         $vmAtInterrupt = "$((Get-HaEdgeVm | Where-Object Firewall -EQ 'fw1').Status)"
@@ -66,7 +71,11 @@ Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0
                         # Ctrl+C pressed again while the first one's clean-up runs.
                         'StopTwice' {
                             $first = $run.BeginStop($null, $null)
-                            Start-Sleep -Milliseconds 200
+                            while (@(Get-Content $RestoreStarts -ErrorAction Ignore).Count -lt 2 -and -not $first.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+                                Start-Sleep -Milliseconds 20
+                            }
+                            $startsAtSecondStop = @(Get-Content $RestoreStarts -ErrorAction Ignore).Count
+                            $secondLanded = -not $first.IsCompleted
                             $run.BeginStop($null, $null) | Out-Null
                             $run.EndStop($first)
                         }
@@ -95,6 +104,8 @@ Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0
                     PhaseSeen     = [bool] $seen
                     Progress      = $progress -join ' | '
                     Killed        = $killed
+                    StartsAtSecondStop = $startsAtSecondStop
+                    SecondStopLanded   = $secondLanded
                     VmAtInterrupt = $vmAtInterrupt
                     Failure       = if ($failure) { "$($failure.GetType().Name): $($failure.Message)" }
                     FailureId     = if ($failure -is [Management.Automation.IContainsErrorRecord]) { $failure.ErrorRecord.FullyQualifiedErrorId }
@@ -110,7 +121,7 @@ Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0
                     # advertisement: whoever does, its default route is the one that must be back on the fibre.
                     MasterRoute   = @($gateways | Where-Object { $_.IsMaster -and $_.DefaultRoute } | ForEach-Object Name | Sort-Object -Unique)
                 }
-            } -ArgumentList $Scenario, $Phase, $Interrupt, $WhenVm, $Arguments, $LabStateDir, $ConstrainedLanguage.IsPresent
+            } -ArgumentList $Scenario, $Phase, $Interrupt, $WhenVm, $Arguments, $LabStateDir, $ConstrainedLanguage.IsPresent, $RestoreStarts
         }
 
         # Why a run did not get where the test needed it: its error and the progress it showed.
@@ -162,11 +173,16 @@ Test-HaFailover -Scenario $Scenario -ProbeInterval 0:0:0.1 -Baseline 1 -Settle 0
     }
 
     It 'Ctrl+C during the undo, pressed twice, still brings the WAN back' {
-        # The restore script takes 3 s, so both Ctrl+C land while it runs; the restore path runs it again to the end.
-        $outcome = Invoke-InterruptedFailover -Scenario WanPull -Phase '^Undoing the fault' -Interrupt StopTwice -Arguments (
+        # The first Ctrl+C stops the undo's restore script; the restore path runs it again, and the second Ctrl+C
+        # lands while that run is under way (the script takes 3 s): the restore still runs to the end.
+        $starts = Join-Path $LabStateDir 'restore-starts'
+        Remove-Item $starts -ErrorAction Ignore
+        $outcome = Invoke-InterruptedFailover -Scenario WanPull -Phase '^Undoing the fault' -Interrupt StopTwice -RestoreStarts $starts -Arguments (
             "-WanPullMethod UserAction -WanPullScript { & dotnet '$LabDll' fault fibre-dead | Out-Null } " +
-            "-WanRestoreScript { Start-Sleep -Seconds 3; & dotnet '$LabDll' heal fibre-dead | Out-Null }")
+            "-WanRestoreScript { Add-Content '$starts' 'started'; Start-Sleep -Seconds 3; & dotnet '$LabDll' heal fibre-dead | Out-Null }")
         $outcome.PhaseSeen | Should -BeTrue -Because "the run should reach the undo ($(Get-Story $outcome))"
+        $outcome.StartsAtSecondStop | Should -Be 2 -Because 'the second Ctrl+C is pressed while the restore path''s own run of the script is under way'
+        $outcome.SecondStopLanded | Should -BeTrue -Because 'the run was still cleaning up when Ctrl+C was pressed again'
         $outcome.Failure | Should -Match 'PipelineStopped'
         Assert-EdgeRestored $outcome
         Invoke-Lab status | Should -Match 'faults: none'
