@@ -52,17 +52,17 @@ internal static class ConfigDiff
 
     private sealed class Walker
     {
-        private readonly string _section;
-        private readonly ConfigDiffOptions _options;
+        private readonly string section;
+        private readonly ConfigDiffOptions options;
 
         // The rule under which the secondary keeps (or the primary does not send) the entry being walked: every
         // difference inside it is expected.
-        private SyncRule? _scope;
+        private SyncRule? scope;
 
         public Walker(string section, ConfigDiffOptions options)
         {
-            _section = section;
-            _options = options;
+            this.section = section;
+            this.options = options;
         }
 
         public List<ConfigDifference> Differences { get; } = new List<ConfigDifference>();
@@ -93,7 +93,7 @@ internal static class ConfigDiff
 
             if (primary is IReadOnlyDictionary<string, object?> p && secondary is IReadOnlyDictionary<string, object?> s)
             {
-                foreach (var key in p.Keys.Union(s.Keys).Where(k => !_options.VolatileKeys.Contains(k)).OrderBy(k => k, StringComparer.Ordinal))
+                foreach (var key in p.Keys.Union(s.Keys).Where(k => !options.VolatileKeys.Contains(k)).OrderBy(k => k, StringComparer.Ordinal))
                 {
                     p.TryGetValue(key, out var pv);
                     s.TryGetValue(key, out var sv);
@@ -141,8 +141,8 @@ internal static class ConfigDiff
         // pfSense 2.8 sends a Kea HA block rewritten from its own siblings (swapped, flipped, renamed, some kept back).
         private void KeaHa(string path, string shape, IReadOnlyDictionary<string, object?> primary, IReadOnlyDictionary<string, object?> secondary)
         {
-            var expected = SyncRules.KeaHa(primary.Count == 0 ? null : primary, _options.PrimaryHostname);
-            foreach (var key in primary.Keys.Union(secondary.Keys).Union(expected.Keys).Where(k => !_options.VolatileKeys.Contains(k)).OrderBy(k => k, StringComparer.Ordinal))
+            var expected = SyncRules.KeaHa(primary.Count == 0 ? null : primary, options.PrimaryHostname);
+            foreach (var key in primary.Keys.Union(secondary.Keys).Union(expected.Keys).Where(k => !options.VolatileKeys.Contains(k)).OrderBy(k => k, StringComparer.Ordinal))
             {
                 primary.TryGetValue(key, out var pv);
                 secondary.TryGetValue(key, out var sv);
@@ -204,7 +204,7 @@ internal static class ConfigDiff
 
                 matched.Add(j);
                 var other = secondary[j];
-                var kept = SyncRules.KeptBySecondary(shape, entry, other, _options.AdminSync);
+                var kept = SyncRules.KeptBySecondary(shape, entry, other, options.AdminSync);
                 if (notSent != null && kept == null)
                 {
                     // The primary keeps its entry back and the sync removes the secondary's copy.
@@ -224,7 +224,7 @@ internal static class ConfigDiff
             {
                 if (matched.Contains(j)) continue;
                 var entry = secondary[j];
-                Within(SyncRules.KeptBySecondary(shape, null, entry, _options.AdminSync), () => Node(Entry(entry, j), shape, null, entry));
+                Within(SyncRules.KeptBySecondary(shape, null, entry, options.AdminSync), () => Node(Entry(entry, j), shape, null, entry));
             }
 
             var secondaryOrder = orderSecondary.OrderBy(e => e.Index).Select(e => e.Id).ToList();
@@ -248,7 +248,7 @@ internal static class ConfigDiff
             for (var j = 0; j < secondary.Count; j++)
             {
                 var entry = secondary[j];
-                var kept = shape == "virtualip/vip" ? SyncRules.KeptBySecondary(shape, null, entry, _options.AdminSync) : null;
+                var kept = shape == "virtualip/vip" ? SyncRules.KeptBySecondary(shape, null, entry, options.AdminSync) : null;
                 if (kept == null) replaced.Add(entry);
                 else Within(kept, () => Node($"{path}[{j.ToString(CultureInfo.InvariantCulture)}]", shape, null, entry));
             }
@@ -269,15 +269,15 @@ internal static class ConfigDiff
 
         private void Within(SyncRule? rule, Action walk)
         {
-            var outer = _scope;
-            _scope = outer ?? rule;
+            var outer = scope;
+            scope = outer ?? rule;
             try
             {
                 walk();
             }
             finally
             {
-                _scope = outer;
+                scope = outer;
             }
         }
 
@@ -320,7 +320,7 @@ internal static class ConfigDiff
                 case IReadOnlyDictionary<string, object?> members:
                     builder.Append('{');
                     var first = true;
-                    foreach (var member in members.Where(m => !_options.VolatileKeys.Contains(m.Key)).OrderBy(m => m.Key, StringComparer.Ordinal))
+                    foreach (var member in members.Where(m => !options.VolatileKeys.Contains(m.Key)).OrderBy(m => m.Key, StringComparer.Ordinal))
                     {
                         if (!first) builder.Append(", ");
                         first = false;
@@ -348,8 +348,8 @@ internal static class ConfigDiff
         // Inside an entry the sync leaves alone, its rule explains every difference.
         private void Add(string path, string? primary, string? secondary, SyncRule? rule = null, string? synced = null)
         {
-            var why = _scope ?? rule;
-            Differences.Add(new ConfigDifference(_section, path, primary, secondary, why?.Name, why?.Reason, why == null ? synced : null));
+            var why = scope ?? rule;
+            Differences.Add(new ConfigDifference(section, path, primary, secondary, why?.Name, why?.Reason, why == null ? synced : null));
         }
     }
 

@@ -12,11 +12,11 @@ namespace HaEdge.Core.ConfigSync;
 /// </summary>
 internal sealed class PfConfig
 {
-    private readonly IReadOnlyDictionary<string, object?> _root;
+    private readonly IReadOnlyDictionary<string, object?> root;
 
     private PfConfig(IReadOnlyDictionary<string, object?> root)
     {
-        _root = root;
+        this.root = root;
         Version = ConfigTree.Text(root, "version");
         HaSync = root.TryGetValue("hasync", out var hasync) ? HaSyncSettings.FromTree(hasync) : null;
         VirtualIps = PfConfigVip.FromTree(Section("virtualip"));
@@ -51,7 +51,7 @@ internal sealed class PfConfig
     public string? Version { get; }
 
     /// <summary>The top-level section names, in file order.</summary>
-    public IReadOnlyList<string> SectionNames => _root.Keys.ToList();
+    public IReadOnlyList<string> SectionNames => root.Keys.ToList();
 
     /// <summary>The &lt;hasync&gt; block, or null when the node has none.</summary>
     public HaSyncSettings? HaSync { get; }
@@ -66,16 +66,16 @@ internal sealed class PfConfig
     public string? DefaultGatewayV4 { get; }
 
     /// <summary>A section by name or path ("nat", "system/user") as a neutral tree, or null.</summary>
-    public object? Section(string path) => ConfigTree.Select(_root, path);
+    public object? Section(string path) => ConfigTree.Select(root, path);
 
     /// <summary>The named top-level sections, shaped like <c>backup_config_section</c>'s answer; missing ones are left out.</summary>
     public IReadOnlyDictionary<string, object?> Sections(IEnumerable<string> names)
     {
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var name in names ?? throw new ArgumentNullException(nameof(names)))
-            if (_root.TryGetValue(name, out var value)) result[name] = value;
+            if (root.TryGetValue(name, out var value)) result[name] = value;
         return result;
     }
 
-    public override string ToString() => $"config.xml version {Version} ({_root.Count} sections)";
+    public override string ToString() => $"config.xml version {Version} ({root.Count} sections)";
 }

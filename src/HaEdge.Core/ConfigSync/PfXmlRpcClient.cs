@@ -19,19 +19,19 @@ namespace HaEdge.Core.ConfigSync;
 /// </summary>
 internal sealed class PfXmlRpcClient : IPfXmlRpcClient, IDisposable
 {
-    private readonly PfXmlRpcClientOptions _options;
-    private readonly HttpClient _http;
+    private readonly PfXmlRpcClientOptions options;
+    private readonly HttpClient http;
 
     /// <param name="options">URL, credentials, pin and timeout.</param>
     /// <param name="handler">For tests: used as is and not disposed. Without it the client builds a pinned handler.</param>
     public PfXmlRpcClient(PfXmlRpcClientOptions options, HttpMessageHandler? handler = null)
     {
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        _http = handler == null
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        http = handler == null
             ? new HttpClient(CertificatePin.CreateHandler(options.CertificateSha256), disposeHandler: true)
             : new HttpClient(handler, disposeHandler: false);
         // Our own linked token enforces the timeout so it can be told apart from the caller cancelling.
-        _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+        http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
     }
 
     public async Task<PfFirmwareInfo> HostFirmwareVersionAsync(CancellationToken cancellationToken = default)
@@ -58,25 +58,25 @@ internal sealed class PfXmlRpcClient : IPfXmlRpcClient, IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => http.Dispose();
 
-    private int TimeoutSeconds => Math.Max(1, (int)Math.Ceiling(_options.Timeout.TotalSeconds));
+    private int TimeoutSeconds => Math.Max(1, (int)Math.Ceiling(options.Timeout.TotalSeconds));
 
     private async Task<object?> CallAsync(string method, CancellationToken cancellationToken, params object?[] parameters)
     {
-        var target = _options.Target;
+        var target = options.Target;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        using (var request = new HttpRequestMessage(HttpMethod.Post, _options.Url))
+        using (var request = new HttpRequestMessage(HttpMethod.Post, options.Url))
         {
-            timeout.CancelAfter(_options.Timeout);
+            timeout.CancelAfter(options.Timeout);
             request.Content = new StringContent(XmlRpcCodec.EncodeCall(method, parameters), new UTF8Encoding(false), "text/xml");
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(_options.User + ":" + _options.Password)));
+                Convert.ToBase64String(Encoding.UTF8.GetBytes(options.User + ":" + options.Password)));
 
             string body;
             try
             {
-                using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false))
+                using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false))
                 {
                     ThrowOnHttpStatus(response, method);
                     body = await ReadBodyAsync(response.Content, method, timeout.Token).ConfigureAwait(false);
@@ -85,20 +85,20 @@ internal sealed class PfXmlRpcClient : IPfXmlRpcClient, IDisposable
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new HaEdgeException("XmlRpcTimeout", FailureKind.OperationTimeout,
-                    $"{target}: {method} did not answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({_options.Url}).",
+                    $"{target}: {method} did not answer within {options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({options.Url}).",
                     target, e);
             }
             catch (HttpRequestException e) when (FindInner<AuthenticationException>(e) != null)
             {
                 throw new HaEdgeException("XmlRpcCertificateRejected", FailureKind.SecurityError,
-                    $"{target}: the TLS certificate of {_options.Url.Authority} was rejected" +
-                    (_options.CertificateSha256 == null ? " by platform validation (pin its SHA-256 if it is self-signed)." : " (it does not match the pinned SHA-256)."),
+                    $"{target}: the TLS certificate of {options.Url.Authority} was rejected" +
+                    (options.CertificateSha256 == null ? " by platform validation (pin its SHA-256 if it is self-signed)." : " (it does not match the pinned SHA-256)."),
                     target, e);
             }
             catch (HttpRequestException e)
             {
                 throw new HaEdgeException("XmlRpcUnreachable", FailureKind.ConnectionError,
-                    $"{target}: cannot reach {_options.Url}: {e.Message}", target, e);
+                    $"{target}: cannot reach {options.Url}: {e.Message}", target, e);
             }
 
             return XmlRpcCodec.DecodeResponse(body, target);
@@ -108,10 +108,10 @@ internal sealed class PfXmlRpcClient : IPfXmlRpcClient, IDisposable
     // Read up to the cap, so an endless or huge answer is refused before it is held in memory.
     private async Task<string> ReadBodyAsync(HttpContent content, string method, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > _options.MaxResponseBytes) throw TooLarge(method);
+        if (content.Headers.ContentLength > options.MaxResponseBytes) throw TooLarge(method);
         byte[] body;
         using (var stream = await content.ReadAsStreamAsync().ConfigureAwait(false))
-            body = await BoundedRead.ReadAsync(stream, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false) ?? throw TooLarge(method);
+            body = await BoundedRead.ReadAsync(stream, options.MaxResponseBytes, cancellationToken).ConfigureAwait(false) ?? throw TooLarge(method);
         // Decoded as HttpContent does it: the charset the answer names, else a BOM, else UTF-8.
         using (var bounded = new ByteArrayContent(body))
         {
@@ -122,40 +122,40 @@ internal sealed class PfXmlRpcClient : IPfXmlRpcClient, IDisposable
 
     private HaEdgeException TooLarge(string method) =>
         new HaEdgeException("XmlRpcResponseTooLarge", FailureKind.InvalidData,
-            $"{_options.Target}: {method} answered with more than {_options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture)} bytes; the answer was refused unread ({_options.Url}).",
-            _options.Target);
+            $"{options.Target}: {method} answered with more than {options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture)} bytes; the answer was refused unread ({options.Url}).",
+            options.Target);
 
     private void ThrowOnHttpStatus(HttpResponseMessage response, string method)
     {
         if (response.IsSuccessStatusCode) return;
-        var target = _options.Target;
+        var target = options.Target;
         var status = $"HTTP {(int)response.StatusCode} {UntrustedText.ForMessage(response.ReasonPhrase)}";
         if ((int)response.StatusCode >= 300 && (int)response.StatusCode < 400)
         {
             // A redirect is never followed: the credentials and the pin are for this URL alone.
             var location = response.Headers.Location?.OriginalString;
             throw new HaEdgeException("XmlRpcRedirected", FailureKind.ConnectionError,
-                $"{target}: {method} was answered with {status} to {(location == null ? "no Location" : UntrustedText.ForMessage(location))}; redirects are not followed: set xmlrpc.url to the firewall's own xmlrpc.php ({_options.Url}).",
+                $"{target}: {method} was answered with {status} to {(location == null ? "no Location" : UntrustedText.ForMessage(location))}; redirects are not followed: set xmlrpc.url to the firewall's own xmlrpc.php ({options.Url}).",
                 target);
         }
         switch (response.StatusCode)
         {
             case HttpStatusCode.Unauthorized:
                 throw new HaEdgeException("XmlRpcUnauthorized", FailureKind.AuthenticationError,
-                    $"{target}: {method} was refused with {status} for user '{_options.User}'.", target);
+                    $"{target}: {method} was refused with {status} for user '{options.User}'.", target);
             case HttpStatusCode.Forbidden:
                 throw new HaEdgeException("XmlRpcForbidden", FailureKind.PermissionDenied,
-                    $"{target}: {method} was refused with {status} for user '{_options.User}'.", target);
+                    $"{target}: {method} was refused with {status} for user '{options.User}'.", target);
             default:
                 throw new HaEdgeException("XmlRpcHttpError", FailureKind.ConnectionError,
-                    $"{target}: {method} failed with {status} ({_options.Url}).", target);
+                    $"{target}: {method} failed with {status} ({options.Url}).", target);
         }
     }
 
     private HaEdgeException InvalidResult(string method, object? result) =>
         new HaEdgeException("XmlRpcInvalidResponse", FailureKind.InvalidData,
-            $"{_options.Target}: {method} returned {(result == null ? "nil" : result.GetType().Name)}, not the expected struct.",
-            _options.Target);
+            $"{options.Target}: {method} returned {(result == null ? "nil" : result.GetType().Name)}, not the expected struct.",
+            options.Target);
 
     private static T? FindInner<T>(Exception e) where T : Exception
     {

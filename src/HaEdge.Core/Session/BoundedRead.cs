@@ -35,21 +35,21 @@ internal static class BoundedRead
 
     private sealed class Buffer
     {
-        private readonly MemoryStream _taken = new MemoryStream();
-        private readonly int _maxBytes;
+        private readonly MemoryStream taken = new MemoryStream();
+        private readonly int maxBytes;
 
-        public Buffer(int maxBytes) => _maxBytes = maxBytes;
+        public Buffer(int maxBytes) => this.maxBytes = maxBytes;
 
         public byte[] Chunk { get; } = new byte[81920];
 
         /// <summary>Keeps the first <paramref name="count"/> bytes of <see cref="Chunk"/>; false past the cap.</summary>
         public bool Take(int count)
         {
-            if (_taken.Length + count > _maxBytes) return false;
-            _taken.Write(Chunk, 0, count);
+            if (taken.Length + count > maxBytes) return false;
+            taken.Write(Chunk, 0, count);
             return true;
         }
 
-        public byte[] ToArray() => _taken.ToArray();
+        public byte[] ToArray() => taken.ToArray();
     }
 }

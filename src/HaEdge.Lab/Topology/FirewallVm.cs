@@ -10,33 +10,33 @@ namespace HaEdge.Lab.Topology;
 /// </summary>
 internal sealed class FirewallVm
 {
-    private readonly LabFirewall _fw;
-    private readonly LabPaths _paths;
-    private readonly LabFirewall _peer;
-    private readonly IReadOnlyList<string> _launcher;
-    private readonly LabProfile _profile;
+    private readonly LabFirewall fw;
+    private readonly LabPaths paths;
+    private readonly LabFirewall peer;
+    private readonly IReadOnlyList<string> launcher;
+    private readonly LabProfile profile;
 
     public FirewallVm(LabFirewall firewall, LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile)
     {
-        _fw = firewall;
-        _paths = paths;
-        _peer = LabLayout.Peer(firewall);
-        _launcher = launcher;
-        _profile = profile;
+        fw = firewall;
+        this.paths = paths;
+        peer = LabLayout.Peer(firewall);
+        this.launcher = launcher;
+        this.profile = profile;
     }
 
-    private string Dir => _paths.FirewallDir(_fw);
-    private string File(string name) => _paths.FirewallFile(_fw, name);
-    private LabNode Node => LabLayout.Node(_fw.Node);
+    private string Dir => paths.FirewallDir(fw);
+    private string File(string name) => paths.FirewallFile(fw, name);
+    private LabNode Node => LabLayout.Node(fw.Node);
 
-    public bool InMaintenance => System.IO.File.Exists(_paths.MaintenanceFlag(_fw));
+    public bool InMaintenance => System.IO.File.Exists(paths.MaintenanceFlag(fw));
 
     /// <summary>The segment pfsync (here conntrackd) syncs states over: the sync segment, or the LAN under the sync-on-lan fault.</summary>
-    private LabSegment StateSyncSegment => System.IO.File.Exists(Path.Combine(_paths.PersistDir(_fw), "pfsync-on-lan")) ? LabLayout.Lan : LabLayout.Sync;
+    private LabSegment StateSyncSegment => System.IO.File.Exists(Path.Combine(paths.PersistDir(fw), "pfsync-on-lan")) ? LabLayout.Lan : LabLayout.Sync;
 
     /// <summary>The CARP VIPs this firewall has: every carp segment's, less one removed by the vip-missing fault.</summary>
     private IEnumerable<LabSegment> CarpSegments =>
-        LabLayout.CarpSegments.Where(s => !System.IO.File.Exists(Path.Combine(_paths.PersistDir(_fw), $"vip-removed-{s.Vhid}")));
+        LabLayout.CarpSegments.Where(s => !System.IO.File.Exists(Path.Combine(paths.PersistDir(fw), $"vip-removed-{s.Vhid}")));
 
     /// <summary>
     /// Applies a changed persisted setting to the running firewall, as pfSense applies a saved change: the config files
@@ -45,32 +45,32 @@ internal sealed class FirewallVm
     public void Reconfigure()
     {
         WriteConfig();
-        Shell.CheckInNamespace(_fw.Namespace, "sh", "-c",
+        Shell.CheckInNamespace(fw.Namespace, "sh", "-c",
             $"kill -HUP $(cat {Shell.Quote(File("keepalived.pid"))}); conntrackd -C {Shell.Quote(File("conntrackd.conf"))} -k >/dev/null 2>&1; true");
         Shell.WaitUntil(() => !System.IO.File.Exists(File("conntrackd.lock")), TimeSpan.FromSeconds(5), 20);
         System.IO.File.Delete(File("conntrackd.lock"));
         System.IO.File.Delete(File("conntrackd.ctl"));
-        Shell.StartDaemons(_fw.Namespace, new[] { (_paths.Log($"{_fw.Name}-conntrackd"), new[] { "conntrackd", "-C", File("conntrackd.conf") }) });
+        Shell.StartDaemons(fw.Namespace, new[] { (paths.Log($"{fw.Name}-conntrackd"), new[] { "conntrackd", "-C", File("conntrackd.conf") }) });
     }
 
     /// <summary>The advskew every VIP is configured with: 254 in persistent maintenance mode, as pfSense sets it.</summary>
-    public int ConfiguredAdvSkew => InMaintenance ? 254 : _fw.AdvSkew;
+    public int ConfiguredAdvSkew => InMaintenance ? 254 : fw.AdvSkew;
 
-    public bool IsRunning => System.IO.File.Exists(File("running")) && Shell.NamespacePids(_fw.Namespace).Count > 0;
+    public bool IsRunning => System.IO.File.Exists(File("running")) && Shell.NamespacePids(fw.Namespace).Count > 0;
 
     /// <summary>First boot: NICs on the node bridges, addresses, kernel settings, host key. Done once at `up`.</summary>
     public void Provision()
     {
-        string ns = _fw.Namespace;
+        string ns = fw.Namespace;
         Shell.IpBatch(Node.Namespace, LabLayout.Segments.SelectMany(segment => new[]
         {
-            $"link add {_fw.Tap(segment.Net)} type veth peer name {segment.Interface} netns {ns}",
-            $"link set {_fw.Tap(segment.Net)} master {LabLayout.NodeBridge(segment)}",
+            $"link add {fw.Tap(segment.Net)} type veth peer name {segment.Interface} netns {ns}",
+            $"link set {fw.Tap(segment.Net)} master {LabLayout.NodeBridge(segment)}",
         }));
         Shell.IpBatch(ns, new[] { "link set lo up" }.Concat(LabLayout.Segments.SelectMany(segment => new[]
         {
-            $"link set {segment.Interface} address {_fw.Mac(segment.Net)}",
-            $"addr add {_fw.Address(segment)}/{segment.PrefixLength} dev {segment.Interface}",
+            $"link set {segment.Interface} address {fw.Mac(segment.Net)}",
+            $"addr add {fw.Address(segment)}/{segment.PrefixLength} dev {segment.Interface}",
         })));
         string sysctls = string.Join(" ", new[]
         {
@@ -85,23 +85,23 @@ internal sealed class FirewallVm
             "net.ipv4.conf.default.rp_filter=0",
         });
         Shell.CheckInNamespace(ns, "sh", "-c", $"sysctl -q -w {sysctls} && iptables-restore {Shell.Quote(File("iptables.rules"))}");
-        LabSshd.EnsureHostKey(_paths.HostKey(_fw), $"root@{_fw.Name}.lab");
+        LabSshd.EnsureHostKey(paths.HostKey(fw), $"root@{fw.Name}.lab");
     }
 
     /// <summary>Writes every config file of the firewall from the layout and its persisted settings.</summary>
     /// <param name="labBoot">True only while `up` builds the lab: the primary may then claim MASTER at once.</param>
     public void WriteConfig(bool labBoot = false)
     {
-        Directory.CreateDirectory(_paths.PersistDir(_fw));
+        Directory.CreateDirectory(paths.PersistDir(fw));
         Directory.CreateDirectory(File("vrrp"));
         Directory.CreateDirectory(File("gw"));
         Shell.WriteFile(File("fw.env"), FirewallEnvironment());
         // The files of pfSense's own filesystem the module reads, under root/ (the shell maps /etc/version there).
-        Shell.WriteFile(_paths.FirewallRootFile(_fw, "etc/version"), _profile.VersionFile + "\n");
+        Shell.WriteFile(paths.FirewallRootFile(fw, "etc/version"), profile.VersionFile + "\n");
         // An /etc/rc.local, as many pfSense installs have one (packages and guides add it): on CE 2.7.x admin's shell
         // (rc.initial) announces it before every exec'd command; 2.8 runs it at boot instead.
-        string rcLocal = _paths.FirewallRootFile(_fw, "etc/rc.local");
-        if (_profile.RcLocalBanner)
+        string rcLocal = paths.FirewallRootFile(fw, "etc/rc.local");
+        if (profile.RcLocalBanner)
         {
             Shell.WriteFile(rcLocal, "#!/bin/sh\n# HaEdge lab: rc.initial starts this at every admin login on CE 2.7.x; it does nothing.\n");
         }
@@ -119,13 +119,13 @@ internal sealed class FirewallVm
         // ifconfig and sysctl as functions, so a status read costs one process start as on pfSense, not one per
         // command. Debian's bash started by sshd (SSH_CLIENT set) reads ~/.bashrc, other builds and scripts such as
         // rc.initial BASH_ENV; a login reads ~/.profile. The shims find this firewall through HAEDGE_LAB_FWDIR.
-        string shellRc = Path.Combine(_paths.ShimLab, "shell-rc");
-        Shell.WriteFile(File("sshd_config"), LabSshd.Config(_fw.Name, $"{_fw.Address(LabLayout.Lan)}:22", _paths.HostKey(_fw),
-            File("sshd.pid"), _paths.AuthorizedKeys, _paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir), ("BASH_ENV", shellRc) },
+        string shellRc = Path.Combine(paths.ShimLab, "shell-rc");
+        Shell.WriteFile(File("sshd_config"), LabSshd.Config(fw.Name, $"{fw.Address(LabLayout.Lan)}:22", paths.HostKey(fw),
+            File("sshd.pid"), paths.AuthorizedKeys, paths.ShimPfSense, new[] { ("HAEDGE_LAB_FWDIR", Dir), ("BASH_ENV", shellRc) },
             LabSshd.PfSenseAlgorithms));
         Shell.WriteFile(File(".bashrc"), $". {shellRc}\n");
-        Shell.WriteFile(File(".profile"), LabSshd.InteractiveRc(_paths.ShimPfSense) + $". {shellRc}\n");
-        Shell.WriteFile(File("passwd"), LabSshd.PasswdWithRoot("/bin/bash", Dir, admin: Path.Combine(_paths.ShimPfSense, "rc.initial")));
+        Shell.WriteFile(File(".profile"), LabSshd.InteractiveRc(paths.ShimPfSense) + $". {shellRc}\n");
+        Shell.WriteFile(File("passwd"), LabSshd.PasswdWithRoot("/bin/bash", Dir, admin: Path.Combine(paths.ShimPfSense, "rc.initial")));
     }
 
     /// <summary>Boot: links up, routes back, then the daemons from the persisted config.</summary>
@@ -136,19 +136,19 @@ internal sealed class FirewallVm
         // Boot-time routes: fibre first (tier 1); the gateway monitor moves it when the fibre dies. The
         // monitor targets get host routes through their own gateway, as pfSense adds for dpinger.
         LabSegment fibre = LabLayout.WanFibre, starlink = LabLayout.WanStarlink;
-        Shell.IpBatch(_fw.Namespace, LabLayout.Segments.Select(segment => $"link set {segment.Interface} up").Concat(new[]
+        Shell.IpBatch(fw.Namespace, LabLayout.Segments.Select(segment => $"link set {segment.Interface} up").Concat(new[]
         {
             $"route replace default via {fibre.Gateway} dev {fibre.Interface} onlink",
             $"route replace {LabLayout.FibreMonitorTarget} via {fibre.Gateway} dev {fibre.Interface} onlink",
             $"route replace {LabLayout.StarlinkMonitorTarget} via {starlink.Gateway} dev {starlink.Interface} onlink",
         }));
-        Shell.IpBatch(Node.Namespace, LabLayout.Segments.Select(segment => $"link set {_fw.Tap(segment.Net)} up"));
+        Shell.IpBatch(Node.Namespace, LabLayout.Segments.Select(segment => $"link set {fw.Tap(segment.Net)} up"));
         foreach (string stale in Directory.GetFiles(File("vrrp")).Concat(Directory.GetFiles(File("gw"))))
         {
             System.IO.File.Delete(stale);
         }
         System.IO.File.WriteAllText(File("booted"), DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(_paths.Logs);
+        Directory.CreateDirectory(paths.Logs);
         // Killed daemons leave lock, socket and pid files behind: conntrackd would refuse to start, and keepalived
         // would take a reused pid for itself ("daemon is already running").
         foreach (string stale in new[] { "conntrackd.lock", "conntrackd.ctl", "keepalived.pid", "keepalived-vrrp.pid", "sshd.pid" })
@@ -158,23 +158,23 @@ internal sealed class FirewallVm
         Directory.CreateDirectory("/run/sshd"); // sshd's privilege separation directory
         var daemons = new List<(string, string[])>
         {
-            (_paths.Log($"{_fw.Name}-conntrackd"), new[] { "conntrackd", "-C", File("conntrackd.conf") }),
-            (_paths.Log($"{_fw.Name}-keepalived"), new[]
+            (paths.Log($"{fw.Name}-conntrackd"), new[] { "conntrackd", "-C", File("conntrackd.conf") }),
+            (paths.Log($"{fw.Name}-keepalived"), new[]
             {
                 "keepalived", "--vrrp", "--dont-fork", "--log-console", "--log-detail", "--use-file", File("keepalived.conf"),
                 "--pid", File("keepalived.pid"), "--vrrp_pid", File("keepalived-vrrp.pid"),
             }),
             // sshd sees the firewall's own passwd (root's shell and home) through a private bind mount.
-            (_paths.Log($"{_fw.Name}-sshd"), LabSshd.Command(File("passwd"), File("sshd_config"))),
-            (_paths.Log($"{_fw.Name}-gwmon"), new[] { Path.Combine(_paths.ShimLab, "gwmon"), Dir }),
+            (paths.Log($"{fw.Name}-sshd"), LabSshd.Command(File("passwd"), File("sshd_config"))),
+            (paths.Log($"{fw.Name}-gwmon"), new[] { Path.Combine(paths.ShimLab, "gwmon"), Dir }),
             // Listens on every address of the firewall: the module comes over the LAN, the peer's config sync over SYNC.
-            (_paths.Log($"{_fw.Name}-xmlrpc"), _launcher.Concat(new[]
+            (paths.Log($"{fw.Name}-xmlrpc"), launcher.Concat(new[]
             {
-                "serve-xmlrpc", "--firewall", _fw.Name, "--listen", $"0.0.0.0:{LabSimulators.XmlRpcPort}", "--state-dir", _paths.StateDir,
-                "--profile", _profile.Name,
+                "serve-xmlrpc", "--firewall", fw.Name, "--listen", $"0.0.0.0:{LabSimulators.XmlRpcPort}", "--state-dir", paths.StateDir,
+                "--profile", profile.Name,
             }).ToArray()),
         };
-        Shell.StartDaemons(_fw.Namespace, daemons);
+        Shell.StartDaemons(fw.Namespace, daemons);
         System.IO.File.WriteAllText(File("running"), "");
     }
 
@@ -184,18 +184,18 @@ internal sealed class FirewallVm
         System.IO.File.Delete(File("running"));
         // Links first: a real power-off stops forwarding at once, while killed processes would leave the
         // kernel forwarding on the VIPs until the links went.
-        Shell.IpBatch(Node.Namespace, LabLayout.Segments.Select(segment => $"link set {_fw.Tap(segment.Net)} down"));
+        Shell.IpBatch(Node.Namespace, LabLayout.Segments.Select(segment => $"link set {fw.Tap(segment.Net)} down"));
         System.IO.File.WriteAllText(File("stopped-at"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
-        Shell.Kill(Shell.NamespacePids(_fw.Namespace));
-        Shell.WaitUntil(() => Shell.NamespacePids(_fw.Namespace).Count == 0, TimeSpan.FromSeconds(3), 20);
+        Shell.Kill(Shell.NamespacePids(fw.Namespace));
+        Shell.WaitUntil(() => Shell.NamespacePids(fw.Namespace).Count == 0, TimeSpan.FromSeconds(3), 20);
         // A killed keepalived leaves its macvlans and VIPs behind; a powered-off VM keeps nothing.
-        string[] macvlans = Shell.Run("ip", "-n", _fw.Namespace, "-o", "link", "show").Output.Split('\n')
+        string[] macvlans = Shell.Run("ip", "-n", fw.Namespace, "-o", "link", "show").Output.Split('\n')
             .Select(line => line.Split(':', 3)).Where(f => f.Length == 3).Select(f => f[1].Trim().Split('@')[0])
             .Where(name => LabLayout.CarpSegments.Any(s => s.VipInterface == name)).ToArray();
-        Shell.IpBatch(_fw.Namespace, LabLayout.Segments.Select(segment => $"link set {segment.Interface} down")
+        Shell.IpBatch(fw.Namespace, LabLayout.Segments.Select(segment => $"link set {segment.Interface} down")
             .Concat(macvlans.Select(name => $"link del {name}"))
             .Append("neigh flush all"));
-        Shell.InNamespace(_fw.Namespace, "conntrack", "-F");
+        Shell.InNamespace(fw.Namespace, "conntrack", "-F");
         foreach (string stale in Directory.GetFiles(File("vrrp")))
         {
             System.IO.File.Delete(stale);
@@ -206,7 +206,7 @@ internal sealed class FirewallVm
     public void SetLink(int net, bool up)
     {
         LabSegment segment = LabLayout.SegmentByNet(net);
-        Shell.Ip(Node.Namespace, "link", "set", _fw.Tap(segment.Net), up ? "up" : "down");
+        Shell.Ip(Node.Namespace, "link", "set", fw.Tap(segment.Net), up ? "up" : "down");
     }
 
     /// <summary>Lines "vhid interface vip prefix" the shims read.</summary>
@@ -217,25 +217,25 @@ internal sealed class FirewallVm
     {
         var env = new StringBuilder();
         void Set(string name, string value) => env.Append(name).Append('=').Append(Shell.Quote(value)).Append('\n');
-        Set("FW", _fw.Name);
+        Set("FW", fw.Name);
         Set("FWDIR", Dir);
-        Set("LAB_STATE", _paths.StateDir);
-        Set("LAB_CMD", string.Join(" ", _launcher.Select(Shell.Quote)));
-        Set("LAB_PROFILE", _profile.Name);
-        Set("PFSENSE_VERSION", _profile.PfSenseVersion);
-        Set("BASE_ADVSKEW", _fw.AdvSkew.ToString(CultureInfo.InvariantCulture));
-        Set("HOSTID", _fw.HostId);
-        Set("PEER_HOSTID", _peer.HostId);
+        Set("LAB_STATE", paths.StateDir);
+        Set("LAB_CMD", string.Join(" ", launcher.Select(Shell.Quote)));
+        Set("LAB_PROFILE", profile.Name);
+        Set("PFSENSE_VERSION", profile.PfSenseVersion);
+        Set("BASE_ADVSKEW", fw.AdvSkew.ToString(CultureInfo.InvariantCulture));
+        Set("HOSTID", fw.HostId);
+        Set("PEER_HOSTID", peer.HostId);
         Set("SYNC_IF", StateSyncSegment.Interface);
-        Set("SYNC_PEER", _peer.Address(StateSyncSegment));
+        Set("SYNC_PEER", peer.Address(StateSyncSegment));
         Set("FIBRE_IF", LabLayout.WanFibre.Interface);
         Set("FIBRE_GW", LabLayout.WanFibre.Gateway!);
-        Set("FIBRE_SRC", _fw.Address(LabLayout.WanFibre));
+        Set("FIBRE_SRC", fw.Address(LabLayout.WanFibre));
         Set("FIBRE_MONITOR", LabLayout.FibreMonitorTarget);
         Set("FIBRE_NAME", LabLayout.FibreGatewayName);
         Set("STARLINK_IF", LabLayout.WanStarlink.Interface);
         Set("STARLINK_GW", LabLayout.WanStarlink.Gateway!);
-        Set("STARLINK_SRC", _fw.Address(LabLayout.WanStarlink));
+        Set("STARLINK_SRC", fw.Address(LabLayout.WanStarlink));
         Set("STARLINK_MONITOR", LabLayout.StarlinkMonitorTarget);
         Set("STARLINK_NAME", LabLayout.StarlinkGatewayName);
         Set("GATEWAY_GROUP", LabLayout.GatewayGroupName);
@@ -243,7 +243,7 @@ internal sealed class FirewallVm
         Set("CONNTRACKD_CONF", File("conntrackd.conf"));
         Set("INTERFACE_DESCRIPTIONS", string.Join(" ", LabLayout.Segments.Select(s => $"{s.Interface}={s.Description}")));
         // The addresses Provision gives each interface, for the ifconfig shim (the lab never changes them).
-        Set("INTERFACE_ADDRESSES", string.Join(" ", LabLayout.Segments.Select(s => $"{s.Interface}={_fw.Address(s)}/{s.PrefixLength}")));
+        Set("INTERFACE_ADDRESSES", string.Join(" ", LabLayout.Segments.Select(s => $"{s.Interface}={fw.Address(s)}/{s.PrefixLength}")));
         return env.ToString();
     }
 
@@ -253,12 +253,12 @@ internal sealed class FirewallVm
         // At lab boot the primary claims MASTER at once. A firewall started later boots as BACKUP, pulls the
         // peer's states (the notify hook's conntrackd -n) and only then preempts, after the master-down
         // interval, as pfSense holds CARP demoted until its pfsync bulk update is done.
-        string initialState = labBoot && _fw.Role == "primary" && !InMaintenance ? "MASTER" : "BACKUP";
+        string initialState = labBoot && fw.Role == "primary" && !InMaintenance ? "MASTER" : "BACKUP";
         var conf = new StringBuilder();
         conf.Append($$"""
-            # {{_fw.Name}}: one VRRP instance per CARP VIP, advbase 1, priority = 250 - min(advskew, 240).
+            # {{fw.Name}}: one VRRP instance per CARP VIP, advbase 1, priority = 250 - min(advskew, 240).
             global_defs {
-                router_id {{_fw.Name}}
+                router_id {{fw.Name}}
                 script_user root
                 enable_script_security
                 vrrp_garp_master_delay 1
@@ -284,7 +284,7 @@ internal sealed class FirewallVm
                     }
                     track_interface {
                 {{tracked}}    }
-                    notify "{{Path.Combine(_paths.ShimLab, "vrrp-notify")}} {{Dir}}"
+                    notify "{{Path.Combine(paths.ShimLab, "vrrp-notify")}} {{Dir}}"
                 }
 
                 """);
@@ -294,9 +294,9 @@ internal sealed class FirewallVm
 
     private string ConntrackdConfig()
     {
-        string ignored = string.Concat(LabLayout.Segments.Select(s => $"            IPv4_address {_fw.Address(s)}\n"));
+        string ignored = string.Concat(LabLayout.Segments.Select(s => $"            IPv4_address {fw.Address(s)}\n"));
         return $$"""
-            # {{_fw.Name}}: FTFW state sync over the dedicated sync link. Own lock file and socket per namespace.
+            # {{fw.Name}}: FTFW state sync over the dedicated sync link. Own lock file and socket per namespace.
             Sync {
                 Mode FTFW {
                     DisableExternalCache Off
@@ -304,8 +304,8 @@ internal sealed class FirewallVm
                     PurgeTimeout 5
                 }
                 UDP {
-                    IPv4_address {{_fw.Address(StateSyncSegment)}}
-                    IPv4_Destination_Address {{_peer.Address(StateSyncSegment)}}
+                    IPv4_address {{fw.Address(StateSyncSegment)}}
+                    IPv4_Destination_Address {{peer.Address(StateSyncSegment)}}
                     Port {{LabLayout.ConntrackdPort}}
                     Interface {{StateSyncSegment.Interface}}
                     SndSocketBuffer 1249280

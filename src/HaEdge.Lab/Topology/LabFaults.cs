@@ -12,13 +12,13 @@ internal sealed class LabFaults
     public static readonly IReadOnlyList<string> Names =
         new[] { "hard-stop", "link-down", "fibre-dead", "sync-cut", "mac-filter", "vlan-asymmetry", "fixed-default-gateway", "sync-on-lan", "vip-missing" };
 
-    private readonly LabPaths _paths;
-    private readonly LabNetwork _lab;
+    private readonly LabPaths paths;
+    private readonly LabNetwork lab;
 
     public LabFaults(LabPaths paths, LabNetwork lab)
     {
-        _paths = paths;
-        _lab = lab;
+        this.paths = paths;
+        this.lab = lab;
     }
 
     /// <summary>Applies (<paramref name="inject"/>) or heals a fault; returns a one-line description of what changed.</summary>
@@ -37,8 +37,8 @@ internal sealed class LabFaults
             "vip-missing" => VipMissing(Firewall(target, name), Net(target, name), inject),
             _ => throw new LabException($"unknown fault '{name}' (known: {string.Join(", ", Names)})"),
         };
-        string marker = Path.Combine(_paths.Faults, string.Join("_", new[] { name }.Concat(target)));
-        Directory.CreateDirectory(_paths.Faults);
+        string marker = Path.Combine(paths.Faults, string.Join("_", new[] { name }.Concat(target)));
+        Directory.CreateDirectory(paths.Faults);
         if (inject)
         {
             File.WriteAllText(marker, what + "\n");
@@ -52,8 +52,8 @@ internal sealed class LabFaults
 
     /// <summary>Active faults as "name target: description".</summary>
     public IReadOnlyList<string> Active() =>
-        Directory.Exists(_paths.Faults)
-            ? Directory.GetFiles(_paths.Faults).Order(StringComparer.Ordinal)
+        Directory.Exists(paths.Faults)
+            ? Directory.GetFiles(paths.Faults).Order(StringComparer.Ordinal)
                 .Select(f => Path.GetFileName(f).Replace('_', ' ') + ": " + File.ReadAllText(f).Trim()).ToList()
             : Array.Empty<string>();
 
@@ -73,7 +73,7 @@ internal sealed class LabFaults
 
     private string HardStop(LabFirewall fw, bool inject)
     {
-        FirewallVm vm = _lab.Vm(fw);
+        FirewallVm vm = lab.Vm(fw);
         if (inject)
         {
             vm.Stop();
@@ -88,7 +88,7 @@ internal sealed class LabFaults
 
     private string LinkDown(LabFirewall fw, int net, bool inject)
     {
-        _lab.Vm(fw).SetLink(net, up: !inject);
+        lab.Vm(fw).SetLink(net, up: !inject);
         return $"{fw.Name} net{net} ({fw.Tap(net)}) link {(inject ? "down" : "up")}";
     }
 
@@ -111,7 +111,7 @@ internal sealed class LabFaults
     /// the VRRP adverts sent from the virtual MAC 00:00:5e:00:01:vrid.</summary>
     private string MacFilter(LabFirewall fw, int? net, bool inject)
     {
-        LabSimulators.ReflectInPve(_paths, stateDir => PveLabState.SetFirewallOption(stateDir, fw.VmId, "macfilter", inject ? 1 : 0));
+        LabSimulators.ReflectInPve(paths, stateDir => PveLabState.SetFirewallOption(stateDir, fw.VmId, "macfilter", inject ? 1 : 0));
         string ns = LabLayout.Node(fw.Node).Namespace;
         string table = $"macfilter_{fw.Name}";
         Shell.InNamespace(ns, "nft", "delete", "table", "bridge", table);
@@ -129,7 +129,7 @@ internal sealed class LabFaults
 
     private string WriteTemp(string content)
     {
-        string path = Path.Combine(_paths.StateDir, "nft-macfilter.nft");
+        string path = Path.Combine(paths.StateDir, "nft-macfilter.nft");
         File.WriteAllText(path, content);
         return path;
     }
@@ -143,7 +143,7 @@ internal sealed class LabFaults
     {
         foreach (LabFirewall fw in LabLayout.Firewalls)
         {
-            string setting = Path.Combine(_paths.PersistDir(fw), "defaultgw4");
+            string setting = Path.Combine(paths.PersistDir(fw), "defaultgw4");
             if (inject)
             {
                 File.WriteAllText(setting, LabLayout.FibreGatewayName + "\n");
@@ -166,9 +166,9 @@ internal sealed class LabFaults
         {
             SetFlag(fw, "pfsync-on-lan", inject);
         }
-        foreach (LabFirewall fw in LabLayout.Firewalls.Where(fw => _lab.Vm(fw).IsRunning))
+        foreach (LabFirewall fw in LabLayout.Firewalls.Where(fw => lab.Vm(fw).IsRunning))
         {
-            _lab.Vm(fw).Reconfigure();
+            lab.Vm(fw).Reconfigure();
         }
         return inject ? "pfsync on both firewalls moved to the LAN" : "pfsync back on the sync segment";
     }
@@ -182,16 +182,16 @@ internal sealed class LabFaults
             throw new LabException($"net{net} ({segment.Name}) has no CARP VIP");
         }
         SetFlag(fw, $"vip-removed-{vhid}", inject);
-        if (_lab.Vm(fw).IsRunning)
+        if (lab.Vm(fw).IsRunning)
         {
-            _lab.Vm(fw).Reconfigure();
+            lab.Vm(fw).Reconfigure();
         }
         return $"{segment.Name}'s CARP VIP (vhid {vhid}) {(inject ? "removed from" : "back on")} {fw.Name}";
     }
 
     private void SetFlag(LabFirewall fw, string name, bool on)
     {
-        string flag = Path.Combine(_paths.PersistDir(fw), name);
+        string flag = Path.Combine(paths.PersistDir(fw), name);
         if (on)
         {
             File.WriteAllText(flag, "");
@@ -208,7 +208,7 @@ internal sealed class LabFaults
         LabFirewall fw = LabLayout.Firewalls.Single(f => f.Node == node.Name);
         string tap = fw.Tap(LabLayout.Vlan20.Net);
         int tag = inject ? LabLayout.AsymmetricVlan : LabLayout.Vlan20.Vlan!.Value;
-        LabSimulators.ReflectInPve(_paths, stateDir => PveLabState.SetNicTag(stateDir, fw.VmId, LabLayout.Vlan20.Net, tag));
+        LabSimulators.ReflectInPve(paths, stateDir => PveLabState.SetNicTag(stateDir, fw.VmId, LabLayout.Vlan20.Net, tag));
         Shell.Ip(node.Namespace, "link", "set", tap, "master", LabLayout.VlanBridge(LabLayout.Vlan20.Bridge, tag));
         return $"{node.Name} {tap} tag={tag} (the other node keeps tag={LabLayout.Vlan20.Vlan})";
     }

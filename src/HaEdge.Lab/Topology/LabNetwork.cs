@@ -9,17 +9,17 @@ namespace HaEdge.Lab.Topology;
 /// </summary>
 public sealed class LabNetwork : ILabVmControl
 {
-    private readonly LabPaths _paths;
-    private readonly IReadOnlyList<string> _launcher;
-    private readonly LabProfile _profile;
+    private readonly LabPaths paths;
+    private readonly IReadOnlyList<string> launcher;
+    private readonly LabProfile profile;
     // One VM action at a time per process, as QEMU serialises a VM's monitor commands.
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim gate = new(1, 1);
 
     private LabNetwork(LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile)
     {
-        _paths = paths;
-        _launcher = launcher;
-        _profile = profile;
+        this.paths = paths;
+        this.launcher = launcher;
+        this.profile = profile;
         // firewall=1 on every NIC, as Proxmox creates them: the VM firewall options (macfilter) then decide,
         // which is what the mac-filter fault changes.
         Vms = LabLayout.Firewalls.Select(fw => new LabVm(fw.VmId, fw.Name, fw.Node,
@@ -41,7 +41,7 @@ public sealed class LabNetwork : ILabVmControl
 
     internal static LabNetwork Create(LabPaths paths, IReadOnlyList<string> launcher, LabProfile profile) => new(paths, launcher, profile);
 
-    internal LabProfile Profile => _profile;
+    internal LabProfile Profile => profile;
 
     public IReadOnlyList<LabVm> Vms { get; }
 
@@ -63,18 +63,18 @@ public sealed class LabNetwork : ILabVmControl
 
     internal FirewallVm Vm(int vmId) => Vm(LabLayout.Firewall(vmId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-    internal FirewallVm Vm(LabFirewall firewall) => new(firewall, _paths, _launcher, _profile);
+    internal FirewallVm Vm(LabFirewall firewall) => new(firewall, paths, launcher, profile);
 
     private async Task Act(Action action, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await Task.Run(action, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
 }

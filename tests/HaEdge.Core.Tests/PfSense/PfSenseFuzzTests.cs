@@ -15,9 +15,9 @@ public class PfSenseFuzzTests
 {
     private const int Iterations = 10_000;
 
-    private readonly ITestOutputHelper _output;
+    private readonly ITestOutputHelper output;
 
-    public PfSenseFuzzTests(ITestOutputHelper output) => _output = output;
+    public PfSenseFuzzTests(ITestOutputHelper output) => this.output = output;
 
     public static TheoryData<PfSenseOutputKind> Kinds() => new(Enum.GetValues<PfSenseOutputKind>());
 
@@ -47,7 +47,7 @@ public class PfSenseFuzzTests
             }
         }
 
-        _output.WriteLine($"{kind}: {Iterations} mutated inputs from {seeds.Length} samples, {parsed} parsed, {rejected} rejected, {clock.ElapsedMilliseconds} ms");
+        output.WriteLine($"{kind}: {Iterations} mutated inputs from {seeds.Length} samples, {parsed} parsed, {rejected} rejected, {clock.ElapsedMilliseconds} ms");
     }
 
     private static string[] Seeds(PfSenseOutputKind kind)

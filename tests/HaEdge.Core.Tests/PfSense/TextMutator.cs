@@ -15,13 +15,13 @@ internal sealed class TextMutator
         "é", "١٢", "pfsync0: flags=0<> mtu 1500", "em0: flags=8843<UP> metric 0 mtu 1500",
     };
 
-    private readonly Random _random;
+    private readonly Random random;
 
-    public TextMutator(int seed) => _random = new Random(seed);
+    public TextMutator(int seed) => random = new Random(seed);
 
     public string Mutate(string text)
     {
-        var rounds = 1 + _random.Next(3);
+        var rounds = 1 + random.Next(3);
         for (var i = 0; i < rounds; i++) text = MutateOnce(text);
         return text;
     }
@@ -29,30 +29,30 @@ internal sealed class TextMutator
     private string MutateOnce(string text)
     {
         var lines = text.Split('\n').ToList();
-        switch (_random.Next(9))
+        switch (random.Next(9))
         {
             case 0:
-                return text.Substring(0, _random.Next(text.Length + 1));
+                return text.Substring(0, random.Next(text.Length + 1));
             case 1:
-                return ReplaceAt(text, (char)_random.Next(256));
+                return ReplaceAt(text, (char)random.Next(256));
             case 2:
-                return ReplaceAt(text, (char)('0' + _random.Next(10)));
+                return ReplaceAt(text, (char)('0' + random.Next(10)));
             case 3:
-                if (lines.Count > 0) lines.RemoveAt(_random.Next(lines.Count));
+                if (lines.Count > 0) lines.RemoveAt(random.Next(lines.Count));
                 return string.Join("\n", lines);
             case 4:
-                var copy = _random.Next(lines.Count);
-                lines.Insert(_random.Next(lines.Count + 1), lines[copy]);
+                var copy = random.Next(lines.Count);
+                lines.Insert(random.Next(lines.Count + 1), lines[copy]);
                 return string.Join("\n", lines);
             case 5:
-                var (a, b) = (_random.Next(lines.Count), _random.Next(lines.Count));
+                var (a, b) = (random.Next(lines.Count), random.Next(lines.Count));
                 (lines[a], lines[b]) = (lines[b], lines[a]);
                 return string.Join("\n", lines);
             case 6:
-                return text.Insert(_random.Next(text.Length + 1), (_random.Next(2) == 0 ? " " : "") + Tokens[_random.Next(Tokens.Length)] + " ");
+                return text.Insert(random.Next(text.Length + 1), (random.Next(2) == 0 ? " " : "") + Tokens[random.Next(Tokens.Length)] + " ");
             case 7:
                 var words = text.Split(' ');
-                if (words.Length > 1) words[_random.Next(words.Length)] = Tokens[_random.Next(Tokens.Length)];
+                if (words.Length > 1) words[random.Next(words.Length)] = Tokens[random.Next(Tokens.Length)];
                 return string.Join(" ", words);
             default:
                 return ChangeWhitespace(text);
@@ -63,18 +63,18 @@ internal sealed class TextMutator
     {
         if (text.Length == 0) return c.ToString();
         var builder = new StringBuilder(text);
-        builder[_random.Next(text.Length)] = c;
+        builder[random.Next(text.Length)] = c;
         return builder.ToString();
     }
 
     private string ChangeWhitespace(string text)
     {
-        switch (_random.Next(4))
+        switch (random.Next(4))
         {
             case 0: return text.Replace('\t', ' ');
             case 1: return text.Replace("        ", "\t", StringComparison.Ordinal);
             case 2: return text.Replace("\n", "\r\n", StringComparison.Ordinal);
-            default: return string.Join("\n", text.Split('\n').Select(l => _random.Next(3) == 0 ? l.Trim() : l));
+            default: return string.Join("\n", text.Split('\n').Select(l => random.Next(3) == 0 ? l.Trim() : l));
         }
     }
 }

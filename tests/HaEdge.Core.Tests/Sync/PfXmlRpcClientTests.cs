@@ -224,31 +224,31 @@ public class PfXmlRpcClientTests
     /// <summary>A one-certificate HTTPS server on 127.0.0.1 that answers every request with one XML body.</summary>
     private sealed class TlsServer : IDisposable
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly X509Certificate2 _certificate;
-        private readonly string _body;
-        private int _served;
+        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource stop = new();
+        private readonly X509Certificate2 certificate;
+        private readonly string body;
+        private int served;
 
         public TlsServer(X509Certificate2 certificate, string body)
         {
-            _certificate = certificate;
-            _body = body;
-            _listener.Start();
+            this.certificate = certificate;
+            this.body = body;
+            listener.Start();
             _ = AcceptLoop();
         }
 
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+        public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
         /// <summary>Requests read after a completed handshake, counted before the answer is written: a client that has its answer sees it counted.</summary>
-        public int Served => Volatile.Read(ref _served);
+        public int Served => Volatile.Read(ref served);
 
         private async Task AcceptLoop()
         {
-            while (!_stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested)
             {
                 TcpClient connection;
-                try { connection = await _listener.AcceptTcpClientAsync(_stop.Token); }
+                try { connection = await listener.AcceptTcpClientAsync(stop.Token); }
                 catch (Exception) { return; }
                 _ = Serve(connection);
             }
@@ -261,10 +261,10 @@ public class PfXmlRpcClientTests
             {
                 try
                 {
-                    await tls.AuthenticateAsServerAsync(_certificate);
+                    await tls.AuthenticateAsServerAsync(certificate);
                     if (!await ReadRequest(tls)) return;
-                    Interlocked.Increment(ref _served);
-                    var content = Encoding.UTF8.GetBytes(_body);
+                    Interlocked.Increment(ref served);
+                    var content = Encoding.UTF8.GetBytes(body);
                     var head = Encoding.ASCII.GetBytes(
                         $"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n");
                     await tls.WriteAsync(head);
@@ -304,9 +304,9 @@ public class PfXmlRpcClientTests
 
         public void Dispose()
         {
-            _stop.Cancel();
-            _listener.Stop();
-            _stop.Dispose();
+            stop.Cancel();
+            listener.Stop();
+            stop.Dispose();
         }
     }
 }

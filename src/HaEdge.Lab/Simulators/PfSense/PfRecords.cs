@@ -13,9 +13,9 @@ namespace HaEdge.Lab.Simulators.PfSense;
 /// </summary>
 internal sealed class PfRecords
 {
-    private readonly string _firewall;
-    private readonly string _program;
-    private readonly bool _echo;
+    private readonly string firewall;
+    private readonly string program;
+    private readonly bool echo;
 
     /// <param name="stateDir">The lab's state directory.</param>
     /// <param name="firewall">The firewall (its hostname in the log lines).</param>
@@ -23,9 +23,9 @@ internal sealed class PfRecords
     /// <param name="echo">Also print each log line on stderr (a daemon's log); a script run like rc.filter_synchronize prints nothing.</param>
     public PfRecords(string stateDir, string firewall, string program, bool echo)
     {
-        _firewall = firewall;
-        _program = $"{program}[{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}]";
-        _echo = echo;
+        this.firewall = firewall;
+        this.program = $"{program}[{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}]";
+        this.echo = echo;
         var paths = new LabPaths(stateDir);
         SystemLogPath = paths.FirewallRootFile(LabPair.Firewall(firewall), "var/log/system.log");
         ReloadStatusPath = paths.FirewallRootFile(LabPair.Firewall(firewall), "var/run/filter_reload_status");
@@ -55,8 +55,8 @@ internal sealed class PfRecords
     {
         DateTime now = DateTime.Now;
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"{now:MMM} {now.Day,2} {now:HH:mm:ss} {_firewall} {_program}: {script}: {message}");
-        if (_echo)
+            $"{now:MMM} {now.Day,2} {now:HH:mm:ss} {firewall} {program}: {script}: {message}");
+        if (echo)
         {
             Console.Error.WriteLine(line);
         }

@@ -37,15 +37,15 @@ internal sealed class RestoreConfigSection
         "nat", "openvpn", "schedules", "shaper", "unbound", "wol",
     };
 
-    private readonly LabProfile _profile;
-    private readonly Action<string> _logError;
+    private readonly LabProfile profile;
+    private readonly Action<string> logError;
 
     /// <param name="profile">The pfSense version played.</param>
     /// <param name="logError">log_error() of xmlrpc.php.</param>
     public RestoreConfigSection(LabProfile profile, Action<string> logError)
     {
-        _profile = profile;
-        _logError = logError;
+        this.profile = profile;
+        this.logError = logError;
     }
 
     /// <summary>Applies <paramref name="sections"/> to <paramref name="root"/>; returns the last write_config() description.</summary>
@@ -55,7 +55,7 @@ internal sealed class RestoreConfigSection
         var remaining = new OrderedDictionary<string, object>(sections);
 
         var replaced = new List<string>();
-        foreach (string name in _profile.KeaHaSync ? FullSections28 : FullSections27)
+        foreach (string name in profile.KeaHaSync ? FullSections28 : FullSections27)
         {
             if (remaining.Remove(name, out object? value))
             {
@@ -85,7 +85,7 @@ internal sealed class RestoreConfigSection
             MergeSection(root, name, value);
         }
 
-        if (_profile.KeaHaSync)
+        if (profile.KeaHaSync)
         {
             foreach (string kea in new[] { "kea", "kea6" })
             {
@@ -111,7 +111,7 @@ internal sealed class RestoreConfigSection
         }
 
         string description = $"Merged in config ({string.Join(", ", remaining.Keys.Concat(replaced))} sections) from XMLRPC client.";
-        return accounts?.Apply(root.Element("system")!, _logError) ?? description;
+        return accounts?.Apply(root.Element("system")!, logError) ?? description;
     }
 
     /// <summary>$vipbackup: neither CARP nor an IP alias on a CARP VIP or lo0, and an IP alias / proxy ARP not on a CARP VIP, or anything on lo0.</summary>
@@ -242,30 +242,30 @@ internal sealed class RestoreConfigSection
     /// <summary>What the user and group part of restore_config_section() decided, applied by local_sync_accounts().</summary>
     private sealed class Accounts
     {
-        private readonly List<OrderedDictionary<string, object>> _userAdd = new();
-        private readonly List<OrderedDictionary<string, object>> _userDelete = new();
-        private readonly List<OrderedDictionary<string, object>> _groupAdd = new();
-        private readonly List<OrderedDictionary<string, object>> _groupDelete = new();
+        private readonly List<OrderedDictionary<string, object>> userAdd = new();
+        private readonly List<OrderedDictionary<string, object>> userDelete = new();
+        private readonly List<OrderedDictionary<string, object>> groupAdd = new();
+        private readonly List<OrderedDictionary<string, object>> groupDelete = new();
 
         public static Accounts Plan(XElement? system, List<OrderedDictionary<string, object>> groups, List<OrderedDictionary<string, object>> users, bool adminSync)
         {
             var plan = new Accounts();
-            Decide(Local(system, "group"), groups, plan._groupAdd, plan._groupDelete, sent => Number(sent, "gid") < 1999);
-            Decide(Local(system, "user"), users, plan._userAdd, plan._userDelete, sent => Number(sent, "uid") < 2000 && !adminSync);
+            Decide(Local(system, "group"), groups, plan.groupAdd, plan.groupDelete, sent => Number(sent, "gid") < 1999);
+            Decide(Local(system, "user"), users, plan.userAdd, plan.userDelete, sent => Number(sent, "uid") < 2000 && !adminSync);
             return plan;
         }
 
         /// <summary>local_sync_accounts(): deletions, additions, both lists sorted by name; the write_config() description.</summary>
         public string? Apply(XElement system, Action<string> logError)
         {
-            if (_userAdd.Count + _userDelete.Count + _groupAdd.Count + _groupDelete.Count == 0)
+            if (userAdd.Count + userDelete.Count + groupAdd.Count + groupDelete.Count == 0)
             {
                 return null;
             }
             List<OrderedDictionary<string, object>> users = Local(system, "user");
-            foreach (OrderedDictionary<string, object> user in _userDelete)
+            foreach (OrderedDictionary<string, object> user in userDelete)
             {
-                if (Number(user, "uid") > 65000 || (Number(user, "uid") < 2000 && !_userAdd.Any(a => Same(a, user))))
+                if (Number(user, "uid") > 65000 || (Number(user, "uid") < 2000 && !userAdd.Any(a => Same(a, user))))
                 {
                     continue;
                 }
@@ -276,7 +276,7 @@ internal sealed class RestoreConfigSection
                 }
             }
             List<OrderedDictionary<string, object>> groups = Local(system, "group");
-            foreach (OrderedDictionary<string, object> group in _groupDelete)
+            foreach (OrderedDictionary<string, object> group in groupDelete)
             {
                 if (Number(group, "gid") < 1999 || Number(group, "gid") > 65000)
                 {
@@ -288,12 +288,12 @@ internal sealed class RestoreConfigSection
                     groups.RemoveAt(at);
                 }
             }
-            foreach (OrderedDictionary<string, object> user in _userAdd)
+            foreach (OrderedDictionary<string, object> user in userAdd)
             {
                 logError($"Adding user: {Name(user)}");
                 users.Add(user);
             }
-            foreach (OrderedDictionary<string, object> group in _groupAdd)
+            foreach (OrderedDictionary<string, object> group in groupAdd)
             {
                 logError($"Adding group: {Name(group)}");
                 groups.Add(group);

@@ -382,15 +382,15 @@ public static class SimConfigSync
     /// <summary>xmlrpc_client.inc's pfsense_xmlrpc_client: each call up to 4 attempts, 1 s apart, every step logged.</summary>
     private sealed class Client
     {
-        private readonly HttpClient _http;
-        private readonly string _url;
-        private readonly PfRecords _records;
+        private readonly HttpClient http;
+        private readonly string url;
+        private readonly PfRecords records;
 
         public Client(HttpClient http, string url, PfRecords records)
         {
-            _http = http;
-            _url = url;
-            _records = records;
+            this.http = http;
+            this.url = url;
+            this.records = records;
         }
 
         /// <summary>The call's answer, or null when every attempt failed.</summary>
@@ -401,11 +401,11 @@ public static class SimConfigSync
             {
                 string? error = null;
                 object? answer = null;
-                _records.LogError(Script, $"Beginning XMLRPC sync data to {_url}.");
+                records.LogError(Script, $"Beginning XMLRPC sync data to {url}.");
                 try
                 {
                     using var content = new StringContent(body, Encoding.UTF8, "text/xml");
-                    using HttpResponseMessage response = await _http.PostAsync(_url, content, ct).ConfigureAwait(false);
+                    using HttpResponseMessage response = await http.PostAsync(url, content, ct).ConfigureAwait(false);
                     response.EnsureSuccessStatusCode();
                     answer = SimXmlRpcCodec.ParseResponse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
                 }
@@ -413,8 +413,8 @@ public static class SimConfigSync
                 {
                     // The server's fault: logged and noticed on every attempt.
                     error = $"Exception calling XMLRPC method {method} #{fault.Code.ToString(CultureInfo.InvariantCulture)} : {fault.Message}";
-                    _records.LogError(Script, error);
-                    _records.Notice(Script, error);
+                    records.LogError(Script, error);
+                    records.Notice(Script, error);
                 }
                 catch (Exception transport) when (transport is HttpRequestException || (transport is TaskCanceledException && !ct.IsCancellationRequested))
                 {
@@ -423,18 +423,18 @@ public static class SimConfigSync
 
                 if (error == null)
                 {
-                    _records.LogError(Script, $"XMLRPC reload data success with {_url} (pfsense.{method}).");
+                    records.LogError(Script, $"XMLRPC reload data success with {url} (pfsense.{method}).");
                     return answer;
                 }
                 if (attempt < Attempts)
                 {
-                    _records.LogError(Script, $"Retrying XMLRPC Request due to error: {error}");
+                    records.LogError(Script, $"Retrying XMLRPC Request due to error: {error}");
                     await Task.Delay(1000, ct).ConfigureAwait(false);
                 }
                 else
                 {
-                    _records.LogError(Script, error);
-                    _records.Notice(Script, error);
+                    records.LogError(Script, error);
+                    records.Notice(Script, error);
                 }
             }
             return null;
@@ -443,10 +443,10 @@ public static class SimConfigSync
         // What curl would say, as near as .NET tells it.
         private string CurlMessage(Exception error)
         {
-            var uri = new Uri(_url);
+            var uri = new Uri(url);
             return error switch
             {
-                TaskCanceledException => $"Operation timed out after {_http.Timeout.TotalMilliseconds:0} milliseconds with 0 bytes received",
+                TaskCanceledException => $"Operation timed out after {http.Timeout.TotalMilliseconds:0} milliseconds with 0 bytes received",
                 HttpRequestException { InnerException: SocketException socket } => $"Failed to connect to {uri.Host} port {uri.Port}: {socket.Message}",
                 _ => error.Message,
             };

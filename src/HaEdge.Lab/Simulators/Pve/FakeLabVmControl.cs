@@ -21,11 +21,11 @@ internal sealed class FakeLabVmControl : ILabVmControl
         public Dictionary<string, bool> LinkUp { get; set; } = new();
     }
 
-    private readonly string _path;
+    private readonly string path;
 
     public FakeLabVmControl(string pveDirectory)
     {
-        _path = Path.Combine(pveDirectory, "fake-vms.json");
+        path = Path.Combine(pveDirectory, "fake-vms.json");
         Vms = LabLayout.Firewalls.Select(MakeVm).ToList();
     }
 
@@ -46,21 +46,21 @@ internal sealed class FakeLabVmControl : ILabVmControl
 
     private FakeState Load()
     {
-        using (StateFile.Lock(_path))
+        using (StateFile.Lock(path))
         {
-            string? text = StateFile.ReadOrNull(_path);
+            string? text = StateFile.ReadOrNull(path);
             return text is null ? new FakeState() : JsonSerializer.Deserialize<FakeState>(text) ?? new FakeState();
         }
     }
 
     private Task Change(System.Action<FakeState> change)
     {
-        using (StateFile.Lock(_path))
+        using (StateFile.Lock(path))
         {
-            string? text = StateFile.ReadOrNull(_path);
+            string? text = StateFile.ReadOrNull(path);
             FakeState state = text is null ? new FakeState() : JsonSerializer.Deserialize<FakeState>(text) ?? new FakeState();
             change(state);
-            StateFile.WriteAtomic(_path, JsonSerializer.Serialize(state));
+            StateFile.WriteAtomic(path, JsonSerializer.Serialize(state));
         }
         return Task.CompletedTask;
     }

@@ -37,27 +37,27 @@ internal sealed class PveApi
     private const long MaxMem = 2147483648;
     private const long MaxDisk = 17179869184;
 
-    private readonly PveStore _store;
-    private readonly PveFiles _files;
-    private readonly PveTasks _tasks;
-    private readonly PveVmPower _power;
-    private readonly ILabVmControl _vms;
-    private readonly string _localNode;
-    private readonly string _fingerprint;
-    private readonly LabProfile _profile;
-    private readonly PveHa _ha;
+    private readonly PveStore store;
+    private readonly PveFiles files;
+    private readonly PveTasks tasks;
+    private readonly PveVmPower power;
+    private readonly ILabVmControl vms;
+    private readonly string localNode;
+    private readonly string fingerprint;
+    private readonly LabProfile profile;
+    private readonly PveHa ha;
 
     public PveApi(PveStore store, PveFiles files, PveTasks tasks, PveVmPower power, ILabVmControl vms, string localNode, string fingerprint, LabProfile profile)
     {
-        _store = store;
-        _files = files;
-        _tasks = tasks;
-        _power = power;
-        _vms = vms;
-        _localNode = localNode;
-        _fingerprint = fingerprint;
-        _profile = profile;
-        _ha = new PveHa(store, files, profile, localNode);
+        this.store = store;
+        this.files = files;
+        this.tasks = tasks;
+        this.power = power;
+        this.vms = vms;
+        this.localNode = localNode;
+        this.fingerprint = fingerprint;
+        this.profile = profile;
+        ha = new PveHa(store, files, profile, localNode);
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ internal sealed class PveApi
         {
             case ("GET", ["version"]):
                 // pve-manager's debian/changelog: 9.0.10 (PVE 9), 8.4.21 (stable-8 2606ac850d).
-                return _profile.PveMajor >= 9
+                return profile.PveMajor >= 9
                     ? new JsonObject { ["version"] = "9.0.10", ["release"] = "9.0", ["repoid"] = "0fcd5d8b46a9b7d8" }
                     : new JsonObject { ["version"] = "8.4.21", ["release"] = "8.4", ["repoid"] = "2606ac850d" };
             case ("GET", ["cluster", "status"]):
@@ -84,7 +84,7 @@ internal sealed class PveApi
                 return Nodes();
             case ("GET", ["nodes", var node, "qemu"]):
                 RequireNode(node);
-                return new JsonArray(_store.Read(s => s.Vms.Where(v => v.Value.Node == node).ToList())
+                return new JsonArray(store.Read(s => s.Vms.Where(v => v.Value.Node == node).ToList())
                     .Select(v => (JsonNode)VmSummary(v.Key, v.Value)).ToArray());
             case ("GET", ["nodes", var node, "qemu", var vmid, "status", "current"]):
                 Require(r, $"/vms/{vmid}", "VM.Audit");
@@ -96,28 +96,28 @@ internal sealed class PveApi
                 return await UpdateConfigAsync(r, node, VmId(vmid), asTask: r.Method == "POST", ct).ConfigureAwait(false);
             case ("POST", ["nodes", var node, "qemu", var vmid, "status", var action]):
                 Require(r, $"/vms/{vmid}", "VM.PowerMgmt");
-                return _power.Request(r.Token, node, VmId(vmid), action);
+                return power.Request(r.Token, node, VmId(vmid), action);
             case ("GET", ["nodes", var node, "tasks", var upid, "status"]):
                 RequireNode(node);
-                return _tasks.Status(node, upid);
+                return tasks.Status(node, upid);
             case ("GET", ["nodes", var node, "tasks", var upid, "log"]):
                 RequireNode(node);
-                return _tasks.Log(node, upid);
+                return tasks.Log(node, upid);
             case ("GET", ["nodes", var node, "qemu", var vmid, "firewall", "options"]):
                 Require(r, $"/vms/{vmid}", "VM.Audit");
-                _store.Read(s => PveStore.RequireVm(s, node, VmId(vmid)));
-                return _files.ReadFirewall(VmId(vmid));
+                store.Read(s => PveStore.RequireVm(s, node, VmId(vmid)));
+                return files.ReadFirewall(VmId(vmid));
             case ("PUT", ["nodes", var node, "qemu", var vmid, "firewall", "options"]):
                 Require(r, $"/vms/{vmid}", "VM.Config.Network");
-                _store.Read(s => PveStore.RequireVm(s, node, VmId(vmid)));
-                _files.UpdateFirewall(VmId(vmid), r.Parameters);
+                store.Read(s => PveStore.RequireVm(s, node, VmId(vmid)));
+                files.UpdateFirewall(VmId(vmid), r.Parameters);
                 return null;
             case ("GET", ["nodes", var node, "network"]):
                 Require(r, $"/nodes/{node}", "Sys.Audit");
                 RequireNode(node);
                 return Network(node, r.Get("type"));
             case (_, ["cluster", "ha", .. var rest]):
-                return _ha.Handle(r, rest);
+                return ha.Handle(r, rest);
             default:
                 throw NotImplemented(r);
         }
@@ -132,13 +132,13 @@ internal sealed class PveApi
 
     private void RequireNode(string node)
     {
-        if (!_store.Read(s => s.Nodes.ContainsKey(node)))
+        if (!store.Read(s => s.Nodes.ContainsKey(node)))
         {
             throw new PveError(500, $"hostname lookup '{node}' failed - failed to get address info for: {node}: Name or service not known");
         }
     }
 
-    private JsonArray ClusterStatus() => _store.Read(s =>
+    private JsonArray ClusterStatus() => store.Read(s =>
     {
         var list = new JsonArray(new JsonObject
         {
@@ -150,24 +150,24 @@ internal sealed class PveApi
             list.Add(new JsonObject
             {
                 ["type"] = "node", ["id"] = $"node/{name}", ["name"] = name, ["nodeid"] = node.NodeId, ["ip"] = node.Ip,
-                ["local"] = name == _localNode ? 1 : 0, ["online"] = 1, ["level"] = "",
+                ["local"] = name == localNode ? 1 : 0, ["online"] = 1, ["level"] = "",
             });
         }
         return list;
     });
 
-    private JsonArray Nodes() => _store.Read(s => new JsonArray(s.Nodes.Select(n => (JsonNode)new JsonObject
+    private JsonArray Nodes() => store.Read(s => new JsonArray(s.Nodes.Select(n => (JsonNode)new JsonObject
     {
         ["node"] = n.Key, ["id"] = $"node/{n.Key}", ["type"] = "node", ["status"] = "online", ["level"] = "",
-        ["ssl_fingerprint"] = _fingerprint, ["uptime"] = Now() - n.Value.StartTime, ["cpu"] = 0.0123, ["maxcpu"] = 8,
+        ["ssl_fingerprint"] = fingerprint, ["uptime"] = Now() - n.Value.StartTime, ["cpu"] = 0.0123, ["maxcpu"] = 8,
         ["mem"] = 4294967296L, ["maxmem"] = 34359738368L, ["disk"] = 3221225472L, ["maxdisk"] = 100663296000L,
     }).ToArray()));
 
     private JsonArray Resources(string? type)
     {
         var list = new JsonArray();
-        List<KeyValuePair<int, VmRecord>> vms = _store.Read(s => s.Vms.ToList());
-        List<KeyValuePair<string, NodeRecord>> nodes = _store.Read(s => s.Nodes.ToList());
+        List<KeyValuePair<int, VmRecord>> vms = store.Read(s => s.Vms.ToList());
+        List<KeyValuePair<string, NodeRecord>> nodes = store.Read(s => s.Nodes.ToList());
         if (type is null or "vm")
         {
             foreach ((int vmId, VmRecord vm) in vms)
@@ -207,7 +207,7 @@ internal sealed class PveApi
 
     private JsonObject VmSummary(int vmId, VmRecord vm)
     {
-        bool running = _vms.IsRunning(vmId);
+        bool running = vms.IsRunning(vmId);
         var entry = new JsonObject
         {
             ["id"] = $"qemu/{vmId}", ["type"] = "qemu", ["vmid"] = vmId, ["name"] = vm.Config.GetValueOrDefault("name", ""),
@@ -216,7 +216,7 @@ internal sealed class PveApi
             ["mem"] = running ? 912261120L : 0, ["maxmem"] = MaxMem, ["disk"] = 0, ["maxdisk"] = MaxDisk,
             ["diskread"] = 0, ["diskwrite"] = 0, ["netin"] = 0, ["netout"] = 0,
         };
-        if (_store.Read(s => PveHa.ResourceOf(s, vmId)) is HaResourceRecord ha)
+        if (store.Read(s => PveHa.ResourceOf(s, vmId)) is HaResourceRecord ha)
         {
             entry["hastate"] = ha.State;
         }
@@ -225,9 +225,9 @@ internal sealed class PveApi
 
     private JsonObject VmStatus(string node, int vmId)
     {
-        (VmRecord vm, HaResourceRecord? ha) = _store.Read(s =>
+        (VmRecord vm, HaResourceRecord? ha) = store.Read(s =>
             (PveStore.RequireVm(s, node, vmId), PveHa.ResourceOf(s, vmId)));
-        bool running = _vms.IsRunning(vmId);
+        bool running = vms.IsRunning(vmId);
         var status = new JsonObject
         {
             ["vmid"] = vmId, ["name"] = vm.Config.GetValueOrDefault("name", ""),
@@ -248,7 +248,7 @@ internal sealed class PveApi
 
     private JsonObject VmConfig(string node, int vmId)
     {
-        VmRecord vm = _store.Read(s => PveStore.RequireVm(s, node, vmId));
+        VmRecord vm = store.Read(s => PveStore.RequireVm(s, node, vmId));
         var config = new JsonObject();
         foreach ((string key, string value) in vm.Config)
         {
@@ -268,9 +268,9 @@ internal sealed class PveApi
         {
             Require(r, $"/vms/{vmId}", key.StartsWith("net", StringComparison.Ordinal) ? "VM.Config.Network" : "VM.Config.Options");
         }
-        bool running = _vms.IsRunning(vmId);
+        bool running = vms.IsRunning(vmId);
         // Links to flip at once (QMP set_link) when link_down of an existing NIC changes on a running VM.
-        List<(int Index, bool Up)> links = _store.Update(s =>
+        List<(int Index, bool Up)> links = store.Update(s =>
         {
             VmRecord vm = PveStore.RequireVm(s, node, vmId);
             if (r.Get("digest") is string digest && digest != PveStore.Digest(vm.Config))
@@ -298,16 +298,16 @@ internal sealed class PveApi
         {
             foreach ((int index, bool up) in links)
             {
-                await _vms.SetLinkAsync(vmId, index, up, ct).ConfigureAwait(false);
+                await vms.SetLinkAsync(vmId, index, up, ct).ConfigureAwait(false);
             }
             return null;
         }
-        return _tasks.Start(node, "qmconfig", vmId.ToString(CultureInfo.InvariantCulture), r.Token, async (log, stopping) =>
+        return tasks.Start(node, "qmconfig", vmId.ToString(CultureInfo.InvariantCulture), r.Token, async (log, stopping) =>
         {
             foreach ((int index, bool up) in links)
             {
                 log($"set link net{index} {(up ? "up" : "down")}");
-                await _vms.SetLinkAsync(vmId, index, up, stopping).ConfigureAwait(false);
+                await vms.SetLinkAsync(vmId, index, up, stopping).ConfigureAwait(false);
             }
         });
     }
@@ -351,7 +351,7 @@ internal sealed class PveApi
 
     private JsonArray Network(string node, string? type)
     {
-        JsonArray all = _files.ReadNetwork(node);
+        JsonArray all = files.ReadNetwork(node);
         IEnumerable<JsonNode?> selected = type switch
         {
             null or "any" => all,

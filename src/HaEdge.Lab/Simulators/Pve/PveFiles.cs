@@ -30,21 +30,21 @@ internal sealed class PveFiles
     private static readonly string[] FirewallOptionKeys =
         { "enable", "macfilter", "ipfilter", "dhcp", "ndp", "radv", "policy_in", "policy_out", "log_level_in", "log_level_out" };
 
-    private readonly string _dir;
+    private readonly string dir;
 
     public PveFiles(string pveDirectory)
     {
-        _dir = pveDirectory;
+        dir = pveDirectory;
     }
 
-    public string FirewallPath(int vmId) => Path.Combine(_dir, $"firewall-{vmId}.json");
+    public string FirewallPath(int vmId) => Path.Combine(dir, $"firewall-{vmId}.json");
 
-    public string NetworkPath(string node) => Path.Combine(_dir, $"network-{node}.json");
+    public string NetworkPath(string node) => Path.Combine(dir, $"network-{node}.json");
 
-    public string InjectPath => Path.Combine(_dir, "inject.json");
+    public string InjectPath => Path.Combine(dir, "inject.json");
 
     /// <summary>The node's LRM is in maintenance mode (ha-manager crm-command node-maintenance enable).</summary>
-    public bool InHaMaintenance(string node) => File.Exists(Path.Combine(_dir, "ha-maintenance", node));
+    public bool InHaMaintenance(string node) => File.Exists(Path.Combine(dir, "ha-maintenance", node));
 
     /// <summary>Writes the healthy defaults for files that do not exist yet.</summary>
     public void EnsureDefaults(IEnumerable<LabVm> vms, string localNode, string localIp)

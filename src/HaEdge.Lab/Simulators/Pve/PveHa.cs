@@ -31,17 +31,17 @@ internal sealed class PveHa
 
     private const string Migrated = "ha groups have been migrated to rules";
 
-    private readonly PveStore _store;
-    private readonly PveFiles _files;
-    private readonly LabProfile _profile;
-    private readonly string _localNode;
+    private readonly PveStore store;
+    private readonly PveFiles files;
+    private readonly LabProfile profile;
+    private readonly string localNode;
 
     public PveHa(PveStore store, PveFiles files, LabProfile profile, string localNode)
     {
-        _store = store;
-        _files = files;
-        _profile = profile;
-        _localNode = localNode;
+        this.store = store;
+        this.files = files;
+        this.profile = profile;
+        this.localNode = localNode;
     }
 
     /// <summary>One call below /cluster/ha; <paramref name="path"/> is what follows it.</summary>
@@ -71,7 +71,7 @@ internal sealed class PveHa
             case ("GET", ["status", "current"]):
                 Require(r, "Sys.Audit");
                 return Status();
-            case (_, ["groups", ..]) when _profile.HaRules:
+            case (_, ["groups", ..]) when profile.HaRules:
                 Require(r, r.Method == "GET" ? "Sys.Audit" : "Sys.Console");
                 throw new PveError(500, (r.Method, path.Length) switch
                 {
@@ -83,10 +83,10 @@ internal sealed class PveHa
                 });
             case ("GET", ["groups"]):
                 Require(r, "Sys.Audit");
-                return _store.Read(s => new JsonArray(s.HaGroups.OrderBy(g => g.Group, StringComparer.Ordinal).Select(g => (JsonNode)GroupJson(g, s)).ToArray()));
+                return store.Read(s => new JsonArray(s.HaGroups.OrderBy(g => g.Group, StringComparer.Ordinal).Select(g => (JsonNode)GroupJson(g, s)).ToArray()));
             case ("GET", ["groups", var group]):
                 Require(r, "Sys.Audit");
-                return _store.Read(s => GroupJson(s.HaGroups.FirstOrDefault(g => g.Group == group) ?? throw new PveError(500, $"no such ha group '{group}'"), s));
+                return store.Read(s => GroupJson(s.HaGroups.FirstOrDefault(g => g.Group == group) ?? throw new PveError(500, $"no such ha group '{group}'"), s));
             case ("POST", ["groups"]):
                 Require(r, "Sys.Console");
                 CreateGroup(r);
@@ -99,24 +99,24 @@ internal sealed class PveHa
                 Require(r, "Sys.Console");
                 DeleteGroup(group);
                 return null;
-            case ("GET", ["rules"]) when _profile.HaRules:
+            case ("GET", ["rules"]) when profile.HaRules:
                 Require(r, "Sys.Audit");
                 return Rules(r.Get("type"), r.Get("resource"));
-            case ("POST", ["rules"]) when _profile.HaRules:
+            case ("POST", ["rules"]) when profile.HaRules:
                 Require(r, "Sys.Console");
                 CreateRule(r);
                 return null;
-            case ("GET", ["rules", var rule]) when _profile.HaRules:
+            case ("GET", ["rules", var rule]) when profile.HaRules:
                 Require(r, "Sys.Audit");
-                return _store.Read(s => RuleJson(s.HaRules.FirstOrDefault(h => h.Rule == rule) ?? throw new PveError(500, $"no such ha rule '{rule}'"), s));
-            case ("PUT", ["rules", var rule]) when _profile.HaRules:
+                return store.Read(s => RuleJson(s.HaRules.FirstOrDefault(h => h.Rule == rule) ?? throw new PveError(500, $"no such ha rule '{rule}'"), s));
+            case ("PUT", ["rules", var rule]) when profile.HaRules:
                 Require(r, "Sys.Console");
                 UpdateRule(r, rule);
                 return null;
-            case ("DELETE", ["rules", var rule]) when _profile.HaRules:
+            case ("DELETE", ["rules", var rule]) when profile.HaRules:
                 // delete_rule removes whatever has that id, and nothing when none has.
                 Require(r, "Sys.Console");
-                _store.Update(s => s.HaRules.RemoveAll(h => h.Rule == rule));
+                store.Update(s => s.HaRules.RemoveAll(h => h.Rule == rule));
                 return null;
             default:
                 throw PveApi.NotImplemented(r);
@@ -133,7 +133,7 @@ internal sealed class PveHa
     {
         try
         {
-            return _store.Update(update);
+            return store.Update(update);
         }
         catch (PveError error) when (error.Status == 500)
         {
@@ -141,7 +141,7 @@ internal sealed class PveHa
         }
     }
 
-    private JsonArray Resources(string? type) => _store.Read(s => new JsonArray(s.HaResources
+    private JsonArray Resources(string? type) => store.Read(s => new JsonArray(s.HaResources
         .Where(h => type is null || h.Sid.StartsWith(type + ":", StringComparison.Ordinal))
         .Select(h =>
         {
@@ -150,7 +150,7 @@ internal sealed class PveHa
                 ["sid"] = h.Sid, ["type"] = h.Sid.Split(':')[0], ["state"] = h.State,
                 ["max_restart"] = h.MaxRestart, ["max_relocate"] = h.MaxRelocate, ["digest"] = Digest(s),
             };
-            if (_profile.HaRules)
+            if (profile.HaRules)
             {
                 entry["failback"] = h.Failback;
             }
@@ -169,13 +169,13 @@ internal sealed class PveHa
             return (JsonNode)entry;
         }).ToArray()));
 
-    private JsonArray Status() => _store.Read(s =>
+    private JsonArray Status() => store.Read(s =>
     {
         long now = PveApi.Now();
         string master = s.Nodes.Keys.First();
         var list = new JsonArray
         {
-            new JsonObject { ["id"] = "quorum", ["type"] = "quorum", ["node"] = _localNode, ["status"] = "OK", ["quorate"] = 1 },
+            new JsonObject { ["id"] = "quorum", ["type"] = "quorum", ["node"] = localNode, ["status"] = "OK", ["quorate"] = 1 },
             new JsonObject
             {
                 ["id"] = "master", ["type"] = "master", ["node"] = master, ["status"] = $"{master} (active, {Stamp(now)})",
@@ -186,7 +186,7 @@ internal sealed class PveHa
         {
             bool active = s.HaResources.Any(h => s.Vms.TryGetValue(VmIdOf(h.Sid), out VmRecord? vm) && vm.Node == node);
             // PVE's Status.pm shows an LRM whose mode is not active by its mode, whatever its state.
-            string mode = _files.InHaMaintenance(node) ? "maintenance mode" : active ? "active" : "idle";
+            string mode = files.InHaMaintenance(node) ? "maintenance mode" : active ? "active" : "idle";
             list.Add(new JsonObject
             {
                 ["id"] = $"lrm:{node}", ["type"] = "lrm", ["node"] = node,
@@ -202,7 +202,7 @@ internal sealed class PveHa
                 ["crm_state"] = h.State, ["request_state"] = h.State, ["status"] = $"{h.Sid} ({node}, {h.State})",
                 ["max_restart"] = h.MaxRestart, ["max_relocate"] = h.MaxRelocate,
             };
-            if (_profile.HaRules)
+            if (profile.HaRules)
             {
                 service["failback"] = h.Failback;
             }
@@ -227,13 +227,13 @@ internal sealed class PveHa
         if (r.Get("group") is string group)
         {
             // PVE 9 refuses the parameter once groups are migrated; PVE 8's create does not check that the group exists.
-            if (_profile.HaRules)
+            if (profile.HaRules)
             {
                 throw new PveError(500, "invalid parameter 'group': " + Migrated);
             }
             resource.Group = group;
         }
-        if (!_store.Read(s => s.Vms.ContainsKey(VmIdOf(sid))))
+        if (!store.Read(s => s.Vms.ContainsKey(VmIdOf(sid))))
         {
             throw new PveError(500, $"unable to find VM '{VmIdOf(sid)}'");
         }
@@ -252,11 +252,11 @@ internal sealed class PveHa
     {
         if (r.Get("group") is string group && group.Length > 0)
         {
-            if (_profile.HaRules)
+            if (profile.HaRules)
             {
                 throw new PveError(500, "invalid parameter 'group': " + Migrated);
             }
-            if (_store.Read(s => s.HaGroups.All(g => g.Group != group)))
+            if (store.Read(s => s.HaGroups.All(g => g.Group != group)))
             {
                 throw new PveError(500, $"HA group '{group}' does not exist");
             }
@@ -282,7 +282,7 @@ internal sealed class PveHa
             {
                 switch (key)
                 {
-                    case "group" when !_profile.HaRules: resource.Group = null; break;
+                    case "group" when !profile.HaRules: resource.Group = null; break;
                     case "comment": resource.Comment = null; break;
                     default: throw new PveError(500, $"no such option '{key}'");
                 }
@@ -293,7 +293,7 @@ internal sealed class PveHa
 
     private void DeleteResource(string sid, bool purge)
     {
-        if (_store.Read(s => s.HaResources.All(h => h.Sid != sid)))
+        if (store.Read(s => s.HaResources.All(h => h.Sid != sid)))
         {
             throw new PveError(500, $"cannot delete service '{sid}', not HA managed!");
         }
@@ -303,7 +303,7 @@ internal sealed class PveHa
     private int Remove(ClusterState s, string sid, bool purge)
     {
         s.HaResources.RemoveAll(h => h.Sid == sid);
-        if (purge && _profile.HaRules)
+        if (purge && profile.HaRules)
         {
             foreach (HaRuleRecord rule in s.HaRules.ToList())
             {
@@ -416,7 +416,7 @@ internal sealed class PveHa
         }
     }
 
-    private JsonArray Rules(string? type, string? resource) => _store.Read(s => new JsonArray(s.HaRules
+    private JsonArray Rules(string? type, string? resource) => store.Read(s => new JsonArray(s.HaRules
         .Where(h => type is null || h.Type == type)
         .Where(h => resource is null || h.Resources.Split(',').Contains(Sid(resource)))
         .OrderBy(h => h.Order)

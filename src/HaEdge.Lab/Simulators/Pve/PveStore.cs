@@ -107,11 +107,11 @@ internal sealed class PveStore
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private readonly string _path;
+    private readonly string path;
 
     public PveStore(string pveDirectory)
     {
-        _path = Path.Combine(pveDirectory, "cluster.json");
+        path = Path.Combine(pveDirectory, "cluster.json");
     }
 
     /// <summary>Registers this node process and adds the lab's VMs the cluster does not know yet.</summary>
@@ -145,7 +145,7 @@ internal sealed class PveStore
 
     public T Read<T>(Func<ClusterState, T> read)
     {
-        using (StateFile.Lock(_path))
+        using (StateFile.Lock(path))
         {
             return read(Load());
         }
@@ -153,11 +153,11 @@ internal sealed class PveStore
 
     public T Update<T>(Func<ClusterState, T> update)
     {
-        using (StateFile.Lock(_path))
+        using (StateFile.Lock(path))
         {
             ClusterState state = Load();
             T result = update(state);
-            StateFile.WriteAtomic(_path, JsonSerializer.Serialize(state, Json));
+            StateFile.WriteAtomic(path, JsonSerializer.Serialize(state, Json));
             return result;
         }
     }
@@ -200,7 +200,7 @@ internal sealed class PveStore
 
     private ClusterState Load()
     {
-        string? text = StateFile.ReadOrNull(_path);
+        string? text = StateFile.ReadOrNull(path);
         return text is null ? new ClusterState() : JsonSerializer.Deserialize<ClusterState>(text, Json) ?? new ClusterState();
     }
 

@@ -26,20 +26,20 @@ internal sealed class PveTasks
 {
     private const int KeptTasks = 200;
 
-    private readonly PveStore _store;
-    private readonly CancellationToken _stopping;
+    private readonly PveStore store;
+    private readonly CancellationToken stopping;
 
     public PveTasks(PveStore store, CancellationToken stopping)
     {
-        _store = store;
-        _stopping = stopping;
+        this.store = store;
+        this.stopping = stopping;
     }
 
     /// <summary>Registers a running task and starts <paramref name="work"/>; returns the UPID.</summary>
     public string Start(string node, string type, string id, PveToken token, Func<Action<string>, CancellationToken, Task> work)
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        TaskRecord task = _store.Update(state =>
+        TaskRecord task = store.Update(state =>
         {
             int pid = state.NextPid++;
             // pstart is the worker's start in clock ticks since boot; any increasing number keeps UPIDs unique.
@@ -96,7 +96,7 @@ internal sealed class PveTasks
 
     private TaskRecord Find(string node, string upid)
     {
-        TaskRecord? task = _store.Read(state => state.Tasks.FirstOrDefault(t => t.Upid == upid));
+        TaskRecord? task = store.Read(state => state.Tasks.FirstOrDefault(t => t.Upid == upid));
         if (task is null || task.Node != node)
         {
             throw new PveError(500, $"no such task '{upid}'");
@@ -110,7 +110,7 @@ internal sealed class PveTasks
         string exit = "OK";
         try
         {
-            await work(log.Add, _stopping).ConfigureAwait(false);
+            await work(log.Add, stopping).ConfigureAwait(false);
         }
         catch (TaskFailure failure)
         {
@@ -120,7 +120,7 @@ internal sealed class PveTasks
         {
             exit = $"lab error: {error.Message}";
         }
-        _store.Update(state =>
+        store.Update(state =>
         {
             TaskRecord? task = state.Tasks.FirstOrDefault(t => t.Upid == upid);
             if (task is not null)

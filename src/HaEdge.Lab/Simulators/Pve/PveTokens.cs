@@ -39,22 +39,22 @@ internal sealed class PveTokens
     private static readonly Regex HeaderPattern = new(@"(?:^|\s)PVEAPIToken(?:=| )([^;]*)", RegexOptions.CultureInvariant);
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private readonly string _path;
+    private readonly string path;
 
     public PveTokens(string pveDirectory)
     {
-        _path = Path.Combine(pveDirectory, "tokens.json");
-        using (StateFile.Lock(_path))
+        path = Path.Combine(pveDirectory, "tokens.json");
+        using (StateFile.Lock(path))
         {
-            if (!File.Exists(_path))
+            if (!File.Exists(path))
             {
                 var tokens = new List<PveToken>
                 {
                     new() { Id = EdgeTokenId, Secret = Guid.NewGuid().ToString(), Privileges = AllPrivileges.ToList() },
                     new() { Id = ReadOnlyTokenId, Secret = Guid.NewGuid().ToString(), Privileges = new() { "Sys.Audit", "VM.Audit" } },
                 };
-                StateFile.WriteAtomic(_path, JsonSerializer.Serialize(tokens, Json));
-                StateFile.RestrictToOwner(_path);
+                StateFile.WriteAtomic(path, JsonSerializer.Serialize(tokens, Json));
+                StateFile.RestrictToOwner(path);
             }
         }
     }
@@ -76,7 +76,7 @@ internal sealed class PveTokens
         string id = value[..split];
         string secret = value[(split + 1)..];
         // Re-read every time: tests and the lab may rotate tokens without restarting the simulator.
-        List<PveToken> tokens = JsonSerializer.Deserialize<List<PveToken>>(File.ReadAllText(_path), Json) ?? new();
+        List<PveToken> tokens = JsonSerializer.Deserialize<List<PveToken>>(File.ReadAllText(path), Json) ?? new();
         PveToken? token = tokens.FirstOrDefault(t => t.Id == id);
         if (token is null)
         {

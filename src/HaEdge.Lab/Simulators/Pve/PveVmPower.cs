@@ -19,23 +19,23 @@ internal sealed class PveVmPower
 {
     private static readonly TimeSpan LrmInterval = TimeSpan.FromSeconds(5);
 
-    private readonly PveStore _store;
-    private readonly PveTasks _tasks;
-    private readonly ILabVmControl _vms;
-    private readonly string _localNode;
+    private readonly PveStore store;
+    private readonly PveTasks tasks;
+    private readonly ILabVmControl vms;
+    private readonly string localNode;
 
     public PveVmPower(PveStore store, PveTasks tasks, ILabVmControl vms, string localNode)
     {
-        _store = store;
-        _tasks = tasks;
-        _vms = vms;
-        _localNode = localNode;
+        this.store = store;
+        this.tasks = tasks;
+        this.vms = vms;
+        this.localNode = localNode;
     }
 
     /// <summary>POST .../status/{stop|start|shutdown}: the task's UPID.</summary>
     public string Request(PveToken token, string node, int vmId, string action)
     {
-        HaResourceRecord? ha = _store.Read(s =>
+        HaResourceRecord? ha = store.Read(s =>
         {
             PveStore.RequireVm(s, node, vmId);
             return s.HaResources.FirstOrDefault(h => h.Sid == $"vm:{vmId}");
@@ -48,37 +48,37 @@ internal sealed class PveVmPower
         if (ha is not null)
         {
             string requested = action == "start" ? "started" : "stopped";
-            return _tasks.Start(node, action == "start" ? "hastart" : "hastop", id, token, async (log, ct) =>
+            return tasks.Start(node, action == "start" ? "hastart" : "hastop", id, token, async (log, ct) =>
             {
                 await Task.Delay(200, ct).ConfigureAwait(false);
-                _store.Update(s => s.HaResources.First(h => h.Sid == ha.Sid).State = requested);
+                store.Update(s => s.HaResources.First(h => h.Sid == ha.Sid).State = requested);
                 log($"Requesting HA {(action == "start" ? "start" : "stop")} for VM {vmId}");
             });
         }
         return action switch
         {
             // A hard stop: qemu is killed after the worker's short setup, then every link is gone.
-            "stop" => _tasks.Start(node, "qmstop", id, token, async (log, ct) =>
+            "stop" => tasks.Start(node, "qmstop", id, token, async (log, ct) =>
             {
                 await Task.Delay(1000, ct).ConfigureAwait(false);
-                if (_vms.IsRunning(vmId))
+                if (vms.IsRunning(vmId))
                 {
-                    await _vms.StopAsync(vmId, ct).ConfigureAwait(false);
+                    await vms.StopAsync(vmId, ct).ConfigureAwait(false);
                 }
             }),
-            "shutdown" => _tasks.Start(node, "qmshutdown", id, token, async (log, ct) =>
+            "shutdown" => tasks.Start(node, "qmshutdown", id, token, async (log, ct) =>
             {
-                if (!_vms.IsRunning(vmId))
+                if (!vms.IsRunning(vmId))
                 {
                     throw new TaskFailure($"VM {vmId} not running");
                 }
                 await Task.Delay(3000, ct).ConfigureAwait(false); // the guest's ACPI shutdown
-                await _vms.StopAsync(vmId, ct).ConfigureAwait(false);
+                await vms.StopAsync(vmId, ct).ConfigureAwait(false);
             }),
-            _ => _tasks.Start(node, "qmstart", id, token, async (log, ct) =>
+            _ => tasks.Start(node, "qmstart", id, token, async (log, ct) =>
             {
                 await Task.Delay(300, ct).ConfigureAwait(false);
-                if (_vms.IsRunning(vmId))
+                if (vms.IsRunning(vmId))
                 {
                     throw new TaskFailure($"VM {vmId} already running");
                 }
@@ -97,22 +97,22 @@ internal sealed class PveVmPower
             try
             {
                 await Task.Delay(LrmInterval, cancellationToken).ConfigureAwait(false);
-                List<(int VmId, string State)> local = _store.Read(s => s.HaResources
+                List<(int VmId, string State)> local = store.Read(s => s.HaResources
                     .Select(h => (VmId: int.TryParse(h.Sid.Split(':').Last(), out int v) ? v : 0, h.State))
-                    .Where(h => s.Vms.TryGetValue(h.VmId, out VmRecord? vm) && vm.Node == _localNode)
+                    .Where(h => s.Vms.TryGetValue(h.VmId, out VmRecord? vm) && vm.Node == localNode)
                     .ToList());
                 foreach ((int vmId, string state) in local)
                 {
-                    bool running = _vms.IsRunning(vmId);
+                    bool running = vms.IsRunning(vmId);
                     string id = vmId.ToString(CultureInfo.InvariantCulture);
                     if (state is "started" or "enabled" && !running)
                     {
-                        string upid = _tasks.Start(_localNode, "qmstart", id, root, (log, ct) => BootAsync(vmId, ct));
+                        string upid = tasks.Start(localNode, "qmstart", id, root, (log, ct) => BootAsync(vmId, ct));
                         await WaitAsync(upid, cancellationToken).ConfigureAwait(false);
                     }
                     else if (state is "stopped" or "disabled" && running)
                     {
-                        string upid = _tasks.Start(_localNode, "qmstop", id, root, (log, ct) => _vms.StopAsync(vmId, ct));
+                        string upid = tasks.Start(localNode, "qmstop", id, root, (log, ct) => vms.StopAsync(vmId, ct));
                         await WaitAsync(upid, cancellationToken).ConfigureAwait(false);
                     }
                 }
@@ -123,7 +123,7 @@ internal sealed class PveVmPower
             }
             catch (Exception error)
             {
-                Console.Error.WriteLine($"pve-ha-lrm ({_localNode}): {error.Message}");
+                Console.Error.WriteLine($"pve-ha-lrm ({localNode}): {error.Message}");
             }
         }
     }
@@ -132,21 +132,21 @@ internal sealed class PveVmPower
     private async Task BootAsync(int vmId, CancellationToken ct)
     {
         await Task.Delay(2200, ct).ConfigureAwait(false);
-        await _vms.StartAsync(vmId, ct).ConfigureAwait(false);
-        VmRecord vm = _store.Update(s =>
+        await vms.StartAsync(vmId, ct).ConfigureAwait(false);
+        VmRecord vm = store.Update(s =>
         {
             s.Vms[vmId].StartedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             return s.Vms[vmId];
         });
         foreach ((string key, string value) in vm.Config.Where(c => c.Key.StartsWith("net", StringComparison.Ordinal) && PveApi.LinkDown(c.Value)))
         {
-            await _vms.SetLinkAsync(vmId, int.Parse(key[3..], CultureInfo.InvariantCulture), false, ct).ConfigureAwait(false);
+            await vms.SetLinkAsync(vmId, int.Parse(key[3..], CultureInfo.InvariantCulture), false, ct).ConfigureAwait(false);
         }
     }
 
     private async Task WaitAsync(string upid, CancellationToken ct)
     {
-        while (_store.Read(s => s.Tasks.FirstOrDefault(t => t.Upid == upid)?.Status) == "running")
+        while (store.Read(s => s.Tasks.FirstOrDefault(t => t.Upid == upid)?.Status) == "running")
         {
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
