@@ -138,7 +138,7 @@ internal sealed class SshPool : IDisposable
         }
         catch (HaEdgeException e) when (e.ErrorId == SshErrors.ConnectionLost)
         {
-            DropEstablished(target.Identity);
+            DropEstablished(target.Identity, connection);
             throw;
         }
     }
@@ -186,14 +186,17 @@ internal sealed class SshPool : IDisposable
     }
 
     /// <summary>
-    /// An established connection that let a command hang is in an unknown state: the next command gets a fresh one.
-    /// A connect still under way is left to finish: the next caller waits on it instead of starting another.
+    /// An established connection that let a command hang, or failed under one, is in an unknown state: the next
+    /// command gets a fresh one. A connect still under way is left to finish: the next caller waits on it instead of
+    /// starting another. Given <paramref name="failed"/>, only that connection is dropped: a caller that saw it fail
+    /// late must not close the fresh one another caller has opened since.
     /// </summary>
-    private void DropEstablished(string identity)
+    private void DropEstablished(string identity, ISshConnection? failed = null)
     {
         lock (gate)
         {
-            if (connections.TryGetValue(identity, out Task<ISshConnection>? pending) && pending.Status == TaskStatus.RanToCompletion)
+            if (connections.TryGetValue(identity, out Task<ISshConnection>? pending) && pending.Status == TaskStatus.RanToCompletion
+                && (failed == null || ReferenceEquals(pending.Result, failed)))
             {
                 connections.Remove(identity);
                 pending.Result.Dispose();
