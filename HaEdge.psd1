@@ -38,6 +38,8 @@
         'Suspend-HaEdgeNode'
         'Resume-HaEdgeNode'
         'Get-HaEdgeAcceptanceTest'
+        'Watch-HaEdge'
+        'Export-HaEdgeMetric'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

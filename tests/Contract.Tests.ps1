@@ -26,6 +26,8 @@ BeforeDiscovery {
         @{ Name = 'Get-HaEdgeAcceptanceTest'; Parameters = @(); Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = $null }
         @{ Name = 'ConvertFrom-PfSenseOutput'; Parameters = 'Kind', 'InputObject'; Sets = '__AllParameterSets'; Output = 'IfconfigOutput'; Impact = $null }
         @{ Name = 'ConvertTo-HaEdgeJson'; Parameters = 'InputObject', 'AsArray', 'Compress'; Sets = '__AllParameterSets'; Output = 'String'; Impact = $null }
+        @{ Name = 'Watch-HaEdge'; Parameters = 'Interval', 'SlowInterval', 'Duration', 'Count', 'SkipInitial', 'MetricsPort', 'MetricsAddress', 'LossThreshold', 'DelayThreshold', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeEvent'; Impact = $null }
+        @{ Name = 'Export-HaEdgeMetric'; Parameters = 'Path', 'FailoverResultPath', 'PassThru', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'String'; Impact = 'Low' }
     )
 }
 
@@ -58,6 +60,8 @@ BeforeAll {
         'Test-HaEdge' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Test-HaEdgeConnection' = @($session)
         'Test-HaEdgeSymmetry' = @('-Ipv6CarpSegment Wildcards Completer=SegmentNameCompleter', '-Segment ByValue Wildcards Names Completer=SegmentNameCompleter', $session)
+        'Watch-HaEdge' = @('-DelayThreshold Duration', '-Duration Duration', '-Interval Duration', $session, '-SlowInterval Duration', '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Export-HaEdgeMetric' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Test-HaFailover' = @('-Baseline Duration', '-MaxOutage Duration', '-ProbeInterval Duration', '-RestoreTimeout Duration', $session, '-Settle Duration', '-WanGateway Completer=GatewayNameCompleter')
     }
     $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters

@@ -156,8 +156,10 @@ internal static class CarpPairAnalyzer
     /// <summary>A VIP is its vhid on its interface (the same vhid may exist on another segment).</summary>
     private static string KeyOf(CarpVip vip) => (vip.Interface ?? "") + "#" + vip.Vhid.ToString(CultureInfo.InvariantCulture);
 
-    internal static string NameOf(CarpVip vip) =>
-        vip.Interface == null ? Say("vhid {0}", vip.Vhid) : Say("vhid {0} on {1}", vip.Vhid, vip.Interface);
+    internal static string NameOf(CarpVip vip) => NameOf(vip.Vhid, vip.Interface);
+
+    internal static string NameOf(int vhid, string? @interface) =>
+        @interface == null ? Say("vhid {0}", vhid) : Say("vhid {0} on {1}", vhid, @interface);
 
     private static string Say(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }

@@ -117,7 +117,8 @@ internal sealed class FirewallShell
     private Task<SshCommandResult> ExecAsync(FirewallDefinition firewall, string command, CancellationToken cancellationToken) =>
         session.Ssh.RunBoundedAsync(session.SshTargetOf(firewall), command, Timeout, answerWithin, cancellationToken);
 
-    private static async Task<FirewallAnswer<T>> AnswerAsync<T>(FirewallDefinition firewall, Func<FirewallDefinition, CancellationToken, Task<T>> read,
+    /// <summary>One firewall's answer; a failure is in the answer, cancellation still throws.</summary>
+    public static async Task<FirewallAnswer<T>> AnswerAsync<T>(FirewallDefinition firewall, Func<FirewallDefinition, CancellationToken, Task<T>> read,
         CancellationToken cancellationToken)
     {
         try

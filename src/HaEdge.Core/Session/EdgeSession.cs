@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using HaEdge.Core.Definition;
+using HaEdge.Core.Failover;
 using HaEdge.Core.Proxmox;
 
 namespace HaEdge.Core.Session;
@@ -16,6 +18,7 @@ public sealed class EdgeSession : IDisposable
     private static int lastId;
     private readonly Lazy<IProxmoxClient> proxmox;
     private readonly IReadOnlyDictionary<string, SshTarget> sshTargets;
+    private readonly ConcurrentDictionary<FailoverScenario, FailoverResult> lastFailovers = new ConcurrentDictionary<FailoverScenario, FailoverResult>();
 
     internal EdgeSession(EdgeDefinition definition, Func<IProxmoxClient> proxmoxFactory, SshPool ssh, IEnumerable<SshTarget> sshTargets)
     {
@@ -40,6 +43,11 @@ public sealed class EdgeSession : IDisposable
     internal IProxmoxClient Proxmox => IsOpen ? proxmox.Value : throw Closed();
 
     internal SshPool Ssh { get; }
+
+    /// <summary>The last Test-HaFailover result of each scenario run in this session, for the metrics.</summary>
+    internal IReadOnlyList<FailoverResult> LastFailovers => lastFailovers.Values.OrderBy(r => r.Scenario).ToList();
+
+    internal void Remember(FailoverResult result) => lastFailovers[result.Scenario] = result;
 
     public IReadOnlyList<string> Firewalls => ValueList<string>.Of(Definition.Firewalls.Select(f => f.Name));
 

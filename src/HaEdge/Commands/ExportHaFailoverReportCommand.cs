@@ -43,13 +43,7 @@ public sealed class ExportHaFailoverReportCommand : HaEdgeCmdlet
     {
         if (ParameterSetName == FileSet)
         {
-            foreach (string pattern in ResultPath)
-            {
-                foreach (string file in Resolve(pattern))
-                {
-                    results.AddRange(Check(() => FailoverResultsJson.ReadFile(file)));
-                }
-            }
+            results.AddRange(Check(() => FailoverResultFiles.Read(SessionState, ResultPath)));
 
             return;
         }
@@ -85,18 +79,5 @@ public sealed class ExportHaFailoverReportCommand : HaEdgeCmdlet
         }
 
         WriteObject(new FileInfo(path));
-    }
-
-    private IEnumerable<string> Resolve(string pattern)
-    {
-        try
-        {
-            return SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out _);
-        }
-        catch (ItemNotFoundException)
-        {
-            ThrowTerminatingError(Error("FailoverResultsFileNotFound", ErrorCategory.ObjectNotFound, $"'{pattern}' does not exist.", pattern));
-            throw; // not reached: ThrowTerminatingError always throws
-        }
     }
 }

@@ -29,7 +29,7 @@ public sealed class TestHaEdgeCommand : PfConfigSyncCmdlet
     {
         EdgeSession session = CurrentSession;
         // Without xmlrpc entries the drift check reports NotConfigured instead of failing.
-        using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
+        using (XmlRpcPair? xmlRpc = OpenXmlRpcForDrift(session))
         {
             var service = new EdgeReadinessService(session, xmlRpc, Timeout);
             HaEdgeReadiness readiness = Run((reporter, token) => service.RunAsync(reporter, token));

@@ -136,6 +136,7 @@ public sealed class TestHaFailoverCommand : HaEdgeSessionCmdlet
             {
                 await runner.RunAsync(Scenario, result => InvokeOnPipelineAsync(() =>
                 {
+                    session.Remember(result);
                     results.Add(result);
                     WriteObject(result);
                 }), token).ConfigureAwait(false);
@@ -146,6 +147,7 @@ public sealed class TestHaFailoverCommand : HaEdgeSessionCmdlet
         {
             if (e.Result != null)
             {
+                session.Remember(e.Result);
                 results.Add(e.Result);
                 WriteObject(e.Result);
             }

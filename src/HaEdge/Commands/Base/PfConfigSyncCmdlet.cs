@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HaEdge.Core.ConfigSync;
+using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;
@@ -12,6 +13,10 @@ public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
     [ValidateNotNull]
     [Credential]
     public PSCredential? XmlRpcCredential { get; set; }
+
+    /// <summary>The XML-RPC clients for the drift reads when the definition has xmlrpc entries (else null: the drift is not read); the caller disposes them.</summary>
+    private protected XmlRpcPair? OpenXmlRpcForDrift(EdgeSession session) =>
+        EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null;
 
     /// <summary>The XML-RPC clients of both firewalls for this command; the caller disposes them.</summary>
     private protected XmlRpcPair OpenXmlRpc(EdgeSession session)
