@@ -44,14 +44,27 @@ internal sealed record LabFirewall(int Index, string Name, int VmId, string Node
 /// </summary>
 internal static class LabLayout
 {
-    public const string Prefix = "hel-";
-    public const string DefaultStateDir = "/run/haedge-lab";
+    /// <summary>
+    /// The lab instance: HAEDGE_LAB_PREFIX (two or three lower-case letters and a dash; default <c>hel-</c>) names
+    /// its namespaces and host links, HAEDGE_LAB_STATE_DIR (default /run/haedge-lab) holds its state. Another
+    /// instance, with both set otherwise, runs beside the default one: everything a lab makes is inside its own
+    /// namespaces or state dir, so the same address plan serves both.
+    /// </summary>
+    public static readonly string Prefix = InstancePrefix(Environment.GetEnvironmentVariable("HAEDGE_LAB_PREFIX"));
 
-    public const string SwitchNamespace = Prefix + "sw";
-    public const string AdminNamespace = Prefix + "admin";
-    public const string FibreNamespace = Prefix + "fibre";
-    public const string StarlinkNamespace = Prefix + "slink";
-    public const string InternetNamespace = Prefix + "inet";
+    public static readonly string DefaultStateDir = Environment.GetEnvironmentVariable("HAEDGE_LAB_STATE_DIR") is { Length: > 0 } dir ? dir : "/run/haedge-lab";
+
+    public static readonly string SwitchNamespace = Prefix + "sw";
+    public static readonly string AdminNamespace = Prefix + "admin";
+    public static readonly string FibreNamespace = Prefix + "fibre";
+    public static readonly string StarlinkNamespace = Prefix + "slink";
+    public static readonly string InternetNamespace = Prefix + "inet";
+
+    /// <summary>Short, so the longest host link name (prefix, firewall, net) stays within Linux's 15 characters.</summary>
+    private static string InstancePrefix(string? value) =>
+        string.IsNullOrEmpty(value) ? "hel-"
+        : System.Text.RegularExpressions.Regex.IsMatch(value, "^[a-z]{2,3}-$") ? value
+        : throw new LabException($"HAEDGE_LAB_PREFIX '{value}' is not two or three lower-case letters and a dash (e.g. hew-)");
 
     public const string AdminAddress = "192.0.2.100";
     public const string InternetTarget = "203.0.113.10";

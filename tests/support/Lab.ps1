@@ -2,8 +2,10 @@
 # benchmarks and the rehearsal all dot-source this file. The lab's namespaces need Linux and root; the simulators on
 # loopback (Start-LabSimulator) need neither.
 $script:LabRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-$script:LabStateDir = '/run/haedge-lab'
-$script:LabAdminNamespace = 'hel-admin'
+# The lab instance (src/HaEdge.Lab/LabLayout.cs): the default one, or another beside it when a process sets
+# HAEDGE_LAB_PREFIX and HAEDGE_LAB_STATE_DIR before dot-sourcing this file (the lab program reads the same two).
+$script:LabStateDir = if ($env:HAEDGE_LAB_STATE_DIR) { $env:HAEDGE_LAB_STATE_DIR } else { '/run/haedge-lab' }
+$script:LabAdminNamespace = "$(if ($env:HAEDGE_LAB_PREFIX) { $env:HAEDGE_LAB_PREFIX } else { 'hel-' })admin"
 
 function Test-LabPossible {
     $IsLinux -and ((& id -u) -eq '0')
