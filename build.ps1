@@ -85,6 +85,8 @@ function Build-Module {
     Get-ChildItem "$publish/ssh" -Filter *.dll | Where-Object Name -ne 'HaEdge.Core.dll' | Copy-Item -Destination $deps
     # The acceptance suite users run with Pester (Get-HaEdgeAcceptanceTest returns its path) sits beside the manifest.
     Copy-Item "$Root/HaEdge.psd1", "$Root/src/HaEdge/HaEdge.Format.ps1xml", "$Root/src/HaEdge/HaEdge.Acceptance.Tests.ps1" -Destination $ModuleOut
+    # The Prometheus alert rules for the module's metrics ship with it, so an installed module has them (about_HaEdgeMonitoring).
+    Copy-Item "$Root/docs/monitoring/haedge.rules.yml" -Destination $ModuleOut
 
     # The help compiler imports the module, so it runs in its own process.
     Invoke-Native $ChildPwsh[0] (@($ChildPwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', "$Root/tools/Build-Help.ps1", '-DocsPath', "$Root/docs/en-US", '-OutputPath', "$Root/en-US", '-ModulePath', $ModuleOut))

@@ -8,8 +8,9 @@
       moves to the peer and back, two owner changes per VIP per failover). For each change, the event's time minus the
       moment the new MASTER took that VIP as the lab records it (keepalived's notify hook writes the epoch ms of each
       transition to <firewall>/notify.log, on the same clock).
-    - cpu: a second watch at the default 1 s interval, alone on a quiet edge for -CpuSeconds after its first event;
-      its user+system CPU over that window as a share of one core (/proc/<pid>/stat), the PowerShell process included.
+    - cpu: a second watch at the default 1 s interval, alone on a quiet edge: its user+system CPU as a share of one
+      core (/proc/<pid>/stat, the whole PowerShell process) over the first -CpuWarmupSeconds after its first event
+      (start-up: mostly the JIT compiler) and over the -CpuSeconds after that (the steady state a watch runs in).
     Goals (issue 16): latency median under one interval plus one warm read (500 ms + 50 ms); CPU under 2 % of a core.
     Run: dotnet pwsh ./build.ps1 Benchmark (lab up, as root), or this script with -ModulePath output/HaEdge.
 #>
@@ -17,6 +18,8 @@ param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../output/HaEdge'),
     [int] $Failovers = 10,
     [int] $CpuSeconds = 60,
+    # The watch runs this long before its CPU is measured: the first minute of a process is mostly the JIT compiler.
+    [int] $CpuWarmupSeconds = 60,
     # Set when the script has re-launched itself inside the admin namespace.
     [switch] $InNamespace
 )
@@ -27,7 +30,7 @@ $StateDir = $LabStateDir
 if (-not (Test-Path "$StateDir/edge.json")) { throw 'The rehearsal lab is not up: run dotnet pwsh ./build.ps1 Benchmark (as root), which brings it up.' }
 $manifest = (Resolve-Path (Join-Path $ModulePath 'HaEdge.psd1')).Path
 if (-not $InNamespace) {
-    exit (Invoke-InLabNamespace -Script $PSCommandPath -Parameters @{ ModulePath = $ModulePath; Failovers = $Failovers; CpuSeconds = $CpuSeconds })
+    exit (Invoke-InLabNamespace -Script $PSCommandPath -Parameters @{ ModulePath = $ModulePath; Failovers = $Failovers; CpuSeconds = $CpuSeconds; CpuWarmupSeconds = $CpuWarmupSeconds })
 }
 
 Import-Module $manifest
@@ -101,12 +104,12 @@ $watch = Start-Watch '0:0:1' $cpuLog
 try {
     $ticks = { $fields = (Get-Content "/proc/$($watch.Id)/stat" -Raw).Split(')')[1].Trim().Split(' '); [long]$fields[11] + [long]$fields[12] }
     $hz = [double](& getconf CLK_TCK)
-    $before = & $ticks
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    Start-Sleep -Seconds $CpuSeconds # the measured window, not a wait for anything
-    $share = ((& $ticks) - $before) / $hz / $clock.Elapsed.TotalSeconds
+    # The CPU share over a measured window (a window, not a wait for anything).
+    $share = { param($seconds) $before = & $ticks; $clock = [Diagnostics.Stopwatch]::StartNew(); Start-Sleep -Seconds $seconds; ((& $ticks) - $before) / $hz / $clock.Elapsed.TotalSeconds }
+    $startup = & $share $CpuWarmupSeconds
+    $steady = & $share $CpuSeconds
 }
 finally { $watch.Kill(); $watch.WaitForExit() }
-'Watch-HaEdge at the default 1 s interval, {0} s on a quiet edge: {1:P2} of one core; goal < 2 %: {2}' -f $CpuSeconds, $share, $(if ($share -lt 0.02) { 'met' } else { 'NOT met' })
+'Watch-HaEdge at the default 1 s interval on a quiet edge: {0:P2} of one core in its first {1} s, {2:P2} in the {3} s after; goal < 2 % (steady): {4}' -f $startup, $CpuWarmupSeconds, $steady, $CpuSeconds, $(if ($steady -lt 0.02) { 'met' } else { 'NOT met' })
 Remove-Item $work -Recurse -Force -ErrorAction Ignore
-if ($median -ge $goal -or $share -ge 0.02) { exit 1 }
+if ($median -ge $goal -or $steady -ge 0.02) { exit 1 }

@@ -92,9 +92,9 @@ Describe 'The package' -Tag Unit {
         $Package.Name | Should -Be "HaEdge.$Version.nupkg"
     }
 
-    It 'holds the module, its help, format file, licence and acceptance suite' {
+    It 'holds the module, its help, format file, licence, acceptance suite and alert rules' {
         foreach ($file in 'HaEdge.psd1', 'HaEdge.dll', 'HaEdge.Core.dll', 'HaEdge.Format.ps1xml', 'LICENSE', 'en-US/HaEdge.dll-Help.xml', 'en-US/about_HaEdge.help.txt', 'Dependencies/Renci.SshNet.dll',
-            'HaEdge.Acceptance.Tests.ps1', 'en-US/about_HaEdgeAcceptance.help.txt') {
+            'HaEdge.Acceptance.Tests.ps1', 'en-US/about_HaEdgeAcceptance.help.txt', 'haedge.rules.yml', 'en-US/about_HaEdgeMonitoring.help.txt') {
             $Entries | Should -Contain $file
         }
     }
@@ -102,7 +102,7 @@ Describe 'The package' -Tag Unit {
     It 'holds nothing of the build, the tests or the lab' {
         $packaging = '^(_rels/\.rels|\[Content_Types\]\.xml|HaEdge\.nuspec|package/services/metadata/core-properties/\w+\.psmdcp)$'
         # The acceptance suite is the one script: a test file users run against their edge (about_HaEdgeAcceptance).
-        $module = '^(HaEdge\.psd1|HaEdge\.Format\.ps1xml|HaEdge\.Acceptance\.Tests\.ps1|LICENSE|[\w.]+\.dll|Dependencies/[\w.]+\.dll|en-US/(HaEdge\.dll-Help\.xml|about_\w+\.help\.txt))$'
+        $module = '^(HaEdge\.psd1|HaEdge\.Format\.ps1xml|HaEdge\.Acceptance\.Tests\.ps1|haedge\.rules\.yml|LICENSE|[\w.]+\.dll|Dependencies/[\w.]+\.dll|en-US/(HaEdge\.dll-Help\.xml|about_\w+\.help\.txt))$'
         $Entries | Where-Object { $_ -notmatch $packaging -and $_ -notmatch $module } | Should -BeNullOrEmpty
         $Entries | Where-Object { $_ -ne 'HaEdge.Acceptance.Tests.ps1' -and $_ -match 'Lab|Test|build|\.ps1$|\.pdb$' } | Should -BeNullOrEmpty
     }
