@@ -22,7 +22,10 @@ try { Watch-HaEdge $Arguments | ForEach-Object { ConvertTo-HaEdgeJson -InputObje
 finally { Set-Content '$Log.stopped' 'stopped' }
 "@ | Set-Content $script
     $pwsh = Get-PwshLauncher
-    $command = @(if ($Namespace) { 'ip', 'netns', 'exec', $Namespace }) + $pwsh + @('-NoProfile', '-NonInteractive', '-File', $script)
+    # SIGINT at its default disposition: a shell that started this run in the background set it to ignored, which
+    # every child inherits and .NET keeps, and then Ctrl+C (kill -INT) would not reach PowerShell. env execs, so
+    # the process is the watch's own.
+    $command = @('env', '--default-signal=INT') + @(if ($Namespace) { 'ip', 'netns', 'exec', $Namespace }) + $pwsh + @('-NoProfile', '-NonInteractive', '-File', $script)
     Start-Process $command[0] -PassThru -ArgumentList ($command | Select-Object -Skip 1) `
         -RedirectStandardError ([IO.Path]::ChangeExtension($Log, '.err')) -RedirectStandardOutput ([IO.Path]::ChangeExtension($Log, '.out'))
 }
