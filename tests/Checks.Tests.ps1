@@ -51,6 +51,46 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         Get-LabFinding 'Test-HaEdgeSymmetry' | Where-Object { $_ -like 'Error *' } | Should -BeNullOrEmpty
     }
 
+    # Issue 17, the part built: the lab's edge under three names, one of them with its firewalls' SSH at an address
+    # nobody answers (a dead site), and a fourth definition whose XML-RPC password is not set.
+    It 'Test-HaEdge reads several edges in one call: each result under its edge, a dead edge only under its name, an unusable one an error naming it' {
+        $out = Invoke-InLabAdmin -ArgumentList $LabStateDir {
+            param($stateDir)
+            $fleet = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "haedge-fleet-$PID")
+            try {
+                foreach ($site in 'site-a', 'site-b', 'site-dead', 'site-nopassword') {
+                    $definition = Get-Content -Raw "$stateDir/edge.json" | ConvertFrom-Json
+                    $definition.name = $site
+                    foreach ($firewall in $definition.firewalls) {
+                        $firewall.ssh.keyFile = "$stateDir/keys/id_ed25519"
+                        if ($site -eq 'site-dead') { $firewall.ssh.host = '192.0.2.99' }
+                        if ($site -eq 'site-nopassword') { $firewall.xmlrpc.passwordVariable = 'HAEDGE_FLEET_TEST_UNSET' }
+                    }
+                    $definition | ConvertTo-Json -Depth 10 | Set-Content (Join-Path $fleet "$site.json")
+                }
+                $sessions = Connect-HaEdge -Path $fleet -SkipCheck
+                $results = @(Test-HaEdge -Session $sessions -Timeout 2 -ErrorVariable failures -ErrorAction SilentlyContinue)
+                [pscustomobject]@{
+                    Connected = @($sessions.Name)
+                    Results   = @($results | Sort-Object Edge | ForEach-Object { [pscustomobject]@{ Edge = $_.Edge; Ready = $_.Ready; Failed = @($_.Failed) } })
+                    Errors    = @($failures | ForEach-Object { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Target = "$($_.TargetObject)"; Message = "$_" } })
+                    Quiet     = Test-HaEdge -Session site-a, site-b -Quiet
+                }
+            }
+            finally { Remove-Item $fleet -Recurse -Force }
+        }
+        $out.Connected | Should -Be 'site-a', 'site-b', 'site-dead', 'site-nopassword'
+        $out.Results.Edge | Should -Be 'site-a', 'site-b', 'site-dead'
+        ($out.Results | Where-Object Edge -in 'site-a', 'site-b').Ready | Should -Be $true, $true
+        $dead = $out.Results | Where-Object Edge -eq 'site-dead'
+        $dead.Ready | Should -BeFalse
+        $dead.Failed | Should -Contain 'Carp'
+        $out.Errors.Id | Should -Be 'XmlRpcPasswordMissing,HaEdge.Commands.TestHaEdgeCommand'
+        $out.Errors.Target | Should -Be 'site-nopassword'
+        $out.Errors.Message | Should -BeLike 'site-nopassword: *'
+        $out.Quiet | Should -BeTrue
+    }
+
     It 'Test-HaEdge holds the pair invariants on the clean lab: no SyncPath or CarpVips finding' {
         Get-PairInvariantFinding | Should -BeNullOrEmpty
     }

@@ -3,7 +3,7 @@
 BeforeDiscovery {
     $script:Contract = @(
         @{ Name = 'Connect-HaEdge'; Parameters = 'Path', 'Credential', 'SshCredential', 'SshKeyPassphrase', 'TrustOnFirstUse', 'SkipCheck'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
-        @{ Name = 'Disconnect-HaEdge'; Parameters = 'Session'; Sets = '__AllParameterSets'; Output = 'Void'; Impact = 'Low' }
+        @{ Name = 'Disconnect-HaEdge'; Parameters = 'Session', 'All'; Sets = 'Session', 'All'; Output = 'Void'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeNode'; Parameters = 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
@@ -20,7 +20,7 @@ BeforeDiscovery {
         @{ Name = 'Set-CarpMaintenance'; Parameters = 'Enable', 'Disable', 'Firewall', 'Timeout', 'NoWait', 'Force', 'PassThru', 'Session'; Sets = 'Enable', 'Disable'; Output = 'CarpMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Get-PfsyncStatus'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
         @{ Name = 'Get-PfGateway'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'PfGateway'; Impact = $null }
-        @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }
+        @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'Timeout', 'ThrottleLimit', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }
         @{ Name = 'Suspend-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Resume-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Get-HaEdgeAcceptanceTest'; Parameters = @(); Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = $null }
@@ -39,7 +39,7 @@ BeforeAll {
     $script:Binding = @{
         'Assert-AntiAffinity' = @($session, '-Vm ByValue')
         'Compare-PfConfig' = @('-Section Alias=Sections ByPropertyName Wildcards Completer=SyncSectionCompleter', $session, '-XmlRpcCredential Credential')
-        'Connect-HaEdge' = @('-Credential Credential', '-Path Alias=FullName ByPropertyName', '-SshCredential Credential')
+        'Connect-HaEdge' = @('-Credential Credential', '-Path Alias=FullName ByPropertyName Wildcards', '-SshCredential Credential')
         'ConvertFrom-PfSenseOutput' = @('-InputObject ByValue')
         'ConvertTo-HaEdgeJson' = @('-InputObject ByValue')
         'Disconnect-HaEdge' = @('-Session ByValue EdgeSession Completer=SessionNameCompleter')

@@ -130,6 +130,42 @@ Describe 'Sessions' -Tag Unit {
         Import-Module (Join-Path $ModulePath 'HaEdge.psd1')
     }
 
+    It 'open one per definition from a folder or a wildcard, each named by its definition, and close all at once' {
+        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'fleet')
+        foreach ($site in 'site-a', 'site-b', 'site-c') {
+            (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
+        }
+        $sessions = Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token
+        $sessions.Name | Should -Be 'site-a', 'site-b', 'site-c'
+        (Get-HaEdgeSession -Current).Name | Should -Be 'site-c'
+        (Connect-HaEdge -SkipCheck -Path (Join-Path $fleet 'site-[ab].json') -Credential $Token).Name | Should -Be 'site-a', 'site-b'
+        @(Get-HaEdgeSession).Count | Should -Be 3 -Because 'connecting a definition again replaces its session'
+        Disconnect-HaEdge -All -Confirm:$false
+        @(Get-HaEdgeSession).Count | Should -Be 0
+        $sessions.IsOpen | Should -Not -Contain $true
+    }
+
+    It 'refuse a second edge of the same name, and several definitions go on past one that fails' {
+        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'clash')
+        Copy-Item $Definition (Join-Path $fleet 'a.json')
+        Copy-Item $Definition (Join-Path $fleet 'b.json')
+        '{' | Set-Content (Join-Path $fleet 'c.json')
+        $sessions = Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token -ErrorVariable failures -ErrorAction SilentlyContinue
+        @($sessions).Count | Should -Be 1
+        $failures.FullyQualifiedErrorId | Should -Be 'EdgeNameInUse,HaEdge.Commands.ConnectHaEdgeCommand', 'EdgeDefinitionInvalid,HaEdge.Commands.ConnectHaEdgeCommand'
+        "$($failures[0])" | Should -BeLike "*has the name of the open session home-edge*"
+        { Connect-HaEdge -SkipCheck -Path (Join-Path $fleet 'none-*.json') -Credential $Token } | Should -Throw -ErrorId 'EdgeDefinitionNotFound,*'
+    }
+
+    It 'a cmdlet that works on one edge refuses several, naming them' {
+        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'two')
+        foreach ($site in 'site-a', 'site-b') {
+            (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
+        }
+        Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token | Out-Null
+        { Get-CarpStatus -Session site-a, site-b } | Should -Throw -ErrorId 'OneEdgeAtATime,*' -ExpectedMessage '*2 (site-a, site-b)*'
+    }
+
     It 'without one, cmdlets say how to get one' {
         { Get-HaEdgeNode } | Should -Throw -ErrorId 'NoHaEdgeSession,HaEdge.Commands.GetHaEdgeNodeCommand'
     }

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core;
@@ -15,11 +17,15 @@ namespace HaEdge.Commands;
 [OutputType(typeof(EdgeSession))]
 public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
 {
-    /// <summary>The edge definition file.</summary>
+    /// <summary>
+    /// The edge definition files: paths, wildcards, or folders (their *.json files). One session per definition; with
+    /// several, a definition that fails is a non-terminating error and the others still connect.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    [SupportsWildcards]
+    public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>The Proxmox API token: user name USER@REALM!TOKENID, password the secret. Overrides the file's variable.</summary>
     [Parameter]
@@ -45,36 +51,105 @@ public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
 
     protected override void ProcessRecord()
     {
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        EdgeSession session;
-        try
+        var files = new List<string>();
+        foreach (string pattern in Path)
         {
-            EdgeDefinition definition = EdgeDefinitionReader.Read(path);
-            if (Credential != null && Credential.UserName.Length > 0 && Credential.UserName != definition.Proxmox.TokenId)
+            try
             {
-                WriteWarning($"-Credential names {Credential.UserName} but the definition's token is {definition.Proxmox.TokenId}; the definition's token id is used with the given secret.");
+                files.AddRange(DefinitionFiles(pattern));
             }
-
-            foreach (string keyFile in definition.Firewalls.Select(f => f.Ssh.KeyFile).OfType<string>().Distinct().Where(KeyFilePermissions.OpenToOthers))
+            catch (HaEdgeException e)
             {
-                WriteWarning($"SSH key file {keyFile} can be read by other users on this machine: chmod 600 {keyFile}.");
+                Fail(e, several: true);
             }
-
-            session = EdgeSessionBuilder.Open(definition,
-                SecretOf(Credential),
-                SecretOf(SshCredential),
-                SshCredential?.UserName.TrimStart('\\'),
-                SshKeyPassphrase == null || SshKeyPassphrase.Length == 0 ? null : new Secret(new System.Net.NetworkCredential(string.Empty, SshKeyPassphrase).Password),
-                TrustOnFirstUse.IsPresent,
-                SshLoader.CreateConnector);
         }
-        catch (HaEdgeException e)
+
+        // One definition named alone keeps the single-edge behaviour: its failure ends the command.
+        bool several = MyInvocation.ExpectingInput || Path.Length > 1 || files.Count > 1;
+        foreach (string file in files)
         {
-            WarnCurrentSessionKept();
-            ThrowTerminatingError(ErrorFrom(e));
+            try
+            {
+                WriteObject(Connect(file));
+            }
+            catch (HaEdgeException e)
+            {
+                Fail(e, several);
+            }
+        }
+    }
+
+    /// <summary>The files a -Path item names: a folder's *.json files, a wildcard's matches, or the path itself.</summary>
+    private IEnumerable<string> DefinitionFiles(string pattern)
+    {
+        if (WildcardPattern.ContainsWildcardCharacters(pattern))
+        {
+            List<string> matches;
+            try
+            {
+                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out _).ToList();
+            }
+            catch (ItemNotFoundException)
+            {
+                matches = new List<string>();
+            }
+
+            return matches.Count > 0 ? matches.OrderBy(f => f, StringComparer.Ordinal)
+                : throw new HaEdgeException("EdgeDefinitionNotFound", FailureKind.ObjectNotFound, $"No edge definition matches '{pattern}'.", pattern);
+        }
+
+        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(pattern);
+        if (!Directory.Exists(path))
+        {
+            return new[] { path };
+        }
+
+        string[] inFolder = Directory.GetFiles(path, "*.json").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        return inFolder.Length > 0 ? inFolder
+            : throw new HaEdgeException("EdgeDefinitionNotFound", FailureKind.ObjectNotFound, $"The folder '{path}' holds no edge definition (*.json).", path);
+    }
+
+    private void Fail(HaEdgeException e, bool several)
+    {
+        if (several)
+        {
+            WriteFailure(e);
             return;
         }
 
+        WarnCurrentSessionKept();
+        ThrowTerminatingError(ErrorFrom(e));
+    }
+
+    /// <summary>Opens, checks and keeps one session; a failure closes what it opened and leaves the open sessions as they were.</summary>
+    private EdgeSession Connect(string path)
+    {
+        EdgeDefinition definition = EdgeDefinitionReader.Read(path);
+        if (Credential != null && Credential.UserName.Length > 0 && Credential.UserName != definition.Proxmox.TokenId)
+        {
+            WriteWarning($"-Credential names {Credential.UserName} but the definition's token is {definition.Proxmox.TokenId}; the definition's token id is used with the given secret.");
+        }
+
+        foreach (string keyFile in definition.Firewalls.Select(f => f.Ssh.KeyFile).OfType<string>().Distinct().Where(KeyFilePermissions.OpenToOthers))
+        {
+            WriteWarning($"SSH key file {keyFile} can be read by other users on this machine: chmod 600 {keyFile}.");
+        }
+
+        if (SessionStore.All.FirstOrDefault(s => s.IsOpen && string.Equals(s.Name, definition.Name, StringComparison.OrdinalIgnoreCase)
+                && !SessionStore.SameDefinition(s, definition.Path)) is EdgeSession clash)
+        {
+            throw new HaEdgeException("EdgeNameInUse", FailureKind.InvalidArgument,
+                $"Edge '{definition.Name}' ({definition.Path}) has the name of the open session {clash} from {clash.Definition.Path}: give each definition its own name, so every result says whose it is.",
+                definition.Path);
+        }
+
+        EdgeSession session = EdgeSessionBuilder.Open(definition,
+            SecretOf(Credential),
+            SecretOf(SshCredential),
+            SshCredential?.UserName.TrimStart('\\'),
+            SshKeyPassphrase == null || SshKeyPassphrase.Length == 0 ? null : new Secret(new System.Net.NetworkCredential(string.Empty, SshKeyPassphrase).Password),
+            TrustOnFirstUse.IsPresent,
+            SshLoader.CreateConnector);
         if (TrustOnFirstUse)
         {
             ShowFirstUseKeys(session);
@@ -91,7 +166,7 @@ public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
         }
 
         WriteVerbose($"Connected to edge '{session.Name}': firewalls {string.Join(", ", session.Firewalls)}, Proxmox {string.Join(", ", session.ProxmoxEndpoints)}.");
-        WriteObject(session);
+        return session;
     }
 
     /// <summary>Connects to every firewall now, so the keys just trusted can be shown for pinning.</summary>
@@ -119,7 +194,7 @@ public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
     /// </summary>
     private void RefuseUnlessAnswering(EdgeSession session)
     {
-        IReadOnlyList<ConnectionCheck> checks = Run((_, token) => ConnectionTester.CheckAsync(session, proxmox: true, ssh: true, token));
+        IReadOnlyList<ConnectionCheck> checks = Await((_, token) => ConnectionTester.CheckAsync(session, proxmox: true, ssh: true, token));
         var failed = checks.Where(c => !c.Reachable).ToList();
         if (failed.Count == 0)
         {
@@ -127,12 +202,10 @@ public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
         }
 
         session.Dispose();
-        WarnCurrentSessionKept();
-
         string failures = string.Join(" ", failed.Select(c => $"{c.Plane} {c.Target}: {c.ErrorId}: {c.Error}"));
-        ThrowTerminatingError(Error("EdgeConnectionCheckFailed", ErrorCategory.ConnectionError,
+        throw new HaEdgeException("EdgeConnectionCheckFailed", FailureKind.ConnectionError,
             $"Not connected to edge '{session.Name}': {failures} Fix the definition or the credential, or pass -SkipCheck to connect without this check (for example with a firewall down).",
-            session.Definition.Path));
+            session.Definition.Path);
     }
 
     /// <summary>A connect that failed leaves the current session as it was: say which one that is.</summary>

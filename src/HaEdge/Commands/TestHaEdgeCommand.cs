@@ -1,5 +1,10 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using HaEdge.Core;
 using HaEdge.Core.ConfigSync;
 using HaEdge.Core.PfSense;
 using HaEdge.Core.Runbooks;
@@ -9,13 +14,14 @@ namespace HaEdge.Commands;
 
 /// <summary>
 /// Every read-only check of the edge in one call, run in parallel: quorum, VM placement, anti-affinity, symmetry,
-/// CARP, pfsync, config drift and gateways. The first line of every runbook.
+/// CARP, pfsync, config drift and gateways. The first line of every runbook. With several sessions it checks the
+/// edges in parallel (up to -ThrottleLimit at once) and writes each edge's result as it finishes.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "HaEdge")]
 [OutputType(typeof(HaEdgeReadiness), typeof(bool))]
 public sealed class TestHaEdgeCommand : PfConfigSyncCmdlet
 {
-    /// <summary>Return only $true when the edge is green, $false otherwise.</summary>
+    /// <summary>Return only $true when the edge (every edge, with several sessions) is green, $false otherwise.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
@@ -25,20 +31,71 @@ public sealed class TestHaEdgeCommand : PfConfigSyncCmdlet
     [Duration(1, MaximumSeconds = 300)]
     public TimeSpan Timeout { get; set; } = FirewallShell.DefaultTimeout;
 
+    /// <summary>With several sessions: how many edges are checked at once (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
     protected override void ProcessRecord()
     {
-        EdgeSession session = CurrentSession;
-        // Without xmlrpc entries the drift check reports NotConfigured instead of failing.
-        using (XmlRpcPair? xmlRpc = OpenXmlRpcForDrift(session))
+        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+        bool several = sessions.Count > 1;
+        bool allReady = true;
+        Run(async (reporter, token) =>
         {
-            var service = new EdgeReadinessService(session, xmlRpc, Timeout);
-            HaEdgeReadiness readiness = Run((reporter, token) => service.RunAsync(reporter, token));
-            foreach (HaEdgeCheckResult check in readiness.Checks)
+            using var throttle = new SemaphoreSlim(ThrottleLimit);
+            await Task.WhenAll(sessions.Select(async session =>
             {
-                WriteVerbose($"{check.Check}: {check.Verdict} in {check.Elapsed.TotalMilliseconds:0} ms. {check.Summary}");
-            }
+                await throttle.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    HaEdgeReadiness readiness = await CheckAsync(session, reporter, token).ConfigureAwait(false);
+                    await InvokeOnPipelineAsync(() =>
+                    {
+                        Write(readiness, several);
+                        allReady &= readiness.Ready;
+                    }).ConfigureAwait(false);
+                }
+                catch (HaEdgeException e) when (several)
+                {
+                    // One edge that cannot be checked at all is its own error; the others go on.
+                    await InvokeOnPipelineAsync(() =>
+                    {
+                        allReady = false;
+                        WriteError(new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), session.Name) { ErrorDetails = new ErrorDetails($"{session.Name}: {e.Message}") });
+                    }).ConfigureAwait(false);
+                }
+                finally
+                {
+                    throttle.Release();
+                }
+            })).ConfigureAwait(false);
+            return true;
+        });
 
-            WriteObject(Quiet ? (object)readiness.Ready : readiness);
+        if (Quiet)
+        {
+            WriteObject(allReady);
+        }
+    }
+
+    private async Task<HaEdgeReadiness> CheckAsync(EdgeSession session, IOperationReporter reporter, CancellationToken token)
+    {
+        // Without xmlrpc entries the drift check reports NotConfigured instead of failing.
+        using XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpcPair(session) : null;
+        return await new EdgeReadinessService(session, xmlRpc, Timeout).RunAsync(reporter, token).ConfigureAwait(false);
+    }
+
+    private void Write(HaEdgeReadiness readiness, bool several)
+    {
+        foreach (HaEdgeCheckResult check in readiness.Checks)
+        {
+            WriteVerbose($"{(several ? readiness.Edge + ": " : "")}{check.Check}: {check.Verdict} in {check.Elapsed.TotalMilliseconds:0} ms. {check.Summary}");
+        }
+
+        if (!Quiet)
+        {
+            WriteObject(readiness);
         }
     }
 }

@@ -49,7 +49,7 @@ internal static class SessionStore
         EdgeSession? replaced;
         lock (Sessions)
         {
-            replaced = Sessions.FirstOrDefault(open => string.Equals(open.Definition.Path, session.Definition.Path, PathComparison));
+            replaced = Sessions.FirstOrDefault(open => SameDefinition(open, session.Definition.Path));
             if (replaced != null)
             {
                 Sessions.Remove(replaced);
@@ -61,6 +61,9 @@ internal static class SessionStore
         replaced?.Dispose();
         return replaced;
     }
+
+    /// <summary>True when <paramref name="session"/> was opened from the definition file <paramref name="path"/>.</summary>
+    public static bool SameDefinition(EdgeSession session, string path) => string.Equals(session.Definition.Path, path, PathComparison);
 
     private static StringComparison PathComparison =>
         RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;

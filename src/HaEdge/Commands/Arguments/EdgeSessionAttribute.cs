@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
@@ -9,7 +10,7 @@ namespace HaEdge.Commands;
 
 /// <summary>
 /// Lets -Session take what Tab completes: an open session's edge name (the newest session of that edge) or its
-/// Id, as well as the EdgeSession object Connect-HaEdge and Get-HaEdgeSession return.
+/// Id, as well as the EdgeSession object Connect-HaEdge and Get-HaEdgeSession return; several of them for an array.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class EdgeSessionAttribute : ArgumentTransformationAttribute
@@ -20,6 +21,12 @@ public sealed class EdgeSessionAttribute : ArgumentTransformationAttribute
         if (value is EdgeSession || value == null)
         {
             return value;
+        }
+
+        // Several: each by itself (-Session site-a, site-b or -Session (Get-HaEdgeSession)).
+        if (value is IEnumerable items && value is not string)
+        {
+            return items.Cast<object?>().Select(item => (EdgeSession)Transform(engineIntrinsics, item!)!).ToArray();
         }
 
         string text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";

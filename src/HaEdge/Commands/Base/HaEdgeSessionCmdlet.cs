@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -12,27 +13,44 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
 {
     /// <summary>
     /// The session to use (a session object, or an open session's edge name or Id); by default the one the last
-    /// Connect-HaEdge opened in this runspace.
+    /// Connect-HaEdge opened in this runspace. Cmdlets that read many edges at once take several.
     /// </summary>
     [Parameter]
-    [ValidateNotNull]
+    [ValidateNotNullOrEmpty]
     [EdgeSession]
     [ArgumentCompleter(typeof(SessionNameCompleter))]
-    public EdgeSession? Session { get; set; }
+    public EdgeSession[]? Session { get; set; }
 
-    /// <summary>The session in force, or a terminating error that says how to get one.</summary>
+    /// <summary>The session in force, or a terminating error that says how to get one (or that this cmdlet works on one edge).</summary>
     protected EdgeSession CurrentSession
     {
         get
         {
-            EdgeSession? session = Session ?? SessionStore.Current;
-            if (session == null || !session.IsOpen)
+            IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+            if (sessions.Count > 1)
+            {
+                ThrowTerminatingError(Error("OneEdgeAtATime", ErrorCategory.InvalidArgument,
+                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (Test-HaEdge reads many at once).",
+                    null));
+            }
+
+            return sessions[0];
+        }
+    }
+
+    /// <summary>The sessions -Session names (each open), else the runspace's current one; a terminating error when there is none.</summary>
+    protected IReadOnlyList<EdgeSession> CurrentSessions
+    {
+        get
+        {
+            EdgeSession[] sessions = Session ?? (SessionStore.Current is EdgeSession current ? new[] { current } : Array.Empty<EdgeSession>());
+            if (sessions.Length == 0 || sessions.Any(s => !s.IsOpen))
             {
                 ThrowTerminatingError(Error("NoHaEdgeSession", ErrorCategory.ConnectionError,
                     "No open HaEdge session: run Connect-HaEdge -Path <edge definition> first, or pass -Session.", null));
             }
 
-            return session!;
+            return sessions.Distinct().ToArray();
         }
     }
 

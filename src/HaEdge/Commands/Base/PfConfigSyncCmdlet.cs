@@ -19,7 +19,10 @@ public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
         EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null;
 
     /// <summary>The XML-RPC clients of both firewalls for this command; the caller disposes them.</summary>
-    private protected XmlRpcPair OpenXmlRpc(EdgeSession session)
+    private protected XmlRpcPair OpenXmlRpc(EdgeSession session) => Check(() => OpenXmlRpcPair(session));
+
+    /// <summary>As <see cref="OpenXmlRpc"/>, but a definition that lacks what XML-RPC needs is an exception for the caller to report.</summary>
+    private protected XmlRpcPair OpenXmlRpcPair(EdgeSession session)
     {
         string? user = null;
         Secret? password = null;
@@ -36,6 +39,6 @@ public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
             user = string.IsNullOrEmpty(XmlRpcCredential.UserName) ? null : XmlRpcCredential.UserName;
         }
 
-        return Check(() => XmlRpcPair.Open(session.Definition, user, password));
+        return XmlRpcPair.Open(session.Definition, user, password);
     }
 }

@@ -1,0 +1,65 @@
+<#
+.SYNOPSIS
+    Prints Test-HaEdge's time over 25 edges against one edge alone, and the SSH connections each session holds.
+.DESCRIPTION
+    Runs in the rehearsal lab's admin namespace (it re-launches itself there), as an operator's laptop would. The 25
+    edges are the lab's one edge under 25 names (25 definitions, 25 sessions, each with its own pooled connections):
+    so all of their firewall commands run on the same two lab firewalls and the same Proxmox simulators, on this
+    machine's cores, which a fleet of real sites spreads over 50 firewalls.
+    - one: Test-HaEdge on one session, median of -Runs after a warm-up run;
+    - fleet: Test-HaEdge -Session (25 sessions) -ThrottleLimit 25, median of -Runs after a warm-up run;
+    - connections: the established TCP connections to each firewall's SSH port after the runs, per session.
+    Goals (issue 17): the fleet under 2 x one; no more than 2 SSH connections per firewall per session.
+    Run: dotnet pwsh ./build.ps1 Benchmark (lab up, as root), or this script with -ModulePath output/HaEdge.
+#>
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../output/HaEdge'),
+    [int] $Edges = 25,
+    [int] $Runs = 3,
+    # Set when the script has re-launched itself inside the admin namespace.
+    [switch] $InNamespace
+)
+$ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot '../tests/support/Lab.ps1')
+$StateDir = $LabStateDir
+if (-not (Test-Path "$StateDir/edge.json")) { throw 'The rehearsal lab is not up: run dotnet pwsh ./build.ps1 Benchmark (as root), which brings it up.' }
+$manifest = (Resolve-Path (Join-Path $ModulePath 'HaEdge.psd1')).Path
+if (-not $InNamespace) {
+    exit (Invoke-InLabNamespace -Script $PSCommandPath -Parameters @{ ModulePath = $ModulePath; Edges = $Edges; Runs = $Runs })
+}
+
+Import-Module $manifest
+Import-LabEnvironment
+$fleet = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "haedge-fleet-bench-$PID")
+try {
+    foreach ($i in 1..$Edges) {
+        $definition = Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json
+        $definition.name = 'edge-{0:D2}' -f $i
+        foreach ($firewall in $definition.firewalls) { $firewall.ssh.keyFile = "$StateDir/keys/id_ed25519" }
+        $definition | ConvertTo-Json -Depth 10 | Set-Content (Join-Path $fleet "$($definition.name).json")
+    }
+    $sessions = @(Connect-HaEdge -Path $fleet)
+
+    function Measure-Median([scriptblock] $Run) {
+        & $Run | Out-Null
+        $samples = foreach ($i in 1..$Runs) { $clock = [Diagnostics.Stopwatch]::StartNew(); & $Run | Out-Null; $clock.Elapsed.TotalMilliseconds }
+        ($samples | Sort-Object)[[int][math]::Floor($Runs / 2)]
+    }
+
+    $one = Measure-Median { Test-HaEdge -Session $sessions[0] }
+    $all = Measure-Median { $results = @(Test-HaEdge -Session $sessions -ThrottleLimit $Edges); if ($results.Count -ne $Edges) { throw "$($results.Count) results for $Edges edges" } }
+    $ratio = $all / $one
+    $firewalls = (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).firewalls
+    $perFirewall = foreach ($firewall in $firewalls) {
+        $count = @(& ss -Htn state established "( dport = :22 )" | Where-Object { $_ -match "\b$([regex]::Escape($firewall.ssh.host)):22\b" }).Count
+        [pscustomobject]@{ Firewall = $firewall.name; Connections = $count; PerSession = $count / $sessions.Count }
+    }
+    $worst = ($perFirewall | Measure-Object PerSession -Maximum).Maximum
+
+    "Test-HaEdge, median of $Runs after a warm-up: one edge {0:N0} ms; {1} edges (the lab's edge under {1} names, -ThrottleLimit {1}) {2:N0} ms; ratio {3:N2}; goal < 2: {4}" -f $one, $Edges, $all, $ratio, $(if ($ratio -lt 2) { 'met' } else { 'NOT met' })
+    foreach ($row in $perFirewall) { '  {0}: {1} SSH connections for {2} sessions, {3:N1} per session' -f $row.Firewall, $row.Connections, $sessions.Count, $row.PerSession }
+    '  goal: at most 2 SSH connections per firewall per session -> {0:N1}, {1}' -f $worst, $(if ($worst -le 2) { 'met' } else { 'NOT met' })
+    Disconnect-HaEdge -All -Confirm:$false
+    if ($ratio -ge 2 -or $worst -gt 2) { exit 1 }
+}
+finally { Remove-Item $fleet -Recurse -Force -ErrorAction Ignore }
