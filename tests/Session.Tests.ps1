@@ -153,7 +153,12 @@ Describe 'Sessions' -Tag Unit {
         $sessions = Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token -ErrorVariable failures -ErrorAction SilentlyContinue
         @($sessions).Count | Should -Be 1
         $failures.FullyQualifiedErrorId | Should -Be 'EdgeNameInUse,HaEdge.Commands.ConnectHaEdgeCommand', 'EdgeDefinitionInvalid,HaEdge.Commands.ConnectHaEdgeCommand'
-        "$($failures[0])" | Should -BeLike "*has the name of the open session home-edge*"
+        "$($failures[0])" | Should -BeLike "*b.json) has the name of *a.json, connected by this command*"
+        # Connected on its own later, an edge of the same name from another file opens beside it, with a warning.
+        $later = Connect-HaEdge -SkipCheck -Path (Join-Path $fleet 'b.json') -Credential $Token -WarningVariable warnings -WarningAction SilentlyContinue
+        $later.Name | Should -Be 'home-edge'
+        "$warnings" | Should -BeLike "*also open from*a.json*"
+        @(Get-HaEdgeSession).Count | Should -Be 2
         { Connect-HaEdge -SkipCheck -Path (Join-Path $fleet 'none-*.json') -Credential $Token } | Should -Throw -ErrorId 'EdgeDefinitionNotFound,*'
     }
 

@@ -17,9 +17,12 @@ namespace HaEdge.Commands;
 [OutputType(typeof(EdgeSession))]
 public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
 {
+    private readonly List<EdgeSession> connected = new List<EdgeSession>();
+
     /// <summary>
     /// The edge definition files: paths, wildcards, or folders (their *.json files). One session per definition; with
-    /// several, a definition that fails is a non-terminating error and the others still connect.
+    /// several, a definition that fails is a non-terminating error and the others still connect; their edges' names
+    /// must differ (EdgeNameInUse).
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
@@ -135,12 +138,19 @@ public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
             WriteWarning($"SSH key file {keyFile} can be read by other users on this machine: chmod 600 {keyFile}.");
         }
 
-        if (SessionStore.All.FirstOrDefault(s => s.IsOpen && string.Equals(s.Name, definition.Name, StringComparison.OrdinalIgnoreCase)
-                && !SessionStore.SameDefinition(s, definition.Path)) is EdgeSession clash)
+        // Several definitions connected together must name their edges apart, so every result says whose it is; a
+        // session of that name from another file opened before stays, and by name -Session means the newest.
+        if (connected.FirstOrDefault(s => string.Equals(s.Name, definition.Name, StringComparison.OrdinalIgnoreCase)) is EdgeSession clash)
         {
             throw new HaEdgeException("EdgeNameInUse", FailureKind.InvalidArgument,
-                $"Edge '{definition.Name}' ({definition.Path}) has the name of the open session {clash} from {clash.Definition.Path}: give each definition its own name, so every result says whose it is.",
+                $"Edge '{definition.Name}' ({definition.Path}) has the name of {clash.Definition.Path}, connected by this command: give each definition its own name, so every result says whose it is.",
                 definition.Path);
+        }
+
+        if (SessionStore.All.FirstOrDefault(s => s.IsOpen && string.Equals(s.Name, definition.Name, StringComparison.OrdinalIgnoreCase)
+                && !SessionStore.SameDefinition(s, definition.Path)) is EdgeSession older)
+        {
+            WriteWarning($"Edge '{definition.Name}' is also open from {older.Definition.Path} ({older}); by name, -Session means the newest.");
         }
 
         EdgeSession session = EdgeSessionBuilder.Open(definition,
@@ -160,6 +170,7 @@ public sealed class ConnectHaEdgeCommand : HaEdgeCmdlet
             RefuseUnlessAnswering(session);
         }
 
+        connected.Add(session);
         if (SessionStore.Add(session) is EdgeSession replaced)
         {
             WriteVerbose($"Session {replaced.Id} of the same definition is closed: this one replaces it.");
