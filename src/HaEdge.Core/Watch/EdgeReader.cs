@@ -44,14 +44,24 @@ internal sealed class EdgeReader
         shell = new FirewallShell(session, answerWithin, answerWithin);
     }
 
+    /// <summary>The firewalls read, in the order <see cref="Combine"/> takes their answers (the definition's: primary first).</summary>
+    public IReadOnlyList<FirewallDefinition> Firewalls => session.Definition.Firewalls;
+
     /// <summary>Everything at once, waiting for every answer. Never throws for an edge that does not answer.</summary>
     public async Task<EdgeReading> ReadAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var firewalls = session.Definition.Firewalls.Select(f => ReadFirewallAsync(f, cancellationToken)).ToList();
+        var (firewalls, proxmox) = await ReadAnswersAsync(cancellationToken).ConfigureAwait(false);
+        return Combine(firewalls, proxmox, watch.Elapsed);
+    }
+
+    /// <summary>Every firewall's answer and Proxmox's, read at once and all waited for.</summary>
+    public async Task<(FirewallAnswer<FirewallRead>?[] Firewalls, ProxmoxRead Proxmox)> ReadAnswersAsync(CancellationToken cancellationToken)
+    {
+        var firewalls = Task.WhenAll(Firewalls.Select(f => ReadFirewallAsync(f, cancellationToken)));
         var proxmox = ReadProxmoxAsync(cancellationToken);
-        await Task.WhenAll(Task.WhenAll(firewalls), proxmox).ConfigureAwait(false);
-        return Combine(firewalls.Select(f => f.Result).ToList(), proxmox.Result, watch.Elapsed);
+        await Task.WhenAll(firewalls, proxmox).ConfigureAwait(false);
+        return (firewalls.Result.Select(a => (FirewallAnswer<FirewallRead>?)a).ToArray(), proxmox.Result);
     }
 
     /// <summary>
@@ -60,8 +70,7 @@ internal sealed class EdgeReader
     /// </summary>
     public EdgeReading Combine(IReadOnlyList<FirewallAnswer<FirewallRead>?> answers, ProxmoxRead? proxmox, TimeSpan elapsed)
     {
-        var firewalls = session.Definition.Firewalls;
-        var watched = firewalls.Select((f, i) => answers[i] switch
+        var watched = Firewalls.Select((f, i) => answers[i] switch
         {
             null => new WatchedFirewall { Name = f.Name, State = AnswerState.Pending },
             { Succeeded: true } answer => answer.Value!.Watched,
@@ -210,7 +219,6 @@ internal sealed class EdgeReader
             return new ProxmoxRead(null, new Dictionary<string, bool>(), Array.Empty<WatchedVm>(), e.Message);
         }
     }
-
 
     private sealed record SlowParts(IReadOnlyDictionary<string, IReadOnlyList<GatewayGroup>> Groups, int? DriftItems);
 }

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using HaEdge.Core.Definition;
 using HaEdge.Core.PfSense;
 
 namespace HaEdge.Core.Watch;
@@ -12,9 +11,6 @@ namespace HaEdge.Core.Watch;
 /// <summary>How Watch-HaEdge watches.</summary>
 internal sealed record WatchOptions
 {
-    /// <summary>The fastest interval: a warm read of the whole edge takes tens of milliseconds.</summary>
-    public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(200);
-
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the gateway groups and the config drift (XML-RPC, whole configs) are read.</summary>
@@ -41,14 +37,12 @@ internal sealed record WatchOptions
 internal sealed class EdgeWatcher
 {
     private readonly EdgeReader reader;
-    private readonly IReadOnlyList<FirewallDefinition> firewalls;
     private readonly WatchOptions options;
     private volatile EdgeReading? latest;
 
-    public EdgeWatcher(EdgeReader reader, IReadOnlyList<FirewallDefinition> firewalls, WatchOptions options)
+    public EdgeWatcher(EdgeReader reader, WatchOptions options)
     {
         this.reader = reader;
-        this.firewalls = firewalls;
         this.options = options;
     }
 
@@ -69,14 +63,13 @@ internal sealed class EdgeWatcher
 
         await reader.ReadSlowAsync(cancellationToken).ConfigureAwait(false);
         // The first reading waits for every answer: the starting picture is whole.
-        var firstReads = Task.WhenAll(firewalls.Select(f => reader.ReadFirewallAsync(f, cancellationToken)));
-        var firstProxmox = reader.ReadProxmoxAsync(cancellationToken);
-        await Task.WhenAll(firstReads, firstProxmox).ConfigureAwait(false);
-        var lastAnswers = firstReads.Result.Select(a => (FirewallAnswer<FirewallRead>?)a).ToArray();
-        ProxmoxRead? lastProxmox = firstProxmox.Result;
-        var first = reader.Combine(lastAnswers, lastProxmox, clock.Elapsed);
+        var firstStarted = clock.Elapsed;
+        var (lastAnswers, firstProxmox) = await reader.ReadAnswersAsync(cancellationToken).ConfigureAwait(false);
+        ProxmoxRead? lastProxmox = firstProxmox;
+        var first = reader.Combine(lastAnswers, lastProxmox, clock.Elapsed - firstStarted);
         latest = first;
         var (started, known) = EdgeChanges.Start(first);
+        var firewalls = reader.Firewalls;
         if (!options.SkipInitial && await EmitAndCheckDone(started).ConfigureAwait(false)) return;
 
         var firewallReads = new Task<FirewallAnswer<FirewallRead>>?[firewalls.Count];
@@ -130,7 +123,7 @@ internal sealed class EdgeWatcher
             var elapsed = clock.Elapsed - readStarted;
             var reading = reader.Combine(answers, proxmox, elapsed);
             // The metrics show each source's last answer: one still on its way is no news, not a firewall gone.
-            latest = reader.Combine(lastAnswers, lastProxmox, elapsed);
+            latest = answers.All(a => a != null) && proxmox != null ? reading : reader.Combine(lastAnswers, lastProxmox, elapsed);
             var (events, next) = EdgeChanges.Advance(known, reading, options.Thresholds);
             known = next;
             foreach (var e in events)

@@ -89,8 +89,8 @@ public sealed class WatchHaEdgeCommand : PfConfigSyncCmdlet
         };
 
         // Without xmlrpc entries the watch does not read the config drift.
-        using XmlRpcPair? xmlRpc = OpenXmlRpcForDrift(session);
-        var watcher = new EdgeWatcher(new EdgeReader(session, Timeout, xmlRpc), session.Definition.Firewalls, options);
+        using XmlRpcPair? xmlRpc = Check(() => OpenXmlRpcForDrift(session));
+        var watcher = new EdgeWatcher(new EdgeReader(session, Timeout, xmlRpc), options);
         using MetricsServer? server = MetricsPort is int port
             ? Check(() => MetricsServer.Start(address!, port, () => watcher.Latest is EdgeReading reading ? MetricsText.Write(new[] { new EdgeMetricsSource(reading, session.LastFailovers) }) : null))
             : null;
