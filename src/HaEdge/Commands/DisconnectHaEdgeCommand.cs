@@ -27,7 +27,7 @@ public sealed class DisconnectHaEdgeCommand : HaEdgeCmdlet
     protected override void ProcessRecord()
     {
         EdgeSession[] sessions = All ? SessionStore.All.ToArray()
-            : Session ?? (SessionStore.Current is EdgeSession current ? new[] { current } : Array.Empty<EdgeSession>());
+            : SessionStore.NamedOrCurrent(Session);
         if (sessions.Length == 0)
         {
             WriteVerbose("No open HaEdge session to disconnect.");

@@ -54,7 +54,7 @@ public sealed class ExportHaEdgeMetricCommand : PfConfigSyncCmdlet
 
         var failovers = session.LastFailovers.Concat(FailoverResultPath == null ? Enumerable.Empty<FailoverResult>() : Check(() => FailoverResultFiles.Read(SessionState, FailoverResultPath)));
         string text;
-        using (XmlRpcPair? xmlRpc = OpenXmlRpcForDrift(session))
+        using (XmlRpcPair? xmlRpc = Check(() => OpenXmlRpcForDrift(session)))
         {
             var reader = new EdgeReader(session, Timeout, xmlRpc);
             EdgeReading reading = Run(async (_, token) =>

@@ -82,7 +82,7 @@ public sealed class TestHaEdgeCommand : PfConfigSyncCmdlet
     private async Task<HaEdgeReadiness> CheckAsync(EdgeSession session, IOperationReporter reporter, CancellationToken token)
     {
         // Without xmlrpc entries the drift check reports NotConfigured instead of failing.
-        using XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpcPair(session) : null;
+        using XmlRpcPair? xmlRpc = OpenXmlRpcForDrift(session);
         return await new EdgeReadinessService(session, xmlRpc, Timeout).RunAsync(reporter, token).ConfigureAwait(false);
     }
 

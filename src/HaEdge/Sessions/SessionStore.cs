@@ -29,6 +29,10 @@ internal static class SessionStore
         }
     }
 
+    /// <summary>The sessions a -Session parameter names, or else the current one alone (none when there is none).</summary>
+    public static EdgeSession[] NamedOrCurrent(EdgeSession[]? named) =>
+        named ?? (Current is EdgeSession current ? new[] { current } : Array.Empty<EdgeSession>());
+
     public static IReadOnlyList<EdgeSession> All
     {
         get

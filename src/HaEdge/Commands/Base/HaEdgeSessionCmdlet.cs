@@ -43,7 +43,7 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
     {
         get
         {
-            EdgeSession[] sessions = Session ?? (SessionStore.Current is EdgeSession current ? new[] { current } : Array.Empty<EdgeSession>());
+            EdgeSession[] sessions = SessionStore.NamedOrCurrent(Session);
             if (sessions.Length == 0 || sessions.Any(s => !s.IsOpen))
             {
                 ThrowTerminatingError(Error("NoHaEdgeSession", ErrorCategory.ConnectionError,

@@ -14,9 +14,12 @@ public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
     [Credential]
     public PSCredential? XmlRpcCredential { get; set; }
 
-    /// <summary>The XML-RPC clients for the drift reads when the definition has xmlrpc entries (else null: the drift is not read); the caller disposes them.</summary>
+    /// <summary>
+    /// The XML-RPC clients for the drift reads when the definition has xmlrpc entries (else null: the drift is not
+    /// read); the caller disposes them. A definition that lacks what XML-RPC needs is an exception for the caller.
+    /// </summary>
     private protected XmlRpcPair? OpenXmlRpcForDrift(EdgeSession session) =>
-        EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null;
+        EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpcPair(session) : null;
 
     /// <summary>The XML-RPC clients of both firewalls for this command; the caller disposes them.</summary>
     private protected XmlRpcPair OpenXmlRpc(EdgeSession session) => Check(() => OpenXmlRpcPair(session));
