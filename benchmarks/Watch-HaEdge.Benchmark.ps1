@@ -41,16 +41,8 @@ $work = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()
 # A watch in its own PowerShell (this process is already in the lab's namespace), once it has started.
 function Start-Watch([string] $Interval, [string] $Log) {
     $process = Start-WatchLog -Log $Log -ModulePath (Split-Path $manifest) -Arguments "-Interval $Interval"
-    Wait-Until { (Read-WatchLog $Log | Where-Object Kind -eq 'Started') } 60 'the watch started'
+    Wait-Condition { (Read-WatchLog $Log | Where-Object Kind -eq 'Started') } 60 'the watch started'
     $process
-}
-
-function Wait-Until([scriptblock] $Condition, [double] $Seconds, [string] $What) {
-    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-    while (-not (& $Condition)) {
-        if ([DateTime]::UtcNow -gt $deadline) { throw "waited $Seconds s for $What" }
-        Start-Sleep -Milliseconds 100
-    }
 }
 
 # keepalived's transitions as the lab's notify hook recorded them: epoch ms, firewall, vhid, state.
@@ -76,7 +68,7 @@ try {
         foreach ($enable in $true, $false) {
             $seen = @(Read-WatchLog $log | Where-Object Kind -eq 'VipOwnerChanged').Count
             if ($enable) { Set-CarpMaintenance -Enable -Firewall fw1 -Confirm:$false | Out-Null } else { Set-CarpMaintenance -Disable -Firewall fw1 -Confirm:$false | Out-Null }
-            Wait-Until { @(Read-WatchLog $log | Where-Object Kind -eq 'VipOwnerChanged').Count -ge $seen + $vips } 60 "each VIP's owner change ($failover)"
+            Wait-Condition { @(Read-WatchLog $log | Where-Object Kind -eq 'VipOwnerChanged').Count -ge $seen + $vips } 60 "each VIP's owner change ($failover)"
         }
     }
 }

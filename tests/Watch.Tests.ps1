@@ -18,15 +18,6 @@ Describe 'Watch-HaEdge and Prometheus through a hard stop and failback' -Tag Lab
         $script:EventLog = Join-Path $Work 'events.jsonl'
         $modulePath = if ($env:HAEDGE_MODULE_PATH) { $env:HAEDGE_MODULE_PATH } else { Join-Path $LabRoot 'output/HaEdge' }
 
-        # Waits for a condition, polling; fails with $Because when it does not come within $Seconds.
-        function script:Wait-For([scriptblock] $Condition, [double] $Seconds, [string] $Because) {
-            $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-            while (-not (& $Condition)) {
-                if ([DateTime]::UtcNow -gt $deadline) { throw "Still waiting after $Seconds s: $Because" }
-                Start-Sleep -Milliseconds 200
-            }
-        }
-
         function script:Get-WatchEvent { Read-WatchLog $EventLog }
 
         # Prometheus's own HTTP API, from inside the lab's admin namespace where it listens.
@@ -42,7 +33,7 @@ Describe 'Watch-HaEdge and Prometheus through a hard stop and failback' -Tag Lab
 
         # The watch: in the lab's admin namespace, as an operator's shell on the LAN.
         $script:Watch = Start-WatchLog -Log $EventLog -ModulePath $modulePath -Arguments '-Interval 0:0:0.5 -MetricsPort 0' -Namespace $LabAdminNamespace
-        Wait-For { @(Get-WatchEvent | Where-Object Kind -eq 'Started').Count -eq 1 } 60 "the watch's Started event ($(Get-Content -Raw ([IO.Path]::ChangeExtension($EventLog, '.err')) -ErrorAction Ignore))"
+        Wait-Condition { @(Get-WatchEvent | Where-Object Kind -eq 'Started').Count -eq 1 } 60 "the watch's Started event ($(Get-Content -Raw ([IO.Path]::ChangeExtension($EventLog, '.err')) -ErrorAction Ignore))"
         $script:MetricsUrl = [uri](Get-WatchEvent | Where-Object Kind -eq 'Serving').After
 
         # A real Prometheus 2.42 (Debian's) with the shipped rules, scraping the watch every second; port 0, then the
@@ -63,12 +54,12 @@ scrape_configs:
             -ArgumentList 'netns', 'exec', $LabAdminNamespace, 'prometheus', "--config.file=$Work/prometheus.yml", "--storage.tsdb.path=$Work/tsdb",
             '--web.listen-address=127.0.0.1:0', '--log.level=warn'
         $script:PrometheusPort = $null
-        Wait-For {
+        Wait-Condition {
             $line = & ip netns exec $LabAdminNamespace ss -Hltnp | Where-Object { $_ -match "pid=$($Prometheus.Id)," } | Select-Object -First 1
             if ($line -match '127\.0\.0\.1:(\d+)\s') { $script:PrometheusPort = [int]$Matches[1] }
             $null -ne $PrometheusPort
         } 60 "Prometheus listening ($(Get-Content -Raw (Join-Path $Work 'prometheus.err') -ErrorAction Ignore))"
-        Wait-For { (Invoke-Prometheus '/api/v1/targets').data.activeTargets.health -eq 'up' } 60 'Prometheus scraping the watch'
+        Wait-Condition { (Invoke-Prometheus '/api/v1/targets').data.activeTargets.health -eq 'up' } 60 'Prometheus scraping the watch'
     }
 
     AfterAll {
@@ -113,16 +104,16 @@ scrape_configs:
     It 'fires HaEdgeFailedOver in Prometheus on a hard stop of fw1 and clears it after failback' {
         Invoke-Lab fault hard-stop fw1 | Out-Null
         # Fired as soon as fw1 does not answer; its description names the MASTER from the moment fw2 takes over.
-        Wait-For { @(Get-FiringAlert | Where-Object { $_.labels.alertname -eq 'HaEdgeFailedOver' -and $_.annotations.description -match 'MASTER now: fw2\.' }).Count -eq 3 } 60 `
+        Wait-Condition { @(Get-FiringAlert | Where-Object { $_.labels.alertname -eq 'HaEdgeFailedOver' -and $_.annotations.description -match 'MASTER now: fw2\.' }).Count -eq 3 } 60 `
             "HaEdgeFailedOver firing for the 3 VIPs, naming fw2 (events: $(Get-WatchEvent | ForEach-Object Message))"
         (Get-FiringAlert | Where-Object { $_.labels.alertname -eq 'HaEdgeFailedOver' }).labels.edge | Sort-Object -Unique | Should -Be 'rehearsal lab'
         Invoke-Lab heal hard-stop fw1 | Out-Null
-        Wait-For { @(Get-FiringAlert | Where-Object { $_.labels.alertname -eq 'HaEdgeFailedOver' }).Count -eq 0 } 120 'HaEdgeFailedOver cleared after failback'
+        Wait-Condition { @(Get-FiringAlert | Where-Object { $_.labels.alertname -eq 'HaEdgeFailedOver' }).Count -eq 0 } 120 'HaEdgeFailedOver cleared after failback'
     }
 
     # fw1 stops answering (after -Timeout) and fw2 takes the VIPs (after CARP's master-down interval) in either order.
     It 'wrote the hard stop and the failback in order: fw1 unreachable and each VIP to fw2, then fw1 back, then each VIP to fw1' {
-        Wait-For { @(Get-WatchEvent | Where-Object { $_.Kind -eq 'VipOwnerChanged' -and $_.After -eq 'fw1' }).Count -eq 3 } 60 "each VIP back on fw1 (events: $(Get-WatchEvent | ForEach-Object Message))"
+        Wait-Condition { @(Get-WatchEvent | Where-Object { $_.Kind -eq 'VipOwnerChanged' -and $_.After -eq 'fw1' }).Count -eq 3 } 60 "each VIP back on fw1 (events: $(Get-WatchEvent | ForEach-Object Message))"
         $events = @(Get-WatchEvent | Where-Object Kind -notin 'Serving', 'Started')
         $events | ForEach-Object { Write-Host ('    {0:HH:mm:ss.fff} {1}' -f ([DateTimeOffset]$_.Time).ToLocalTime(), $_.Message) }
         $order = { param($kind, $target, $after) [array]::FindIndex([object[]]$events, [Predicate[object]] { param($e) $e.Kind -eq $kind -and $e.Target -eq $target -and (-not $after -or $e.After -eq $after) }) }

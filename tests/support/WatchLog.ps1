@@ -1,5 +1,6 @@
-# A Watch-HaEdge of the lab in its own PowerShell, writing each event as one JSON line the moment it is seen, and the
-# reading of that log: Watch.Tests.ps1 and benchmarks/Watch-HaEdge.Benchmark.ps1. Dot-source support/Lab.ps1 first.
+# A Watch-HaEdge of the lab in its own PowerShell, writing each event as one JSON line the moment it is seen; the
+# reading of that log; the wait for a condition. For Watch.Tests.ps1 and benchmarks/Watch-HaEdge.Benchmark.ps1.
+# Dot-source support/Lab.ps1 first.
 
 # Starts the watch (inside $Namespace when given; else in this process's namespace) and returns its process.
 function Start-WatchLog {
@@ -35,4 +36,13 @@ function Read-WatchLog([Parameter(Mandatory)] [string] $Log) {
     if (-not (Test-Path $Log)) { return @() }
     $text = [IO.File]::ReadAllText($Log)
     @($text.Substring(0, $text.LastIndexOf("`n") + 1) -split "`n" | Where-Object { $_ } | ConvertFrom-Json)
+}
+
+# Polls $Condition until it holds; throws, saying what it waited for, when it does not within $Seconds.
+function Wait-Condition([Parameter(Mandatory)] [scriptblock] $Condition, [Parameter(Mandatory)] [double] $Seconds, [Parameter(Mandatory)] [string] $What) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Still waiting after $Seconds s: $What" }
+        Start-Sleep -Milliseconds 100
+    }
 }
