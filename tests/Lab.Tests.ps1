@@ -197,14 +197,17 @@ Describe 'Rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         $takeover | Should -Not -BeNullOrEmpty
         # fw1 powered off (links down, processes killed) at stopped-at; fw2's VRRP notify hook logs each
         # transition with its epoch ms. Killed, fw1 sent no priority-0 advert: fw2 had to wait out the
-        # master-down interval (3 x advbase + skew, about 3.4 s at priority 150).
+        # master-down interval (3 x advbase + skew, about 3.4 s at priority 150), counted from fw1's last advert, which
+        # left up to one advbase before the stop: the takeover comes 2.4 to 3.4 s after it. (The bound was 2.5 s while
+        # the hook logged its time only after waiting for the previous hook's conntrackd calls; it now logs the
+        # transition's own time, and a takeover 2.48 s after the stop is the protocol's, not an early one.)
         $stoppedAt = [long](Get-Content "$StateDir/fw1/stopped-at")
         $masterAt = Get-Content "$StateDir/fw2/notify.log" | Where-Object { $_ -match '^(\d+) \S+ vhid \d+ -> MASTER$' } |
             ForEach-Object { [long]($_ -split ' ')[0] } | Where-Object { $_ -gt $stoppedAt }
         @($masterAt).Count | Should -Be 3
         $takeoverSeconds = (($masterAt | Measure-Object -Maximum).Maximum - $stoppedAt) / 1000
         Get-Content "$StateDir/logs/fw2-keepalived.log" -Raw | Should -Not -Match 'priority 0 advertisement'
-        $takeoverSeconds | Should -BeGreaterThan 2.5
+        $takeoverSeconds | Should -BeGreaterThan (2 + (256 - 150) / 256)
         $takeoverSeconds | Should -BeLessThan 8
 
         $summary = Get-Content $pingFile -Raw
