@@ -27,8 +27,21 @@ internal static class CommandBatch
     /// <summary>What follows each command of a batch: its status, as the argument of the marker function.</summary>
     internal const string Mark = "; haedge_end $?";
 
-    /// <summary>The commands joined for the login shell (sh: root's /bin/sh, admin's rc.initial -> /bin/sh -c).</summary>
-    public static string Join(IReadOnlyList<string> commands) => Prefix + MarkFunction + string.Join("; ", commands.Select(c => c + Mark));
+    /// <summary>
+    /// What each stream of a batch passes through: dd with an output block larger than ibs collects its input and
+    /// writes it when the block is full or the input ends (POSIX dd; FreeBSD's and GNU's alike), so a batch's answer
+    /// crosses SSH in one piece per stream rather than one per command and marker: each piece costs the reader a
+    /// packet to decrypt and a thread to wake, which a watch pays every second.
+    /// </summary>
+    internal const string Gather = "dd obs=1048576";
+
+    /// <summary>
+    /// The commands joined for the login shell (sh: root's /bin/sh, admin's rc.initial -> /bin/sh -c): stdout
+    /// through one <see cref="Gather"/>, stderr through another (fd 3 carries stdout past the stderr pipe).
+    /// </summary>
+    public static string Join(IReadOnlyList<string> commands) =>
+        "{ { " + Prefix + MarkFunction + string.Join("; ", commands.Select(c => c + Mark))
+        + "; } 2>&1 1>&3 3>&- | " + Gather + " >&2 2>/dev/null 3>&-; } 3>&1 | " + Gather + " 2>/dev/null";
 
     /// <summary>One command behind the begin marker; its exit status stays the exec's.</summary>
     public static string Single(string command) => Prefix + command;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text;
 using HaEdge.Core.Failover.Adapters;
 using HaEdge.Core.PfSense;
 using Xunit;
@@ -36,9 +37,10 @@ public class CommandBatchTests
     public void Joins_each_command_with_its_exit_status_marker_behind_the_begin_marker()
     {
         Assert.Equal(
-            "printf '\\n@@haedge-begin\\n'; printf '\\n@@haedge-begin\\n' >&2; "
+            "{ { printf '\\n@@haedge-begin\\n'; printf '\\n@@haedge-begin\\n' >&2; "
             + "haedge_end() { printf '\\n@@haedge-exit %d\\n' $1; printf '\\n@@haedge-exit %d\\n' $1 >&2; }; "
-            + "ifconfig; haedge_end $?; sysctl net.inet.carp; haedge_end $?",
+            + "ifconfig; haedge_end $?; sysctl net.inet.carp; haedge_end $?; "
+            + "} 2>&1 1>&3 3>&- | dd obs=1048576 >&2 2>/dev/null 3>&-; } 3>&1 | dd obs=1048576 2>/dev/null",
             CommandBatch.Join(Commands));
     }
 
@@ -87,6 +89,32 @@ public class CommandBatchTests
 
         Assert.Equal(new[] { (0, "one\n", ""), (1, "", "pfctl: Unknown show modifier 'c'\nusage\n"), (0, "three", "") },
             sections.Select(s => (s.Status, s.Output, s.Error)));
+    }
+
+    [Fact]
+    public async Task A_batch_answers_in_one_write_per_stream_however_slowly_its_commands_print()
+    {
+        // Each write would cross SSH as a packet of its own for the reader to decrypt and wake for.
+        var commands = new[] { "echo one; echo err >&2", "sleep 0.1; echo two; echo err >&2", "sleep 0.1; echo three" };
+        var start = new ProcessStartInfo(Sh) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(CommandBatch.Join(commands));
+        using var sh = Process.Start(start)!;
+        static List<string> Reads(Stream stream)
+        {
+            var reads = new List<string>();
+            var buffer = new byte[65536];
+            for (int read; (read = stream.Read(buffer, 0, buffer.Length)) > 0;) reads.Add(Encoding.UTF8.GetString(buffer, 0, read));
+            return reads;
+        }
+
+        var errorReads = Task.Run(() => Reads(sh.StandardError.BaseStream));
+        var outputReads = Reads(sh.StandardOutput.BaseStream);
+        sh.WaitForExit();
+
+        var output = Assert.Single(outputReads);
+        var error = Assert.Single(await errorReads);
+        Assert.Equal(new[] { "one\n", "two\n", "three\n" }, CommandBatch.Split("fw1", commands, output, error).Select(s => s.Output));
     }
 
     [Fact]
