@@ -8,7 +8,8 @@ namespace HaEdge.Lab.Simulators.Common;
 /// <summary>
 /// Shared state files of the simulators (Pve/ and PfSense/). Several processes touch the same files
 /// (pve1 and pve2 serve one cluster; the lab's faults write fault files), so every read-modify-write runs under an
-/// exclusive lock file and every write is a temp file plus rename: a reader never sees half a file.
+/// exclusive lock file and every write is a temp file plus rename: a reader never sees half a file, so reads take no
+/// lock (as pveproxy's reads of pmxcfs wait for no writer): many clients at once are not served one after another.
 /// </summary>
 internal static class StateFile
 {

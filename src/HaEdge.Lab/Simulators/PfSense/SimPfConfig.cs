@@ -49,11 +49,9 @@ internal static class SimPfConfig
 
     public static XElement Load(string stateDir, string firewall)
     {
+        // Without the lock: writes replace the file whole. (pfSense's lock() in util.inc is shared unless a writer asks for LOCK_EX.)
         string path = PathOf(stateDir, firewall);
-        using (StateFile.Lock(path))
-        {
-            return XDocument.Parse(File.ReadAllText(path)).Root ?? throw new InvalidDataException($"{path}: empty document");
-        }
+        return XDocument.Parse(File.ReadAllText(path)).Root ?? throw new InvalidDataException($"{path}: empty document");
     }
 
     /// <summary>Read-modify-write of the whole config under its lock; the change returns what the caller needs.</summary>

@@ -87,11 +87,7 @@ internal static class XmlRpcUsers
             }
         }
         string usersPath = Path.Combine(Directory(stateDir, firewall), "users.json");
-        List<XmlRpcUser> users;
-        using (StateFile.Lock(usersPath))
-        {
-            users = JsonSerializer.Deserialize<List<XmlRpcUser>>(File.ReadAllText(usersPath), Json) ?? new();
-        }
+        List<XmlRpcUser> users = JsonSerializer.Deserialize<List<XmlRpcUser>>(File.ReadAllText(usersPath), Json) ?? new();
         XmlRpcUser? match = users.FirstOrDefault(u => u.Name == user);
         if (match is null || password is null
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(match.Password), Encoding.UTF8.GetBytes(password)))

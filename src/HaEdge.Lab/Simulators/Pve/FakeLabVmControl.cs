@@ -46,11 +46,8 @@ internal sealed class FakeLabVmControl : ILabVmControl
 
     private FakeState Load()
     {
-        using (StateFile.Lock(path))
-        {
-            string? text = StateFile.ReadOrNull(path);
-            return text is null ? new FakeState() : JsonSerializer.Deserialize<FakeState>(text) ?? new FakeState();
-        }
+        string? text = StateFile.ReadOrNull(path);
+        return text is null ? new FakeState() : JsonSerializer.Deserialize<FakeState>(text) ?? new FakeState();
     }
 
     private Task Change(System.Action<FakeState> change)

@@ -60,13 +60,9 @@ internal sealed class PveFiles
 
     public JsonObject ReadFirewall(int vmId)
     {
-        string path = FirewallPath(vmId);
-        using (StateFile.Lock(path))
-        {
-            JsonObject options = ReadObject(path);
-            options["digest"] = Sha1(options.ToJsonString());
-            return options;
-        }
+        JsonObject options = ReadObject(FirewallPath(vmId));
+        options["digest"] = Sha1(options.ToJsonString());
+        return options;
     }
 
     /// <summary>Applies PUT firewall/options parameters (values and the <c>delete</c> list).</summary>
@@ -94,17 +90,19 @@ internal sealed class PveFiles
 
     public JsonArray ReadNetwork(string node)
     {
-        string path = NetworkPath(node);
-        using (StateFile.Lock(path))
-        {
-            string? text = StateFile.ReadOrNull(path);
-            return text is null ? DefaultNetwork("") : JsonNode.Parse(text)?.AsArray() ?? new JsonArray();
-        }
+        string? text = StateFile.ReadOrNull(NetworkPath(node));
+        return text is null ? DefaultNetwork("") : JsonNode.Parse(text)?.AsArray() ?? new JsonArray();
     }
 
     /// <summary>Takes the first pending injected failure that matches this call, or null.</summary>
     public (int Status, string Message)? TakeInjectedFailure(string method, string apiPath)
     {
+        // Most requests find nothing injected: a look without the lock, which only a take needs.
+        if (StateFile.ReadOrNull(InjectPath) is not string injected || !injected.Contains("failNext", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         using (StateFile.Lock(InjectPath))
         {
             if (JsonNode.Parse(StateFile.ReadOrNull(InjectPath) ?? "{}") is not JsonObject root || root["failNext"] is not JsonNode failNext)

@@ -143,13 +143,7 @@ internal sealed class PveStore
         });
     }
 
-    public T Read<T>(Func<ClusterState, T> read)
-    {
-        using (StateFile.Lock(path))
-        {
-            return read(Load());
-        }
-    }
+    public T Read<T>(Func<ClusterState, T> read) => read(Load());
 
     public T Update<T>(Func<ClusterState, T> update)
     {
