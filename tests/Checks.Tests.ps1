@@ -53,7 +53,7 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
 
     # Issue 17, the part built: the lab's edge under three names, one of them with its firewalls' SSH at an address
     # nobody answers (a dead site), and a fourth definition whose XML-RPC password is not set.
-    It 'Test-HaEdge reads several edges in one call: each result under its edge, a dead edge only under its name, an unusable one an error naming it' {
+    It 'Test-HaEdge and Export-HaEdgeMetric read several edges in one call: each result under its edge, a dead edge only under its name, an unusable one an error naming it' {
         $out = Invoke-InLabAdmin -ArgumentList $LabStateDir {
             param($stateDir)
             $fleet = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "haedge-fleet-$PID")
@@ -70,7 +70,13 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
                 }
                 $sessions = Connect-HaEdge -Path $fleet -SkipCheck
                 $results = @(Test-HaEdge -Session $sessions -Timeout 2 -ErrorVariable failures -ErrorAction SilentlyContinue)
+                $metrics = Export-HaEdgeMetric -Session $sessions -Timeout 2 -ErrorVariable exportFailures -ErrorAction SilentlyContinue
+                $vips = @(Get-CarpStatus -Session $sessions -Firewall fw1 -Timeout 2 -ErrorVariable carpFailures -ErrorAction SilentlyContinue)
                 [pscustomobject]@{
+                    Metrics   = @($metrics -split "`n")
+                    Vips      = @($vips | Sort-Object Edge, Vhid | ForEach-Object { "$($_.Edge) $($_.Firewall) $($_.Vhid) $($_.State)" })
+                    CarpErrors = @($carpFailures | ForEach-Object { [pscustomobject]@{ Target = "$($_.TargetObject)"; Message = "$_" } })
+                    ExportErrors = @($exportFailures | ForEach-Object { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Target = "$($_.TargetObject)" } })
                     Connected = @($sessions.Name)
                     Results   = @($results | Sort-Object Edge | ForEach-Object { [pscustomobject]@{ Edge = $_.Edge; Ready = $_.Ready; Failed = @($_.Failed) } })
                     Errors    = @($failures | ForEach-Object { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Target = "$($_.TargetObject)"; Message = "$_" } })
@@ -89,6 +95,22 @@ Describe 'Checks on the rehearsal lab' -Tag Lab -Skip:(-not $LabPossible) {
         $out.Errors.Target | Should -Be 'site-nopassword'
         $out.Errors.Message | Should -BeLike 'site-nopassword: *'
         $out.Quiet | Should -BeTrue
+        # One text for every edge that could be read: each family once, each series under its edge.
+        @($out.Metrics | Where-Object { $_ -eq '# TYPE haedge_firewall_up gauge' }).Count | Should -Be 1
+        $up = $out.Metrics | Where-Object { $_ -like 'haedge_firewall_up{*' }
+        $up | Should -Be @(
+            'haedge_firewall_up{edge="site-a",firewall="fw1"} 1', 'haedge_firewall_up{edge="site-a",firewall="fw2"} 1',
+            'haedge_firewall_up{edge="site-b",firewall="fw1"} 1', 'haedge_firewall_up{edge="site-b",firewall="fw2"} 1',
+            'haedge_firewall_up{edge="site-dead",firewall="fw1"} 0', 'haedge_firewall_up{edge="site-dead",firewall="fw2"} 0')
+        $out.Metrics | Where-Object { $_ -like 'haedge_carp_vip_masters{edge="site-dead"*' } | Should -BeNullOrEmpty
+        @($out.Metrics | Where-Object { $_ -like 'haedge_carp_vip_masters{edge="site-b"*' }).Count | Should -Be 3
+        $out.ExportErrors.Id | Should -Be 'XmlRpcPasswordMissing,HaEdge.Commands.ExportHaEdgeMetricCommand'
+        $out.ExportErrors.Target | Should -Be 'site-nopassword'
+        # Get-CarpStatus over the four: each row under its edge, -Firewall applied to each; the dead site's fw1 is an
+        # error whose message names its edge (site-nopassword needs no XML-RPC for CARP).
+        $out.Vips | Should -Be @(foreach ($site in 'site-a', 'site-b', 'site-nopassword') { foreach ($vhid in 1, 10, 20) { "$site fw1 $vhid Master" } })
+        $out.CarpErrors.Target | Should -Be 'fw1'
+        $out.CarpErrors.Message | Should -BeLike 'site-dead: fw1*'
     }
 
     It 'Test-HaEdge holds the pair invariants on the clean lab: no SyncPath or CarpVips finding' {

@@ -16,10 +16,10 @@ BeforeDiscovery {
         @{ Name = 'Sync-PfConfig'; Parameters = 'Timeout', 'Force', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfConfigSyncResult'; Impact = 'Medium' }
         @{ Name = 'Assert-AntiAffinity'; Parameters = 'Vm', 'Repair', 'PassThru', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = 'Medium' }
         @{ Name = 'Test-HaEdgeSymmetry'; Parameters = 'Segment', 'Ipv6CarpSegment', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = $null }
-        @{ Name = 'Get-CarpStatus'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'CarpVipStatus'; Impact = $null }
+        @{ Name = 'Get-CarpStatus'; Parameters = 'Firewall', 'Timeout', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'CarpVipStatus'; Impact = $null }
         @{ Name = 'Set-CarpMaintenance'; Parameters = 'Enable', 'Disable', 'Firewall', 'Timeout', 'NoWait', 'Force', 'PassThru', 'Session'; Sets = 'Enable', 'Disable'; Output = 'CarpMaintenanceResult'; Impact = 'High' }
-        @{ Name = 'Get-PfsyncStatus'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
-        @{ Name = 'Get-PfGateway'; Parameters = 'Firewall', 'Timeout', 'Session'; Sets = '__AllParameterSets'; Output = 'PfGateway'; Impact = $null }
+        @{ Name = 'Get-PfsyncStatus'; Parameters = 'Firewall', 'Timeout', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
+        @{ Name = 'Get-PfGateway'; Parameters = 'Firewall', 'Timeout', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'PfGateway'; Impact = $null }
         @{ Name = 'Test-HaEdge'; Parameters = 'Quiet', 'Timeout', 'ThrottleLimit', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeReadiness'; Impact = $null }
         @{ Name = 'Suspend-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Resume-HaEdgeNode'; Parameters = 'Node', 'HaMaintenance', 'Force', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNodeMaintenanceResult'; Impact = 'High' }
@@ -27,7 +27,7 @@ BeforeDiscovery {
         @{ Name = 'ConvertFrom-PfSenseOutput'; Parameters = 'Kind', 'InputObject'; Sets = '__AllParameterSets'; Output = 'IfconfigOutput'; Impact = $null }
         @{ Name = 'ConvertTo-HaEdgeJson'; Parameters = 'InputObject', 'AsArray', 'Compress'; Sets = '__AllParameterSets'; Output = 'String'; Impact = $null }
         @{ Name = 'Watch-HaEdge'; Parameters = 'Interval', 'SlowInterval', 'Duration', 'Count', 'SkipInitial', 'MetricsPort', 'MetricsAddress', 'LossThreshold', 'DelayThreshold', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeEvent'; Impact = $null }
-        @{ Name = 'Export-HaEdgeMetric'; Parameters = 'Path', 'FailoverResultPath', 'PassThru', 'Timeout', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'String'; Impact = 'Low' }
+        @{ Name = 'Export-HaEdgeMetric'; Parameters = 'Path', 'FailoverResultPath', 'PassThru', 'Timeout', 'ThrottleLimit', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'String'; Impact = 'Low' }
     )
 }
 

@@ -49,6 +49,9 @@ public enum CarpFlags
 /// </summary>
 public sealed record CarpVipStatus
 {
+    /// <summary>The edge (its definition's name) the row was read from.</summary>
+    public string Edge { get; init; } = "";
+
     public string Firewall { get; init; } = "";
 
     public FirewallRole Role { get; init; }

@@ -18,6 +18,9 @@ public sealed record PfGatewayGroupTier
 /// <summary>One gateway on one firewall.</summary>
 public sealed record PfGateway
 {
+    /// <summary>The edge (its definition's name) the row was read from.</summary>
+    public string Edge { get; init; } = "";
+
     public string Firewall { get; init; } = "";
 
     public FirewallRole Role { get; init; }

@@ -16,6 +16,9 @@ public enum PfsyncVerdict
 /// <summary>One firewall's pfsync and state table, with the verdict of the pair (the same on both rows).</summary>
 public sealed record PfsyncNodeStatus
 {
+    /// <summary>The edge (its definition's name) the row was read from.</summary>
+    public string Edge { get; init; } = "";
+
     public string Firewall { get; init; } = "";
 
     public FirewallRole Role { get; init; }

@@ -16,25 +16,11 @@ namespace HaEdge.Commands;
 [OutputType(typeof(CarpVipStatus))]
 public sealed class GetCarpStatusCommand : FirewallReadCmdlet
 {
-    protected override void EndProcessing()
-    {
-        EdgeSession session = CurrentSession;
-        if (NothingSelected)
+    // A line of output it cannot read is a warning; the rest of the answer is still read.
+    protected override void EndProcessing() =>
+        ReadEachEdge<CarpVipStatus>(async (shell, reporter, token) =>
         {
-            return;
-        }
-
-        var shell = new FirewallShell(session, Timeout);
-        // A line of output it cannot read is a warning; the rest of the answer is still read.
-        CarpPairReport report = Run((reporter, token) => new CarpStatusService(shell, reporter).ReadAsync(token));
-        foreach (HaEdgeException failure in report.Failures.Where(f => Selection.Includes(f.Target)))
-        {
-            WriteFailure(failure);
-        }
-
-        foreach (CarpVipStatus vip in report.Vips.Where(v => Selection.Includes(v.Firewall)))
-        {
-            WriteObject(vip);
-        }
-    }
+            CarpPairReport report = await new CarpStatusService(shell, reporter).ReadAsync(token).ConfigureAwait(false);
+            return (report.Vips, report.Failures);
+        }, vip => vip.Firewall, (vip, edge) => vip with { Edge = edge });
 }

@@ -16,22 +16,8 @@ namespace HaEdge.Commands;
 [OutputType(typeof(PfGateway))]
 public sealed class GetPfGatewayCommand : FirewallReadCmdlet
 {
-    protected override void EndProcessing()
-    {
-        EdgeSession session = CurrentSession;
-        if (NothingSelected)
-        {
-            return;
-        }
-
-        var shell = new FirewallShell(session, Timeout);
-        var (gateways, failures) = Run((reporter, token) => new GatewayService(shell, reporter).ReadAsync(token));
-        GatewayNameCompleter.Remember(session, gateways.Select(g => g.Name));
-        foreach (HaEdgeException failure in failures.Where(f => Selection.Includes(f.Target)))
-        {
-            WriteFailure(failure);
-        }
-
-        WriteObject(gateways.Where(g => Selection.Includes(g.Firewall)), enumerateCollection: true);
-    }
+    protected override void EndProcessing() =>
+        ReadEachEdge<PfGateway>(async (shell, reporter, token) => await new GatewayService(shell, reporter).ReadAsync(token).ConfigureAwait(false),
+            gateway => gateway.Firewall, (gateway, edge) => gateway with { Edge = edge },
+            (session, gateways) => GatewayNameCompleter.Remember(session, gateways.Select(g => g.Name)));
 }

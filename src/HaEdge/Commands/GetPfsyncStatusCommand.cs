@@ -16,21 +16,7 @@ namespace HaEdge.Commands;
 [OutputType(typeof(PfsyncNodeStatus))]
 public sealed class GetPfsyncStatusCommand : FirewallReadCmdlet
 {
-    protected override void EndProcessing()
-    {
-        EdgeSession session = CurrentSession;
-        if (NothingSelected)
-        {
-            return;
-        }
-
-        var shell = new FirewallShell(session, Timeout);
-        var (nodes, failures) = Run((reporter, token) => new PfsyncService(shell, reporter).ReadAsync(token));
-        foreach (HaEdgeException failure in failures.Where(f => Selection.Includes(f.Target)))
-        {
-            WriteFailure(failure);
-        }
-
-        WriteObject(nodes.Where(n => Selection.Includes(n.Firewall)), enumerateCollection: true);
-    }
+    protected override void EndProcessing() =>
+        ReadEachEdge<PfsyncNodeStatus>(async (shell, reporter, token) => await new PfsyncService(shell, reporter).ReadAsync(token).ConfigureAwait(false),
+            node => node.Firewall, (node, edge) => node with { Edge = edge });
 }

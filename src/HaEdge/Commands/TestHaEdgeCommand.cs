@@ -41,37 +41,11 @@ public sealed class TestHaEdgeCommand : PfConfigSyncCmdlet
         IReadOnlyList<EdgeSession> sessions = CurrentSessions;
         bool several = sessions.Count > 1;
         bool allReady = true;
-        Run(async (reporter, token) =>
+        ForEachEdge(sessions, ThrottleLimit, CheckAsync, (_, readiness) =>
         {
-            using var throttle = new SemaphoreSlim(ThrottleLimit);
-            await Task.WhenAll(sessions.Select(async session =>
-            {
-                await throttle.WaitAsync(token).ConfigureAwait(false);
-                try
-                {
-                    HaEdgeReadiness readiness = await CheckAsync(session, reporter, token).ConfigureAwait(false);
-                    await InvokeOnPipelineAsync(() =>
-                    {
-                        Write(readiness, several);
-                        allReady &= readiness.Ready;
-                    }).ConfigureAwait(false);
-                }
-                catch (HaEdgeException e) when (several)
-                {
-                    // One edge that cannot be checked at all is its own error; the others go on.
-                    await InvokeOnPipelineAsync(() =>
-                    {
-                        allReady = false;
-                        WriteError(new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), session.Name) { ErrorDetails = new ErrorDetails($"{session.Name}: {e.Message}") });
-                    }).ConfigureAwait(false);
-                }
-                finally
-                {
-                    throttle.Release();
-                }
-            })).ConfigureAwait(false);
-            return true;
-        });
+            Write(readiness, several);
+            allReady &= readiness.Ready;
+        }, _ => allReady = false);
 
         if (Quiet)
         {

@@ -1,5 +1,11 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using HaEdge.Core;
+using HaEdge.Core.Session;
 using HaEdge.Core.Gateways;
 using HaEdge.Core.PfSense;
 using HaEdge.Core.Pfsync;
@@ -26,11 +32,54 @@ public abstract class FirewallReadCmdlet : HaEdgeSessionCmdlet
     [Duration(1, MaximumSeconds = 300)]
     public TimeSpan Timeout { get; set; } = FirewallShell.DefaultTimeout;
 
+    /// <summary>With several sessions: how many edges are read at once (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
     /// <summary>The firewalls named so far in the pipeline.</summary>
     private protected FirewallSelection Selection { get; } = new FirewallSelection();
 
     /// <summary>True when -Firewall named only firewalls (or wildcards) that are not there: nothing to read.</summary>
     protected bool NothingSelected => Selection.Names?.Length == 0;
 
-    protected override void ProcessRecord() => Selection.Add(Firewall == null ? null : FirewallsNamed(CurrentSession, Firewall));
+    // Each name must be a firewall of every edge read.
+    protected override void ProcessRecord()
+    {
+        foreach (EdgeSession session in CurrentSessions)
+        {
+            Selection.Add(Firewall == null ? null : FirewallsNamed(session, Firewall));
+        }
+    }
+
+    /// <summary>
+    /// Reads each edge (in parallel, -ThrottleLimit at once, each written as it finishes) and writes the rows of the
+    /// selected firewalls, each stamped with its edge, and each selected firewall's failure as a non-terminating
+    /// error (with several edges, its message names the edge).
+    /// </summary>
+    private protected void ReadEachEdge<T>(Func<FirewallShell, IOperationReporter, CancellationToken, Task<(IReadOnlyList<T> Rows, IReadOnlyList<HaEdgeException> Failures)>> read,
+        Func<T, string> firewallOf, Func<T, string, T> stamp, Action<EdgeSession, IReadOnlyList<T>>? seen = null)
+    {
+        if (NothingSelected)
+        {
+            return;
+        }
+
+        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+        ForEachEdge(sessions, ThrottleLimit, (session, reporter, token) => read(new FirewallShell(session, Timeout), reporter, token), (session, answer) =>
+        {
+            seen?.Invoke(session, answer.Rows);
+            foreach (HaEdgeException failure in answer.Failures.Where(f => Selection.Includes(f.Target)))
+            {
+                ErrorRecord error = ErrorFrom(failure);
+                if (sessions.Count > 1) error.ErrorDetails = new ErrorDetails($"{session.Name}: {failure.Message}");
+                WriteError(error);
+            }
+
+            foreach (T row in answer.Rows.Where(r => Selection.Includes(firewallOf(r))))
+            {
+                WriteObject(stamp(row, session.Name));
+            }
+        });
+    }
 }

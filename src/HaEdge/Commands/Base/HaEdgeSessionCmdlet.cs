@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using HaEdge.Core;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Session;
 using HaEdge.Sessions;
@@ -30,7 +33,7 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
             if (sessions.Count > 1)
             {
                 ThrowTerminatingError(Error("OneEdgeAtATime", ErrorCategory.InvalidArgument,
-                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (Test-HaEdge reads many at once).",
+                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (Test-HaEdge, Get-CarpStatus, Get-PfGateway, Get-PfsyncStatus and Export-HaEdgeMetric read many at once).",
                     null));
             }
 
@@ -52,6 +55,43 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
 
             return sessions.Distinct().ToArray();
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for each of <paramref name="sessions"/>, up to <paramref name="throttleLimit"/>
+    /// edges at once, and hands each edge's result to <paramref name="done"/> on the pipeline thread as that edge
+    /// finishes. With several edges, one that fails is a non-terminating error targeting its name (then
+    /// <paramref name="failed"/>) and the others go on; with one, its failure is terminating, as for any cmdlet.
+    /// </summary>
+    private protected void ForEachEdge<T>(IReadOnlyList<EdgeSession> sessions, int throttleLimit,
+        Func<EdgeSession, IOperationReporter, CancellationToken, Task<T>> work, Action<EdgeSession, T> done, Action<EdgeSession>? failed = null)
+    {
+        bool several = sessions.Count > 1;
+        Run(async (reporter, token) =>
+        {
+            using var throttle = new SemaphoreSlim(throttleLimit);
+            await Task.WhenAll(sessions.Select(async session =>
+            {
+                await throttle.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    T result = await work(session, reporter, token).ConfigureAwait(false);
+                    await InvokeOnPipelineAsync(() => done(session, result)).ConfigureAwait(false);
+                }
+                catch (HaEdgeException e) when (several)
+                {
+                    await InvokeOnPipelineAsync(() =>
+                    {
+                        failed?.Invoke(session);
+                        WriteError(new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), session.Name) { ErrorDetails = new ErrorDetails($"{session.Name}: {e.Message}") });
+                    }).ConfigureAwait(false);
+                }
+                finally
+                {
+                    throttle.Release();
+                }
+            })).ConfigureAwait(false);
+        });
     }
 
     /// <summary>
