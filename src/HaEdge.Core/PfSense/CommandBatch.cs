@@ -35,13 +35,15 @@ internal static class CommandBatch
     /// </summary>
     internal const string Gather = "dd obs=1048576";
 
-    /// <summary>
-    /// The commands joined for the login shell (sh: root's /bin/sh, admin's rc.initial -> /bin/sh -c): stdout
-    /// through one <see cref="Gather"/>, stderr through another (fd 3 carries stdout past the stderr pipe).
-    /// </summary>
+    /// <summary>What a batch runs inside: stdout through one <see cref="Gather"/>, stderr through another (fd 3 carries stdout past the stderr pipe).</summary>
+    internal const string GatherOpen = "{ { ";
+
+    /// <inheritdoc cref="GatherOpen"/>
+    internal const string GatherClose = "; } 2>&1 1>&3 3>&- | " + Gather + " >&2 2>/dev/null 3>&-; } 3>&1 | " + Gather + " 2>/dev/null";
+
+    /// <summary>The commands joined for the login shell (sh: root's /bin/sh, admin's rc.initial -> /bin/sh -c).</summary>
     public static string Join(IReadOnlyList<string> commands) =>
-        "{ { " + Prefix + MarkFunction + string.Join("; ", commands.Select(c => c + Mark))
-        + "; } 2>&1 1>&3 3>&- | " + Gather + " >&2 2>/dev/null 3>&-; } 3>&1 | " + Gather + " 2>/dev/null";
+        GatherOpen + Prefix + MarkFunction + string.Join("; ", commands.Select(c => c + Mark)) + GatherClose;
 
     /// <summary>One command behind the begin marker; its exit status stays the exec's.</summary>
     public static string Single(string command) => Prefix + command;

@@ -125,6 +125,12 @@ internal sealed class FakeFirewalls : ISshConnector
 
         public async Task<SshCommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
         {
+            // A batch without the dd wrapper its streams pass through: the fake answers each stream in one piece anyway.
+            if (command.StartsWith(CommandBatch.GatherOpen, StringComparison.Ordinal) && command.EndsWith(CommandBatch.GatherClose, StringComparison.Ordinal))
+            {
+                command = command.Substring(CommandBatch.GatherOpen.Length, command.Length - CommandBatch.GatherOpen.Length - CommandBatch.GatherClose.Length);
+            }
+
             // What the module asked for, without the begin marker every exec carries.
             owner.Execs.Enqueue((name, command.StartsWith(CommandBatch.Prefix, StringComparison.Ordinal) ? command.Substring(CommandBatch.Prefix.Length) : command));
             if (Severed) throw new HaEdgeException(SshErrors.ConnectionLost, FailureKind.ConnectionError, $"{name}: the SSH connection failed: An existing connection was forcibly closed by the remote host.", name);
