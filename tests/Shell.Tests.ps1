@@ -89,6 +89,9 @@ Describe 'Tab completes names from the session''s definition' -Tag Unit {
             Get-Completion 'Get-CarpStatus -Firewall ' | Should -Be @('edge-a', 'fw2')
             Get-Completion "Get-CarpStatus -Session closed-edge -Firewall " | Should -Be @('fw1', 'fw2')
             Get-Completion "Get-CarpStatus -Session $($Session.Id) -Firewall " | Should -Be @('fw1', 'fw2')
+            # Several sessions: the names of every one, each once.
+            Get-Completion 'Get-CarpStatus -Session closed-edge, other-edge -Firewall ' | Should -Be @('fw1', 'fw2', 'edge-a')
+            Get-Completion 'Get-CarpStatus -Session closed-edge, other-edge -Firewall e' | Should -Be @('edge-a')
         }
         finally { Disconnect-HaEdge -Session $second -Confirm:$false }
     }

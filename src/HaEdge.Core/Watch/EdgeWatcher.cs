@@ -19,9 +19,6 @@ internal sealed record WatchOptions
     /// <summary>Stop after this long; null: until stopped.</summary>
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>Stop after this many events; null: until stopped.</summary>
-    public int? Count { get; init; }
-
     /// <summary>No <see cref="HaEdgeEventKind.Started"/> event.</summary>
     public bool SkipInitial { get; init; }
 
@@ -49,17 +46,12 @@ internal sealed class EdgeWatcher
     /// <summary>The last reading (what the metrics endpoint serves); null before the first.</summary>
     public EdgeReading? Latest => latest;
 
-    /// <summary>Runs until the duration or count is reached, or <paramref name="cancellationToken"/> ends it (then it throws).</summary>
-    /// <param name="emit">Called with each event in order, awaited before the next.</param>
-    public async Task RunAsync(Func<HaEdgeEvent, Task> emit, CancellationToken cancellationToken)
+    /// <summary>Runs until the duration is reached, <paramref name="emit"/> asks to stop, or <paramref name="cancellationToken"/> ends it (then it throws).</summary>
+    /// <param name="emit">Called with each event in order, awaited before the next; false to stop (a count reached).</param>
+    public async Task RunAsync(Func<HaEdgeEvent, Task<bool>> emit, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var emitted = 0;
-        async Task<bool> EmitAndCheckDone(HaEdgeEvent e)
-        {
-            await emit(e).ConfigureAwait(false);
-            return options.Count is int count && ++emitted >= count;
-        }
+        async Task<bool> EmitAndCheckDone(HaEdgeEvent e) => !await emit(e).ConfigureAwait(false);
 
         await reader.ReadSlowAsync(cancellationToken).ConfigureAwait(false);
         // The first reading waits for every answer: the starting picture is whole.

@@ -1,8 +1,11 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using HaEdge.Core;
 using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Session;
 using HaEdge.Core.Watch;
@@ -71,7 +74,7 @@ public sealed class WatchHaEdgeCommand : PfConfigSyncCmdlet
 
     protected override void EndProcessing()
     {
-        EdgeSession session = CurrentSession;
+        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
         if (!IPAddress.TryParse(MetricsAddress, out IPAddress? address))
         {
             ThrowTerminatingError(Error("InvalidMetricsAddress", ErrorCategory.InvalidArgument,
@@ -83,37 +86,105 @@ public sealed class WatchHaEdgeCommand : PfConfigSyncCmdlet
             Interval = Interval,
             SlowInterval = SlowInterval,
             Duration = Duration,
-            Count = Count,
             SkipInitial = SkipInitial.IsPresent,
             Thresholds = new WatchThresholds { LossPercent = LossThreshold, DelayMs = DelayThreshold.TotalMilliseconds },
         };
 
-        // Without xmlrpc entries the watch does not read the config drift.
-        using XmlRpcPair? xmlRpc = Check(() => OpenXmlRpcForDrift(session));
-        var watcher = new EdgeWatcher(new EdgeReader(session, Timeout, xmlRpc), options);
+        var watched = new List<(EdgeSession Session, EdgeWatcher Watcher)>();
+        var connections = new List<XmlRpcPair>();
+        try
+        {
+            foreach (EdgeSession session in sessions)
+            {
+                // Without xmlrpc entries the watch does not read the config drift. With several edges, one that
+                // cannot be watched is its own error and the others are watched.
+                XmlRpcPair? xmlRpc;
+                try
+                {
+                    xmlRpc = OpenXmlRpcForDrift(session);
+                }
+                catch (HaEdgeException e) when (sessions.Count > 1)
+                {
+                    WriteError(EdgeError(session, e, session.Name));
+                    continue;
+                }
+                catch (HaEdgeException e)
+                {
+                    ThrowTerminatingError(ErrorFrom(e));
+                    return;
+                }
+
+                if (xmlRpc != null) connections.Add(xmlRpc);
+                watched.Add((session, new EdgeWatcher(new EdgeReader(session, Timeout, xmlRpc), options)));
+            }
+
+            if (watched.Count > 0) Watch(watched, address!);
+        }
+        finally
+        {
+            foreach (XmlRpcPair connection in connections) connection.Dispose();
+        }
+    }
+
+    private void Watch(IReadOnlyList<(EdgeSession Session, EdgeWatcher Watcher)> watched, IPAddress address)
+    {
+        string edges = string.Join(", ", watched.Select(w => w.Session.Name));
         using MetricsServer? server = MetricsPort is int port
-            ? Check(() => MetricsServer.Start(address!, port, () => watcher.Latest is EdgeReading reading ? MetricsText.Write(new[] { new EdgeMetricsSource(reading, session.LastFailovers) }) : null))
+            ? Check(() => MetricsServer.Start(address, port, () =>
+            {
+                // The edges read so far; nothing until the first has its first reading.
+                var sources = watched.Where(w => w.Watcher.Latest != null)
+                    .Select(w => new EdgeMetricsSource(w.Watcher.Latest!, w.Session.LastFailovers)).ToList();
+                return sources.Count > 0 ? MetricsText.Write(sources) : null;
+            }))
             : null;
         if (server != null)
         {
             WriteObject(new HaEdgeEvent
             {
                 Time = DateTimeOffset.Now,
-                Edge = session.Name,
+                Edge = edges,
                 Kind = HaEdgeEventKind.Serving,
                 Target = "metrics",
                 After = server.Url.ToString(),
-                Message = $"Serving {session.Name}'s metrics for Prometheus at {server.Url}.",
+                Message = $"Serving {edges}'s metrics for Prometheus at {server.Url}.",
             });
+        }
+
+        // Every edge's events come out on the pipeline thread in the order they are seen; -Count counts them all.
+        int emitted = 0;
+        Task<bool> Emit(HaEdgeEvent e)
+        {
+            var more = true;
+            return InvokeOnPipelineAsync(() =>
+            {
+                if (Count is int count && emitted >= count)
+                {
+                    more = false;
+                    return;
+                }
+
+                WriteObject(e);
+                more = !(Count is int limit && ++emitted >= limit);
+            }).ContinueWith(written => { written.GetAwaiter().GetResult(); return more; }, TaskScheduler.Default);
         }
 
         Run(async (_, token) =>
         {
+            using var counted = CancellationTokenSource.CreateLinkedTokenSource(token);
             using var serving = CancellationTokenSource.CreateLinkedTokenSource(token);
             Task served = server?.ServeAsync(serving.Token) ?? Task.CompletedTask;
             try
             {
-                await watcher.RunAsync(e => InvokeOnPipelineAsync(() => WriteObject(e)), token).ConfigureAwait(false);
+                await Task.WhenAll(watched.Select(async w =>
+                {
+                    await w.Watcher.RunAsync(Emit, counted.Token).ConfigureAwait(false);
+                    // A watcher ends early only when the count is reached (or its -Duration, when all end): stop the rest.
+                    counted.Cancel();
+                })).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (counted.IsCancellationRequested && !token.IsCancellationRequested)
+            {
             }
             finally
             {

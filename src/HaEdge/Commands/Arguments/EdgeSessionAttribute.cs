@@ -49,5 +49,13 @@ public sealed class EdgeSessionAttribute : ArgumentTransformationAttribute
             : Open.LastOrDefault(s => string.Equals(s.Name, text, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The open sessions an argument names: one as <see cref="Find"/> does, or each of an array.</summary>
+    internal static EdgeSession[] FindAll(object? argument)
+    {
+        object? value = argument is PSObject wrapped ? wrapped.BaseObject : argument;
+        var named = value is IEnumerable items && value is not string ? items.Cast<object?>().Select(Find) : new[] { Find(value) };
+        return named.OfType<EdgeSession>().Where(s => s.IsOpen).Distinct().ToArray();
+    }
+
     private static EdgeSession[] Open => SessionStore.All.Where(s => s.IsOpen).ToArray();
 }

@@ -71,9 +71,7 @@ public abstract class FirewallReadCmdlet : HaEdgeSessionCmdlet
             seen?.Invoke(session, answer.Rows);
             foreach (HaEdgeException failure in answer.Failures.Where(f => Selection.Includes(f.Target)))
             {
-                ErrorRecord error = ErrorFrom(failure);
-                if (sessions.Count > 1) error.ErrorDetails = new ErrorDetails($"{session.Name}: {failure.Message}");
-                WriteError(error);
+                WriteError(sessions.Count > 1 ? EdgeError(session, failure, failure.Target) : ErrorFrom(failure));
             }
 
             foreach (T row in answer.Rows.Where(r => Selection.Includes(firewallOf(r))))

@@ -33,7 +33,7 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
             if (sessions.Count > 1)
             {
                 ThrowTerminatingError(Error("OneEdgeAtATime", ErrorCategory.InvalidArgument,
-                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (Test-HaEdge, Get-CarpStatus, Get-PfGateway, Get-PfsyncStatus and Export-HaEdgeMetric read many at once).",
+                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (Test-HaEdge, Get-CarpStatus, Get-PfGateway, Get-PfsyncStatus, Export-HaEdgeMetric and Watch-HaEdge read many at once).",
                     null));
             }
 
@@ -83,7 +83,7 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
                     await InvokeOnPipelineAsync(() =>
                     {
                         failed?.Invoke(session);
-                        WriteError(new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), session.Name) { ErrorDetails = new ErrorDetails($"{session.Name}: {e.Message}") });
+                        WriteError(EdgeError(session, e, session.Name));
                     }).ConfigureAwait(false);
                 }
                 finally
@@ -93,6 +93,10 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
             })).ConfigureAwait(false);
         });
     }
+
+    /// <summary>One edge's error among several: its message begins with the edge's name.</summary>
+    private protected static ErrorRecord EdgeError(EdgeSession session, HaEdgeException e, object? target) =>
+        new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), target) { ErrorDetails = new ErrorDetails($"{session.Name}: {e.Message}") };
 
     /// <summary>
     /// The firewalls <paramref name="patterns"/> name (all when null), in the definition's order. Wildcards allowed;

@@ -12,29 +12,26 @@ using HaEdge.Sessions;
 namespace HaEdge.Commands;
 
 /// <summary>
-/// Completes a name parameter from the session the command line names with -Session, else the current one. Tab
-/// never goes to the network: the names come from the edge definition (or, for gateways, what this session last read).
+/// Completes a name parameter from the sessions the command line names with -Session (every one of them), else the
+/// current one. Tab never goes to the network: the names come from the edge definitions (or, for gateways, what
+/// each session last read).
 /// </summary>
 public abstract class EdgeNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        EdgeSession? session = fakeBoundParameters != null && fakeBoundParameters.Contains("Session")
-            ? EdgeSessionAttribute.Find(fakeBoundParameters["Session"])
-            : SessionStore.Current;
-        if (session == null || !session.IsOpen)
-        {
-            return Enumerable.Empty<CompletionResult>();
-        }
+        EdgeSession[] sessions = fakeBoundParameters != null && fakeBoundParameters.Contains("Session")
+            ? EdgeSessionAttribute.FindAll(fakeBoundParameters["Session"])
+            : SessionStore.Current is { IsOpen: true } current ? new[] { current } : Array.Empty<EdgeSession>();
 
         string typed = (wordToComplete ?? "").Trim('\'', '"');
         var pattern = new WildcardPattern(typed + "*", WildcardOptions.IgnoreCase);
-        return Names(session)
-            .Where(name => !string.IsNullOrEmpty(name))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .Where(name => pattern.IsMatch(name))
-            .Select(name => new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, Tooltip(session, name)));
+        // Each name once, with the tooltip of the first edge that has it.
+        return sessions.SelectMany(session => Names(session).Select(name => (Session: session, Name: name)))
+            .Where(entry => !string.IsNullOrEmpty(entry.Name) && pattern.IsMatch(entry.Name))
+            .GroupBy(entry => entry.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(group => new CompletionResult(Quote(group.Key), group.Key, CompletionResultType.ParameterValue, Tooltip(group.First().Session, group.Key)));
     }
 
     /// <summary>The names this parameter takes, in the definition's order.</summary>
