@@ -305,8 +305,9 @@ function Invoke-Test {
     $xunit = New-RunTotal 'xunit'
     $pester = New-RunTotal 'Pester'
     $files = if ($TestFile) { Get-Item $TestFile } else { Get-ChildItem "$Root/tests" -Filter *.Tests.ps1 | Sort-Object Name }
-    # A file with a lab instance of its own (it sets HAEDGE_LAB_PREFIX) runs beside the shared lab, in the other lane.
-    $usesLab = { param($file) $text = Get-Content -Raw $file.FullName; $text -match '\bStart-Lab\b' -and $text -notmatch '\bHAEDGE_LAB_PREFIX\b' }
+    # A file with lab instances of its own (it sets HAEDGE_LAB_PREFIX, or calls Use-LabInstance) runs beside the
+    # shared lab, in the other lane.
+    $usesLab = { param($file) $text = Get-Content -Raw $file.FullName; $text -match '\bStart-Lab\b' -and $text -notmatch '\bHAEDGE_LAB_PREFIX\b|\bUse-LabInstance\b' }
     $labLane = @($files | Where-Object { & $usesLab $_ } | ForEach-Object { New-PesterStep $_.FullName ($exclude -join ',') $results $true $pester })
     $otherLane = @(if (-not $TestFile) { New-XunitStep $results $xunit }) + @($files | Where-Object { -not (& $usesLab $_) } |
             ForEach-Object { New-PesterStep $_.FullName ($exclude -join ',') $results $false $pester })

@@ -7,6 +7,15 @@ $script:LabRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:LabStateDir = if ($env:HAEDGE_LAB_STATE_DIR) { $env:HAEDGE_LAB_STATE_DIR } else { '/run/haedge-lab' }
 $script:LabAdminNamespace = "$(if ($env:HAEDGE_LAB_PREFIX) { $env:HAEDGE_LAB_PREFIX } else { 'hel-' })admin"
 
+# Points this file's functions, and the lab program they run, at another lab instance (a file with two of them).
+function Use-LabInstance {
+    param([Parameter(Mandatory)] [string] $Prefix, [Parameter(Mandatory)] [string] $StateDir)
+    $env:HAEDGE_LAB_PREFIX = $Prefix
+    $env:HAEDGE_LAB_STATE_DIR = $StateDir
+    $script:LabStateDir = $StateDir
+    $script:LabAdminNamespace = "${Prefix}admin"
+}
+
 function Test-LabPossible {
     $IsLinux -and ((& id -u) -eq '0')
 }
@@ -119,8 +128,8 @@ function Get-PwshLauncher {
 
 # The lab's secrets (PVE token, XMLRPC passwords) as the edge definition names them, into this process's environment.
 function Import-LabEnvironment {
-    param([string] $StateDir = $LabStateDir)
-    Get-Content "$StateDir/lab.env" | Where-Object { $_ -match '^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$' } |
+    param([string] $StateDir = $LabStateDir, [string] $File = "$StateDir/lab.env")
+    Get-Content $File | Where-Object { $_ -match '^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$' } |
         ForEach-Object { [Environment]::SetEnvironmentVariable($Matches[1], $Matches[2].Trim('"', "'")) }
 }
 

@@ -24,6 +24,8 @@ public static class Program
                                            hard-stop fw1 | link-down fw1 net1 | fibre-dead | sync-cut |
                                            mac-filter fw1 [netN] | vlan-asymmetry [pve2] | fixed-default-gateway
           exec <namespace> -- <cmd...>     run a command in a lab namespace (admin, fw1, pve1, inet, ...)
+          reach --from PREFIX [--block N]  make this instance's edge reachable from instance PREFIX's admin namespace
+                                           at 198.18.N.0/24 (N default 1); writes <state>/edge-from-PREFIX.json
           serve-pve --node pve1 --listen <ip>:8006 --state-dir DIR [--profile NAME]   (started by up; port 0: any)
           serve-xmlrpc --firewall fw1 --listen <ip>:443 --state-dir DIR [--sync-target IP] [--profile NAME]
           sync-config --firewall fw1 --state-dir DIR [--peer-port N] [--profile NAME]   (rc.filter_synchronize)
@@ -43,6 +45,17 @@ public static class Program
         ["fault"] = args => Fault(args, inject: true),
         ["heal"] = args => Fault(args, inject: false),
         ["exec"] = Exec,
+        ["reach"] = args => Lab(args, paths =>
+        {
+            LabCommands.Preflight();
+            if (!LabCommands.IsUp(paths))
+            {
+                throw new LabException("the lab is not up (run haedge-lab up)");
+            }
+            string block = OptionValue(args, "--block") ?? "1";
+            LabReach.Run(paths, OptionValue(args, "--from") ?? throw new LabException("reach from which lab instance? --from PREFIX (e.g. hel-)"),
+                int.TryParse(block, out int number) ? number : throw new LabException($"--block '{block}' is not a number"));
+        }),
         ["serve-pve"] = args => Serve(stop => PveSimulator.RunAsync(args,
             args.Contains("--fake-vms") ? null : LabNetwork.Load(StateDirOf(args)), stop)),
         // The host behind serve-xmlrpc stops itself on SIGTERM/Ctrl+C; sync-config is one run.
@@ -78,9 +91,15 @@ public static class Program
 
     private static LabPaths Paths(string[] args)
     {
-        int index = Array.IndexOf(args, "--state-dir");
         Shell.Verbose = args.Contains("--verbose");
-        return new LabPaths(index >= 0 && index + 1 < args.Length ? args[index + 1] : LabLayout.DefaultStateDir);
+        return new LabPaths(StateDirOf(args));
+    }
+
+    /// <summary>The value after <paramref name="name"/>, or null when it is not given.</summary>
+    private static string? OptionValue(string[] args, string name)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private static string[] Positional(string[] args)
@@ -160,9 +179,5 @@ public static class Program
         return await run(stop.Token).ConfigureAwait(false);
     }
 
-    private static string StateDirOf(string[] args)
-    {
-        int index = Array.IndexOf(args, "--state-dir");
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : LabLayout.DefaultStateDir;
-    }
+    private static string StateDirOf(string[] args) => OptionValue(args, "--state-dir") ?? LabLayout.DefaultStateDir;
 }
