@@ -6,11 +6,11 @@ BeforeDiscovery {
         @{ Name = 'Disconnect-HaEdge'; Parameters = 'Session', 'All'; Sets = 'Session', 'All'; Output = 'Void'; Impact = 'Low' }
         @{ Name = 'Get-HaEdgeSession'; Parameters = 'Current'; Sets = '__AllParameterSets'; Output = 'EdgeSession'; Impact = $null }
         @{ Name = 'New-HaEdgeDefinition'; Parameters = 'Path', 'Force'; Sets = '__AllParameterSets'; Output = 'FileInfo'; Impact = 'Low' }
-        @{ Name = 'Get-HaEdgeNode'; Parameters = 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
+        @{ Name = 'Get-HaEdgeNode'; Parameters = 'Node', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
         @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Baseline', 'Settle', 'RestoreTimeout', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
         @{ Name = 'Export-HaFailoverReport'; Parameters = 'Path', 'InputObject', 'ResultPath', 'Title'; Sets = 'InputObject', 'ResultPath'; Output = 'FileInfo'; Impact = 'Low' }
         @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
-        @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Node', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
+        @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Node', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
         @{ Name = 'Get-PfHaSync'; Parameters = 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfHaSyncStatus'; Impact = $null }
         @{ Name = 'Compare-PfConfig'; Parameters = 'Section', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'ConfigDifference'; Impact = $null }
         @{ Name = 'Sync-PfConfig'; Parameters = 'Timeout', 'Force', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfConfigSyncResult'; Impact = 'Medium' }

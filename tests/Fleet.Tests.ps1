@@ -34,6 +34,8 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                 $vips = @(Get-CarpStatus -Session $sessions -Timeout 3 -ErrorVariable carpErrors -ErrorAction SilentlyContinue)
                 $metrics = Export-HaEdgeMetric -Session $sessions -Timeout 3
                 $started = @(Watch-HaEdge -Session $sessions -Count 2 -Timeout 3)
+                $vms = @(Get-HaEdgeVm -Session $sessions)
+                $nodes = @(Get-HaEdgeNode -Session $sessions)
                 [pscustomobject]@{
                     Edges      = @($sessions.Name)
                     HostKeys   = @($sessions | ForEach-Object { $_.Definition.Firewalls[0].Ssh.HostKeySha256 })
@@ -42,6 +44,8 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                     CarpErrors = @($carpErrors | ForEach-Object { "$_" })
                     Up         = @($metrics -split "`n" | Where-Object { $_ -like 'haedge_firewall_up{*' })
                     Watched    = @($started | ForEach-Object { "$($_.Edge) $($_.Kind)" } | Sort-Object)
+                    Vms        = @($vms | Sort-Object Edge, Firewall | ForEach-Object { "$($_.Edge): $($_.Firewall) $($_.Status) on $($_.Node)" })
+                    Nodes      = @($nodes | Sort-Object Edge, Node | ForEach-Object { "$($_.Edge): $($_.Node) online $($_.Online)" })
                 }
             }
         }
@@ -74,6 +78,8 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
             'haedge_firewall_up{edge="rehearsal lab hez",firewall="fw1"} 1', 'haedge_firewall_up{edge="rehearsal lab hez",firewall="fw2"} 1')
         # One watch over both: each edge's starting picture, and -Count counts the events of both.
         $out.Watched | Should -Be 'rehearsal lab hez Started', 'rehearsal lab Started'
+        $out.Vms | Should -Be 'rehearsal lab: fw1 running on pve1', 'rehearsal lab: fw2 running on pve2', 'rehearsal lab hez: fw1 running on pve1', 'rehearsal lab hez: fw2 running on pve2'
+        $out.Nodes | Should -Be 'rehearsal lab: pve1 online True', 'rehearsal lab: pve2 online True', 'rehearsal lab hez: pve1 online True', 'rehearsal lab hez: pve2 online True'
     }
 
     It "shows a hard stop of site B's fw1 under site B's name only" {
@@ -101,5 +107,6 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
         $out.Up | Should -Be @('haedge_firewall_up{edge="rehearsal lab",firewall="fw1"} 1', 'haedge_firewall_up{edge="rehearsal lab",firewall="fw2"} 1',
             'haedge_firewall_up{edge="rehearsal lab hez",firewall="fw1"} 0', 'haedge_firewall_up{edge="rehearsal lab hez",firewall="fw2"} 1')
         $out.Watched | Should -Be 'rehearsal lab hez Started', 'rehearsal lab Started'
+        $out.Vms | Should -Be 'rehearsal lab: fw1 running on pve1', 'rehearsal lab: fw2 running on pve2', 'rehearsal lab hez: fw1 stopped on pve1', 'rehearsal lab hez: fw2 running on pve2'
     }
 }

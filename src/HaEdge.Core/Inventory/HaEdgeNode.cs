@@ -5,6 +5,9 @@ namespace HaEdge.Core.Inventory;
 /// <summary>A Proxmox node of the edge's cluster, with the cluster's quorum.</summary>
 public sealed record HaEdgeNode
 {
+    /// <summary>The edge (its definition's name) whose cluster the node is in.</summary>
+    public string Edge { get; init; } = "";
+
     /// <summary>The node name; binds to -Node of later cmdlets.</summary>
     public string Node { get; init; } = "";
 

@@ -8,6 +8,9 @@ namespace HaEdge.Core.Inventory;
 /// <summary>A firewall VM of the edge as Proxmox sees it now. Firewall, VmId and Node bind by property name.</summary>
 public sealed record HaEdgeVm
 {
+    /// <summary>The edge (its definition's name) the VM is a firewall of.</summary>
+    public string Edge { get; init; } = "";
+
     public string Firewall { get; init; } = "";
 
     public FirewallRole Role { get; init; }

@@ -33,16 +33,30 @@ public sealed class GetHaEdgeNodeCommand : HaEdgeSessionCmdlet
         patterns.AddRange(Node ?? Array.Empty<string>());
     }
 
+    /// <summary>With several sessions: how many edges are read at once (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
     protected override void EndProcessing()
     {
-        EdgeSession session = CurrentSession;
-        IReadOnlyList<HaEdgeNode> nodes = Run((_, token) => EdgeInventory.GetNodesAsync(session.Proxmox, session.Definition, token));
-        IReadOnlyList<string> missing = Array.Empty<string>();
-        WriteObject(all ? nodes : NameFilter.Select(nodes, n => n.Node, patterns, out missing), enumerateCollection: true);
-        foreach (string name in missing.Distinct(StringComparer.OrdinalIgnoreCase))
+        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+        // A name is not found when no edge has it: sites name their nodes as they like.
+        var missingEverywhere = new List<string>(patterns);
+        var known = new List<string>();
+        ForEachEdge(sessions, ThrottleLimit, (session, _, token) => EdgeInventory.GetNodesAsync(session.Proxmox, session.Definition, token), (session, nodes) =>
+        {
+            IReadOnlyList<string> missing = Array.Empty<string>();
+            var chosen = all ? nodes : NameFilter.Select(nodes, n => n.Node, patterns, out missing);
+            WriteObject(chosen.Select(n => n with { Edge = session.Name }), enumerateCollection: true);
+            missingEverywhere.RemoveAll(name => !missing.Contains(name));
+            known.AddRange(nodes.Select(n => sessions.Count > 1 ? $"{n.Node} ({session.Name})" : n.Node));
+        });
+
+        foreach (string name in missingEverywhere.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             WriteError(Error("NodeNotFound", ErrorCategory.ObjectNotFound,
-                $"The cluster has no node '{name}'; it has {string.Join(", ", nodes.Select(n => n.Node))}.", name));
+                $"{(sessions.Count > 1 ? "No edge's cluster has" : "The cluster has no")} node '{name}'; {(sessions.Count > 1 ? "they have" : "it has")} {string.Join(", ", known)}.", name));
         }
     }
 }

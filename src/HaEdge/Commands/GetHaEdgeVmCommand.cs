@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using HaEdge.Core;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Inventory;
 using HaEdge.Core.Session;
@@ -30,44 +31,56 @@ public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Node { get; set; }
 
+    /// <summary>With several sessions: how many edges are read at once (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    // Each name must be a firewall of every edge read.
     protected override void ProcessRecord()
     {
-        selection.Add(Firewall == null ? null : FirewallsNamed(CurrentSession, Firewall));
+        foreach (EdgeSession session in CurrentSessions)
+        {
+            selection.Add(Firewall == null ? null : FirewallsNamed(session, Firewall));
+        }
+
         nodePatterns.AddRange(Node ?? Array.Empty<string>());
     }
 
     protected override void EndProcessing()
     {
-        EdgeSession session = CurrentSession;
-        FirewallDefinition[] firewalls = session.Definition.Firewalls.Where(f => selection.Includes(f.Name)).ToArray();
-        if (firewalls.Length == 0)
+        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+        // A node is not found when no edge's firewall VMs run there: sites name their nodes as they like.
+        var missingEverywhere = new List<string>(nodePatterns);
+        var chosen = sessions.ToDictionary(s => s, s => s.Definition.Firewalls.Where(f => selection.Includes(f.Name)).ToArray());
+        var expected = sessions.SelectMany(s => chosen[s].Select(f => $"{f.Name} should run on {f.Node}{(sessions.Count > 1 ? " (" + s.Name + ")" : "")}")).ToList();
+        ForEachEdge(sessions.Where(s => chosen[s].Length > 0).ToList(), ThrottleLimit,
+            (session, _, token) => EdgeInventory.GetVmsAsync(session.Proxmox, session.Definition, chosen[session], token), (session, vms) =>
         {
-            return;
-        }
-
-        IReadOnlyList<HaEdgeVm> vms = Run((_, token) => EdgeInventory.GetVmsAsync(session.Proxmox, session.Definition, firewalls, token));
-        IReadOnlyList<string> missing = Array.Empty<string>();
-        if (nodePatterns.Count > 0)
-        {
-            vms = NameFilter.Select(vms, vm => vm.Node, nodePatterns, out missing);
-        }
-
-        foreach (HaEdgeVm vm in vms)
-        {
-            if (vm.Status == "missing")
+            IReadOnlyList<string> missing = Array.Empty<string>();
+            if (nodePatterns.Count > 0)
             {
-                WriteError(Error("VmNotFound", ErrorCategory.ObjectNotFound,
-                    $"The cluster has no VM {vm.VmId} for firewall {vm.Firewall}.", vm.Firewall));
+                vms = NameFilter.Select(vms, vm => vm.Node, nodePatterns, out missing);
             }
 
-            WriteObject(vm);
-        }
+            missingEverywhere.RemoveAll(node => !missing.Contains(node));
+            foreach (HaEdgeVm vm in vms)
+            {
+                if (vm.Status == "missing")
+                {
+                    var notFound = new HaEdgeException("VmNotFound", FailureKind.ObjectNotFound, $"The cluster has no VM {vm.VmId} for firewall {vm.Firewall}.", vm.Firewall);
+                    WriteError(sessions.Count > 1 ? EdgeError(session, notFound, vm.Firewall) : ErrorFrom(notFound));
+                }
 
-        foreach (string node in missing.Distinct(StringComparer.OrdinalIgnoreCase))
+                WriteObject(vm with { Edge = session.Name });
+            }
+        });
+
+        foreach (string node in missingEverywhere.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             WriteError(Error("NoFirewallVmOnNode", ErrorCategory.ObjectNotFound,
-                $"No firewall VM of edge '{session.Name}' runs on node '{node}'"
-                + (firewalls.Length == 0 ? "." : $"; {string.Join(", ", firewalls.Select(f => f.Name))} should run on {string.Join(", ", firewalls.Select(f => f.Node))}."), node));
+                $"No firewall VM of {(sessions.Count > 1 ? "these edges" : $"edge '{sessions[0].Name}'")} runs on node '{node}'"
+                + (expected.Count == 0 ? "." : $"; {string.Join(", ", expected)}."), node));
         }
     }
 }

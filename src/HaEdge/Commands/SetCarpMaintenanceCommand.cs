@@ -93,8 +93,12 @@ public sealed class SetCarpMaintenanceCommand : HaEdgeSessionCmdlet
                     continue;
                 }
 
-                CarpMaintenanceResult result = Await((reporter, token) =>
-                    service.SetAsync(firewall, enable, !NoWait && !lastStanding, Timeout, reporter, token));
+                CarpMaintenanceResult result;
+                using (HoldForChange(session, $"{(enable ? "enter" : "leave")} maintenance on {firewall.Name}"))
+                {
+                    result = Await((reporter, token) => service.SetAsync(firewall, enable, !NoWait && !lastStanding, Timeout, reporter, token));
+                }
+
                 if (PassThru)
                 {
                     WriteObject(result);

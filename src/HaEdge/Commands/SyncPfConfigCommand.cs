@@ -51,7 +51,12 @@ public sealed class SyncPfConfigCommand : PfConfigSyncCmdlet
                 return;
             }
 
-            PfConfigSyncResult result = Run((reporter, token) => service.SyncAsync(plan, Timeout, reporter, token));
+            PfConfigSyncResult result;
+            using (HoldForChange(session, $"{primary} to {secondary}"))
+            {
+                result = Run((reporter, token) => service.SyncAsync(plan, Timeout, reporter, token));
+            }
+
             if (!result.DriftGone)
             {
                 string sample = string.Join("; ", result.Remaining.Take(3));

@@ -123,6 +123,7 @@ public sealed class TestHaFailoverCommand : HaEdgeSessionCmdlet
             return;
         }
 
+        using IDisposable held = HoldForChange(session, string.Join(", ", Scenario));
         // Read before the first scenario, so the preflight reuses the firewalls' releases it reads on each connection.
         FailoverRunInfo run = Await((_, token) => SessionRunInfo.ReadAsync(session, RunUser(), Environment.MachineName,
             MyInvocation.MyCommand.Module?.Version?.ToString(), TimeSpan.FromSeconds(10), token));

@@ -33,7 +33,7 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
             if (sessions.Count > 1)
             {
                 ThrowTerminatingError(Error("OneEdgeAtATime", ErrorCategory.InvalidArgument,
-                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (Test-HaEdge, Get-CarpStatus, Get-PfGateway, Get-PfsyncStatus, Export-HaEdgeMetric and Watch-HaEdge read many at once).",
+                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (Test-HaEdge, Get-CarpStatus, Get-PfGateway, Get-PfsyncStatus, Get-HaEdgeVm, Get-HaEdgeNode, Export-HaEdgeMetric and Watch-HaEdge read many at once).",
                     null));
             }
 
@@ -93,6 +93,13 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
             })).ConfigureAwait(false);
         });
     }
+
+    /// <summary>
+    /// Holds <paramref name="session"/>'s edge for this command's change until disposed (one disruptive change per
+    /// edge at a time, across shells: EdgeChangeGate); a terminating EdgeChangeInProgress error when another holds it.
+    /// </summary>
+    private protected IDisposable HoldForChange(EdgeSession session, string change) =>
+        Check(() => EdgeChangeGate.Enter(session.Definition, $"{MyInvocation.MyCommand.Name}: {change}"));
 
     /// <summary>One edge's error among several: its message begins with the edge's name.</summary>
     private protected static ErrorRecord EdgeError(EdgeSession session, HaEdgeException e, object? target) =>

@@ -71,6 +71,9 @@ public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
             return;
         }
 
-        WriteObject(Run((reporter, token) => ExecuteAsync(service, firewall, reporter, token)));
+        using (HoldForChange(session, firewall.Node))
+        {
+            WriteObject(Run((reporter, token) => ExecuteAsync(service, firewall, reporter, token)));
+        }
     }
 }
