@@ -35,7 +35,7 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                 $metrics = Export-HaEdgeMetric -Session $sessions -Timeout 3
                 $started = @(Watch-HaEdge -Session $sessions -Count 2 -Timeout 3)
                 $vms = @(Get-HaEdgeVm -Session $sessions)
-                $nodes = @(Get-HaEdgeNode -Session $sessions)
+                $nodes = @(Get-HaEdgeNode -Session $sessions -Node pve*, nowhere -ErrorVariable nodeErrors -ErrorAction SilentlyContinue)
                 [pscustomobject]@{
                     Edges      = @($sessions.Name)
                     HostKeys   = @($sessions | ForEach-Object { $_.Definition.Firewalls[0].Ssh.HostKeySha256 })
@@ -46,6 +46,7 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                     Watched    = @($started | ForEach-Object { "$($_.Edge) $($_.Kind)" } | Sort-Object)
                     Vms        = @($vms | Sort-Object Edge, Firewall | ForEach-Object { "$($_.Edge): $($_.Firewall) $($_.Status) on $($_.Node)" })
                     Nodes      = @($nodes | Sort-Object Edge, Node | ForEach-Object { "$($_.Edge): $($_.Node) online $($_.Online)" })
+                    NodeErrors = @($nodeErrors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" })
                 }
             }
         }
@@ -80,6 +81,9 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
         $out.Watched | Should -Be 'rehearsal lab hez Started', 'rehearsal lab Started'
         $out.Vms | Should -Be 'rehearsal lab: fw1 running on pve1', 'rehearsal lab: fw2 running on pve2', 'rehearsal lab hez: fw1 running on pve1', 'rehearsal lab hez: fw2 running on pve2'
         $out.Nodes | Should -Be 'rehearsal lab: pve1 online True', 'rehearsal lab: pve2 online True', 'rehearsal lab hez: pve1 online True', 'rehearsal lab hez: pve2 online True'
+        # A name no edge has, once, listing every edge's nodes.
+        $out.NodeErrors.Count | Should -Be 1
+        $out.NodeErrors[0] | Should -BeLike "NodeNotFound,HaEdge.Commands.GetHaEdgeNodeCommand: No edge's cluster has node 'nowhere'; they have *pve1 (rehearsal lab hez)*"
     }
 
     It "shows a hard stop of site B's fw1 under site B's name only" {

@@ -44,16 +44,19 @@ public sealed class GetHaEdgeNodeCommand : HaEdgeSessionCmdlet
         // A name is not found when no edge has it: sites name their nodes as they like.
         var missingEverywhere = new List<string>(patterns);
         var known = new List<string>();
+        var answered = 0;
         ForEachEdge(sessions, ThrottleLimit, (session, _, token) => EdgeInventory.GetNodesAsync(session.Proxmox, session.Definition, token), (session, nodes) =>
         {
             IReadOnlyList<string> missing = Array.Empty<string>();
             var chosen = all ? nodes : NameFilter.Select(nodes, n => n.Node, patterns, out missing);
             WriteObject(chosen.Select(n => n with { Edge = session.Name }), enumerateCollection: true);
             missingEverywhere.RemoveAll(name => !missing.Contains(name));
+            answered++;
             known.AddRange(nodes.Select(n => sessions.Count > 1 ? $"{n.Node} ({session.Name})" : n.Node));
         });
 
-        foreach (string name in missingEverywhere.Distinct(StringComparer.OrdinalIgnoreCase))
+        // Edges that could not be read have their own errors: a name is not found only among those that answered.
+        foreach (string name in answered == 0 ? Enumerable.Empty<string>() : missingEverywhere.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             WriteError(Error("NodeNotFound", ErrorCategory.ObjectNotFound,
                 $"{(sessions.Count > 1 ? "No edge's cluster has" : "The cluster has no")} node '{name}'; {(sessions.Count > 1 ? "they have" : "it has")} {string.Join(", ", known)}.", name));

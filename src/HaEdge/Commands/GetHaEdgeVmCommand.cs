@@ -52,6 +52,7 @@ public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
         IReadOnlyList<EdgeSession> sessions = CurrentSessions;
         // A node is not found when no edge's firewall VMs run there: sites name their nodes as they like.
         var missingEverywhere = new List<string>(nodePatterns);
+        var answered = 0;
         var chosen = sessions.ToDictionary(s => s, s => s.Definition.Firewalls.Where(f => selection.Includes(f.Name)).ToArray());
         var expected = sessions.SelectMany(s => chosen[s].Select(f => $"{f.Name} should run on {f.Node}{(sessions.Count > 1 ? " (" + s.Name + ")" : "")}")).ToList();
         ForEachEdge(sessions.Where(s => chosen[s].Length > 0).ToList(), ThrottleLimit,
@@ -64,6 +65,7 @@ public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
             }
 
             missingEverywhere.RemoveAll(node => !missing.Contains(node));
+            answered++;
             foreach (HaEdgeVm vm in vms)
             {
                 if (vm.Status == "missing")
@@ -76,7 +78,8 @@ public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
             }
         });
 
-        foreach (string node in missingEverywhere.Distinct(StringComparer.OrdinalIgnoreCase))
+        // Edges that could not be read have their own errors: a node is not found only among those that answered.
+        foreach (string node in answered == 0 ? Enumerable.Empty<string>() : missingEverywhere.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             WriteError(Error("NoFirewallVmOnNode", ErrorCategory.ObjectNotFound,
                 $"No firewall VM of {(sessions.Count > 1 ? "these edges" : $"edge '{sessions[0].Name}'")} runs on node '{node}'"

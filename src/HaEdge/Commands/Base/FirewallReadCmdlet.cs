@@ -5,10 +5,10 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using HaEdge.Core;
-using HaEdge.Core.Session;
 using HaEdge.Core.Gateways;
 using HaEdge.Core.PfSense;
 using HaEdge.Core.Pfsync;
+using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;
 
