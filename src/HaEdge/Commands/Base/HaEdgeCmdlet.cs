@@ -53,12 +53,13 @@ public abstract class HaEdgeCmdlet : PSCmdlet, IDisposable
     private protected T Await<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
     {
         Task<T> task = Task.Run(() => work(Reporter, CancelToken), CancelToken);
-        // The work's end queues one empty action, so the wait below wakes the moment it is done; the bounded
-        // take is a backstop, so the pipeline thread never blocks on a wake-up that cannot come.
+        // The work's end queues one empty action, so the wait below wakes the moment it is done (Ctrl+C ends the
+        // work, so it too wakes it); the bounded take is a backstop, so the pipeline thread never blocks on a wake-up
+        // that cannot come. A long one: a watch waits here for hours, and each wake-up costs CPU.
         Task woken = task.ContinueWith(_ => pipelineActions.Add(() => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         while (!woken.IsCompleted)
         {
-            if (pipelineActions.TryTake(out Action? action, 20))
+            if (pipelineActions.TryTake(out Action? action, 1000))
             {
                 RunQueued(action);
             }
