@@ -41,22 +41,18 @@ public sealed class GetHaEdgeNodeCommand : HaEdgeSessionCmdlet
     protected override void EndProcessing()
     {
         IReadOnlyList<EdgeSession> sessions = CurrentSessions;
-        // A name is not found when no edge has it: sites name their nodes as they like.
-        var missingEverywhere = new List<string>(patterns);
+        var notFound = new MissingInEveryEdge(patterns);
         var known = new List<string>();
-        var answered = 0;
         ForEachEdge(sessions, ThrottleLimit, (session, _, token) => EdgeInventory.GetNodesAsync(session.Proxmox, session.Definition, token), (session, nodes) =>
         {
             IReadOnlyList<string> missing = Array.Empty<string>();
             var chosen = all ? nodes : NameFilter.Select(nodes, n => n.Node, patterns, out missing);
             WriteObject(chosen.Select(n => n with { Edge = session.Name }), enumerateCollection: true);
-            missingEverywhere.RemoveAll(name => !missing.Contains(name));
-            answered++;
+            notFound.Answered(missing);
             known.AddRange(nodes.Select(n => sessions.Count > 1 ? $"{n.Node} ({session.Name})" : n.Node));
         });
 
-        // Edges that could not be read have their own errors: a name is not found only among those that answered.
-        foreach (string name in answered == 0 ? Enumerable.Empty<string>() : missingEverywhere.Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (string name in notFound.Names)
         {
             WriteError(Error("NodeNotFound", ErrorCategory.ObjectNotFound,
                 $"{(sessions.Count > 1 ? "No edge's cluster has" : "The cluster has no")} node '{name}'; {(sessions.Count > 1 ? "they have" : "it has")} {string.Join(", ", known)}.", name));

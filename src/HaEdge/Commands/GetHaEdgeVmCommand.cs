@@ -36,25 +36,17 @@ public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
 
-    // Each name must be a firewall of every edge read.
     protected override void ProcessRecord()
     {
-        foreach (EdgeSession session in CurrentSessions)
-        {
-            selection.Add(Firewall == null ? null : FirewallsNamed(session, Firewall));
-        }
-
+        SelectFirewalls(selection, Firewall);
         nodePatterns.AddRange(Node ?? Array.Empty<string>());
     }
 
     protected override void EndProcessing()
     {
         IReadOnlyList<EdgeSession> sessions = CurrentSessions;
-        // A node is not found when no edge's firewall VMs run there: sites name their nodes as they like.
-        var missingEverywhere = new List<string>(nodePatterns);
-        var answered = 0;
+        var notFound = new MissingInEveryEdge(nodePatterns);
         var chosen = sessions.ToDictionary(s => s, s => s.Definition.Firewalls.Where(f => selection.Includes(f.Name)).ToArray());
-        var expected = sessions.SelectMany(s => chosen[s].Select(f => $"{f.Name} should run on {f.Node}{(sessions.Count > 1 ? " (" + s.Name + ")" : "")}")).ToList();
         ForEachEdge(sessions.Where(s => chosen[s].Length > 0).ToList(), ThrottleLimit,
             (session, _, token) => EdgeInventory.GetVmsAsync(session.Proxmox, session.Definition, chosen[session], token), (session, vms) =>
         {
@@ -64,23 +56,22 @@ public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
                 vms = NameFilter.Select(vms, vm => vm.Node, nodePatterns, out missing);
             }
 
-            missingEverywhere.RemoveAll(node => !missing.Contains(node));
-            answered++;
+            notFound.Answered(missing);
             foreach (HaEdgeVm vm in vms)
             {
                 if (vm.Status == "missing")
                 {
-                    var notFound = new HaEdgeException("VmNotFound", FailureKind.ObjectNotFound, $"The cluster has no VM {vm.VmId} for firewall {vm.Firewall}.", vm.Firewall);
-                    WriteError(sessions.Count > 1 ? EdgeError(session, notFound, vm.Firewall) : ErrorFrom(notFound));
+                    WriteError(ErrorIn(session, new HaEdgeException("VmNotFound", FailureKind.ObjectNotFound,
+                        $"The cluster has no VM {vm.VmId} for firewall {vm.Firewall}.", vm.Firewall), sessions.Count > 1));
                 }
 
                 WriteObject(vm with { Edge = session.Name });
             }
         });
 
-        // Edges that could not be read have their own errors: a node is not found only among those that answered.
-        foreach (string node in answered == 0 ? Enumerable.Empty<string>() : missingEverywhere.Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (string node in notFound.Names)
         {
+            var expected = sessions.SelectMany(s => chosen[s].Select(f => $"{f.Name} should run on {f.Node}{(sessions.Count > 1 ? " (" + s.Name + ")" : "")}")).ToList();
             WriteError(Error("NoFirewallVmOnNode", ErrorCategory.ObjectNotFound,
                 $"No firewall VM of {(sessions.Count > 1 ? "these edges" : $"edge '{sessions[0].Name}'")} runs on node '{node}'"
                 + (expected.Count == 0 ? "." : $"; {string.Join(", ", expected)}."), node));

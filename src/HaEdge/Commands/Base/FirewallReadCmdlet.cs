@@ -43,14 +43,7 @@ public abstract class FirewallReadCmdlet : HaEdgeSessionCmdlet
     /// <summary>True when -Firewall named only firewalls (or wildcards) that are not there: nothing to read.</summary>
     protected bool NothingSelected => Selection.Names?.Length == 0;
 
-    // Each name must be a firewall of every edge read.
-    protected override void ProcessRecord()
-    {
-        foreach (EdgeSession session in CurrentSessions)
-        {
-            Selection.Add(Firewall == null ? null : FirewallsNamed(session, Firewall));
-        }
-    }
+    protected override void ProcessRecord() => SelectFirewalls(Selection, Firewall);
 
     /// <summary>
     /// Reads each edge (in parallel, -ThrottleLimit at once, each written as it finishes) and writes the rows of the
@@ -71,7 +64,7 @@ public abstract class FirewallReadCmdlet : HaEdgeSessionCmdlet
             seen?.Invoke(session, answer.Rows);
             foreach (HaEdgeException failure in answer.Failures.Where(f => Selection.Includes(f.Target)))
             {
-                WriteError(sessions.Count > 1 ? EdgeError(session, failure, failure.Target) : ErrorFrom(failure));
+                WriteError(ErrorIn(session, failure, sessions.Count > 1));
             }
 
             foreach (T row in answer.Rows.Where(r => Selection.Includes(firewallOf(r))))

@@ -105,6 +105,22 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
     private protected static ErrorRecord EdgeError(EdgeSession session, HaEdgeException e, object? target) =>
         new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), target) { ErrorDetails = new ErrorDetails($"{session.Name}: {e.Message}") };
 
+    /// <summary>An error within one edge's answer (a firewall, a VM), targeting what it names; with several edges read, naming the edge too.</summary>
+    private protected static ErrorRecord ErrorIn(EdgeSession session, HaEdgeException e, bool severalEdges) =>
+        severalEdges ? EdgeError(session, e, e.Target) : ErrorFrom(e);
+
+    /// <summary>
+    /// Adds the firewalls <paramref name="patterns"/> name (every one when null) to <paramref name="selection"/>, in
+    /// each edge read: a plain name must be a firewall of every edge (FirewallNotFound otherwise).
+    /// </summary>
+    private protected void SelectFirewalls(FirewallSelection selection, string[]? patterns)
+    {
+        foreach (EdgeSession session in CurrentSessions)
+        {
+            selection.Add(patterns == null ? null : FirewallsNamed(session, patterns));
+        }
+    }
+
     /// <summary>
     /// The firewalls <paramref name="patterns"/> name (all when null), in the definition's order. Wildcards allowed;
     /// a plain name that is not in the definition is a terminating FirewallNotFound error listing the known ones.

@@ -33,3 +33,25 @@ internal static class NameFilter
         return Enumerable.Range(0, all.Length).Where(chosen.Contains).Select(i => all[i]).ToArray();
     }
 }
+
+/// <summary>
+/// The plain names no edge had, over several edges' answers to <see cref="NameFilter.Select{T}"/>: sites name their
+/// nodes as they like, so a name is not found only when every edge that answered lacked it; none when no edge
+/// answered (those edges have errors of their own).
+/// </summary>
+internal sealed class MissingInEveryEdge
+{
+    private readonly List<string> missing;
+    private bool answered;
+
+    public MissingInEveryEdge(IEnumerable<string> names) => missing = names.ToList();
+
+    /// <summary>One edge answered; <paramref name="missingThere"/> are the names it lacked.</summary>
+    public void Answered(IReadOnlyList<string> missingThere)
+    {
+        missing.RemoveAll(name => !missingThere.Contains(name));
+        answered = true;
+    }
+
+    public IEnumerable<string> Names => answered ? missing.Distinct(StringComparer.OrdinalIgnoreCase) : Enumerable.Empty<string>();
+}
