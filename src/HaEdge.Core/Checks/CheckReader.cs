@@ -42,14 +42,15 @@ internal static class CheckReader
     }
 
     /// <param name="segments">The segments to compare (all of the definition's, or those -Segment chose).</param>
+    /// <param name="known">VMs already read (by Test-HaEdge's other checks); the edge's other firewalls are read here.</param>
     public static async Task<SymmetryFacts> ReadSymmetryAsync(IProxmoxClient proxmox, EdgeDefinition edge, IReadOnlyList<SegmentDefinition> segments,
-        IReadOnlyCollection<string> ipv6CarpSegments, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> ipv6CarpSegments, IReadOnlyList<HaEdgeVm> known, CancellationToken cancellationToken)
     {
         Dictionary<string, Task<IReadOnlyList<NodeNetworkInterface>>> networks = edge.Firewalls
             .Select(firewall => firewall.Node)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToDictionary(node => node, node => proxmox.GetNodeNetworkAsync(node, cancellationToken), StringComparer.OrdinalIgnoreCase);
-        IReadOnlyList<HaEdgeVm> vms = await EdgeInventory.GetVmsAsync(proxmox, edge, edge.Firewalls, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<HaEdgeVm> vms = await VmsAsync(proxmox, edge, known, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(networks.Values).ConfigureAwait(false);
 
         SymmetrySide Side(HaEdgeVm vm) => new SymmetrySide(vm, networks[vm.ExpectedNode].Result);

@@ -54,7 +54,25 @@ internal sealed class FirewallShell
     /// state flush) costs one retry on a fresh connection, not a failed read. Changes go through
     /// <see cref="RunAsync"/> and never retry: they may have run.
     /// </summary>
-    public async Task<IReadOnlyList<CommandOutput>> AskAsync(FirewallDefinition firewall, IReadOnlyList<string> commands, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CommandOutput>> AskAsync(FirewallDefinition firewall, IReadOnlyList<string> commands, CancellationToken cancellationToken) =>
+        Volatile.Read(ref gathering)?.TryAdd(firewall, commands) ?? AskNowAsync(firewall, commands, cancellationToken);
+
+    /// <summary>
+    /// Until disposed, the reads asked of each firewall (<see cref="AskAsync"/>) wait; then each firewall's go in
+    /// one exec, and each asker gets its own commands' answers. Test-HaEdge starts its CARP, pfsync and gateway reads
+    /// inside one: one exec and one shell per firewall instead of three, which the firewall (a process per exec) and
+    /// a fleet check (25 edges at once) feel. Start the reads inside it; await them only after it is disposed.
+    /// </summary>
+    public IDisposable GatherReads(CancellationToken cancellationToken)
+    {
+        var open = new ReadGathering(this, cancellationToken);
+        Volatile.Write(ref gathering, open);
+        return open;
+    }
+
+    private ReadGathering? gathering;
+
+    private async Task<IReadOnlyList<CommandOutput>> AskNowAsync(FirewallDefinition firewall, IReadOnlyList<string> commands, CancellationToken cancellationToken)
     {
         string batch = CommandBatch.Join(commands);
         SshCommandResult result;
@@ -128,6 +146,72 @@ internal sealed class FirewallShell
         catch (HaEdgeException e)
         {
             return FirewallAnswer<T>.Failed(firewall, e);
+        }
+    }
+
+    /// <summary>The reads asked while a <see cref="GatherReads"/> is open, sent one exec per firewall when it closes.</summary>
+    private sealed class ReadGathering : IDisposable
+    {
+        private readonly FirewallShell shell;
+        private readonly CancellationToken cancellationToken;
+        private readonly List<(FirewallDefinition Firewall, IReadOnlyList<string> Commands, TaskCompletionSource<IReadOnlyList<CommandOutput>> Answer)> asks =
+            new List<(FirewallDefinition, IReadOnlyList<string>, TaskCompletionSource<IReadOnlyList<CommandOutput>>)>();
+        private bool closed;
+
+        public ReadGathering(FirewallShell shell, CancellationToken cancellationToken)
+        {
+            this.shell = shell;
+            this.cancellationToken = cancellationToken;
+        }
+
+        /// <summary>The answer to come, or null once closed (the asker then runs its commands itself).</summary>
+        public Task<IReadOnlyList<CommandOutput>>? TryAdd(FirewallDefinition firewall, IReadOnlyList<string> commands)
+        {
+            lock (asks)
+            {
+                if (closed) return null;
+                var answer = new TaskCompletionSource<IReadOnlyList<CommandOutput>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                asks.Add((firewall, commands, answer));
+                return answer.Task;
+            }
+        }
+
+        public void Dispose()
+        {
+            Interlocked.CompareExchange(ref shell.gathering, null, this);
+            lock (asks)
+            {
+                if (closed) return;
+                closed = true;
+            }
+
+            foreach (var firewallAsks in asks.GroupBy(ask => ask.Firewall.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                _ = SendAsync(firewallAsks.ToList());
+            }
+        }
+
+        private async Task SendAsync(List<(FirewallDefinition Firewall, IReadOnlyList<string> Commands, TaskCompletionSource<IReadOnlyList<CommandOutput>> Answer)> firewallAsks)
+        {
+            try
+            {
+                IReadOnlyList<CommandOutput> outputs = await shell.AskNowAsync(firewallAsks[0].Firewall,
+                    firewallAsks.SelectMany(ask => ask.Commands).ToList(), cancellationToken).ConfigureAwait(false);
+                int first = 0;
+                foreach (var ask in firewallAsks)
+                {
+                    ask.Answer.SetResult(outputs.Skip(first).Take(ask.Commands.Count).ToList());
+                    first += ask.Commands.Count;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                foreach (var ask in firewallAsks) ask.Answer.TrySetCanceled(cancellationToken);
+            }
+            catch (Exception e)
+            {
+                foreach (var ask in firewallAsks) ask.Answer.TrySetException(e);
+            }
         }
     }
 }

@@ -50,8 +50,17 @@ internal sealed class EdgeReadinessService
 
         // Each read once, judged by two or more checks.
         Task<IReadOnlyList<HaEdgeVm>> vms = EdgeInventory.GetVmsAsync(proxmox, session.Definition, session.Definition.Firewalls, cancellationToken);
-        Task<CarpPairReport> carp = new CarpStatusService(shell, reporter).ReadAsync(cancellationToken);
-        var pfsync = new PfsyncService(shell, reporter).ReadAsync(cancellationToken);
+        Task<CarpPairReport> carp;
+        Task<(IReadOnlyList<PfsyncNodeStatus> Nodes, IReadOnlyList<HaEdgeException> Failures)> pfsync;
+        Task<(IReadOnlyList<PfGateway> Gateways, IReadOnlyList<HaEdgeException> Failures)> gateways;
+        using (shell.GatherReads(cancellationToken))
+        {
+            // The three firewall reads in one exec per firewall.
+            carp = new CarpStatusService(shell, reporter).ReadAsync(cancellationToken);
+            pfsync = new PfsyncService(shell, reporter).ReadAsync(cancellationToken);
+            gateways = new GatewayService(shell, reporter).ReadAsync(cancellationToken);
+        }
+
         var checks = new[]
         {
             Timed(ReadinessChecks.Quorum, () => QuorumAsync(proxmox, cancellationToken)),
@@ -59,8 +68,8 @@ internal sealed class EdgeReadinessService
             Timed(ReadinessChecks.AntiAffinity, async () => ReadinessJudge.AntiAffinity(AntiAffinityCheck.Evaluate(
                 await CheckReader.ReadAntiAffinityAsync(proxmox, session.Definition, await vms.ConfigureAwait(false), cancellationToken).ConfigureAwait(false)))),
             Timed(ReadinessChecks.Symmetry, async () => ReadinessJudge.Symmetry(SymmetryCheck.Evaluate(
-                await CheckReader.ReadSymmetryAsync(proxmox, session.Definition, session.Definition.Segments, Array.Empty<string>(), cancellationToken)
-                    .ConfigureAwait(false)))),
+                await CheckReader.ReadSymmetryAsync(proxmox, session.Definition, session.Definition.Segments, Array.Empty<string>(),
+                    await vms.ConfigureAwait(false), cancellationToken).ConfigureAwait(false)))),
             Timed(ReadinessChecks.SyncPath, async () =>
             {
                 var (nodes, failures) = await pfsync.ConfigureAwait(false);
@@ -77,8 +86,8 @@ internal sealed class EdgeReadinessService
             Timed(ReadinessChecks.ConfigDrift, () => DriftAsync(cancellationToken)),
             Timed(ReadinessChecks.Gateways, async () =>
             {
-                var (gateways, failures) = await new GatewayService(shell, reporter).ReadAsync(cancellationToken).ConfigureAwait(false);
-                return ReadinessJudge.Gateways(session.Definition, gateways, failures);
+                var (read, failures) = await gateways.ConfigureAwait(false);
+                return ReadinessJudge.Gateways(session.Definition, read, failures);
             }),
         };
         try

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using HaEdge.Core.Checks;
 using HaEdge.Core.Definition;
+using HaEdge.Core.Inventory;
 using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;
@@ -53,7 +54,7 @@ public sealed class TestHaEdgeSymmetryCommand : HaEdgeSessionCmdlet
             return;
         }
 
-        SymmetryFacts facts = Run((_, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, segments, ipv6, token));
+        SymmetryFacts facts = Run((_, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, segments, ipv6, Array.Empty<HaEdgeVm>(), token));
         WriteObject(SymmetryCheck.Evaluate(facts), enumerateCollection: true);
     }
 

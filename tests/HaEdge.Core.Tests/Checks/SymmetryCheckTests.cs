@@ -180,7 +180,7 @@ public class SymmetryCheckTests
     }
 
     private static Task<SymmetryFacts> Read(PveWorld world, string[]? ipv6CarpSegments = null) =>
-        CheckReader.ReadSymmetryAsync(world.Client(), world.Edge, world.Edge.Segments, ipv6CarpSegments ?? Array.Empty<string>(), CancellationToken.None);
+        CheckReader.ReadSymmetryAsync(world.Client(), world.Edge, world.Edge.Segments, ipv6CarpSegments ?? Array.Empty<string>(), Array.Empty<HaEdgeVm>(), CancellationToken.None);
 
     private static string[] Sorted(IEnumerable<(string Code, FindingSeverity Severity, string Target)> findings) =>
         findings.Select(finding => $"{finding.Code}:{finding.Severity}:{finding.Target}").OrderBy(text => text, StringComparer.Ordinal).ToArray();
