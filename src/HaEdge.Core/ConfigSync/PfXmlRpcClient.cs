@@ -23,7 +23,7 @@ internal sealed class PfXmlRpcClient : IPfXmlRpcClient, IDisposable
     private readonly HttpClient http;
 
     /// <param name="options">URL, credentials, pin and timeout.</param>
-    /// <param name="handler">For tests: used as is and not disposed. Without it the client builds a pinned handler.</param>
+    /// <param name="handler">Used as is and not disposed: the session's pooled connections, or a test's fake. Without it the client builds a pinned handler of its own.</param>
     public PfXmlRpcClient(PfXmlRpcClientOptions options, HttpMessageHandler? handler = null)
     {
         this.options = options ?? throw new ArgumentNullException(nameof(options));

@@ -1,4 +1,5 @@
 using System;
+using System.Net.Http;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Session;
 
@@ -23,13 +24,15 @@ internal sealed class XmlRpcPair : IDisposable
     /// <param name="definition">The edge.</param>
     /// <param name="user">The XML-RPC user for both firewalls, or null for each firewall's <c>xmlrpc.user</c>.</param>
     /// <param name="password">The password for both firewalls, or null to read each firewall's <c>xmlrpc.passwordVariable</c>.</param>
-    public static XmlRpcPair Open(EdgeDefinition definition, string? user, Secret? password)
+    /// <param name="connections">Each firewall's pooled connections (the session's), or null for clients with their own.</param>
+    public static XmlRpcPair Open(EdgeDefinition definition, string? user, Secret? password, Func<FirewallDefinition, HttpMessageHandler>? connections = null)
     {
         if (definition == null) throw new ArgumentNullException(nameof(definition));
         // Both are resolved before either client exists, so a missing secret leaves nothing to dispose.
         PfXmlRpcClientOptions primary = OptionsFor(definition, definition.Primary, user, password);
         PfXmlRpcClientOptions secondary = OptionsFor(definition, definition.Secondary, user, password);
-        return new XmlRpcPair(new PfXmlRpcClient(primary), new PfXmlRpcClient(secondary));
+        return new XmlRpcPair(new PfXmlRpcClient(primary, connections?.Invoke(definition.Primary)),
+            new PfXmlRpcClient(secondary, connections?.Invoke(definition.Secondary)));
     }
 
     public void Dispose()

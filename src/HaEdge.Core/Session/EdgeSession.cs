@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
 using System.Threading;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Failover;
@@ -19,6 +20,8 @@ public sealed class EdgeSession : IDisposable
     private readonly Lazy<IProxmoxClient> proxmox;
     private readonly IReadOnlyDictionary<string, SshTarget> sshTargets;
     private readonly ConcurrentDictionary<FailoverScenario, FailoverResult> lastFailovers = new ConcurrentDictionary<FailoverScenario, FailoverResult>();
+    private readonly ConcurrentDictionary<string, Lazy<HttpMessageHandler>> xmlRpcHandlers =
+        new ConcurrentDictionary<string, Lazy<HttpMessageHandler>>(StringComparer.OrdinalIgnoreCase);
 
     internal EdgeSession(EdgeDefinition definition, Func<IProxmoxClient> proxmoxFactory, SshPool ssh, IEnumerable<SshTarget> sshTargets)
     {
@@ -55,6 +58,16 @@ public sealed class EdgeSession : IDisposable
 
     internal SshTarget SshTargetOf(FirewallDefinition firewall) => sshTargets[firewall.Name];
 
+    /// <summary>
+    /// The firewall's XML-RPC connections, kept with the session as its SSH ones are: each command's clients (their
+    /// credentials per request) share them, so a check of the edge does not pay a TLS handshake per firewall each time.
+    /// Pinned to the definition's certificate; closed with the session.
+    /// </summary>
+    internal HttpMessageHandler XmlRpcHandlerOf(FirewallDefinition firewall) =>
+        IsOpen
+            ? xmlRpcHandlers.GetOrAdd(firewall.Name, _ => new Lazy<HttpMessageHandler>(() => CertificatePin.CreateHandler(firewall.XmlRpc?.CertificateSha256))).Value
+            : throw Closed();
+
     /// <summary>The firewall by name (case-insensitive), or an ObjectNotFound error listing the known ones.</summary>
     public FirewallDefinition Firewall(string name) =>
         Definition.Firewalls.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
@@ -70,6 +83,11 @@ public sealed class EdgeSession : IDisposable
 
         IsOpen = false;
         Ssh.Dispose();
+        foreach (Lazy<HttpMessageHandler> handler in xmlRpcHandlers.Values.Where(h => h.IsValueCreated))
+        {
+            handler.Value.Dispose();
+        }
+
         if (proxmox.IsValueCreated)
         {
             proxmox.Value.Dispose();

@@ -1,6 +1,8 @@
 using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Definition;
 using HaEdge.Core.Session;
+using HaEdge.Core.Tests.Proxmox;
+using HaEdge.Core.Tests.Support;
 using Xunit;
 
 namespace HaEdge.Core.Tests.SyncService;
@@ -49,5 +51,28 @@ public class XmlRpcPairTests
         {
             Environment.SetEnvironmentVariable(variable, null);
         }
+    }
+
+    [Fact]
+    public async Task A_session_keeps_each_firewalls_connections_for_every_command_until_it_is_closed()
+    {
+        using var server = new LoopbackHttpsServer(RealFixture.Body("pfsense-xmlrpc/slamdev-host_firmware_version-response-2.7.0.xml.txt"),
+            headers: "Content-Type: text/xml\r\n");
+        var definition = FakeSyncPair.Definition("10.0.0.1", "10.0.0.2",
+            new XmlRpcDefinition(new Uri(server.Endpoint, "/xmlrpc.php"), "hasync", null, server.Sha256));
+        var session = new EdgeSession(definition, () => throw new InvalidOperationException("no Proxmox in this test"),
+            new SshPool(() => throw new InvalidOperationException("no SSH in this test")), Array.Empty<SshTarget>());
+
+        // One command's clients are disposed when it ends; the next command's still read over the session's connections.
+        XmlRpcPair.Open(definition, null, new Secret("s3cret"), session.XmlRpcHandlerOf).Dispose();
+        using (var next = XmlRpcPair.Open(definition, null, new Secret("s3cret"), session.XmlRpcHandlerOf))
+        {
+            Assert.Equal("2.7.0-RELEASE", (await next.Primary.HostFirmwareVersionAsync()).FirmwareVersion);
+        }
+
+        Assert.Same(session.XmlRpcHandlerOf(definition.Primary), session.XmlRpcHandlerOf(definition.Primary));
+        Assert.NotSame(session.XmlRpcHandlerOf(definition.Primary), session.XmlRpcHandlerOf(definition.Secondary));
+        session.Dispose();
+        Assert.Equal("SessionClosed", Assert.Throws<HaEdgeException>(() => session.XmlRpcHandlerOf(definition.Primary)).ErrorId);
     }
 }

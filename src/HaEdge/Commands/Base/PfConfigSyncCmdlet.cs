@@ -42,6 +42,6 @@ public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
             user = string.IsNullOrEmpty(XmlRpcCredential.UserName) ? null : XmlRpcCredential.UserName;
         }
 
-        return XmlRpcPair.Open(session.Definition, user, password);
+        return XmlRpcPair.Open(session.Definition, user, password, session.XmlRpcHandlerOf);
     }
 }
