@@ -23,17 +23,18 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
         # From here on the module runs in site A's admin namespace.
         Use-LabInstance @SiteA
 
-        # Site A's own edge and site B's through the NAT, as one operator's shell sees them, read by the three
-        # many-edge reads in one call each.
+        # Site A's own edge and site B's through the NAT, as one operator's shell sees them, read by the many-edge
+        # reads in one call each.
         function script:Read-BothEdges {
             Invoke-InLabAdmin -ArgumentList $SiteA.StateDir, $SiteB.StateDir {
                 param($siteA, $siteB)
                 Import-LabEnvironment -File "$siteB/lab-from-hey.env"
                 $sessions = @(Get-HaEdgeSession) + @(Connect-HaEdge -Path "$siteB/edge-from-hey.json" -SkipCheck)
-                $ready = @(Test-HaEdge -Session $sessions -Timeout 3)
+                # Sessions given (-Session) or piped in: both read the edges together.
+                $ready = @($sessions | Test-HaEdge -Timeout 3)
                 $vips = @(Get-CarpStatus -Session $sessions -Timeout 3 -ErrorVariable carpErrors -ErrorAction SilentlyContinue)
                 $metrics = Export-HaEdgeMetric -Session $sessions -Timeout 3
-                $started = @(Watch-HaEdge -Session $sessions -Count 2 -Timeout 3)
+                $started = @($sessions | Watch-HaEdge -Count 2 -Timeout 3)
                 $vms = @(Get-HaEdgeVm -Session $sessions)
                 $nodes = @(Get-HaEdgeNode -Session $sessions -Node pve*, nowhere -ErrorVariable nodeErrors -ErrorAction SilentlyContinue)
                 [pscustomobject]@{

@@ -21,7 +21,7 @@ namespace HaEdge.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "HaEdgeMetric", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(string), typeof(FileInfo))]
-public sealed class ExportHaEdgeMetricCommand : PfConfigSyncCmdlet
+public sealed class ExportHaEdgeMetricCommand : EdgeFleetCmdlet
 {
     /// <summary>The file to write (node_exporter reads *.prom files); without it the text is written to the pipeline.</summary>
     [Parameter(Position = 0)]

@@ -19,7 +19,7 @@ namespace HaEdge.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "HaEdge")]
 [OutputType(typeof(HaEdgeReadiness), typeof(bool))]
-public sealed class TestHaEdgeCommand : PfConfigSyncCmdlet
+public sealed class TestHaEdgeCommand : EdgeFleetCmdlet
 {
     /// <summary>Return only $true when the edge (every edge, with several sessions) is green, $false otherwise.</summary>
     [Parameter]
@@ -36,7 +36,7 @@ public sealed class TestHaEdgeCommand : PfConfigSyncCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
 
-    protected override void ProcessRecord()
+    protected override void EndProcessing()
     {
         IReadOnlyList<EdgeSession> sessions = CurrentSessions;
         bool several = sessions.Count > 1;

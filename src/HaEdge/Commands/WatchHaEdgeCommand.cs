@@ -20,7 +20,7 @@ namespace HaEdge.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Watch, "HaEdge")]
 [OutputType(typeof(HaEdgeEvent))]
-public sealed class WatchHaEdgeCommand : PfConfigSyncCmdlet
+public sealed class WatchHaEdgeCommand : EdgeFleetCmdlet
 {
     /// <summary>How often the edge is read: a duration, a number being seconds (200 ms to 1 h; default 1 s).</summary>
     [Parameter(Position = 0)]

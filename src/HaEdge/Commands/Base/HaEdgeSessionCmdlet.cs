@@ -22,7 +22,7 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
     [ValidateNotNullOrEmpty]
     [EdgeSession]
     [ArgumentCompleter(typeof(SessionNameCompleter))]
-    public EdgeSession[]? Session { get; set; }
+    public virtual EdgeSession[]? Session { get; set; }
 
     /// <summary>The session in force, or a terminating error that says how to get one (or that this cmdlet works on one edge).</summary>
     protected EdgeSession CurrentSession
