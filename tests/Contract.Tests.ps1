@@ -9,13 +9,13 @@ BeforeDiscovery {
         @{ Name = 'Get-HaEdgeNode'; Parameters = 'Node', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeNode'; Impact = $null }
         @{ Name = 'Test-HaFailover'; Parameters = 'Scenario', 'WanPullMethod', 'WanGateway', 'WanNet', 'WanPullScript', 'WanRestoreScript', 'ProbeInterval', 'IncludeDownload', 'MaxOutage', 'Baseline', 'Settle', 'RestoreTimeout', 'ReportPath', 'Force', 'Session'; Sets = '__AllParameterSets'; Output = 'FailoverResult'; Impact = 'High' }
         @{ Name = 'Export-HaFailoverReport'; Parameters = 'Path', 'InputObject', 'ResultPath', 'Title'; Sets = 'InputObject', 'ResultPath'; Output = 'FileInfo'; Impact = 'Low' }
-        @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
+        @{ Name = 'Test-HaEdgeConnection'; Parameters = 'ProxmoxOnly', 'SshOnly', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'ConnectionCheck'; Impact = $null }
         @{ Name = 'Get-HaEdgeVm'; Parameters = 'Firewall', 'Node', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'HaEdgeVm'; Impact = $null }
-        @{ Name = 'Get-PfHaSync'; Parameters = 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfHaSyncStatus'; Impact = $null }
-        @{ Name = 'Compare-PfConfig'; Parameters = 'Section', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'ConfigDifference'; Impact = $null }
+        @{ Name = 'Get-PfHaSync'; Parameters = 'ThrottleLimit', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfHaSyncStatus'; Impact = $null }
+        @{ Name = 'Compare-PfConfig'; Parameters = 'Section', 'ThrottleLimit', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'ConfigDifference'; Impact = $null }
         @{ Name = 'Sync-PfConfig'; Parameters = 'Timeout', 'Force', 'XmlRpcCredential', 'Session'; Sets = '__AllParameterSets'; Output = 'PfConfigSyncResult'; Impact = 'Medium' }
         @{ Name = 'Assert-AntiAffinity'; Parameters = 'Vm', 'Repair', 'PassThru', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = 'Medium' }
-        @{ Name = 'Test-HaEdgeSymmetry'; Parameters = 'Segment', 'Ipv6CarpSegment', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = $null }
+        @{ Name = 'Test-HaEdgeSymmetry'; Parameters = 'Segment', 'Ipv6CarpSegment', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'Finding'; Impact = $null }
         @{ Name = 'Get-CarpStatus'; Parameters = 'Firewall', 'Timeout', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'CarpVipStatus'; Impact = $null }
         @{ Name = 'Set-CarpMaintenance'; Parameters = 'Enable', 'Disable', 'Firewall', 'Timeout', 'NoWait', 'Force', 'PassThru', 'Session'; Sets = 'Enable', 'Disable'; Output = 'CarpMaintenanceResult'; Impact = 'High' }
         @{ Name = 'Get-PfsyncStatus'; Parameters = 'Firewall', 'Timeout', 'ThrottleLimit', 'Session'; Sets = '__AllParameterSets'; Output = 'PfsyncNodeStatus'; Impact = $null }
@@ -36,6 +36,8 @@ BeforeAll {
     # Every parameter with an alias, pipeline input, wildcards, an argument transformation or Tab completion (issue 14):
     # names complete from the session, durations go through one transformation, the natural pipelines bind.
     $session = '-Session EdgeSession Completer=SessionNameCompleter'
+    # The many-edge cmdlets whose pipeline is free take sessions from it too.
+    $pipedSession = '-Session ByValue EdgeSession Completer=SessionNameCompleter'
     $script:Binding = @{
         'Assert-AntiAffinity' = @($session, '-Vm ByValue')
         'Compare-PfConfig' = @('-Section Alias=Sections ByPropertyName Wildcards Completer=SyncSectionCompleter', $session, '-XmlRpcCredential Credential')
@@ -50,18 +52,18 @@ BeforeAll {
         'Get-HaEdgeSession' = @()
         'Get-HaEdgeVm' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', '-Node ByPropertyName Wildcards Completer=NodeNameCompleter', $session)
         'Get-PfGateway' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
-        'Get-PfHaSync' = @($session, '-XmlRpcCredential Credential')
+        'Get-PfHaSync' = @($pipedSession, '-XmlRpcCredential Credential')
         'Get-PfsyncStatus' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
         'New-HaEdgeDefinition' = @()
         'Resume-HaEdgeNode' = @('-Node ByValue ByPropertyName Names Completer=NodeNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Set-CarpMaintenance' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
         'Suspend-HaEdgeNode' = @('-Node ByValue ByPropertyName Names Completer=NodeNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Sync-PfConfig' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
-        'Test-HaEdge' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Test-HaEdge' = @($pipedSession, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Test-HaEdgeConnection' = @($session)
         'Test-HaEdgeSymmetry' = @('-Ipv6CarpSegment Wildcards Completer=SegmentNameCompleter', '-Segment ByValue Wildcards Names Completer=SegmentNameCompleter', $session)
-        'Watch-HaEdge' = @('-DelayThreshold Duration', '-Duration Duration', '-Interval Duration', $session, '-SlowInterval Duration', '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
-        'Export-HaEdgeMetric' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Watch-HaEdge' = @('-DelayThreshold Duration', '-Duration Duration', '-Interval Duration', $pipedSession, '-SlowInterval Duration', '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Export-HaEdgeMetric' = @($pipedSession, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Test-HaFailover' = @('-Baseline Duration', '-MaxOutage Duration', '-ProbeInterval Duration', '-RestoreTimeout Duration', $session, '-Settle Duration', '-WanGateway Completer=GatewayNameCompleter')
     }
     $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters

@@ -25,9 +25,10 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
 
         # Site A's own edge and site B's through the NAT, as one operator's shell sees them, read by the many-edge
         # reads in one call each.
-        function script:Read-BothEdges {
-            Invoke-InLabAdmin -ArgumentList $SiteA.StateDir, $SiteB.StateDir {
-                param($siteA, $siteB)
+        # -Sync adds the XML-RPC reads (Get-PfHaSync, Compare-PfConfig): on a dead firewall they wait out their timeout.
+        function script:Read-BothEdges([switch] $Sync) {
+            Invoke-InLabAdmin -ArgumentList $SiteA.StateDir, $SiteB.StateDir, $Sync.IsPresent {
+                param($siteA, $siteB, $withSync)
                 Import-LabEnvironment -File "$siteB/lab-from-hey.env"
                 $sessions = @(Get-HaEdgeSession) + @(Connect-HaEdge -Path "$siteB/edge-from-hey.json" -SkipCheck)
                 # Sessions given (-Session) or piped in: both read the edges together.
@@ -37,6 +38,12 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                 $started = @($sessions | Watch-HaEdge -Count 2 -Timeout 3)
                 $vms = @(Get-HaEdgeVm -Session $sessions)
                 $nodes = @(Get-HaEdgeNode -Session $sessions -Node pve*, nowhere -ErrorVariable nodeErrors -ErrorAction SilentlyContinue)
+                $connections = @(Test-HaEdgeConnection -Session $sessions)
+                $symmetry = @(Test-HaEdgeSymmetry -Session $sessions -ErrorVariable symmetryErrors)
+                if ($withSync) {
+                    $sync = @($sessions | Get-PfHaSync)
+                    $drift = @(Compare-PfConfig -Session $sessions)
+                }
                 [pscustomobject]@{
                     Edges      = @($sessions.Name)
                     HostKeys   = @($sessions | ForEach-Object { $_.Definition.Firewalls[0].Ssh.HostKeySha256 })
@@ -48,8 +55,18 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                     Vms        = @($vms | Sort-Object Edge, Firewall | ForEach-Object { "$($_.Edge): $($_.Firewall) $($_.Status) on $($_.Node)" })
                     Nodes      = @($nodes | Sort-Object Edge, Node | ForEach-Object { "$($_.Edge): $($_.Node) online $($_.Online)" })
                     NodeErrors = @($nodeErrors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" })
+                    Reached    = @($connections | Sort-Object Edge, Plane, Target | ForEach-Object { "$($_.Edge): $($_.Plane) $($_.Target) $($_.Reachable)" })
+                    Symmetry   = @($symmetry | ForEach-Object { "$($_.Edge): $($_.Code)" }) + @($symmetryErrors | ForEach-Object { "$_" })
+                    # Each status and each of its findings under its edge; each edge's differences (the lab's: only what pfSense's sync leaves by design).
+                    Sync       = @($sync | Sort-Object Edge | ForEach-Object { "$($_.Edge): ready $($_.ReadyToSync), findings in [$(@($_.Findings.Edge | Sort-Object -Unique) -join ',')]" })
+                    Drift      = @($drift | Group-Object Edge | Sort-Object Name | ForEach-Object { "$($_.Name): $(@($_.Group | Where-Object { -not $_.Expected }).Count) drift, expected by $(@($_.Group.Rule | Sort-Object -Unique) -join ',')" })
                 }
             }
+        }
+
+        # Site B's Proxmox nodes through the NAT that maps its LAN onto 198.18.1.0/24.
+        function script:Get-ProxmoxEndpoints([string] $Edge) {
+            if ($Edge -eq 'rehearsal lab') { '192.0.2.31:8006, 192.0.2.32:8006' } else { '198.18.1.31:8006, 198.18.1.32:8006' }
         }
 
         function script:Get-Vip([string] $Edge, [string] $Firewall, [string] $State) {
@@ -66,7 +83,7 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
 
     It 'reads both edges in one call, each under its own name' {
         $Reach | Should -BeLike '*reached from hey-admin at 198.18.1.0/24*'
-        $out = Read-BothEdges
+        $out = Read-BothEdges -Sync
 
         $out.Edges | Should -Be 'rehearsal lab', 'rehearsal lab hez'
         # Two labs, not one seen twice: each instance made its own host keys.
@@ -85,6 +102,11 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
         # A name no edge has, once, listing every edge's nodes.
         $out.NodeErrors.Count | Should -Be 1
         $out.NodeErrors[0] | Should -BeLike "NodeNotFound,HaEdge.Commands.GetHaEdgeNodeCommand: No edge's cluster has node 'nowhere'; they have *pve1 (rehearsal lab hez)*"
+        $out.Reached | Should -Be @(foreach ($edge in 'rehearsal lab', 'rehearsal lab hez') {
+                "${edge}: Proxmox $(Get-ProxmoxEndpoints $edge) True"; "${edge}: Ssh fw1 True"; "${edge}: Ssh fw2 True" })
+        $out.Symmetry | Should -BeNullOrEmpty
+        $out.Sync | Should -Be 'rehearsal lab: ready True, findings in []', 'rehearsal lab hez: ready True, findings in []'
+        $out.Drift | Should -Be 'rehearsal lab: 0 drift, expected by CarpAdvskew,UserKeptLocal', 'rehearsal lab hez: 0 drift, expected by CarpAdvskew,UserKeptLocal'
     }
 
     It "shows a hard stop of site B's fw1 under site B's name only" {
@@ -113,5 +135,7 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
             'haedge_firewall_up{edge="rehearsal lab hez",firewall="fw1"} 0', 'haedge_firewall_up{edge="rehearsal lab hez",firewall="fw2"} 1')
         $out.Watched | Should -Be 'rehearsal lab hez Started', 'rehearsal lab Started'
         $out.Vms | Should -Be 'rehearsal lab: fw1 running on pve1', 'rehearsal lab: fw2 running on pve2', 'rehearsal lab hez: fw1 stopped on pve1', 'rehearsal lab hez: fw2 running on pve2'
+        $out.Reached | Should -Be @(foreach ($edge in 'rehearsal lab', 'rehearsal lab hez') {
+                "${edge}: Proxmox $(Get-ProxmoxEndpoints $edge) True"; "${edge}: Ssh fw1 $($edge -eq 'rehearsal lab')"; "${edge}: Ssh fw2 True" })
     }
 }

@@ -168,7 +168,7 @@ Describe 'Sessions' -Tag Unit {
             (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
         }
         Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token | Out-Null
-        { Test-HaEdgeSymmetry -Session site-a, site-b } | Should -Throw -ErrorId 'OneEdgeAtATime,*' -ExpectedMessage '*2 (site-a, site-b)*'
+        { Assert-AntiAffinity -Session site-a, site-b } | Should -Throw -ErrorId 'OneEdgeAtATime,*' -ExpectedMessage '*2 (site-a, site-b)*'
     }
 
     It 'without one, cmdlets say how to get one' {

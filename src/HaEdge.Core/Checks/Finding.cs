@@ -21,6 +21,9 @@ public sealed class Finding
         Remediation = remediation ?? throw new ArgumentNullException(nameof(remediation));
     }
 
+    /// <summary>The edge it was found in (its definition's name).</summary>
+    public string Edge { get; init; } = "";
+
     public FindingSeverity Severity { get; }
 
     /// <summary>Stable, whitespace-free identifier, e.g. SyncTargetNotPeer.</summary>
@@ -32,6 +35,9 @@ public sealed class Finding
     public string Message { get; }
 
     public string Remediation { get; }
+
+    /// <summary>This finding, stamped with the edge it was found in.</summary>
+    internal Finding In(string edge) => new Finding(Severity, Code, Target, Message, Remediation) { Edge = edge };
 
     public override string ToString() => $"{Severity} {Code} [{Target}]: {Message}";
 }

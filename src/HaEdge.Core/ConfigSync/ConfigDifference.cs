@@ -24,6 +24,9 @@ public sealed class ConfigDifference
         SyncedValue = syncedValue;
     }
 
+    /// <summary>The edge compared (its definition's name).</summary>
+    public string Edge { get; init; } = "";
+
     /// <summary>The synced section, e.g. filter or system/user.</summary>
     public string Section { get; }
 
@@ -51,6 +54,10 @@ public sealed class ConfigDifference
     /// secondary, which differs from the primary's own value. Null otherwise.
     /// </summary>
     public string? SyncedValue { get; }
+
+    /// <summary>This difference, stamped with the edge it was found in.</summary>
+    internal ConfigDifference In(string edge) =>
+        new ConfigDifference(Section, Path, PrimaryValue, SecondaryValue, Rule, Reason, SyncedValue) { Edge = edge };
 
     public override string ToString() =>
         $"{Path}: {PrimaryValue ?? "(absent)"} -> {SecondaryValue ?? "(absent)"}"

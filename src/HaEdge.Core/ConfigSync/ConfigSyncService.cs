@@ -68,7 +68,10 @@ internal sealed class ConfigSyncService
         if (secondary.Failure == null)
         {
             return new PfHaSyncStatus(Primary.Name, Secondary.Name, primary.Settings!, primary.Firmware!, secondary.Settings, secondary.Firmware,
-                HaSyncCheck.Evaluate(primary.Settings!, secondary.Settings!, primary.Firmware, secondary.Firmware, peers));
+                InThisEdge(HaSyncCheck.Evaluate(primary.Settings!, secondary.Settings!, primary.Firmware, secondary.Firmware, peers)))
+            {
+                Edge = session.Name,
+            };
         }
 
         // Without the secondary's settings only the primary's own checks mean anything: evaluate against an empty
@@ -81,11 +84,14 @@ internal sealed class ConfigSyncService
         };
         findings.AddRange(HaSyncCheck.Evaluate(primary.Settings!, HaSyncSettings.FromTree(null), primary.Firmware, null, peers)
             .Where(f => f.Target == Primary.Name));
-        return new PfHaSyncStatus(Primary.Name, Secondary.Name, primary.Settings!, primary.Firmware!, null, null, findings)
+        return new PfHaSyncStatus(Primary.Name, Secondary.Name, primary.Settings!, primary.Firmware!, null, null, InThisEdge(findings))
         {
+            Edge = session.Name,
             SecondaryFailure = secondary.Failure,
         };
     }
+
+    private IReadOnlyList<Finding> InThisEdge(IEnumerable<Finding> findings) => findings.Select(f => f.In(session.Name)).ToList();
 
     /// <summary>The sections the primary's ticked boxes synchronise.</summary>
     public async Task<IReadOnlyList<string>> TickedSectionsAsync(CancellationToken cancellationToken)

@@ -33,6 +33,9 @@ public sealed class PfHaSyncStatus
         Findings = findings ?? throw new ArgumentNullException(nameof(findings));
     }
 
+    /// <summary>The edge read (its definition's name).</summary>
+    public string Edge { get; init; } = "";
+
     /// <summary>The primary's name in the edge definition.</summary>
     public string Primary { get; }
 

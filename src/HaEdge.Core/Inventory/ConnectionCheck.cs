@@ -11,6 +11,9 @@ public enum ConnectionPlane
 /// <summary>Whether one management plane of the edge answers, how fast, and with which pinned identity.</summary>
 public sealed record ConnectionCheck
 {
+    /// <summary>The edge checked (its definition's name).</summary>
+    public string Edge { get; init; } = "";
+
     /// <summary>The firewall name, or the Proxmox endpoint that answered.</summary>
     public string Target { get; init; } = "";
 

@@ -31,7 +31,7 @@ internal static class ConnectionTester
 
     private static async Task<ConnectionCheck> CheckProxmoxAsync(EdgeSession session, CancellationToken cancellationToken)
     {
-        var check = new ConnectionCheck { Plane = ConnectionPlane.Proxmox, Target = string.Join(", ", session.ProxmoxEndpoints.Select(e => e.Authority)) };
+        var check = new ConnectionCheck { Edge = session.Name, Plane = ConnectionPlane.Proxmox, Target = string.Join(", ", session.ProxmoxEndpoints.Select(e => e.Authority)) };
         var watch = Stopwatch.StartNew();
         try
         {
@@ -47,7 +47,7 @@ internal static class ConnectionTester
     private static async Task<ConnectionCheck> CheckSshAsync(EdgeSession session, FirewallDefinition firewall, CancellationToken cancellationToken)
     {
         SshTarget target = session.SshTargetOf(firewall);
-        var check = new ConnectionCheck { Plane = ConnectionPlane.Ssh, Target = firewall.Name, Detail = target.ToString() };
+        var check = new ConnectionCheck { Edge = session.Name, Plane = ConnectionPlane.Ssh, Target = firewall.Name, Detail = target.ToString() };
         var watch = Stopwatch.StartNew();
         try
         {

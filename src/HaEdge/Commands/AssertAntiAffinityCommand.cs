@@ -59,7 +59,7 @@ public sealed class AssertAntiAffinityCommand : HaEdgeSessionCmdlet
             // Judge the cluster as it is after the write; the VMs themselves did not change.
             facts = Run((_, token) => CheckReader.ReadAntiAffinityAsync(session.Proxmox, session.Definition, new[] { facts.Primary, facts.Secondary }, token));
         }
-        Report(AntiAffinityCheck.Evaluate(facts));
+        Report(AntiAffinityCheck.Evaluate(facts).Select(finding => finding.In(session.Name)).ToList());
     }
 
     /// <summary>True when HA policy was written.</summary>

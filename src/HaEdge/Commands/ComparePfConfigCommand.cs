@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Session;
 
@@ -10,7 +12,8 @@ namespace HaEdge.Commands;
 /// <summary>
 /// Compares the secondary's configuration with the primary's in the synced sections, one object per difference.
 /// What pfSense's own sync leaves different by design is marked Expected with the rule that explains it; the rest
-/// is drift. Secret values are masked.
+/// is drift. Secret values are masked. With several sessions it compares the edges in parallel, each difference
+/// stamped with its edge.
 /// </summary>
 [Cmdlet(VerbsData.Compare, "PfConfig")]
 [OutputType(typeof(ConfigDifference))]
@@ -28,9 +31,13 @@ public sealed class ComparePfConfigCommand : PfConfigSyncCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Section { get; set; }
 
+    /// <summary>With several sessions: how many edges are compared at once (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
     protected override void ProcessRecord()
     {
-        EdgeSession session = CurrentSession;
         // Named sections are checked before anything is read: a typo is an error, never "no drift".
         IReadOnlyList<string>? named = Section == null ? null : Known(Section);
         if (named?.Count == 0)
@@ -39,19 +46,29 @@ public sealed class ComparePfConfigCommand : PfConfigSyncCmdlet
             return;
         }
 
-        using (XmlRpcPair xmlRpc = OpenXmlRpc(session))
+        ForEachEdge(CurrentSessions, ThrottleLimit, (session, _, token) => CompareAsync(session, named, token), (session, compared) =>
         {
-            var service = new ConfigSyncService(session, xmlRpc);
-            IReadOnlyList<string> sections = named ?? Run((_, token) => service.TickedSectionsAsync(token));
-            if (sections.Count == 0)
+            if (compared.Sections.Count == 0)
             {
-                WriteWarning($"{session.Definition.Primary.Name} has no HA sync box ticked, so nothing is synchronised; name sections with -Section to compare them anyway.");
+                WriteWarning($"{session.Name}: {session.Definition.Primary.Name} has no HA sync box ticked, so nothing is synchronised; name sections with -Section to compare them anyway.");
                 return;
             }
 
-            WriteVerbose($"Comparing {string.Join(", ", sections)} of {session.Definition.Secondary.Name} with {session.Definition.Primary.Name}.");
-            WriteObject(Run((_, token) => service.CompareAsync(sections, token)), enumerateCollection: true);
-        }
+            WriteVerbose($"{session.Name}: compared {string.Join(", ", compared.Sections)} of {session.Definition.Secondary.Name} with {session.Definition.Primary.Name}.");
+            WriteObject(compared.Differences.Select(difference => difference.In(session.Name)), enumerateCollection: true);
+        });
+    }
+
+    /// <summary>The sections compared (the named ones, else those the primary's ticked boxes sync) and their differences.</summary>
+    private async Task<(IReadOnlyList<string> Sections, IReadOnlyList<ConfigDifference> Differences)> CompareAsync(EdgeSession session,
+        IReadOnlyList<string>? named, CancellationToken token)
+    {
+        using XmlRpcPair xmlRpc = OpenXmlRpcPair(session);
+        var service = new ConfigSyncService(session, xmlRpc);
+        IReadOnlyList<string> sections = named ?? await service.TickedSectionsAsync(token).ConfigureAwait(false);
+        return sections.Count == 0
+            ? (sections, Array.Empty<ConfigDifference>())
+            : (sections, await service.CompareAsync(sections, token).ConfigureAwait(false));
     }
 
     /// <summary>

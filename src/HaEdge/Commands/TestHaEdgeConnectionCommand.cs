@@ -1,10 +1,12 @@
 using System.Management.Automation;
 using HaEdge.Core.Inventory;
-using HaEdge.Core.Session;
 
 namespace HaEdge.Commands;
 
-/// <summary>Checks that the Proxmox API and SSH to both firewalls answer, with pinned TLS and host keys.</summary>
+/// <summary>
+/// Checks that the Proxmox API and SSH to both firewalls answer, with pinned TLS and host keys. With several sessions
+/// it checks the edges in parallel and writes each edge's checks as it finishes.
+/// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "HaEdgeConnection")]
 [OutputType(typeof(ConnectionCheck))]
 public sealed class TestHaEdgeConnectionCommand : HaEdgeSessionCmdlet
@@ -17,12 +19,12 @@ public sealed class TestHaEdgeConnectionCommand : HaEdgeSessionCmdlet
     [Parameter]
     public SwitchParameter SshOnly { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        EdgeSession session = CurrentSession;
-        foreach (ConnectionCheck check in Run((_, token) => ConnectionTester.CheckAsync(session, !SshOnly, !ProxmoxOnly, token)))
-        {
-            WriteObject(check);
-        }
-    }
+    /// <summary>With several sessions: how many edges are checked at once (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    protected override void ProcessRecord() =>
+        ForEachEdge(CurrentSessions, ThrottleLimit, (session, _, token) => ConnectionTester.CheckAsync(session, !SshOnly, !ProxmoxOnly, token),
+            (_, checks) => WriteObject(checks, enumerateCollection: true));
 }

@@ -34,6 +34,11 @@ public sealed class TestHaEdgeSymmetryCommand : HaEdgeSessionCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Ipv6CarpSegment { get; set; }
 
+    /// <summary>With several sessions: how many edges are compared at once (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
     protected override void ProcessRecord()
     {
         if (Segment != null)
@@ -44,28 +49,37 @@ public sealed class TestHaEdgeSymmetryCommand : HaEdgeSessionCmdlet
 
     protected override void EndProcessing()
     {
-        EdgeSession session = CurrentSession;
-        IReadOnlyList<SegmentDefinition> all = session.Definition.Segments;
-        SegmentDefinition[] segments = segmentPatterns.Count == 0 ? all.ToArray() : Matching(all, segmentPatterns).ToArray();
-        string[] ipv6 = Matching(all, Ipv6CarpSegment ?? Array.Empty<string>()).Select(segment => segment.Name).ToArray();
-        if (segments.Length == 0)
+        // Each edge's segments chosen first, on the pipeline thread: a plain name every edge must have.
+        var chosen = new Dictionary<EdgeSession, (SegmentDefinition[] Segments, string[] Ipv6)>();
+        foreach (EdgeSession session in CurrentSessions)
         {
-            WriteVerbose($"No segment of edge '{session.Name}' matches {string.Join(", ", segmentPatterns)}: nothing to compare.");
-            return;
+            IReadOnlyList<SegmentDefinition> all = session.Definition.Segments;
+            SegmentDefinition[] segments = segmentPatterns.Count == 0 ? all.ToArray() : Matching(session, segmentPatterns).ToArray();
+            string[] ipv6 = Matching(session, Ipv6CarpSegment ?? Array.Empty<string>()).Select(segment => segment.Name).ToArray();
+            if (segments.Length == 0)
+            {
+                WriteVerbose($"No segment of edge '{session.Name}' matches {string.Join(", ", segmentPatterns)}: nothing to compare.");
+                continue;
+            }
+
+            chosen[session] = (segments, ipv6);
         }
 
-        SymmetryFacts facts = Run((_, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, segments, ipv6, Array.Empty<HaEdgeVm>(), token));
-        WriteObject(SymmetryCheck.Evaluate(facts), enumerateCollection: true);
+        ForEachEdge(chosen.Keys.ToList(), ThrottleLimit,
+            (session, _, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, chosen[session].Segments, chosen[session].Ipv6,
+                Array.Empty<HaEdgeVm>(), token),
+            (session, facts) => WriteObject(SymmetryCheck.Evaluate(facts).Select(finding => finding.In(session.Name)), enumerateCollection: true));
     }
 
     /// <summary>The segments the patterns name, in definition order; a plain name that names none is a terminating error.</summary>
-    private IEnumerable<SegmentDefinition> Matching(IReadOnlyList<SegmentDefinition> all, IEnumerable<string> patterns)
+    private IEnumerable<SegmentDefinition> Matching(EdgeSession session, IEnumerable<string> patterns)
     {
+        IReadOnlyList<SegmentDefinition> all = session.Definition.Segments;
         IReadOnlyList<SegmentDefinition> chosen = NameFilter.Select(all, segment => segment.Name, patterns, out IReadOnlyList<string> missing);
         foreach (string pattern in missing)
         {
             ThrowTerminatingError(Error("SegmentNotFound", ErrorCategory.ObjectNotFound,
-                $"The edge definition has no segment '{pattern}'; it has: {string.Join(", ", all.Select(segment => segment.Name))}.", pattern));
+                $"The edge definition{(CurrentSessions.Count > 1 ? $" of '{session.Name}'" : "")} has no segment '{pattern}'; it has: {string.Join(", ", all.Select(segment => segment.Name))}.", pattern));
         }
 
         return chosen;

@@ -38,6 +38,8 @@ public class ConfigSyncServiceTests
         var refusal = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().PrepareAsync(SilentReporter.Instance, CancellationToken.None));
 
         Assert.Equal(HaSyncCheck.SecondaryHasSyncTarget, Assert.Single(status.SyncBlockers).Code);
+        // The status and its findings name their edge, for reads of many edges at once.
+        Assert.Equal(("test", "test"), (status.Edge, status.SyncBlockers[0].Edge));
         Assert.Equal(("PfConfigSyncLoopGuard", FailureKind.InvalidOperation, "fw2"), (refusal.ErrorId, refusal.Kind, refusal.Target));
         Assert.Contains("Disallowing CARP sync loop", refusal.Message);
         Assert.Contains("clear Synchronize Config to IP", refusal.Message);
@@ -80,7 +82,7 @@ public class ConfigSyncServiceTests
         var refusal = await Assert.ThrowsAsync<HaEdgeException>(() => pair.Service().PrepareAsync(SilentReporter.Instance, CancellationToken.None));
 
         var finding = Assert.Single(status.Findings);
-        Assert.Equal((PfHaSyncStatus.SecondaryUnreachable, "fw2"), (finding.Code, finding.Target));
+        Assert.Equal((PfHaSyncStatus.SecondaryUnreachable, "fw2", "test"), (finding.Code, finding.Target, finding.Edge));
         Assert.Contains("Connection refused", finding.Message);
         Assert.Null(status.SecondarySettings);
         Assert.Equal("10.0.0.2", status.SynchronizeToIp);

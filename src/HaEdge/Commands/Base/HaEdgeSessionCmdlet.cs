@@ -33,7 +33,7 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
             if (sessions.Count > 1)
             {
                 ThrowTerminatingError(Error("OneEdgeAtATime", ErrorCategory.InvalidArgument,
-                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (Test-HaEdge, Get-CarpStatus, Get-PfGateway, Get-PfsyncStatus, Get-HaEdgeVm, Get-HaEdgeNode, Export-HaEdgeMetric and Watch-HaEdge read many at once).",
+                    $"{MyInvocation.MyCommand.Name} works on one edge at a time, and -Session names {sessions.Count} ({string.Join(", ", sessions.Select(s => s.Name))}): run it once per edge (the reads read many at once: Test-HaEdge, Test-HaEdgeConnection, Test-HaEdgeSymmetry, Get-CarpStatus, Get-PfGateway, Get-PfsyncStatus, Get-PfHaSync, Compare-PfConfig, Get-HaEdgeVm, Get-HaEdgeNode, Export-HaEdgeMetric and Watch-HaEdge).",
                     null));
             }
 
