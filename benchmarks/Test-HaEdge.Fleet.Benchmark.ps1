@@ -50,15 +50,19 @@ try {
     $serial = Measure-Median { Test-HaEdge -Session $sessions -ThrottleLimit 1 }
     # The whole machine's busy share while the parallel run goes on: the 25 "sites" all run on this machine's cores.
     $busy = { $fields = ((Get-Content /proc/stat -TotalCount 1) -split '\s+')[1..8] | ForEach-Object { [long]$_ }; [pscustomobject]@{ Busy = ($fields | Measure-Object -Sum).Sum - $fields[3] - $fields[4]; All = ($fields | Measure-Object -Sum).Sum } }
+    # Once before counting: the first fleet run opens every session's connections (SSH key exchanges, TLS handshakes).
+    Test-HaEdge -Session $sessions -ThrottleLimit $Edges | Out-Null
     $before = & $busy
     $me = [Diagnostics.Process]::GetCurrentProcess()
     $moduleCpu = $me.TotalProcessorTime
     $all = Measure-Median { $results = @(Test-HaEdge -Session $sessions -ThrottleLimit $Edges); if ($results.Count -ne $Edges) { throw "$($results.Count) results for $Edges edges" } }
     $after = & $busy
     $me.Refresh()
-    # The warm-up and the measured runs: this process's CPU per edge checked (HaEdge's own work, not the lab's).
+    # Measure-Median's warm-up and the measured runs, all warm: this process's CPU per edge checked (HaEdge's own work, not the lab's).
     $moduleCpuPerEdge = ($me.TotalProcessorTime - $moduleCpu).TotalMilliseconds / (($Runs + 1) * $Edges)
     $machineBusy = ($after.Busy - $before.Busy) / ($after.All - $before.All)
+    # /proc/stat counts in USER_HZ (100 a second on Linux): the whole machine's CPU per edge checked, lab included.
+    $machineCpuPerEdge = ($after.Busy - $before.Busy) * 10 / (($Runs + 1) * $Edges)
     $ratio = $all / $one
     $firewalls = (Get-Content -Raw "$StateDir/edge.json" | ConvertFrom-Json).firewalls
     $perFirewall = foreach ($firewall in $firewalls) {
@@ -69,7 +73,9 @@ try {
     $worst = ($perFirewall | Measure-Object PerSession -Maximum).Maximum
 
     "Test-HaEdge, median of $Runs after a warm-up: one edge {0:N0} ms; {1} edges (the lab's edge under {1} names) one after another {5:N0} ms, in parallel (-ThrottleLimit {1}) {2:N0} ms; ratio to one {3:N2}; goal < 2: {4}" -f $one, $Edges, $all, $ratio, $(if ($ratio -lt 2) { 'met' } else { 'NOT met' }), $serial
-    '  this machine ({0} cores, lab and module together) was {1:P0} busy during the parallel runs; this PowerShell used {2:N1} ms of CPU per edge checked, the rest is the lab serving 25 edges from the same cores' -f [Environment]::ProcessorCount, $machineBusy, $moduleCpuPerEdge
+    '  this machine ({0} cores, lab and module together) was {1:P0} busy during the parallel runs: {2:N1} ms of CPU per edge checked, of which this PowerShell {3:N1} ms and the lab (sshd and the firewall shells, the Proxmox and XML-RPC simulators) the rest' -f [Environment]::ProcessorCount, $machineBusy, $machineCpuPerEdge, $moduleCpuPerEdge
+    # Why the goal is out of reach here: the 25 "sites" all run on these cores, and even alone the module's own work is CPU.
+    '  floor on this machine: {0} edges x {1:N1} ms / {2} cores = {3:N0} ms (ratio {4:N1}); the module''s work alone, were every site''s firewalls and Proxmox elsewhere: {5:N0} ms (ratio {6:N1})' -f $Edges, $machineCpuPerEdge, [Environment]::ProcessorCount, ($Edges * $machineCpuPerEdge / [Environment]::ProcessorCount), ($Edges * $machineCpuPerEdge / [Environment]::ProcessorCount / $one), ($Edges * $moduleCpuPerEdge / [Environment]::ProcessorCount), ($Edges * $moduleCpuPerEdge / [Environment]::ProcessorCount / $one)
     foreach ($row in $perFirewall) { '  {0}: {1} SSH connections for {2} sessions, {3:N1} per session' -f $row.Firewall, $row.Connections, $sessions.Count, $row.PerSession }
     '  goal: at most 2 SSH connections per firewall per session -> {0:N1}, {1}' -f $worst, $(if ($worst -le 2) { 'met' } else { 'NOT met' })
     Disconnect-HaEdge -All -Confirm:$false
