@@ -21,6 +21,7 @@ internal sealed class FirewallShell
 
     private readonly EdgeSession session;
     private readonly TimeSpan? answerWithin;
+    private ReadGathering? gathering;
 
     /// <param name="timeout">Each command's own timeout.</param>
     /// <param name="answerWithin">Bound on a whole answer, a reconnect included (default: the connect timeout plus
@@ -69,8 +70,6 @@ internal sealed class FirewallShell
         Volatile.Write(ref gathering, open);
         return open;
     }
-
-    private ReadGathering? gathering;
 
     private async Task<IReadOnlyList<CommandOutput>> AskNowAsync(FirewallDefinition firewall, IReadOnlyList<string> commands, CancellationToken cancellationToken)
     {
