@@ -1,3 +1,5 @@
+using System;
+using System.Buffers;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,7 +15,7 @@ internal static class BoundedRead
     /// <summary>All of a network <paramref name="stream"/>, or null as soon as it passes <paramref name="maxBytes"/>.</summary>
     public static async Task<byte[]?> ReadAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
     {
-        var bytes = new Buffer(maxBytes);
+        using var bytes = new Buffer(maxBytes);
         int read;
         while ((read = await stream.ReadAsync(bytes.Chunk, 0, bytes.Chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
             if (!bytes.Take(read)) return null;
@@ -26,21 +28,22 @@ internal static class BoundedRead
     /// </summary>
     public static byte[]? Read(Stream stream, int maxBytes)
     {
-        var bytes = new Buffer(maxBytes);
+        using var bytes = new Buffer(maxBytes);
         int read;
         while ((read = stream.Read(bytes.Chunk, 0, bytes.Chunk.Length)) > 0)
             if (!bytes.Take(read)) return null;
         return bytes.ToArray();
     }
 
-    private sealed class Buffer
+    private sealed class Buffer : IDisposable
     {
         private readonly MemoryStream taken = new MemoryStream();
         private readonly int maxBytes;
 
         public Buffer(int maxBytes) => this.maxBytes = maxBytes;
 
-        public byte[] Chunk { get; } = new byte[81920];
+        /// <summary>What each read fills: pooled, as every SSH command and XML-RPC call reads through one (a fleet check, hundreds a second).</summary>
+        public byte[] Chunk { get; } = ArrayPool<byte>.Shared.Rent(81920);
 
         /// <summary>Keeps the first <paramref name="count"/> bytes of <see cref="Chunk"/>; false past the cap.</summary>
         public bool Take(int count)
@@ -51,5 +54,7 @@ internal static class BoundedRead
         }
 
         public byte[] ToArray() => taken.ToArray();
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(Chunk);
     }
 }
