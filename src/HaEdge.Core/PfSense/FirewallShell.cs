@@ -60,9 +60,10 @@ internal sealed class FirewallShell
 
     /// <summary>
     /// Until disposed, the reads asked of each firewall (<see cref="AskAsync"/>) wait; then each firewall's go in
-    /// one exec, and each asker gets its own commands' answers. Test-HaEdge starts its CARP, pfsync and gateway reads
-    /// inside one: one exec and one shell per firewall instead of three, which the firewall (a process per exec) and
-    /// a fleet check (25 edges at once) feel. Start the reads inside it; await them only after it is disposed.
+    /// one exec, and each asker gets its own commands' answers. Test-HaEdge starts its CARP and pfsync reads inside
+    /// one: one exec and one shell per firewall instead of two, which the firewall (a process per exec) and a fleet
+    /// check (25 edges at once) feel. When the shared exec times out or is cut short, each read is asked again on its
+    /// own, so one slow command fails only its own read. Start the reads inside it; await them only after it is disposed.
     /// </summary>
     public IDisposable GatherReads(CancellationToken cancellationToken)
     {
@@ -202,6 +203,11 @@ internal sealed class FirewallShell
                     ask.Answer.SetResult(outputs.Skip(first).Take(ask.Commands.Count).ToList());
                     first += ask.Commands.Count;
                 }
+            }
+            catch (HaEdgeException e) when (firewallAsks.Count > 1 && (e.ErrorId == "SshCommandTimeout" || e.ErrorId == "PfSenseOutputTruncated"))
+            {
+                // Which command held the exec up is unknown: each read alone, so only that one fails.
+                foreach (var ask in firewallAsks) _ = SendAsync(new List<(FirewallDefinition, IReadOnlyList<string>, TaskCompletionSource<IReadOnlyList<CommandOutput>>)> { ask });
             }
             catch (OperationCanceledException)
             {

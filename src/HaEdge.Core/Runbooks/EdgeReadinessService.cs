@@ -17,8 +17,9 @@ using HaEdge.Core.Session;
 namespace HaEdge.Core.Runbooks;
 
 /// <summary>
-/// Test-HaEdge: every read-only check of the edge at once. The Proxmox reads, the three SSH batches per firewall
-/// and the XML-RPC comparison all start together, so the run takes about as long as its slowest check.
+/// Test-HaEdge: every read-only check of the edge at once. The Proxmox reads, two SSH execs per firewall (CARP and
+/// pfsync state in one, the gateways in the other) and the XML-RPC comparison all start together, so the run takes
+/// about as long as its slowest check.
 /// </summary>
 internal sealed class EdgeReadinessService
 {
@@ -52,14 +53,15 @@ internal sealed class EdgeReadinessService
         Task<IReadOnlyList<HaEdgeVm>> vms = EdgeInventory.GetVmsAsync(proxmox, session.Definition, session.Definition.Firewalls, cancellationToken);
         Task<CarpPairReport> carp;
         Task<(IReadOnlyList<PfsyncNodeStatus> Nodes, IReadOnlyList<HaEdgeException> Failures)> pfsync;
-        Task<(IReadOnlyList<PfGateway> Gateways, IReadOnlyList<HaEdgeException> Failures)> gateways;
         using (shell.GatherReads(cancellationToken))
         {
-            // The three firewall reads in one exec per firewall.
+            // The kernel's CARP and pfsync state in one exec per firewall. The gateway read stays apart: it runs PHP,
+            // which can wait on pfSense's config lock, and must not hold the other two up.
             carp = new CarpStatusService(shell, reporter).ReadAsync(cancellationToken);
             pfsync = new PfsyncService(shell, reporter).ReadAsync(cancellationToken);
-            gateways = new GatewayService(shell, reporter).ReadAsync(cancellationToken);
         }
+
+        var gateways = new GatewayService(shell, reporter).ReadAsync(cancellationToken);
 
         var checks = new[]
         {
@@ -93,7 +95,9 @@ internal sealed class EdgeReadinessService
         try
         {
             HaEdgeCheckResult[] results = await Task.WhenAll(checks).ConfigureAwait(false);
-            return new HaEdgeReadiness { Edge = session.Name, Checks = results, CheckedAt = started, Elapsed = watch.Elapsed };
+            // Every finding names its edge, as the reads' own do.
+            HaEdgeCheckResult[] stamped = results.Select(r => r with { Findings = r.Findings.Select(f => f.In(session.Name)).ToList() }).ToArray();
+            return new HaEdgeReadiness { Edge = session.Name, Checks = stamped, CheckedAt = started, Elapsed = watch.Elapsed };
         }
         finally
         {

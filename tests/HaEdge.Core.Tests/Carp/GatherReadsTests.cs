@@ -72,4 +72,26 @@ public sealed class GatherReadsTests
         Assert.Equal("SshUnreachable", (await Assert.ThrowsAsync<HaEdgeException>(() => carp)).ErrorId);
         Assert.Equal("SshUnreachable", (await Assert.ThrowsAsync<HaEdgeException>(() => gateways)).ErrorId);
     }
+
+    [Fact]
+    public async Task When_the_shared_exec_times_out_each_read_is_asked_again_alone_and_only_the_slow_one_fails()
+    {
+        var fake = new FakeFirewalls();
+        fake.Answer("fw1", command => command.StartsWith("pfSsh.php", StringComparison.Ordinal)
+            ? throw new HaEdgeException("SshCommandTimeout", FailureKind.OperationTimeout, "fw1: 'pfSsh.php' gave no answer within 2 s", "fw1")
+            : (0, "fw1 answers " + command));
+        var shell = new FirewallShell(fake.Session(), TimeSpan.FromSeconds(2));
+        var fw1 = shell.Session.Definition.Firewalls[0];
+        Task<IReadOnlyList<CommandOutput>> carp, gateways;
+        using (shell.GatherReads(CancellationToken.None))
+        {
+            carp = shell.AskAsync(fw1, new[] { "ifconfig -a" }, CancellationToken.None);
+            gateways = shell.AskAsync(fw1, new[] { "pfSsh.php playback gatewaystatus" }, CancellationToken.None);
+        }
+
+        Assert.Equal("fw1 answers ifconfig -a", Assert.Single(await carp).Output.Trim());
+        Assert.Equal("SshCommandTimeout", (await Assert.ThrowsAsync<HaEdgeException>(() => gateways)).ErrorId);
+        // The shared exec, then each read on its own.
+        Assert.Equal(3, fake.Execs.Count);
+    }
 }
