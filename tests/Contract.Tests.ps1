@@ -40,7 +40,7 @@ BeforeAll {
     $pipedSession = '-Session ByValue EdgeSession Completer=SessionNameCompleter'
     $script:Binding = @{
         'Assert-AntiAffinity' = @($session, '-Vm ByValue')
-        'Compare-PfConfig' = @('-Section Alias=Sections ByPropertyName Wildcards Completer=SyncSectionCompleter', $session, '-XmlRpcCredential Credential')
+        'Compare-PfConfig' = @('-Section Alias=Sections ByPropertyName Wildcards Completer=SyncSectionCompleter', '-Session Alias=Edge ByPropertyName EdgeSession Completer=SessionNameCompleter', '-XmlRpcCredential Credential')
         'Connect-HaEdge' = @('-Credential Credential', '-Path Alias=FullName ByPropertyName Wildcards', '-SshCredential Credential')
         'ConvertFrom-PfSenseOutput' = @('-InputObject ByValue')
         'ConvertTo-HaEdgeJson' = @('-InputObject ByValue')

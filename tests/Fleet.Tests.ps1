@@ -42,7 +42,9 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                 $symmetry = @(Test-HaEdgeSymmetry -Session $sessions -ErrorVariable symmetryErrors)
                 if ($withSync) {
                     $sync = @($sessions | Get-PfHaSync)
-                    $drift = @(Compare-PfConfig -Session $sessions)
+                    # Each status compared in its own edge (Compare-PfConfig binds its Edge), with the sections it ticks.
+                    $drift = @($sync | Compare-PfConfig)
+                    $driftGiven = @(Compare-PfConfig -Session $sessions)
                 }
                 [pscustomobject]@{
                     Edges      = @($sessions.Name)
@@ -60,6 +62,7 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                     # Each status and each of its findings under its edge; each edge's differences (the lab's: only what pfSense's sync leaves by design).
                     Sync       = @($sync | Sort-Object Edge | ForEach-Object { "$($_.Edge): ready $($_.ReadyToSync), findings in [$(@($_.Findings.Edge | Sort-Object -Unique) -join ',')]" })
                     Drift      = @($drift | Group-Object Edge | Sort-Object Name | ForEach-Object { "$($_.Name): $(@($_.Group | Where-Object { -not $_.Expected }).Count) drift, expected by $(@($_.Group.Rule | Sort-Object -Unique) -join ',')" })
+                    DriftGiven = @($driftGiven | Group-Object Edge | Sort-Object Name | ForEach-Object { "$($_.Name): $($_.Count)" })
                 }
             }
         }
@@ -107,6 +110,7 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
         $out.Symmetry | Should -BeNullOrEmpty
         $out.Sync | Should -Be 'rehearsal lab: ready True, findings in []', 'rehearsal lab hez: ready True, findings in []'
         $out.Drift | Should -Be 'rehearsal lab: 0 drift, expected by CarpAdvskew,UserKeptLocal', 'rehearsal lab hez: 0 drift, expected by CarpAdvskew,UserKeptLocal'
+        $out.DriftGiven | Should -Be 'rehearsal lab: 4', 'rehearsal lab hez: 4'
     }
 
     It "shows a hard stop of site B's fw1 under site B's name only" {

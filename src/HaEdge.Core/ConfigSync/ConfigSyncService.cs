@@ -104,8 +104,9 @@ internal sealed class ConfigSyncService
     /// The secondary's differences from the primary in <paramref name="sections"/>, secrets masked: drift, and the
     /// differences pfSense's sync leaves by design, each with its rule.
     /// </summary>
-    public Task<IReadOnlyList<ConfigDifference>> CompareAsync(IReadOnlyList<string> sections, CancellationToken cancellationToken) =>
-        PfConfigComparison.CompareAsync(xmlRpc.Primary, xmlRpc.Secondary, sections, cancellationToken);
+    public async Task<IReadOnlyList<ConfigDifference>> CompareAsync(IReadOnlyList<string> sections, CancellationToken cancellationToken) =>
+        (await PfConfigComparison.CompareAsync(xmlRpc.Primary, xmlRpc.Secondary, sections, cancellationToken).ConfigureAwait(false))
+            .Select(difference => difference.In(session.Name)).ToList();
 
     /// <summary>Only the drift of <see cref="CompareAsync"/>: what a sync changes or someone changed on the secondary.</summary>
     public async Task<IReadOnlyList<ConfigDifference>> DriftAsync(IReadOnlyList<string> sections, CancellationToken cancellationToken) =>

@@ -55,6 +55,7 @@ internal static class BoundedRead
 
         public byte[] ToArray() => taken.ToArray();
 
-        public void Dispose() => ArrayPool<byte>.Shared.Return(Chunk);
+        // Cleared: it held the device's answer (config sections carry password hashes and keys).
+        public void Dispose() => ArrayPool<byte>.Shared.Return(Chunk, clearArray: true);
     }
 }

@@ -63,10 +63,16 @@ public sealed class EdgeSession : IDisposable
     /// credentials per request) share them, so a check of the edge does not pay a TLS handshake per firewall each time.
     /// Pinned to the definition's certificate; closed with the session.
     /// </summary>
-    internal HttpMessageHandler XmlRpcHandlerOf(FirewallDefinition firewall) =>
-        IsOpen
-            ? xmlRpcHandlers.GetOrAdd(firewall.Name, _ => new Lazy<HttpMessageHandler>(() => CertificatePin.CreateHandler(firewall.XmlRpc?.CertificateSha256))).Value
-            : throw Closed();
+    internal HttpMessageHandler XmlRpcHandlerOf(FirewallDefinition firewall)
+    {
+        if (!IsOpen) throw Closed();
+        HttpMessageHandler handler = xmlRpcHandlers.GetOrAdd(firewall.Name,
+            _ => new Lazy<HttpMessageHandler>(() => CertificatePin.CreateHandler(firewall.XmlRpc?.CertificateSha256))).Value;
+        if (IsOpen) return handler;
+        // Disconnected while it was made: it may have missed Dispose's sweep.
+        handler.Dispose();
+        throw Closed();
+    }
 
     /// <summary>The firewall by name (case-insensitive), or an ObjectNotFound error listing the known ones.</summary>
     public FirewallDefinition Firewall(string name) =>

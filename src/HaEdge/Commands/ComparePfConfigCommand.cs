@@ -31,6 +31,17 @@ public sealed class ComparePfConfigCommand : PfConfigSyncCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Section { get; set; }
 
+    /// <summary>
+    /// The sessions to compare (session objects, or open sessions' edge names or Ids); by default the current one.
+    /// Binds the Edge property of Get-PfHaSync's statuses, so each piped status is compared in its own edge.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Edge")]
+    [ValidateNotNullOrEmpty]
+    [EdgeSession]
+    [ArgumentCompleter(typeof(SessionNameCompleter))]
+    public override EdgeSession[]? Session { get => base.Session; set => base.Session = value; }
+
     /// <summary>With several sessions: how many edges are compared at once (default 8).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -55,7 +66,7 @@ public sealed class ComparePfConfigCommand : PfConfigSyncCmdlet
             }
 
             WriteVerbose($"{session.Name}: compared {string.Join(", ", compared.Sections)} of {session.Definition.Secondary.Name} with {session.Definition.Primary.Name}.");
-            WriteObject(compared.Differences.Select(difference => difference.In(session.Name)), enumerateCollection: true);
+            WriteObject(compared.Differences, enumerateCollection: true);
         });
     }
 

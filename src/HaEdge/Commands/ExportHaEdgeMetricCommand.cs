@@ -48,7 +48,7 @@ public sealed class ExportHaEdgeMetricCommand : EdgeFleetCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
 
-    protected override void EndProcessing()
+    protected override void ProcessSessions()
     {
         IReadOnlyList<EdgeSession> sessions = CurrentSessions;
         string? file = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path);

@@ -21,7 +21,7 @@ public sealed class GetPfHaSyncCommand : EdgeFleetCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
 
-    protected override void EndProcessing() =>
+    protected override void ProcessSessions() =>
         ForEachEdge(CurrentSessions, ThrottleLimit, ReadAsync, (_, status) => WriteObject(status));
 
     private async Task<PfHaSyncStatus> ReadAsync(EdgeSession session, IOperationReporter reporter, CancellationToken token)

@@ -36,7 +36,7 @@ public sealed class TestHaEdgeCommand : EdgeFleetCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
 
-    protected override void EndProcessing()
+    protected override void ProcessSessions()
     {
         IReadOnlyList<EdgeSession> sessions = CurrentSessions;
         bool several = sessions.Count > 1;

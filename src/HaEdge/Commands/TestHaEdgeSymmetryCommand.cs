@@ -65,10 +65,15 @@ public sealed class TestHaEdgeSymmetryCommand : HaEdgeSessionCmdlet
             chosen[session] = (segments, ipv6);
         }
 
-        ForEachEdge(chosen.Keys.ToList(), ThrottleLimit,
-            (session, _, token) => CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, chosen[session].Segments, chosen[session].Ipv6,
-                Array.Empty<HaEdgeVm>(), token),
-            (session, facts) => WriteObject(SymmetryCheck.Evaluate(facts).Select(finding => finding.In(session.Name)), enumerateCollection: true));
+        // Every session, so an edge's failure names it whenever several were asked for; one with no segment reads nothing.
+        ForEachEdge(CurrentSessions, ThrottleLimit,
+            async (session, _, token) => chosen.TryGetValue(session, out var read)
+                ? await CheckReader.ReadSymmetryAsync(session.Proxmox, session.Definition, read.Segments, read.Ipv6, Array.Empty<HaEdgeVm>(), token).ConfigureAwait(false)
+                : null,
+            (session, facts) =>
+            {
+                if (facts != null) WriteObject(SymmetryCheck.Evaluate(facts).Select(finding => finding.In(session.Name)), enumerateCollection: true);
+            });
     }
 
     /// <summary>The segments the patterns name, in definition order; a plain name that names none is a terminating error.</summary>

@@ -72,7 +72,7 @@ public sealed class WatchHaEdgeCommand : EdgeFleetCmdlet
     [Duration(0.2, MaximumSeconds = 60)]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    protected override void EndProcessing()
+    protected override void ProcessSessions()
     {
         IReadOnlyList<EdgeSession> sessions = CurrentSessions;
         if (!IPAddress.TryParse(MetricsAddress, out IPAddress? address))

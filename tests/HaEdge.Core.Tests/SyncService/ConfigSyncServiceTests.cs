@@ -154,6 +154,7 @@ public class ConfigSyncServiceTests
             (difference.Path, difference.PrimaryValue, difference.SecondaryValue));
         // Each node keeps its own admin unless "Synchronize admin" is on.
         Assert.Equal("UserKeptLocal", difference.Rule);
+        Assert.Equal("test", difference.Edge);
     }
 
     [Fact]

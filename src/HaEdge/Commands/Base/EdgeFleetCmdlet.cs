@@ -30,4 +30,20 @@ public abstract class EdgeFleetCmdlet : PfConfigSyncCmdlet
             if (value != null) gathered.AddRange(value);
         }
     }
+
+    protected sealed override void EndProcessing()
+    {
+        // A pipeline that brought no session (Get-HaEdgeSession | Where-Object ... matched none) reads nothing: the
+        // current session is for a command given no sessions at all, not for an empty selection.
+        if (MyInvocation.ExpectingInput && gathered.Count == 0)
+        {
+            WriteVerbose("No session came down the pipeline: no edge to read.");
+            return;
+        }
+
+        ProcessSessions();
+    }
+
+    /// <summary>The cmdlet's work over <see cref="HaEdgeSessionCmdlet.CurrentSessions"/>, once every piped session is in.</summary>
+    protected abstract void ProcessSessions();
 }

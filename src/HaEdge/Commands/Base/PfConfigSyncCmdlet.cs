@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HaEdge.Core;
 using HaEdge.Core.ConfigSync;
 using HaEdge.Core.Runbooks;
 using HaEdge.Core.Session;
@@ -34,8 +35,8 @@ public abstract class PfConfigSyncCmdlet : HaEdgeSessionCmdlet
             string text = XmlRpcCredential.GetNetworkCredential().Password;
             if (string.IsNullOrEmpty(text))
             {
-                ThrowTerminatingError(Error("XmlRpcPasswordMissing", ErrorCategory.InvalidArgument,
-                    "The -XmlRpcCredential has an empty password.", XmlRpcCredential.UserName));
+                throw new HaEdgeException("XmlRpcPasswordMissing", FailureKind.InvalidArgument, "The -XmlRpcCredential has an empty password.",
+                    XmlRpcCredential.UserName);
             }
 
             password = new Secret(text);
