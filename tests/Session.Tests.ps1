@@ -171,6 +171,14 @@ Describe 'Sessions' -Tag Unit {
         { Assert-AntiAffinity -Session site-a, site-b } | Should -Throw -ErrorId 'OneEdgeAtATime,*' -ExpectedMessage '*2 (site-a, site-b)*'
     }
 
+    It 'a pipeline that brings no session reads no edge, not the current one' {
+        Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token | Out-Null
+        # The current session's addresses answer nobody: reading it would be an error.
+        $read = @(Get-HaEdgeSession | Where-Object Name -EQ 'no such site' | Test-HaEdge -Quiet -ErrorVariable failed)
+        $read | Should -BeNullOrEmpty
+        $failed | Should -BeNullOrEmpty
+    }
+
     It 'without one, cmdlets say how to get one' {
         { Get-HaEdgeNode } | Should -Throw -ErrorId 'NoHaEdgeSession,HaEdge.Commands.GetHaEdgeNodeCommand'
     }
