@@ -38,26 +38,28 @@ BeforeAll {
     $session = '-Session EdgeSession Completer=SessionNameCompleter'
     # The many-edge cmdlets whose pipeline is free take sessions from it too.
     $pipedSession = '-Session ByValue EdgeSession Completer=SessionNameCompleter'
+    # The cmdlets that take HaEdge rows bind each row's Edge, so a row is read or changed in its own edge.
+    $rowSession = '-Session Alias=Edge ByPropertyName EdgeSession Completer=SessionNameCompleter'
     $script:Binding = @{
-        'Assert-AntiAffinity' = @($session, '-Vm ByValue')
-        'Compare-PfConfig' = @('-Section Alias=Sections ByPropertyName Wildcards Completer=SyncSectionCompleter', '-Session Alias=Edge ByPropertyName EdgeSession Completer=SessionNameCompleter', '-XmlRpcCredential Credential')
+        'Assert-AntiAffinity' = @($rowSession, '-Vm ByValue')
+        'Compare-PfConfig' = @('-Section Alias=Sections ByPropertyName Wildcards Completer=SyncSectionCompleter', $rowSession, '-XmlRpcCredential Credential')
         'Connect-HaEdge' = @('-Credential Credential', '-Path Alias=FullName ByPropertyName Wildcards', '-SshCredential Credential')
         'ConvertFrom-PfSenseOutput' = @('-InputObject ByValue')
         'ConvertTo-HaEdgeJson' = @('-InputObject ByValue')
         'Disconnect-HaEdge' = @('-Session ByValue EdgeSession Completer=SessionNameCompleter')
         'Export-HaFailoverReport' = @('-InputObject ByValue')
-        'Get-CarpStatus' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
+        'Get-CarpStatus' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $rowSession, '-Timeout Alias=TimeoutSec Duration')
         'Get-HaEdgeAcceptanceTest' = @()
-        'Get-HaEdgeNode' = @('-Node Alias=Name ByValue ByPropertyName Wildcards Names Completer=NodeNameCompleter', $session)
+        'Get-HaEdgeNode' = @('-Node Alias=Name ByValue ByPropertyName Wildcards Names Completer=NodeNameCompleter', $rowSession)
         'Get-HaEdgeSession' = @()
-        'Get-HaEdgeVm' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', '-Node ByPropertyName Wildcards Completer=NodeNameCompleter', $session)
-        'Get-PfGateway' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
+        'Get-HaEdgeVm' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', '-Node ByPropertyName Wildcards Completer=NodeNameCompleter', $rowSession)
+        'Get-PfGateway' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $rowSession, '-Timeout Alias=TimeoutSec Duration')
         'Get-PfHaSync' = @($pipedSession, '-XmlRpcCredential Credential')
-        'Get-PfsyncStatus' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
+        'Get-PfsyncStatus' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $rowSession, '-Timeout Alias=TimeoutSec Duration')
         'New-HaEdgeDefinition' = @()
-        'Resume-HaEdgeNode' = @('-Node ByValue ByPropertyName Names Completer=NodeNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
-        'Set-CarpMaintenance' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration')
-        'Suspend-HaEdgeNode' = @('-Node ByValue ByPropertyName Names Completer=NodeNameCompleter', $session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Resume-HaEdgeNode' = @('-Node ByValue ByPropertyName Names Completer=NodeNameCompleter', $rowSession, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
+        'Set-CarpMaintenance' = @('-Firewall ByValue ByPropertyName Wildcards Names Completer=FirewallNameCompleter', $rowSession, '-Timeout Alias=TimeoutSec Duration')
+        'Suspend-HaEdgeNode' = @('-Node ByValue ByPropertyName Names Completer=NodeNameCompleter', $rowSession, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Sync-PfConfig' = @($session, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Test-HaEdge' = @($pipedSession, '-Timeout Alias=TimeoutSec Duration', '-XmlRpcCredential Credential')
         'Test-HaEdgeConnection' = @($session)

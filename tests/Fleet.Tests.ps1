@@ -39,6 +39,8 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                 $vms = @(Get-HaEdgeVm -Session $sessions)
                 $nodes = @(Get-HaEdgeNode -Session $sessions -Node pve*, nowhere -ErrorVariable nodeErrors -ErrorAction SilentlyContinue)
                 $connections = @(Test-HaEdgeConnection -Session $sessions)
+                # Rows piped on are read in the edge they came from (their Edge binds -Session).
+                $pipedVips = @(Get-HaEdgeVm -Session $sessions -Firewall fw1 | Get-CarpStatus -Timeout 3 -ErrorAction SilentlyContinue)
                 $symmetry = @(Test-HaEdgeSymmetry -Session $sessions -ErrorVariable symmetryErrors)
                 if ($withSync) {
                     $sync = @($sessions | Get-PfHaSync)
@@ -57,6 +59,7 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
                     Vms        = @($vms | Sort-Object Edge, Firewall | ForEach-Object { "$($_.Edge): $($_.Firewall) $($_.Status) on $($_.Node)" })
                     Nodes      = @($nodes | Sort-Object Edge, Node | ForEach-Object { "$($_.Edge): $($_.Node) online $($_.Online)" })
                     NodeErrors = @($nodeErrors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" })
+                    PipedVips  = @($pipedVips | Sort-Object Edge, Firewall | ForEach-Object { "$($_.Edge): $($_.Firewall)" } | Select-Object -Unique)
                     Reached    = @($connections | Sort-Object Edge, Plane, Target | ForEach-Object { "$($_.Edge): $($_.Plane) $($_.Target) $($_.Reachable)" })
                     Symmetry   = @($symmetry | ForEach-Object { "$($_.Edge): $($_.Code)" }) + @($symmetryErrors | ForEach-Object { "$_" })
                     # Each status and each of its findings under its edge; each edge's differences (the lab's: only what pfSense's sync leaves by design).
@@ -108,6 +111,7 @@ Describe 'Two edges side by side, read in one call' -Tag Lab -Skip:(-not $LabPos
         $out.Reached | Should -Be @(foreach ($edge in 'rehearsal lab', 'rehearsal lab hez') {
                 "${edge}: Proxmox $(Get-ProxmoxEndpoints $edge) True"; "${edge}: Ssh fw1 True"; "${edge}: Ssh fw2 True" })
         $out.Symmetry | Should -BeNullOrEmpty
+        $out.PipedVips | Should -Be 'rehearsal lab: fw1', 'rehearsal lab hez: fw1'
         $out.Sync | Should -Be 'rehearsal lab: ready True, findings in []', 'rehearsal lab hez: ready True, findings in []'
         $out.Drift | Should -Be 'rehearsal lab: 0 drift, expected by CarpAdvskew,UserKeptLocal', 'rehearsal lab hez: 0 drift, expected by CarpAdvskew,UserKeptLocal'
         $out.DriftGiven | Should -Be 'rehearsal lab: 4', 'rehearsal lab hez: 4'

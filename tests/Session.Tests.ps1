@@ -171,6 +171,19 @@ Describe 'Sessions' -Tag Unit {
         { Assert-AntiAffinity -Session site-a, site-b } | Should -Throw -ErrorId 'OneEdgeAtATime,*' -ExpectedMessage '*2 (site-a, site-b)*'
     }
 
+    It 'a change takes its edge from the rows piped in, one edge only: never the current one unasked' {
+        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'rows')
+        foreach ($site in 'site-a', 'site-b') {
+            (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
+        }
+        Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token | Out-Null
+        $rows = [pscustomobject]@{ Edge = 'site-a'; Firewall = 'fw1' }, [pscustomobject]@{ Edge = 'site-b'; Firewall = 'fw1' }
+        { $rows | Set-CarpMaintenance -Enable -WhatIf } | Should -Throw -ErrorId 'OneEdgeAtATime,*' -ExpectedMessage '*come from site-a and site-b*'
+        # A row of an edge with no open session is an error for that row, not a change of the current edge.
+        $null = [pscustomobject]@{ Edge = 'elsewhere'; Firewall = 'fw1' } | Set-CarpMaintenance -Enable -WhatIf -ErrorVariable unbound -ErrorAction SilentlyContinue
+        "$unbound" | Should -BeLike "*No open HaEdge session 'elsewhere'*"
+    }
+
     It 'a pipeline that brings no session reads no edge, not the current one' {
         Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token | Out-Null
         # The current session's addresses answer nobody: reading it would be an error.

@@ -17,7 +17,7 @@ namespace HaEdge.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Assert, "AntiAffinity", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Finding))]
-public sealed class AssertAntiAffinityCommand : HaEdgeSessionCmdlet
+public sealed class AssertAntiAffinityCommand : EdgeRowsCmdlet
 {
     private readonly List<HaEdgeVm> piped = new List<HaEdgeVm>();
 
@@ -36,6 +36,8 @@ public sealed class AssertAntiAffinityCommand : HaEdgeSessionCmdlet
 
     protected override void ProcessRecord()
     {
+        // The piped VMs' edge (their Edge binds -Session), one edge for the whole pipeline.
+        OneEdgeOfRecords();
         if (Vm != null)
         {
             piped.AddRange(Vm);
@@ -44,7 +46,7 @@ public sealed class AssertAntiAffinityCommand : HaEdgeSessionCmdlet
 
     protected override void EndProcessing()
     {
-        EdgeSession session = CurrentSession;
+        EdgeSession session = SessionsOfAllRecords[0];
         foreach (HaEdgeVm vm in piped.Where(vm => session.Definition.Firewalls.All(firewall => firewall.Name != vm.Firewall)))
         {
             ThrowTerminatingError(Error("VmNotInEdge", ErrorCategory.InvalidArgument,

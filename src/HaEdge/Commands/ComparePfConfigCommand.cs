@@ -32,12 +32,11 @@ public sealed class ComparePfConfigCommand : PfConfigSyncCmdlet
     public string[]? Section { get; set; }
 
     /// <summary>
-    /// The sessions to compare (session objects, or open sessions' edge names or Ids); by default the current one.
-    /// Binds the Edge property of Get-PfHaSync's statuses, so each piped status is compared in its own edge.
+    /// The session to use (a session object, or an open session's edge name or Id); by default the current one.
+    /// Binds the Edge property of piped rows (as EdgeRowsCmdlet's does; this cmdlet needs PfConfigSyncCmdlet's base).
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Edge")]
-    [ValidateNotNullOrEmpty]
     [EdgeSession]
     [ArgumentCompleter(typeof(SessionNameCompleter))]
     public override EdgeSession[]? Session { get => base.Session; set => base.Session = value; }

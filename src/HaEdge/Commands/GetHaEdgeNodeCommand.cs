@@ -10,7 +10,7 @@ namespace HaEdge.Commands;
 /// <summary>The Proxmox nodes of the edge's cluster with their online state and the cluster's quorum.</summary>
 [Cmdlet(VerbsCommon.Get, "HaEdgeNode")]
 [OutputType(typeof(HaEdgeNode))]
-public sealed class GetHaEdgeNodeCommand : HaEdgeSessionCmdlet
+public sealed class GetHaEdgeNodeCommand : EdgeRowsCmdlet
 {
     private readonly List<string> patterns = new List<string>();
     private bool all;
@@ -29,6 +29,7 @@ public sealed class GetHaEdgeNodeCommand : HaEdgeSessionCmdlet
 
     protected override void ProcessRecord()
     {
+        SessionsOfRecord();
         all |= Node == null;
         patterns.AddRange(Node ?? Array.Empty<string>());
     }
@@ -40,7 +41,7 @@ public sealed class GetHaEdgeNodeCommand : HaEdgeSessionCmdlet
 
     protected override void EndProcessing()
     {
-        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+        IReadOnlyList<EdgeSession> sessions = SessionsOfAllRecords;
         var notFound = new MissingInEveryEdge(patterns);
         var known = new List<string>();
         ForEachEdge(sessions, ThrottleLimit, (session, _, token) => EdgeInventory.GetNodesAsync(session.Proxmox, session.Definition, token), (session, nodes) =>

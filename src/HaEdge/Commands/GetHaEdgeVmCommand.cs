@@ -12,9 +12,9 @@ namespace HaEdge.Commands;
 /// <summary>The edge's firewall VMs: where they run, their state, HA state, NICs, passthrough and firewall options.</summary>
 [Cmdlet(VerbsCommon.Get, "HaEdgeVm")]
 [OutputType(typeof(HaEdgeVm))]
-public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
+public sealed class GetHaEdgeVmCommand : EdgeRowsCmdlet
 {
-    private readonly FirewallSelection selection = new FirewallSelection();
+    private readonly Dictionary<EdgeSession, FirewallSelection> selections = new Dictionary<EdgeSession, FirewallSelection>();
     private readonly List<string> nodePatterns = new List<string>();
 
     /// <summary>Only these firewalls, by their name in the edge definition (wildcards allowed). Binds strings and the Firewall property of HaEdge objects.</summary>
@@ -38,15 +38,15 @@ public sealed class GetHaEdgeVmCommand : HaEdgeSessionCmdlet
 
     protected override void ProcessRecord()
     {
-        SelectFirewalls(selection, Firewall);
+        SelectFirewalls(selections, Firewall);
         nodePatterns.AddRange(Node ?? Array.Empty<string>());
     }
 
     protected override void EndProcessing()
     {
-        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+        List<EdgeSession> sessions = selections.Keys.ToList();
         var notFound = new MissingInEveryEdge(nodePatterns);
-        var chosen = sessions.ToDictionary(s => s, s => s.Definition.Firewalls.Where(f => selection.Includes(f.Name)).ToArray());
+        var chosen = sessions.ToDictionary(s => s, s => s.Definition.Firewalls.Where(f => selections[s].Includes(f.Name)).ToArray());
         ForEachEdge(sessions.Where(s => chosen[s].Length > 0).ToList(), ThrottleLimit,
             (session, _, token) => EdgeInventory.GetVmsAsync(session.Proxmox, session.Definition, chosen[session], token), (session, vms) =>
         {

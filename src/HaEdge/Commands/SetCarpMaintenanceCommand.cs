@@ -16,7 +16,7 @@ namespace HaEdge.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "CarpMaintenance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = EnableSet)]
 [OutputType(typeof(CarpMaintenanceResult))]
-public sealed class SetCarpMaintenanceCommand : HaEdgeSessionCmdlet
+public sealed class SetCarpMaintenanceCommand : EdgeRowsCmdlet
 {
     private const string EnableSet = "Enable";
     private const string DisableSet = "Disable";
@@ -58,7 +58,7 @@ public sealed class SetCarpMaintenanceCommand : HaEdgeSessionCmdlet
 
     protected override void ProcessRecord()
     {
-        EdgeSession session = CurrentSession;
+        EdgeSession session = OneEdgeOfRecords();
         IEnumerable<FirewallDefinition> named = Firewall == null ? new[] { session.Definition.Primary } : FirewallsNamed(session, Firewall);
         // Pipeline rows repeat a firewall once per VIP: each firewall is changed once, at the end.
         targets.AddRange(named.Where(f => !targets.Contains(f)));
@@ -66,7 +66,7 @@ public sealed class SetCarpMaintenanceCommand : HaEdgeSessionCmdlet
 
     protected override void EndProcessing()
     {
-        EdgeSession session = CurrentSession;
+        EdgeSession session = SessionsOfAllRecords[0];
         var shell = new FirewallShell(session, FirewallShell.DefaultTimeout);
         var service = new CarpMaintenanceService(shell);
         bool enable = Enable.IsPresent;

@@ -18,9 +18,10 @@ public sealed class EdgeSessionAttribute : ArgumentTransformationAttribute
     public override object? Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
         object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-        if (value is EdgeSession || value == null)
+        // An empty name is no session: a piped row that names no edge (Edge "") is read in the current one.
+        if (value is EdgeSession || value == null || value is string { Length: 0 })
         {
-            return value;
+            return value is string ? null : value;
         }
 
         // Several: each by itself (-Session site-a, site-b or -Session (Get-HaEdgeSession)).

@@ -36,7 +36,8 @@ public sealed class NamesAttribute : ArgumentTransformationAttribute
             return names.Length == 0 ? null : names;
         }
 
-        PSObject piped = PSObject.AsPSObject(value);
+        // A PSCustomObject's properties live on its wrapper, not on the object inside it.
+        PSObject piped = inputData as PSObject ?? PSObject.AsPSObject(value);
         if (piped.Properties[Property] is PSPropertyInfo name) return name.Value;
         if (BoundElsewhere.Any(other => piped.Properties[other] != null)) return null;
         throw new ArgumentTransformationMetadataException($"A {Property} name is expected here; a {value.GetType().Name} has no {Property} property.");

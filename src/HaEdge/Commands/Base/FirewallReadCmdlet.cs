@@ -16,7 +16,7 @@ namespace HaEdge.Commands;
 /// A read of both firewalls over SSH (Get-CarpStatus, Get-PfGateway, Get-PfsyncStatus): -Firewall chooses whose rows
 /// are shown, collected over the whole pipeline so the pair is read once, at the end; -Timeout bounds each answer.
 /// </summary>
-public abstract class FirewallReadCmdlet : HaEdgeSessionCmdlet
+public abstract class FirewallReadCmdlet : EdgeRowsCmdlet
 {
     /// <summary>Only the rows of these firewalls, by their name in the edge definition (wildcards allowed). Binds strings and the Firewall property of HaEdge objects.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -37,13 +37,10 @@ public abstract class FirewallReadCmdlet : HaEdgeSessionCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
 
-    /// <summary>The firewalls named so far in the pipeline.</summary>
-    private protected FirewallSelection Selection { get; } = new FirewallSelection();
+    /// <summary>The firewalls named so far in the pipeline, per edge (a piped row's own, by its Edge).</summary>
+    private readonly Dictionary<EdgeSession, FirewallSelection> selections = new Dictionary<EdgeSession, FirewallSelection>();
 
-    /// <summary>True when -Firewall named only firewalls (or wildcards) that are not there: nothing to read.</summary>
-    protected bool NothingSelected => Selection.Names?.Length == 0;
-
-    protected override void ProcessRecord() => SelectFirewalls(Selection, Firewall);
+    protected override void ProcessRecord() => SelectFirewalls(selections, Firewall);
 
     /// <summary>
     /// Reads each edge (in parallel, -ThrottleLimit at once, each written as it finishes) and writes the rows of the
@@ -53,21 +50,18 @@ public abstract class FirewallReadCmdlet : HaEdgeSessionCmdlet
     private protected void ReadEachEdge<T>(Func<FirewallShell, IOperationReporter, CancellationToken, Task<(IReadOnlyList<T> Rows, IReadOnlyList<HaEdgeException> Failures)>> read,
         Func<T, string> firewallOf, Func<T, string, T> stamp, Action<EdgeSession, IReadOnlyList<T>>? seen = null)
     {
-        if (NothingSelected)
-        {
-            return;
-        }
-
-        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+        bool several = selections.Count > 1;
+        // An edge whose -Firewall named only wildcards that matched none has nothing to read.
+        List<EdgeSession> sessions = selections.Where(s => s.Value.Names?.Length != 0).Select(s => s.Key).ToList();
         ForEachEdge(sessions, ThrottleLimit, (session, reporter, token) => read(new FirewallShell(session, Timeout), reporter, token), (session, answer) =>
         {
             seen?.Invoke(session, answer.Rows);
-            foreach (HaEdgeException failure in answer.Failures.Where(f => Selection.Includes(f.Target)))
+            foreach (HaEdgeException failure in answer.Failures.Where(f => selections[session].Includes(f.Target)))
             {
-                WriteError(ErrorIn(session, failure, sessions.Count > 1));
+                WriteError(ErrorIn(session, failure, several));
             }
 
-            foreach (T row in answer.Rows.Where(r => Selection.Includes(firewallOf(r))))
+            foreach (T row in answer.Rows.Where(r => selections[session].Includes(firewallOf(r))))
             {
                 WriteObject(stamp(row, session.Name));
             }

@@ -58,6 +58,40 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
     }
 
     /// <summary>
+    /// The sessions of the pipeline record being processed (given, bound from a piped row's Edge, or the current
+    /// one), remembered in <see cref="SessionsOfAllRecords"/> for a cmdlet that acts once, at the end.
+    /// </summary>
+    private protected IReadOnlyList<EdgeSession> SessionsOfRecord()
+    {
+        IReadOnlyList<EdgeSession> sessions = CurrentSessions;
+        recordSessions.AddRange(sessions.Where(s => !recordSessions.Contains(s)));
+        return sessions;
+    }
+
+    /// <summary>Every session the pipeline's records named, in the order first named; the current ones when no record was processed.</summary>
+    private protected IReadOnlyList<EdgeSession> SessionsOfAllRecords => recordSessions.Count > 0 ? recordSessions : CurrentSessions;
+
+    /// <summary>
+    /// For a change: the one edge of this record, which every record of the pipeline must share; rows piped from two
+    /// edges are a terminating OneEdgeAtATime error (a change never spreads to a second edge unasked).
+    /// </summary>
+    private protected EdgeSession OneEdgeOfRecords()
+    {
+        EdgeSession session = CurrentSession;
+        if (recordSessions.Count > 0 && recordSessions[0] != session)
+        {
+            ThrowTerminatingError(Error("OneEdgeAtATime", ErrorCategory.InvalidArgument,
+                $"{MyInvocation.MyCommand.Name} works on one edge at a time, and the objects piped in come from {recordSessions[0].Name} and {session.Name}: run it once per edge.",
+                session.Name));
+        }
+
+        if (recordSessions.Count == 0) recordSessions.Add(session);
+        return session;
+    }
+
+    private readonly List<EdgeSession> recordSessions = new List<EdgeSession>();
+
+    /// <summary>
     /// Runs <paramref name="work"/> for each of <paramref name="sessions"/>, up to <paramref name="throttleLimit"/>
     /// edges at once, and hands each edge's result to <paramref name="done"/> on the pipeline thread as that edge
     /// finishes. With several edges, one that fails is a non-terminating error targeting its name (then
@@ -110,13 +144,18 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
         severalEdges ? EdgeError(session, e, e.Target) : ErrorFrom(e);
 
     /// <summary>
-    /// Adds the firewalls <paramref name="patterns"/> name (every one when null) to <paramref name="selection"/>, in
-    /// each edge read: a plain name must be a firewall of every edge (FirewallNotFound otherwise).
+    /// Adds the firewalls <paramref name="patterns"/> name (every one when null) to each of this record's edges'
+    /// selection (<see cref="SessionsOfRecord"/>): a plain name must be a firewall of each of them (FirewallNotFound otherwise).
     /// </summary>
-    private protected void SelectFirewalls(FirewallSelection selection, string[]? patterns)
+    private protected void SelectFirewalls(Dictionary<EdgeSession, FirewallSelection> selections, string[]? patterns)
     {
-        foreach (EdgeSession session in CurrentSessions)
+        foreach (EdgeSession session in SessionsOfRecord())
         {
+            if (!selections.TryGetValue(session, out FirewallSelection? selection))
+            {
+                selections[session] = selection = new FirewallSelection();
+            }
+
             selection.Add(patterns == null ? null : FirewallsNamed(session, patterns));
         }
     }

@@ -17,6 +17,16 @@ namespace HaEdge.Commands;
 /// </summary>
 public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
 {
+    /// <summary>
+    /// The session to use (a session object, or an open session's edge name or Id); by default the current one.
+    /// Binds the Edge property of piped rows (as EdgeRowsCmdlet's does; this cmdlet needs PfConfigSyncCmdlet's base).
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Edge")]
+    [EdgeSession]
+    [ArgumentCompleter(typeof(SessionNameCompleter))]
+    public override EdgeSession[]? Session { get => base.Session; set => base.Session = value; }
+
     /// <summary>The Proxmox node; binds strings and the Node property of Get-HaEdgeNode and Get-HaEdgeVm.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
@@ -53,7 +63,7 @@ public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
 
     protected override void ProcessRecord()
     {
-        EdgeSession session = CurrentSession;
+        EdgeSession session = OneEdgeOfRecords();
         FirewallDefinition firewall = Check(() => RunbookGate.FirewallOn(session.Definition, Node));
         if (HaMaintenance)
         {
