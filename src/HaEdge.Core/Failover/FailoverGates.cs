@@ -44,9 +44,12 @@ internal static class FailoverGates
     /// What is left to fix for the edge to be as before a scenario: both VMs running, maintenance off, one MASTER
     /// per VIP, both firewalls readable; with <paramref name="before"/> (the preflight reading), every gateway that
     /// was up then is up again; with <paramref name="route"/>, the original MASTER's default route is back on its
-    /// gateway. Empty when restored. Each entry says what to do.
+    /// gateway; with <paramref name="backOnOriginal"/> too, every VIP is MASTER where it was then (CARP preemption
+    /// gives them back: an edge read in the moment before it does is not yet as it was). Empty when restored. Each
+    /// entry says what to do.
     /// </summary>
-    public static IReadOnlyList<string> RestoreProblems(PreflightSnapshot snapshot, PreflightSnapshot? before = null, RouteReading? route = null)
+    public static IReadOnlyList<string> RestoreProblems(PreflightSnapshot snapshot, PreflightSnapshot? before = null, RouteReading? route = null,
+        bool backOnOriginal = false)
     {
         var problems = new List<string>();
         if (snapshot.VmFailure != null) problems.Add($"The firewall VMs could not be read from Proxmox ({snapshot.VmFailure}): check that both are running.");
@@ -68,6 +71,7 @@ internal static class FailoverGates
             else if (masters.Count > 1) problems.Add($"{vip} is MASTER on both {string.Join(" and ", masters)} (split brain).");
         }
 
+        if (before != null && backOnOriginal) problems.AddRange(MovedVips(snapshot, before));
         if (before != null) problems.AddRange(GatewayProblems(snapshot, before));
         if (route != null && !string.Equals(route.Actual, route.Expected, StringComparison.OrdinalIgnoreCase))
         {
@@ -76,6 +80,26 @@ internal static class FailoverGates
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// VIPs with one MASTER now and at preflight, but not the same one, while that one answers and is out of
+    /// maintenance (when it is not, what is said of it already says why it holds no VIP).
+    /// </summary>
+    private static IEnumerable<string> MovedVips(PreflightSnapshot now, PreflightSnapshot before)
+    {
+        var standing = now.Carp.Firewalls.Where(f => f.Reachable && !f.Maintenance).Select(f => f.Firewall).ToList();
+        foreach (var vip in now.Carp.Vips)
+        {
+            var master = now.Carp.MastersOf(vip);
+            var earlier = before.Carp.MastersOf(vip);
+            if (master.Count == 1 && earlier.Count == 1 && !string.Equals(master[0], earlier[0], StringComparison.OrdinalIgnoreCase)
+                && standing.Contains(earlier[0], StringComparer.OrdinalIgnoreCase))
+            {
+                yield return $"{vip} is MASTER on {master[0]}, not on {earlier[0]} as before: CARP preemption gives it back once {earlier[0]} advertises again;"
+                    + $" if it does not, check {earlier[0]}'s advskew and demotion (Get-CarpStatus -Firewall {earlier[0]}).";
+            }
+        }
     }
 
     /// <summary>Gateways that were up at preflight and are not now (or can no longer be read).</summary>

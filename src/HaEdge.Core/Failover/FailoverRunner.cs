@@ -293,7 +293,7 @@ internal sealed class FailoverRunner
                     Expected = target.WanGateway,
                     Actual = await environment.Observer.ReadDefaultGatewayAsync(target.Master, bound.Token).ConfigureAwait(false),
                 };
-                problems = FailoverGates.RestoreProblems(snapshot, before, route);
+                problems = FailoverGates.RestoreProblems(snapshot, before, route, options.FailbackToOriginal);
             }
             catch (Exception e)
             {

@@ -172,6 +172,23 @@ public class FailoverGatesTests
     }
 
     [Fact]
+    public void With_failback_to_the_original_the_restore_check_waits_for_every_vip_back_where_it_was()
+    {
+        // The moment after an undone WAN pull: the peer still holds the VIPs, preemption has not given them back yet.
+        var before = Healthy();
+        var now = Healthy() with { Carp = new CarpSnapshot { Firewalls = new[] { Firewall("fw1", CarpState.Backup), Firewall("fw2", CarpState.Master) } } };
+
+        Assert.Equal(new[]
+        {
+            "vhid 1 on vtnet1 is MASTER on fw2, not on fw1 as before: CARP preemption gives it back once fw1 advertises again; if it does not, check fw1's advskew and demotion (Get-CarpStatus -Firewall fw1).",
+            "vhid 2 on vtnet0 is MASTER on fw2, not on fw1 as before: CARP preemption gives it back once fw1 advertises again; if it does not, check fw1's advskew and demotion (Get-CarpStatus -Firewall fw1).",
+        }, FailoverGates.RestoreProblems(now, before, backOnOriginal: true));
+        // Without failback to the original (-NoFailbackToOriginal), one MASTER anywhere is restored.
+        Assert.Empty(FailoverGates.RestoreProblems(now, before));
+        Assert.Empty(FailoverGates.RestoreProblems(before, before, backOnOriginal: true));
+    }
+
+    [Fact]
     public void The_restore_check_names_a_firewall_whose_gateways_can_no_longer_be_read()
     {
         var now = Healthy() with { Gateways = Array.Empty<GatewayView>(), GatewayFailures = new[] { "fw2: no answer within 10 s" } };
