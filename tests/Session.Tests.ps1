@@ -184,6 +184,20 @@ Describe 'Sessions' -Tag Unit {
         "$unbound" | Should -BeLike "*No open HaEdge session 'elsewhere'*"
     }
 
+    It 'a node maintenance refuses rows of two edges before it gates or changes either' {
+        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'nodes')
+        foreach ($site in 'site-a', 'site-b') {
+            (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
+        }
+        Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token | Out-Null
+        $rows = [pscustomobject]@{ Edge = 'site-a'; Node = 'pve1' }, [pscustomobject]@{ Edge = 'site-b'; Node = 'pve1' }
+        $refusal = $null
+        try { $rows | Suspend-HaEdgeNode -WhatIf -Timeout 1 -WarningVariable gate -WarningAction SilentlyContinue } catch { $refusal = $_ }
+        $refusal.FullyQualifiedErrorId | Should -BeLike 'OneEdgeAtATime,*'
+        # Gating site-a first would have read it (and, without -WhatIf, changed it) before site-b's row was refused.
+        $gate | Should -BeNullOrEmpty
+    }
+
     It 'a pipeline that brings no session reads no edge, not the current one' {
         Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token | Out-Null
         # The current session's addresses answer nobody: reading it would be an error.

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -70,20 +71,40 @@ public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
             Check(() => PveNodeShell.TargetFor(session.Definition, firewall.Node));
         }
 
-        var service = new NodeMaintenanceService(session, Timeout);
-        using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
+        // Acts at the end, once every record has been seen: rows of a second edge are refused before anything changes.
+        if (!targets.Contains(firewall))
         {
-            Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, WhatIfRequested, reporter, token));
+            targets.Add(firewall);
         }
+    }
 
-        if (!ShouldProcess(firewall.Node, Describe(firewall, session.Definition.PeerOf(firewall).Name)))
+    protected override void EndProcessing()
+    {
+        if (targets.Count == 0)
         {
             return;
         }
 
-        using (HoldForChange(session, firewall.Node))
+        EdgeSession session = SessionsOfAllRecords[0];
+        var service = new NodeMaintenanceService(session, Timeout);
+        foreach (FirewallDefinition firewall in targets)
         {
-            WriteObject(Run((reporter, token) => ExecuteAsync(service, firewall, reporter, token)));
+            using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
+            {
+                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, WhatIfRequested, reporter, token));
+            }
+
+            if (!ShouldProcess(firewall.Node, Describe(firewall, session.Definition.PeerOf(firewall).Name)))
+            {
+                continue;
+            }
+
+            using (HoldForChange(session, firewall.Node))
+            {
+                WriteObject(Run((reporter, token) => ExecuteAsync(service, firewall, reporter, token)));
+            }
         }
     }
+
+    private readonly List<FirewallDefinition> targets = new List<FirewallDefinition>();
 }
