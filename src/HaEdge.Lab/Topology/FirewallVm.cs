@@ -116,8 +116,8 @@ internal sealed class FirewallVm
         // pfSense runs `ssh host cmd` with the user's shell: /bin/sh for root, /etc/rc.initial for admin (uid 0),
         // whose `-c` runs the command with /bin/sh after its rc.local banner on 2.7.x. Here root's shell is bash with
         // its home in the firewall's directory, admin's the rc.initial shim with the same home, and shell-rc loads
-        // ifconfig and sysctl as functions, so a status read costs one process start as on pfSense, not one per
-        // command. Debian's bash started by sshd (SSH_CLIENT set) reads ~/.bashrc, other builds and scripts such as
+        // ifconfig, sysctl, pfctl and php as functions, so a status read costs one process start as on pfSense, not
+        // one per command. Debian's bash started by sshd (SSH_CLIENT set) reads ~/.bashrc, other builds and scripts such as
         // rc.initial BASH_ENV; a login reads ~/.profile. The shims find this firewall through HAEDGE_LAB_FWDIR.
         string shellRc = Path.Combine(paths.ShimLab, "shell-rc");
         Shell.WriteFile(File("sshd_config"), LabSshd.Config(fw.Name, $"{fw.Address(LabLayout.Lan)}:22", paths.HostKey(fw),
