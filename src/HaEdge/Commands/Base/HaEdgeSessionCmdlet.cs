@@ -14,6 +14,9 @@ namespace HaEdge.Commands;
 /// <summary>A cmdlet that works on an edge: the session given with -Session, else the runspace's current one.</summary>
 public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
 {
+    /// <summary>The sessions the pipeline's records named so far, in the order first named.</summary>
+    private readonly List<EdgeSession> recordSessions = new List<EdgeSession>();
+
     /// <summary>
     /// The session to use (a session object, or an open session's edge name or Id); by default the one the last
     /// Connect-HaEdge opened in this runspace. Cmdlets that read many edges at once take several.
@@ -88,8 +91,6 @@ public abstract class HaEdgeSessionCmdlet : HaEdgeCmdlet
         if (recordSessions.Count == 0) recordSessions.Add(session);
         return session;
     }
-
-    private readonly List<EdgeSession> recordSessions = new List<EdgeSession>();
 
     /// <summary>
     /// Runs <paramref name="work"/> for each of <paramref name="sessions"/>, up to <paramref name="throttleLimit"/>
