@@ -103,6 +103,16 @@ Describe 'Connect-HaEdge' -Tag Unit {
 }
 
 Describe 'Sessions' -Tag Unit {
+    BeforeAll {
+        # A folder of its own holding this edge's definition once per site, each under the site's name.
+        function New-SiteFolder([string] $Folder, [string[]] $Sites) {
+            $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive $Folder)
+            foreach ($site in $Sites) {
+                (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
+            }
+            $fleet
+        }
+    }
     AfterEach { Get-HaEdgeSession | Disconnect-HaEdge -Confirm:$false }
 
     It 'are per runspace' {
@@ -131,10 +141,7 @@ Describe 'Sessions' -Tag Unit {
     }
 
     It 'open one per definition from a folder or a wildcard, each named by its definition, and close all at once' {
-        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'fleet')
-        foreach ($site in 'site-a', 'site-b', 'site-c') {
-            (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
-        }
+        $fleet = New-SiteFolder fleet site-a, site-b, site-c
         $sessions = Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token
         $sessions.Name | Should -Be 'site-a', 'site-b', 'site-c'
         (Get-HaEdgeSession -Current).Name | Should -Be 'site-c'
@@ -163,20 +170,12 @@ Describe 'Sessions' -Tag Unit {
     }
 
     It 'a cmdlet that works on one edge refuses several, naming them' {
-        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'two')
-        foreach ($site in 'site-a', 'site-b') {
-            (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
-        }
-        Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path (New-SiteFolder two site-a, site-b) -Credential $Token | Out-Null
         { Assert-AntiAffinity -Session site-a, site-b } | Should -Throw -ErrorId 'OneEdgeAtATime,*' -ExpectedMessage '*2 (site-a, site-b)*'
     }
 
     It 'a change takes its edge from the rows piped in, one edge only: never the current one unasked' {
-        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'rows')
-        foreach ($site in 'site-a', 'site-b') {
-            (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
-        }
-        Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path (New-SiteFolder rows site-a, site-b) -Credential $Token | Out-Null
         $rows = [pscustomobject]@{ Edge = 'site-a'; Firewall = 'fw1' }, [pscustomobject]@{ Edge = 'site-b'; Firewall = 'fw1' }
         { $rows | Set-CarpMaintenance -Enable -WhatIf } | Should -Throw -ErrorId 'OneEdgeAtATime,*' -ExpectedMessage '*come from site-a and site-b*'
         # A row of an edge with no open session is an error for that row, not a change of the current edge.
@@ -185,11 +184,7 @@ Describe 'Sessions' -Tag Unit {
     }
 
     It 'a node maintenance refuses rows of two edges before it gates or changes either' {
-        $fleet = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'nodes')
-        foreach ($site in 'site-a', 'site-b') {
-            (Get-Content -Raw $Definition).Replace('"name": "home-edge"', "`"name`": `"$site`"") | Set-Content (Join-Path $fleet "$site.json")
-        }
-        Connect-HaEdge -SkipCheck -Path $fleet -Credential $Token | Out-Null
+        Connect-HaEdge -SkipCheck -Path (New-SiteFolder nodes site-a, site-b) -Credential $Token | Out-Null
         $rows = [pscustomobject]@{ Edge = 'site-a'; Node = 'pve1' }, [pscustomobject]@{ Edge = 'site-b'; Node = 'pve1' }
         $refusal = $null
         try { $rows | Suspend-HaEdgeNode -WhatIf -Timeout 1 -WarningVariable gate -WarningAction SilentlyContinue } catch { $refusal = $_ }
