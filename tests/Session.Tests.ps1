@@ -193,6 +193,15 @@ Describe 'Sessions' -Tag Unit {
         $gate | Should -BeNullOrEmpty
     }
 
+    It 'Suspend-HaEdgeNode refuses both nodes of the pair before it reads or changes either' {
+        Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token | Out-Null
+        $refusal = $null
+        try { 'pve1', 'pve2' | Suspend-HaEdgeNode -WhatIf -Timeout 1 -WarningVariable gate -WarningAction SilentlyContinue } catch { $refusal = $_ }
+        $refusal.FullyQualifiedErrorId | Should -BeLike 'NodeMaintenanceWholeEdge,*'
+        "$refusal" | Should -BeLike '*pve1 and pve2 carry both firewalls of the pair*'
+        $gate | Should -BeNullOrEmpty
+    }
+
     It 'a pipeline that brings no session reads no edge, not the current one' {
         Connect-HaEdge -SkipCheck -Path $Definition -Credential $Token | Out-Null
         # The current session's addresses answer nobody: reading it would be an error.

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
@@ -40,6 +41,18 @@ internal sealed class NodeMaintenanceService
         ProxmoxNodeName.IsValid(node)
             ? $"ha-manager crm-command node-maintenance {(enable ? "enable" : "disable")} {node}"
             : throw new HaEdgeException("NodeNameInvalid", FailureKind.InvalidArgument, $"'{UntrustedText.ForMessage(node)}' is not a Proxmox node name.", node);
+
+    /// <summary>
+    /// Suspending the nodes of both firewalls in one run: refused before anything changes, -Force or not, since the
+    /// second handover could only go to a firewall already in maintenance mode. Null for one node, or for a resume.
+    /// </summary>
+    public static HaEdgeException? RefuseBothNodes(IReadOnlyCollection<FirewallDefinition> firewalls, NodeMaintenanceAction action) =>
+        action == NodeMaintenanceAction.Suspend && firewalls.Count > 1
+            ? new HaEdgeException("NodeMaintenanceWholeEdge", FailureKind.InvalidOperation,
+                $"Nothing was changed: {string.Join(" and ", firewalls.Select(f => f.Node))} carry both firewalls of the pair "
+                + $"({string.Join(" and ", firewalls.Select(f => f.Name))}), and once the first is moved off no firewall stands by for the "
+                + "second. Suspend one node, do its maintenance and resume it, then the other.", string.Join(",", firewalls.Select(f => f.Node)))
+            : null;
 
     /// <summary>
     /// Refuses before anything changes: when Test-HaEdge is not green (unless <paramref name="force"/>, which only

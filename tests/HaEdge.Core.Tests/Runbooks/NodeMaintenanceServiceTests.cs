@@ -103,6 +103,20 @@ public class NodeMaintenanceServiceTests
     }
 
     [Fact]
+    public void SuspendingBothNodesIsRefusedResumingThemIsNot()
+    {
+        EdgeDefinition edge = EdgeDefinitionReader.Parse(EdgeDefinitionReaderTests.Valid, "edge.json");
+        FirewallDefinition[] both = edge.Firewalls.ToArray();
+
+        HaEdgeException? refusal = NodeMaintenanceService.RefuseBothNodes(both, NodeMaintenanceAction.Suspend);
+
+        Assert.Equal(("NodeMaintenanceWholeEdge", FailureKind.InvalidOperation), (refusal?.ErrorId, refusal?.Kind));
+        Assert.StartsWith($"Nothing was changed: {both[0].Node} and {both[1].Node} carry both firewalls of the pair", refusal!.Message, StringComparison.Ordinal);
+        Assert.Null(NodeMaintenanceService.RefuseBothNodes(both, NodeMaintenanceAction.Resume));
+        Assert.Null(NodeMaintenanceService.RefuseBothNodes(both.Take(1).ToArray(), NodeMaintenanceAction.Suspend));
+    }
+
+    [Fact]
     public async Task AFailedHaCommandSaysTheEdgeDidMove()
     {
         using var edge = new Edge(haCommandFails: true);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -86,22 +87,27 @@ public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
         }
 
         EdgeSession session = SessionsOfAllRecords[0];
-        var service = new NodeMaintenanceService(session, Timeout);
-        foreach (FirewallDefinition firewall in targets)
+        if (NodeMaintenanceService.RefuseBothNodes(targets, Action) is HaEdgeException refusal)
         {
-            using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
-            {
-                Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, WhatIfRequested, reporter, token));
-            }
+            ThrowTerminatingError(ErrorFrom(refusal));
+        }
 
-            if (!ShouldProcess(firewall.Node, Describe(firewall, session.Definition.PeerOf(firewall).Name)))
+        var service = new NodeMaintenanceService(session, Timeout);
+        // One hold for the whole run, gates included: no other change can come between a gate and its move. -WhatIf
+        // changes nothing, so it holds nothing and is not refused while another change runs.
+        using (WhatIfRequested ? null : HoldForChange(session, string.Join(", ", targets.Select(f => f.Node))))
+        {
+            foreach (FirewallDefinition firewall in targets)
             {
-                continue;
-            }
+                using (XmlRpcPair? xmlRpc = EdgeReadinessService.DriftConfigured(session.Definition) ? OpenXmlRpc(session) : null)
+                {
+                    Run((reporter, token) => service.GateAsync(new EdgeReadinessService(session, xmlRpc, Timeout), firewall, Action, Force, WhatIfRequested, reporter, token));
+                }
 
-            using (HoldForChange(session, firewall.Node))
-            {
-                WriteObject(Run((reporter, token) => ExecuteAsync(service, firewall, reporter, token)));
+                if (ShouldProcess(firewall.Node, Describe(firewall, session.Definition.PeerOf(firewall).Name)))
+                {
+                    WriteObject(Run((reporter, token) => ExecuteAsync(service, firewall, reporter, token)));
+                }
             }
         }
     }
