@@ -36,8 +36,8 @@ public sealed class Finding
 
     public string Remediation { get; }
 
-    /// <summary>This finding, stamped with the edge it was found in.</summary>
-    internal Finding In(string edge) => new Finding(Severity, Code, Target, Message, Remediation) { Edge = edge };
+    /// <summary>This finding, stamped with the edge it was found in (itself when it already is).</summary>
+    internal Finding In(string edge) => Edge == edge ? this : new Finding(Severity, Code, Target, Message, Remediation) { Edge = edge };
 
     public override string ToString() => $"{Severity} {Code} [{Target}]: {Message}";
 }

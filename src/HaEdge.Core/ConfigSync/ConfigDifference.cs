@@ -55,8 +55,8 @@ public sealed class ConfigDifference
     /// </summary>
     public string? SyncedValue { get; }
 
-    /// <summary>This difference, stamped with the edge it was found in.</summary>
-    internal ConfigDifference In(string edge) =>
+    /// <summary>This difference, stamped with the edge it was found in (itself when it already is).</summary>
+    internal ConfigDifference In(string edge) => Edge == edge ? this :
         new ConfigDifference(Section, Path, PrimaryValue, SecondaryValue, Rule, Reason, SyncedValue) { Edge = edge };
 
     public override string ToString() =>

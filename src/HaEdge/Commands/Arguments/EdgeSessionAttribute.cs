@@ -19,9 +19,14 @@ public sealed class EdgeSessionAttribute : ArgumentTransformationAttribute
     {
         object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
         // An empty name is no session: a piped row that names no edge (Edge "") is read in the current one.
-        if (value is EdgeSession || value == null || value is string { Length: 0 })
+        if (value is string { Length: 0 })
         {
-            return value is string ? null : value;
+            return null;
+        }
+
+        if (value is EdgeSession || value == null)
+        {
+            return value;
         }
 
         // Several: each by itself (-Session site-a, site-b or -Session (Get-HaEdgeSession)).

@@ -19,6 +19,9 @@ namespace HaEdge.Commands;
 /// </summary>
 public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
 {
+    /// <summary>The firewalls of the nodes piped in, in the order first named; moved at the end.</summary>
+    private readonly List<FirewallDefinition> targets = new List<FirewallDefinition>();
+
     /// <summary>
     /// The session to use (a session object, or an open session's edge name or Id); by default the current one.
     /// Binds the Edge property of piped rows (as EdgeRowsCmdlet's does; this cmdlet needs PfConfigSyncCmdlet's base).
@@ -111,6 +114,4 @@ public abstract class NodeMaintenanceCmdlet : PfConfigSyncCmdlet
             }
         }
     }
-
-    private readonly List<FirewallDefinition> targets = new List<FirewallDefinition>();
 }
